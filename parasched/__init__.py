@@ -1,0 +1,3 @@
+"""parasched: weekly paraprofessional schedules for schools, built with a constraint solver."""
+
+__version__ = "0.1.0"

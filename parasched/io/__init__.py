@@ -1,0 +1,1 @@
+"""Reading and writing workbooks (xlsx and csv). Knows nothing of the solver."""

@@ -1,0 +1,1 @@
+"""The domain: problem data, the week grid, schedules, and the workflows (solve, resolve, check)."""
