@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .model import ParaRole, Problem, Support
 from .schedule import Kind, Schedule, Unmet, UnmetKind
-from .timegrid import Interval, merge, subtract, total
+from .timegrid import Interval, subtract, total
 from .weekgrid import Occurrence, StudentSegment, WeekGrid
 
 
@@ -55,27 +56,26 @@ def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None)
         for seg in grid.support_needs(day, occ):
             if seg.support == Support.FLEX:
                 continue
-            rows = cover.get(seg.student_id, [])
-            ok = [iv for iv, alone in rows if alone or seg.support == Support.SHARED]
+            ok = [iv for iv, alone in cover.get(seg.student_id, []) if alone or seg.support == Support.SHARED]
             gaps = subtract([(seg.start, seg.end)], ok)
             st = problem.student(seg.student_id)
             out.append(NeedCoverage(UnmetKind.SUPPORT, seg.student_id, day, st.priority, seg.end - seg.start,
                                     tuple((s, e, e - s) for s, e in gaps)))
         for duty in grid.duties_on(day):
-            rows = [(a.start, a.end) for a in schedule.assignments
-                    if a.day == day and a.kind == Kind.DUTY and a.ref == duty.duty_id]
+            on_duty = [(a.start, a.end) for a in schedule.assignments
+                       if a.day == day and a.kind == Kind.DUTY and a.ref == duty.duty_id]
             out.append(NeedCoverage(UnmetKind.DUTY, duty.duty_id, day, duty.priority,
                                     (duty.end - duty.start) * duty.staff_needed,
-                                    _staff_gaps((duty.start, duty.end), rows, duty.staff_needed)))
+                                    _staff_gaps((duty.start, duty.end), on_duty, duty.staff_needed)))
         for o in occ:
             if o.day != day:
                 continue
             ses = problem.session(o.session_id)
             if ses.para_role == ParaRole.NONE:
                 continue
-            rows = [(a.start, a.end) for a in schedule.assignments
-                    if a.day == day and a.kind == Kind.THERAPY and a.ref == o.session_id]
-            gaps = subtract([(o.start, o.end)], rows)
+            with_para = [(a.start, a.end) for a in schedule.assignments
+                         if a.day == day and a.kind == Kind.THERAPY and a.ref == o.session_id]
+            gaps = subtract([(o.start, o.end)], with_para)
             out.append(NeedCoverage(UnmetKind.THERAPY, o.session_id, day, ses.priority, o.end - o.start,
                                     tuple((s, e, e - s) for s, e in gaps)))
     return out
@@ -85,7 +85,7 @@ def _staff_gaps(span: Interval, rows: list[Interval], needed: int) -> tuple[tupl
     """Pieces of ``span`` with fewer than ``needed`` rows on duty, with missing staff-minutes."""
     points = sorted({span[0], span[1], *(p for r in rows for p in r if span[0] < p < span[1])})
     pieces: list[tuple[int, int, int]] = []
-    for s, e in zip(points, points[1:], strict=False):
+    for s, e in pairwise(points):
         on = sum(1 for a, b in rows if a <= s and e <= b)
         short = max(0, needed - on)
         if not short:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from .errors import DataError, InputError, Issue, Source
 from .timegrid import DAYS, Interval, fmt_span, fmt_time, overlaps
@@ -424,22 +425,33 @@ class Problem:
 
     # -- lookups -------------------------------------------------------------------------------
     def para(self, para_id: str) -> Para:
-        return self._para_index()[para_id]
+        return self._para_index[para_id]
 
     def student(self, student_id: str) -> Student:
-        return self._student_index()[student_id]
+        return self._student_index[student_id]
 
     def duty(self, duty_id: str) -> Duty:
-        return {d.duty_id: d for d in self.duties}[duty_id]
+        return self._duty_index[duty_id]
 
     def session(self, session_id: str) -> Session:
-        return {s.session_id: s for s in self.sessions}[session_id]
+        return self._session_index[session_id]
 
+    # cached_property writes the instance __dict__ directly, so it works on a frozen dataclass
+    @cached_property
     def _para_index(self) -> dict[str, Para]:
         return {p.para_id: p for p in self.paras}
 
+    @cached_property
     def _student_index(self) -> dict[str, Student]:
         return {s.student_id: s for s in self.students}
+
+    @cached_property
+    def _duty_index(self) -> dict[str, Duty]:
+        return {d.duty_id: d for d in self.duties}
+
+    @cached_property
+    def _session_index(self) -> dict[str, Session]:
+        return {s.session_id: s for s in self.sessions}
 
     def days_of(self, days: tuple[str, ...]) -> tuple[str, ...]:
         """The school days a days cell means (blank = every school day), in week order."""
@@ -525,18 +537,20 @@ class Problem:
                 grid_checks.append((p, "lunch_minutes", p.lunch_minutes))
             if p.lunch_window is not None:
                 grid_checks += [(p, "lunch_window", p.lunch_window[0]), (p, "lunch_window", p.lunch_window[1])]
-        for rec in (*self.availability, *self.student_blocks, *self.duties, *self.provider_hours, *self.absences):
-            grid_checks += [(rec, "start", getattr(rec, "start")), (rec, "end", getattr(rec, "end"))]
+        spans: tuple[Availability | StudentBlock | Duty | ProviderHours | Absence, ...] = (
+            *self.availability, *self.student_blocks, *self.duties, *self.provider_hours, *self.absences)
+        for rec in spans:
+            grid_checks += [(rec, "start", rec.start), (rec, "end", rec.end)]
         for ses in self.sessions:
             grid_checks += [(ses, "start", ses.start), (ses, "end", ses.end)]
             if ses.window is not None:
                 grid_checks += [(ses, "window_start", ses.window[0]), (ses, "window_end", ses.window[1])]
             if ses.duration_minutes is not None:
                 grid_checks.append((ses, "duration_minutes", ses.duration_minutes))
-        for rec, col, value in grid_checks:
+        for owner, col, value in grid_checks:
             if value is not None and value % step:
                 shown = str(value) if col in ("duration_minutes", "lunch_minutes") else fmt_time(value)
-                err(rec, col, f"'{shown}' is not on the {step}-minute grid; expected a multiple of {step} minutes")
+                err(owner, col, f"'{shown}' is not on the {step}-minute grid; expected a multiple of {step} minutes")
 
         # fixed sessions: provider one place at a time, inside provider hours
         fixed = [s for s in self.sessions if not s.is_flexible]
