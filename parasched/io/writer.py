@@ -1,0 +1,121 @@
+"""Write a schedule workbook: the machine contract sheets plus the sheets people read and print.
+
+Contract sheets (``Assignments``, ``Sessions``, ``Unmet``, ``Changes``) follow
+``shared/spec/workbook.md`` exactly; every other sheet is for people.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from parasched.scheduler.model import Problem
+from parasched.scheduler.schedule import SolveResult
+
+from .cells import put, write_table
+
+ASSIGNMENT_COLUMNS = ("para_id", "day", "start", "end", "kind", "ref", "students", "location")
+SESSION_COLUMNS = ("session_id", "day", "start", "end", "provider", "para_id")
+UNMET_COLUMNS = ("kind", "ref", "day", "start", "end", "minutes", "priority", "reason")
+CHANGE_COLUMNS = ("para_id", "day", "start", "end", "before", "after")
+
+
+def hhmm(minutes: int | None) -> str | None:
+    """``08:05`` for 485; None stays None (a blank cell)."""
+    if minutes is None:
+        return None
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def write_schedule(path: str | Path, problem: Problem, result: SolveResult, *, inputs: Sequence[str | Path] = (),
+                   anonymize: bool = False, json_path: str | Path | None = None, names: bool = True,
+                   changes_sheet: bool = False) -> None:
+    """Write the schedule workbook to ``path`` (atomically: a crash leaves no half workbook).
+
+    ``inputs`` are the files read to build ``problem``; the target may not be one of them.
+    ``anonymize`` writes student initials + ids instead of names; ``names=False`` writes ids only.
+    ``changes_sheet`` forces a Changes sheet even when there are no changes (resolve).
+    ``json_path`` also writes the schedule as JSON there.
+    """
+    from .sheets import build_workbook
+
+    wb = build_workbook(problem, result, anonymize=anonymize, names=names, changes_sheet=changes_sheet)
+    with _atomic(Path(path), inputs) as tmp:
+        wb.save(tmp)
+    if json_path is not None:
+        from .json_out import write_json
+
+        write_json(json_path, problem, result, anonymize=anonymize, inputs=inputs)
+
+
+@contextlib.contextmanager
+def _atomic(path: Path, inputs: Sequence[str | Path]) -> Iterator[Path]:
+    try:
+        from .files import atomic_output
+    except ImportError:  # TODO(issue 5): files.py (bad-input developer) not there yet; remove once it is
+        import os
+        import tempfile
+
+        fd, name = tempfile.mkstemp(suffix=".xlsx", prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
+        try:
+            yield Path(name)
+            os.replace(name, path)
+        finally:
+            if os.path.exists(name):
+                os.unlink(name)
+        return
+    with atomic_output(path, inputs=inputs) as tmp:
+        yield Path(tmp)
+
+
+def write_contract_sheets(wb: Workbook, problem: Problem, result: SolveResult, *, changes_sheet: bool = False) -> None:
+    """Assignments, Sessions, Unmet (and Changes) exactly as the contract says."""
+    sched = result.schedule
+    settings = problem.settings
+    with_date = settings.week_of is not None
+    cols = ASSIGNMENT_COLUMNS + (("date",) if with_date else ())
+    rows = []
+    for a in sorted(sched.assignments, key=_assignment_key(problem)):
+        row: list[object] = [a.para_id, a.day, hhmm(a.start), hhmm(a.end), str(a.kind), a.ref,
+                             ", ".join(a.students), a.location]
+        if with_date:
+            d = settings.date_of(a.day)
+            row.append(d.isoformat() if d else None)
+        rows.append(row)
+    write_table(wb.create_sheet("Assignments"), cols, rows, widths={"students": 24, "location": 16})
+
+    rows = [[s.session_id, s.day, hhmm(s.start), hhmm(s.end), s.provider, s.para_id]
+            for s in sorted(result.schedule.sessions, key=lambda s: (_day_pos(s.day), s.start, s.session_id))]
+    write_table(wb.create_sheet("Sessions"), SESSION_COLUMNS, rows)
+
+    rows = [[str(u.kind), u.ref, u.day or None, hhmm(u.start), hhmm(u.end), u.minutes, u.priority, u.reason]
+            for u in sorted(sched.unmet, key=lambda u: (u.priority, _day_pos(u.day), u.start or 0, u.kind, u.ref))]
+    write_table(wb.create_sheet("Unmet"), UNMET_COLUMNS, rows, widths={"reason": 60})
+
+    if sched.changes or changes_sheet:
+        rows = [[c.para_id, c.day, hhmm(c.start), hhmm(c.end), c.before, c.after]
+                for c in sorted(sched.changes, key=lambda c: (c.para_id, _day_pos(c.day), c.start))]
+        write_table(wb.create_sheet("Changes"), CHANGE_COLUMNS, rows, widths={"before": 36, "after": 36})
+
+
+def _day_pos(day: str) -> int:
+    from parasched.scheduler.timegrid import DAYS
+
+    return DAYS.index(day) if day in DAYS else len(DAYS)
+
+
+def _assignment_key(problem: Problem):
+    order = {p.para_id: i for i, p in enumerate(problem.paras)}
+
+    def key(a):
+        return (order.get(a.para_id, len(order)), a.para_id, _day_pos(a.day), a.start, a.end)
+
+    return key
+
+
+__all__ = ["ASSIGNMENT_COLUMNS", "CHANGE_COLUMNS", "SESSION_COLUMNS", "UNMET_COLUMNS", "hhmm", "put",
+           "write_contract_sheets", "write_schedule"]
