@@ -1,0 +1,332 @@
+"""Re-solve after absences: keep everyone safe, change as little as possible.
+
+The workflow (``resolve``):
+
+1. **Which absences are new.** Absences come from the input's Absences sheet, a separate
+   workbook and the command line. An absence the baseline already respects (no row of an absent
+   para, no support or therapy for an absent student in that time) is known leave the baseline
+   was planned around; every other absence is *new*. Each absence is judged day by day.
+2. **Check the baseline** against the problem with the known absences only (what it was built
+   for). Its violations are reported, never silently changed.
+3. **Apply the new absences.** Baseline rows that become impossible (an absent para's blocks,
+   support to an absent student) are the rows to repair.
+4. **Re-plan only the affected days**: days with a new absence, plus the days chosen with
+   ``--day``. A day with a new absence is always re-planned (keeping it would leave an absent
+   para on duty). Every other day is kept exactly as in the baseline.
+5. **Solve** with the baseline as hints and a change penalty (``workflows.solve`` with
+   ``baseline``/``replan_days``): the coverage tiers of ``solve`` first, then fewest weighted
+   changed para-minutes (``changes.changed_minutes``), then the remaining tiers.
+6. **Report** the Changes (``changes.diff``), per para what changed for them, and what is still
+   uncovered with reasons.
+
+Nothing here knows Excel or CP-SAT.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import changes as ch
+from .errors import InputError, Issue
+from .model import Absence, Problem
+from .schedule import Assignment, Change, Kind, Schedule, SolveResult, Status, UnmetKind
+from .timegrid import DAYS, Interval, fmt_span, overlaps
+from .weekgrid import WeekGrid
+
+if TYPE_CHECKING:  # pragma: no cover
+    from parasched.solver.options import SolverOptions
+
+
+# -- absences -----------------------------------------------------------------------------------
+def per_day(problem: Problem, absences: Iterable[Absence]) -> tuple[Absence, ...]:
+    """Each absence split into one record per school day it covers (duplicates dropped)."""
+    out: list[Absence] = []
+    seen: set[tuple[str, str, int | None, int | None]] = set()
+    for a in absences:
+        for day in problem.days_of(a.days):
+            key = (a.person_id, day, a.start, a.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(dataclasses.replace(a, days=(day,)))
+    return tuple(out)
+
+
+def _span(a: Absence) -> Interval:
+    return (a.start, a.end) if a.start is not None and a.end is not None else (0, 24 * 60)
+
+
+def respected(absence: Absence, baseline: Schedule, problem: Problem) -> bool:
+    """True when the baseline already plans around this (one-day) absence.
+
+    A para: no row of theirs (work, lunch or break) in the absent time. A student: no support or
+    therapy row naming them, and no placed session of theirs, in the absent time.
+    """
+    span = _span(absence)
+    pid = absence.person_id
+    is_para = pid in {p.para_id for p in problem.paras}
+    days = set(problem.days_of(absence.days))
+    for a in baseline.assignments:
+        if a.day not in days or not overlaps((a.start, a.end), span):
+            continue
+        if is_para and a.para_id == pid:
+            return False
+        if not is_para and pid in a.students:
+            return False
+    if not is_para:
+        for s in baseline.sessions:
+            if s.day in days and overlaps((s.start, s.end), span):
+                try:
+                    if pid in problem.session(s.session_id).student_ids:
+                        return False
+                except KeyError:
+                    continue
+    return True
+
+
+def split_absences(problem: Problem, baseline: Schedule,
+                   extra: Iterable[Absence] = ()) -> tuple[tuple[Absence, ...], tuple[Absence, ...]]:
+    """(known, new) one-day absences: of the problem's own Absences and the ``extra`` ones.
+
+    Known = respected by the baseline (see module docstring); the rest are new.
+    """
+    known: list[Absence] = []
+    new: list[Absence] = []
+    for a in per_day(problem, (*problem.absences, *extra)):
+        (known if respected(a, baseline, problem) else new).append(a)
+    return tuple(known), tuple(new)
+
+
+def with_absences(problem: Problem, absences: Iterable[Absence]) -> Problem:
+    """The problem with exactly these absences (validated again: unknown ids -> InputError)."""
+    return dataclasses.replace(problem, absences=tuple(absences))
+
+
+def absence_days(problem: Problem, absences: Iterable[Absence]) -> tuple[str, ...]:
+    """School days touched by any of the absences, in week order."""
+    days = {d for a in absences for d in problem.days_of(a.days)}
+    return tuple(d for d in problem.settings.days if d in days)
+
+
+def absent_paras(problem: Problem, absences: Iterable[Absence], days: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Paras with an absence (on ``days`` when given), in Paras order."""
+    wanted = set(days) if days is not None else None
+    ids = {a.person_id for a in absences
+           if wanted is None or set(problem.days_of(a.days)) & wanted}
+    return tuple(p.para_id for p in problem.paras if p.para_id in ids)
+
+
+# -- the baseline ---------------------------------------------------------------------------------
+def baseline_issues(problem: Problem, baseline: Schedule) -> list[Issue]:
+    """References in the baseline that this input does not know (the baseline belongs elsewhere)."""
+    paras = {p.para_id for p in problem.paras}
+    students = {s.student_id for s in problem.students}
+    duties = {d.duty_id for d in problem.duties}
+    sessions = {s.session_id for s in problem.sessions}
+    days = set(problem.settings.days)
+    issues: list[Issue] = []
+
+    def bad(where: str, text: str) -> None:
+        if len(issues) < 50:
+            issues.append(Issue(text, where))
+
+    for a in baseline.assignments:
+        where = f"baseline Assignments ({a.para_id} {a.day} {fmt_span(a.start, a.end)})"
+        if a.para_id not in paras:
+            bad(where, f"'{a.para_id}' is not a para_id in the input's Paras; is this the baseline of this input?")
+        if a.day not in days:
+            bad(where, f"'{a.day}' is not a school day of the input "
+                       f"(Settings days: {', '.join(problem.settings.days)})")
+        for sid in a.students:
+            if sid not in students:
+                bad(where, f"'{sid}' is not a student_id in the input's Students")
+        if a.kind == Kind.DUTY and a.ref not in duties:
+            bad(where, f"'{a.ref}' is not a duty_id in the input's Duties")
+        if a.kind == Kind.THERAPY and a.ref not in sessions:
+            bad(where, f"'{a.ref}' is not a session_id in the input's Therapy")
+    for s in baseline.sessions:
+        where = f"baseline Sessions ({s.session_id} {s.day} {fmt_span(s.start, s.end)})"
+        if s.session_id not in sessions:
+            bad(where, f"'{s.session_id}' is not a session_id in the input's Therapy")
+        if s.day not in days:
+            bad(where, f"'{s.day}' is not a school day of the input")
+    return issues
+
+
+def broken_rows(baseline: Schedule, problem: Problem, new_absences: Iterable[Absence]) -> tuple[Assignment, ...]:
+    """Baseline rows the new absences make impossible: an absent para's rows in their absent time,
+    support or therapy rows naming a student while that student is absent."""
+    grid = WeekGrid(with_absences(problem, new_absences))
+    out: list[Assignment] = []
+    for a in baseline.assignments:
+        hit = any(overlaps((a.start, a.end), iv) for iv in grid.absent(a.para_id, a.day))
+        hit = hit or any(overlaps((a.start, a.end), iv) for sid in a.students for iv in grid.absent(sid, a.day))
+        if hit:
+            out.append(a)
+    return tuple(sorted(out))
+
+
+def keep_days(baseline: Schedule, new: Schedule, replan_days: Iterable[str]) -> Schedule:
+    """``new`` with every day outside ``replan_days`` exactly as in ``baseline`` (rows and sessions).
+
+    Unmet rows are taken from ``new`` (the solver explains them for the whole week).
+    """
+    replan = set(replan_days)
+    rows = [a for a in baseline.assignments if a.day not in replan] + [a for a in new.assignments if a.day in replan]
+    sess = [s for s in baseline.sessions if s.day not in replan] + [s for s in new.sessions if s.day in replan]
+    return dataclasses.replace(new, assignments=tuple(sorted(rows)), sessions=tuple(sorted(sess)))
+
+
+# -- the workflow ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ResolveOutcome:
+    """Everything ``resolve`` did, for the writer and the terminal report."""
+
+    problem: Problem  # all absences applied: the problem the new schedule must pass
+    base_problem: Problem  # known absences only: the problem the baseline was checked against
+    baseline: Schedule
+    new_absences: tuple[Absence, ...]
+    replan_days: tuple[str, ...]
+    broken: tuple[Assignment, ...]  # baseline rows the new absences made impossible
+    result: SolveResult  # the new schedule, ``schedule.changes`` filled in
+    baseline_report: Any = None  # CheckReport of the baseline against base_problem (None = not checked)
+    notes: tuple[str, ...] = ()
+    absent_paras: tuple[str, ...] = ()
+    changed_minutes: int = 0  # weighted, as in the objective
+    solved: bool = True  # False when no day needed re-planning (the baseline is returned as is)
+
+    @property
+    def schedule(self) -> Schedule:
+        return self.result.schedule
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return self.result.schedule.changes
+
+    @property
+    def raw_changed_minutes(self) -> int:
+        return sum(c.end - c.start for c in self.changes)
+
+
+def check_baseline(problem: Problem, baseline: Schedule) -> Any:
+    """The checker's report on the baseline (import late: the checker is independent of us)."""
+    from .check import check_schedule
+
+    return check_schedule(problem, baseline)
+
+
+def plan(problem: Problem, baseline: Schedule, extra_absences: Sequence[Absence] = (),
+         days: Sequence[str] = ()) -> tuple[Problem, Problem, tuple[Absence, ...], tuple[str, ...], tuple[str, ...]]:
+    """(problem with every absence, base problem, new absences, re-plan days, notes) — no solving.
+
+    Raises InputError when the baseline names paras, students, duties, sessions or days the
+    input does not have.
+    """
+    issues = baseline_issues(problem, baseline)
+    if issues:
+        raise InputError(issues)
+    known, new = split_absences(problem, baseline, extra_absences)
+    base = with_absences(problem, known)
+    full = with_absences(problem, (*known, *new))
+    chosen = tuple(d for d in problem.settings.days if d in set(days))
+    hit = absence_days(problem, new)
+    notes: list[str] = []
+    if days:
+        extra = [d for d in hit if d not in chosen]
+        if extra:
+            notes.append(f"also re-planning {', '.join(extra)}: new absences fall on "
+                         f"{'that day' if len(extra) == 1 else 'those days'}")
+    replan = tuple(d for d in problem.settings.days if d in set(chosen) | set(hit))
+    return full, base, new, replan, tuple(notes)
+
+
+def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None = None, *,
+            extra_absences: Sequence[Absence] = (), days: Sequence[str] = (),
+            check: bool = True) -> ResolveOutcome:
+    """Re-plan the week after absences (see the module docstring).
+
+    ``problem``: the input as read (its own Absences sheet included); ``extra_absences``: from a
+    separate workbook or the command line; ``days``: days chosen to re-plan (``--day``).
+    """
+    full, base, new, replan, notes = plan(problem, baseline, extra_absences, days)
+    report = check_baseline(base, baseline) if check else None
+    broken = broken_rows(baseline, base, new)
+    away = absent_paras(full, new, replan)
+    if not replan:
+        result = SolveResult(Status.OPTIMAL, dataclasses.replace(baseline, changes=()), objective=0.0, bound=0.0)
+        return ResolveOutcome(full, base, baseline, new, replan, broken, result, report,
+                              (*notes, "no new absences and no --day: the baseline is kept as it is"),
+                              away, 0, solved=False)
+
+    from parasched.scheduler.workflows import solve
+
+    if options is None:
+        from parasched.solver.options import SolverOptions
+
+        options = SolverOptions()
+    solved = solve(full, options, baseline=baseline, replan_days=replan)
+    if solved.status in (Status.INFEASIBLE, Status.UNKNOWN):  # no schedule: nothing to compare
+        return ResolveOutcome(full, base, baseline, new, replan, broken, solved, report, notes, away, 0)
+    schedule = keep_days(baseline, solved.schedule, replan)
+    changes = ch.diff(baseline, schedule, full)
+    schedule = dataclasses.replace(schedule, changes=changes)
+    result = dataclasses.replace(solved, schedule=schedule)
+    weighted = ch.changed_minutes(baseline, schedule, away, problem=full)
+    return ResolveOutcome(full, base, baseline, new, replan, broken, result, report, notes, away, weighted)
+
+
+# -- what to tell people -------------------------------------------------------------------------
+def para_lines(outcome: ResolveOutcome) -> list[str]:
+    """One line per change, grouped by para:
+    ``P04: Tue 09:00-11:30 was 1:1 S03, now 1:1 S12 (covering P07)``."""
+    grid = WeekGrid(outcome.problem)
+    lines: list[str] = []
+    absent = set(outcome.absent_paras)
+    for para_id, rows in ch.by_para(outcome.changes).items():
+        for c in rows:
+            note = ""
+            away = grid.absent(para_id, c.day) if para_id in absent else ()
+            if away and any(s <= c.start and c.end <= e for s, e in away):
+                note = " (absent)"
+            else:
+                who = ch.covering(c, outcome.baseline, absent)
+                if who:
+                    note = f" (covering {', '.join(who)})"
+            lines.append(f"{para_id}: {c.day} {fmt_span(c.start, c.end)} was {c.before}, now {c.after}{note}")
+    return lines
+
+
+def affected_paras(outcome: ResolveOutcome) -> tuple[str, ...]:
+    """Paras whose schedule changed, in Paras order."""
+    ids = {c.para_id for c in outcome.changes}
+    return tuple(p.para_id for p in outcome.problem.paras if p.para_id in ids)
+
+
+def uncovered_lines(outcome: ResolveOutcome, names: bool = False) -> list[str]:
+    """What is still uncovered on the re-planned days (and week-level shortfalls), with reasons.
+
+    Students appear by id; ``names=True`` (``--verbose``) adds their names.
+    """
+    replan = set(outcome.replan_days)
+    out: list[tuple[tuple[int, int, int, int], str]] = []
+    for u in outcome.schedule.unmet:
+        if u.day and u.day not in replan:
+            continue
+        who = u.ref
+        if names and u.kind in (UnmetKind.SUPPORT, UnmetKind.FLEX):
+            with contextlib.suppress(KeyError):
+                who = f"{u.ref} ({outcome.problem.student(u.ref).name})"
+        when = f"{u.day} {fmt_span(u.start, u.end)}" if u.day and u.start is not None and u.end is not None else "week"
+        reason = f": {u.reason}" if u.reason else ""
+        key = (u.priority, DAYS.index(u.day) if u.day in DAYS else len(DAYS), u.start or 0, len(out))
+        out.append((key, f"{u.kind} {who} {when}, {u.minutes} min, priority {u.priority}{reason}"))
+    return [t for _, t in sorted(out)]
+
+
+__all__ = ["ResolveOutcome", "absence_days", "absent_paras", "affected_paras", "baseline_issues", "broken_rows",
+           "keep_days", "para_lines", "per_day", "plan", "resolve", "respected", "split_absences",
+           "uncovered_lines", "with_absences"]
