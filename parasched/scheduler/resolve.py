@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -246,14 +246,18 @@ def plan(problem: Problem, baseline: Schedule, extra_absences: Sequence[Absence]
 
 def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None = None, *,
             extra_absences: Sequence[Absence] = (), days: Sequence[str] = (),
-            check: bool = True) -> ResolveOutcome:
+            check: bool = True, on_baseline_checked: Callable[[Any], None] | None = None) -> ResolveOutcome:
     """Re-plan the week after absences (see the module docstring).
 
     ``problem``: the input as read (its own Absences sheet included); ``extra_absences``: from a
     separate workbook or the command line; ``days``: days chosen to re-plan (``--day``).
+    ``on_baseline_checked`` is called with the baseline's check report before solving (so the
+    terminal shows it while the solver runs).
     """
     full, base, new, replan, notes = plan(problem, baseline, extra_absences, days)
     report = check_baseline(base, baseline) if check else None
+    if report is not None and on_baseline_checked is not None:
+        on_baseline_checked(report)
     broken = broken_rows(baseline, base, new)
     away = absent_paras(full, new, replan)
     if not replan:
@@ -327,6 +331,63 @@ def uncovered_lines(outcome: ResolveOutcome, names: bool = False) -> list[str]:
     return [t for _, t in sorted(out)]
 
 
-__all__ = ["ResolveOutcome", "absence_days", "absent_paras", "affected_paras", "baseline_issues", "broken_rows",
-           "keep_days", "para_lines", "per_day", "plan", "resolve", "respected", "split_absences",
-           "uncovered_lines", "with_absences"]
+def absence_text(problem: Problem, absences: Iterable[Absence]) -> str:
+    """``P07 Tue, P11 Tue 10:00-12:00, S03 Tue`` (ids only)."""
+    parts = []
+    for a in absences:
+        days = ",".join(problem.days_of(a.days))
+        when = f" {fmt_span(a.start, a.end)}" if a.start is not None and a.end is not None else ""
+        parts.append(f"{a.person_id} {days}{when}")
+    return ", ".join(parts)
+
+
+def report_lines(outcome: ResolveOutcome, names: bool = False) -> list[str]:
+    """The terminal report: absences, days re-planned, who is affected and how, what is uncovered,
+    and the new schedule's own check. Students by id; ``names`` adds their names (``--verbose``)."""
+    p = outcome.problem
+    lines = [f"New absences: {absence_text(p, outcome.new_absences) or 'none'}"]
+    kept = [d for d in p.settings.days if d not in outcome.replan_days]
+    if outcome.replan_days:
+        lines.append(f"Re-planned: {', '.join(outcome.replan_days)}"
+                     + (f" (kept as in the baseline: {', '.join(kept)})" if kept else ""))
+    else:
+        lines.append("Re-planned: no day (the baseline is kept as it is)")
+    if outcome.broken:
+        lines.append(f"Baseline rows made impossible by the absences: {len(outcome.broken)}")
+    r = outcome.result
+    if outcome.solved:
+        gap = f", gap {r.gap:.1%}" if r.gap is not None else ""
+        lines.append(f"Solver: {r.status}, {r.runtime:.1f} s{gap}")
+    affected = affected_paras(outcome)
+    lines.append(f"Changes: {len(outcome.changes)} row(s), {outcome.raw_changed_minutes} para-minutes "
+                 f"(weighted {outcome.changed_minutes}); paras affected: {len(affected)}"
+                 + (f" ({', '.join(affected)})" if affected else ""))
+    lines += [f"  {x}" for x in para_lines(outcome)]
+    uncovered = uncovered_lines(outcome, names=names)
+    if uncovered:
+        lines.append(f"Still uncovered ({len(uncovered)}):")
+        lines += [f"  {x}" for x in uncovered]
+    else:
+        lines.append("Still uncovered: nothing on the re-planned days.")
+    return lines
+
+
+__all__ = [
+    "ResolveOutcome",
+    "absence_days",
+    "absence_text",
+    "absent_paras",
+    "affected_paras",
+    "baseline_issues",
+    "broken_rows",
+    "keep_days",
+    "para_lines",
+    "per_day",
+    "plan",
+    "report_lines",
+    "resolve",
+    "respected",
+    "split_absences",
+    "uncovered_lines",
+    "with_absences",
+]
