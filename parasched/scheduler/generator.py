@@ -1,0 +1,461 @@
+"""Seeded generator of realistic school weeks (samples, tests, benchmarks).
+
+``generate_school(80)`` gives a "normal" elementary school: about 1.4 students per para, a
+third of them 1:1 all day, the rest with shared/flex/none blocks moving between homeroom,
+specials, lunch and recess; qualified staff for every need but not many spare; duties scaled
+with size; fixed and flexible therapy with provider hours. Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+
+from .model import (
+    Absence,
+    Availability,
+    Duty,
+    DutyKind,
+    Para,
+    ParaRole,
+    Problem,
+    ProviderHours,
+    Role,
+    Session,
+    Settings,
+    Student,
+    StudentBlock,
+    Support,
+)
+from .timegrid import overlaps
+
+WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
+STUDENTS_PER_PARA = 1.4
+ONE_TO_ONE_SHARE = 0.33
+
+FEMALE = ("Ana", "Maria", "Jessica", "Linda", "Karen", "Aisha", "Grace", "Rosa", "Tanya", "Emily", "Sofia",
+          "Denise", "Priya", "Hannah", "Lucia", "Monique", "Rachel", "Yuki", "Carmen", "Beth", "Nadia", "Olivia",
+          "Fatima", "Kelly", "Brenda", "Sara", "Leah", "Tamika", "Irene", "Joy")
+MALE = ("James", "Marcus", "David", "Luis", "Kevin", "Omar", "Tyler", "Samuel", "Andre", "Brian", "Jorge",
+        "Derek", "Ethan", "Malik", "Chris", "Victor", "Noah", "Raj", "Tom", "Felix")
+LAST = ("Lopez", "Johnson", "Nguyen", "Smith", "Garcia", "Brown", "Okafor", "Patel", "Kim", "Martinez",
+        "Williams", "Davis", "Chen", "Rodriguez", "Wilson", "Khan", "Anderson", "Thomas", "Moore", "Jackson",
+        "Hernandez", "Lee", "Walker", "Hall", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Hill",
+        "Green", "Adams", "Baker", "Nelson", "Rivera", "Campbell", "Mitchell", "Roberts", "Carter", "Phillips",
+        "Evans", "Turner", "Diaz", "Parker", "Cruz", "Edwards", "Collins", "Reyes", "Stewart", "Morris",
+        "Murphy", "Cook", "Rogers", "Morgan", "Cooper", "Peterson", "Bailey", "Reed", "Kelly", "Howard")
+KID_F = ("Ava", "Mia", "Zoe", "Lily", "Chloe", "Ella", "Aria", "Maya", "Nora", "Ivy", "Luna", "Layla", "Emma",
+         "Isla", "Ruby", "Amara", "Sadie", "Hazel", "Leila", "Camila")
+KID_M = ("Liam", "Noah", "Eli", "Leo", "Mason", "Lucas", "Owen", "Jayden", "Mateo", "Caleb", "Aiden", "Ezra",
+         "Kai", "Jonah", "Miles", "Theo", "Isaac", "Diego", "Amir", "Ryan")
+
+SPECIALS = (("Art", "Art room"), ("Music", "Music room"), ("PE", "Gym"), ("Library", "Library"), ("PE", "Gym"),
+            ("STEM", "STEM lab"), ("Art", "Art room"))
+
+
+def _t(h: int, m: int = 0) -> int:
+    return h * 60 + m
+
+
+def _grade_day(grade: int) -> list[tuple[int, int, str, str]]:
+    """One grade's day as (start, end, activity, where) with where in homeroom/special/cafeteria/..."""
+    lunch = _t(10, 45) + 15 * (grade % 7)  # K 10:45 ... grade 5 12:00
+    recess = (lunch + 30, lunch + 50)
+    special = _t(9, 0) if grade % 2 == 0 else _t(13, 15)
+    if grade >= 4:
+        special = _t(13, 45) if grade == 4 else _t(9, 45)
+    events = [(lunch, lunch + 30, "Lunch", "cafeteria"), (recess[0], recess[1], "Recess", "playground"),
+              (special, special + 45, "Specials", "special")]
+    events.sort()
+    out: list[tuple[int, int, str, str]] = []
+    academics = iter(("Reading", "Writing", "Math", "Science", "Social studies", "Intervention", "Centers"))
+    cur = _t(8, 0)
+    for s, e, act, where in [*events, (_t(15, 0), _t(15, 0), "", "")]:
+        while cur < s:
+            end = min(s, cur + 90) if s - cur > 105 else s
+            name = next(academics, "Centers")
+            out.append((cur, end, name, "resource" if name == "Intervention" else "homeroom"))
+            cur = end
+        if e > s:
+            out.append((s, e, act, where))
+            cur = e
+    return out
+
+
+def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = None,
+                    days: Sequence[str] = WEEKDAYS, school_name: str | None = None,
+                    breaks_per_day: int = 1) -> Problem:
+    """A realistic school week with ``n_paras`` paras (about 1.4 students each), deterministic for ``seed``."""
+    if n_paras < 1:
+        raise ValueError("n_paras must be at least 1")
+    rng = random.Random(seed)
+    days = tuple(days)
+    if n_students is None:
+        n_students = max(1, round(n_paras * STUDENTS_PER_PARA))
+    settings = Settings(
+        school_name=school_name if school_name is not None else f"Generated School {n_paras}-{seed}",
+        days=days, school_start=_t(8), school_end=_t(15), time_step=5, lunch_minutes=30,
+        lunch_window=(_t(10, 30), _t(13, 30)), breaks_per_day=breaks_per_day, break_minutes=15,
+        max_continuous_minutes=240 if n_paras >= 20 else None, time_limit_seconds=60 if n_paras < 40 else 180)
+
+    # -- students ------------------------------------------------------------------------------------------
+    n_rooms = max(1, math.ceil(n_students / 6))
+    rooms = [f"Room {100 + i + 1}" for i in range(n_rooms)]
+    room_grade = {r: (i * 6) // n_rooms for i, r in enumerate(rooms)}  # K..5 spread over the rooms
+    students: list[Student] = []
+    blocks: list[StudentBlock] = []
+    need_count: dict[str, float] = {}
+    n_one = round(n_students * ONE_TO_ONE_SHARE)
+    sid_w = max(2, len(str(n_students)))
+    pid_w = max(2, len(str(n_paras)))
+    one_ids = set(rng.sample(range(n_students), n_one))
+    male_one: list[str] = []
+    female_one: list[str] = []
+    for i in range(n_students):
+        sid = f"S{i + 1:0{sid_w}d}"
+        gender = rng.choice("mmf")  # boys are over-represented among students with IEPs
+        first = rng.choice(KID_M if gender == "m" else KID_F)
+        name = f"{first} {rng.choice(LAST)}"
+        room = rng.choice(rooms)
+        grade = room_grade[room]
+        one = i in one_ids
+        skills: set[str] = set()
+        priority = 2
+        gender_match = False
+        r = rng.random()
+        if one:
+            if r < 0.40:
+                skills.add("behavior")
+            elif r < 0.55:
+                skills.add("medical")
+            elif r < 0.65:
+                skills.add("lift")
+            elif r < 0.69:
+                skills.add("asl")
+            if rng.random() < 0.18:
+                skills.add("toileting")
+                gender_match = rng.random() < 0.7
+        else:
+            if r < 0.12:
+                skills.add("behavior")
+            elif r < 0.17:
+                skills.add("medical")
+            elif r < 0.22:
+                skills.add("spanish")
+            if rng.random() < 0.06:
+                skills.add("toileting")
+                gender_match = True
+        if skills & {"behavior", "medical"}:
+            priority = 1
+        support = Support.ONE_TO_ONE if one else rng.choice((Support.SHARED, Support.SHARED, Support.FLEX))
+        if not one and support == Support.FLEX and priority == 2 and rng.random() < 0.6:
+            priority = 3
+        max_same = None
+        if one and "behavior" in skills and rng.random() < 0.45:
+            max_same = rng.choice((180, 210, 240))
+        group_max = 1 if one else rng.choice((2, 3, 3, 4))
+        students.append(Student(sid, name, grade="K" if grade == 0 else str(grade), homeroom=room,
+                                support=support, group_max=group_max if not one else 3,
+                                skills_required=frozenset(skills), gender=gender, gender_match=gender_match,
+                                priority=priority, max_minutes_with_same_para=max_same))
+        weight = 1.0 if one else 0.35
+        for sk in skills:
+            need_count[sk] = need_count.get(sk, 0) + weight
+        if gender_match:
+            (male_one if gender == "m" else female_one).append(sid)
+        # the student's week
+        if one and rng.random() < 0.4:
+            continue  # self-contained classroom all day: no rows (homeroom, school day)
+        protect_reading = rng.random() < 0.5
+        for start, end, act, where in _grade_day(grade):
+            if where == "special":
+                for k, day in enumerate(days):
+                    sact, sloc = SPECIALS[(k + grade) % len(SPECIALS)]
+                    bsupport = None if one else rng.choice((Support.SHARED, Support.NONE, Support.NONE))
+                    extra = frozenset({"lift"}) if sact == "PE" and "lift" in skills else frozenset()
+                    blocks.append(StudentBlock(sid, start, end, days=(day,), activity=sact, location=sloc,
+                                               support=bsupport, skills_required=extra))
+                continue
+            location = {"homeroom": "", "resource": "Resource room", "cafeteria": "Cafeteria",
+                        "playground": "Playground"}[where]
+            if one:
+                bsupport = None
+            elif where in ("cafeteria", "playground"):
+                bsupport = rng.choice((Support.SHARED, Support.NONE, None))
+            elif where == "resource":
+                bsupport = rng.choice((Support.SHARED, Support.FLEX))
+            else:
+                bsupport = rng.choice((None, None, Support.FLEX, Support.NONE))
+            protected = act == "Reading" and protect_reading
+            blocks.append(StudentBlock(sid, start, end, activity=act, location=location, support=bsupport,
+                                       protected=protected))
+
+    # weekly flex targets: a share of the flex minutes in the student's week
+    flex_minutes: dict[str, int] = {}
+    by_id = {s.student_id: s for s in students}
+    for b in blocks:
+        st = by_id[b.student_id]
+        if (b.support or st.support) == Support.FLEX:
+            n_days = len(b.days) if b.days else len(days)
+            flex_minutes[b.student_id] = flex_minutes.get(b.student_id, 0) + (b.end - b.start) * n_days
+    for i, st in enumerate(students):
+        fm = flex_minutes.get(st.student_id, 0)
+        if fm >= 60 and rng.random() < 0.6:
+            target = max(30, (int(fm * rng.uniform(0.25, 0.5)) // 15) * 15)
+            students[i] = _replace(st, weekly_flex_minutes=target)
+
+    # -- paras ---------------------------------------------------------------------------------------------
+    n_subs = 0 if n_paras < 6 else max(1, min(3, n_paras // 30))
+    n_regular = n_paras - n_subs
+    paras_raw: list[dict] = []
+    for i in range(n_paras):
+        pid = f"P{i + 1:0{pid_w}d}"
+        gender = "m" if rng.random() < 0.2 else "f"
+        first = rng.choice(MALE if gender == "m" else FEMALE)
+        p: dict = {"para_id": pid, "name": f"{first} {rng.choice(LAST)}", "gender": gender, "skills": set()}
+        if i >= n_regular:
+            p.update(role=Role.SUBSTITUTE, start=_t(8), end=_t(15))
+        else:
+            r = rng.random()
+            if r < 0.55:
+                p.update(start=_t(7, 30), end=_t(15, 30))
+            elif r < 0.88:
+                p.update(start=_t(8), end=_t(15))
+            elif r < 0.94:
+                p.update(start=_t(8), end=_t(12, 30))
+            else:
+                p.update(start=_t(8), end=_t(15), days=tuple(d for k, d in enumerate(days) if k % 2 == 0))
+        paras_raw.append(p)
+    regular = paras_raw[:n_regular]
+    full_time = [p for p in regular if p["end"] - p["start"] >= 420 and "days" not in p]
+    # every needed skill held by about 1.3x the paras the need calls for (tight but coverable)
+    for sk in sorted(need_count):
+        k = min(len(full_time), max(2, math.ceil(need_count[sk] * 1.3) + 1))
+        for p in rng.sample(full_time, k):
+            p["skills"].add(sk)
+    for p in regular:
+        if rng.random() < 0.12:
+            p["skills"].add("spanish")
+        if rng.random() < 0.2:
+            p["skills"].add("behavior")
+    for g, ids in (("m", male_one), ("f", female_one)):
+        same = [p for p in full_time if p["gender"] == g]
+        want = min(len(same), math.ceil(len(ids) * 1.5) + 1) if ids else 0
+        have = [p for p in same if "toileting" in p["skills"]]
+        for p in rng.sample([p for p in same if "toileting" not in p["skills"]], max(0, want - len(have))):
+            p["skills"].add("toileting")
+    n_rbt = max(1, n_regular // 10)
+    for p in rng.sample(full_time or regular, min(n_rbt, len(full_time or regular))):
+        p["skills"] |= {"rbt", "behavior"}
+    for p in paras_raw[n_regular:]:
+        p["skills"] = {"behavior"} if rng.random() < 0.5 else set()
+    for p in regular:
+        if rng.random() < 0.10:
+            p["general_duties"] = False
+        elif rng.random() < 0.10:
+            p["max_duty_minutes"] = rng.choice((150, 300))
+    paras = tuple(Para(p["para_id"], p["name"], p["start"], p["end"], days=p.get("days", ()),
+                       role=p.get("role", Role.PARA), skills=frozenset(p["skills"]), gender=p["gender"],
+                       max_duty_minutes=p.get("max_duty_minutes"), general_duties=p.get("general_duties", True))
+                  for p in paras_raw)
+    para_ids = [p.para_id for p in paras]
+
+    # preferred / avoid
+    for i, st in enumerate(students):
+        ok = [p.para_id for p in paras if p.role == Role.PARA and st.skills_required <= p.skills
+              and (not st.gender_match or p.gender == st.gender)]
+        r = rng.random()
+        if r < 0.25 and ok:
+            pref = tuple(sorted(rng.sample(ok, min(len(ok), rng.choice((1, 2))))))
+            students[i] = _replace(st, preferred_paras=pref)
+        elif r < 0.33 and len(ok) > 3:
+            students[i] = _replace(st, avoid_paras=(rng.choice(ok),))
+
+    # -- duties --------------------------------------------------------------------------------------------
+    duties: list[Duty] = []
+    groups = max(1, n_paras // 15)
+    doors = ("Front door", "Side door", "Gym door", "Kindergarten door", "Back door", "North door", "South door")
+
+    def duty(kind: DutyKind, name: str, start: int, end: int, *, staff: int = 1, location: str = "",
+             priority: int = 2, duty_days: tuple[str, ...] = (), skills: frozenset[str] = frozenset()) -> None:
+        duties.append(Duty(f"D{len(duties) + 1:02d}", name, kind, start, end, days=duty_days, location=location,
+                           staff_needed=staff, skills_required=skills, priority=priority))
+
+    for g in range(groups):
+        door = doors[g % len(doors)]
+        duty(DutyKind.ARRIVAL, f"Arrival {door}", _t(7, 30), _t(8), location=door, priority=1)
+    for g in range(max(1, math.ceil(groups / 2))):
+        duty(DutyKind.BUS, f"Bus loop {g + 1}", _t(15), _t(15, 25), staff=2 if n_paras >= 10 else 1,
+             location="Bus loop", priority=1)
+    lunch_staff = 1 if n_paras < 25 else (2 if n_paras < 100 else 3)
+    for grade in range(6):
+        lunch = _t(10, 45) + 15 * grade
+        gname = "K" if grade == 0 else f"grade {grade}"
+        duty(DutyKind.LUNCH, f"Lunch {gname}", lunch, lunch + 30, staff=lunch_staff, location="Cafeteria")
+        duty(DutyKind.RECESS, f"Recess {gname}", lunch + 30, lunch + 50, staff=lunch_staff,
+             location="Playground", priority=2 if grade < 3 else 3)
+    for g in range(groups):
+        duty(DutyKind.DISMISSAL, f"Dismissal {doors[g % len(doors)]}", _t(15), _t(15, 20),
+             location=doors[g % len(doors)], priority=2)
+    duty(DutyKind.HALLWAY, "Morning hallway", _t(8), _t(8, 15), location="Main hallway", priority=3)
+    if n_paras >= 20:
+        duty(DutyKind.OTHER, "Nurse office cover", _t(11, 30), _t(12), location="Nurse office",
+             skills=frozenset({"medical"}), priority=2, duty_days=days[1::2] or days)
+        duty(DutyKind.HALLWAY, "Afternoon hallway", _t(12, 30), _t(12, 45), location="Main hallway", priority=3,
+             staff=2, duty_days=days[::2])
+
+    # -- therapy -------------------------------------------------------------------------------------------
+    providers: list[tuple[str, str]] = []  # (provider, kind)
+    n_slp = max(1, math.ceil(n_students / 40))
+    slp_names = ("Ms. Reed", "Mr. Vance", "Ms. Ortiz", "Ms. Burke", "Mr. Stone", "Ms. Park", "Ms. Ferris", "Mr. Hunt",
+                 "Ms. Lowe", "Ms. Dean", "Ms. Ruiz", "Mr. Ames")
+    for k in range(n_slp):
+        providers.append((f"{slp_names[k % len(slp_names)]} (SLP {k + 1})", "speech"))
+    for k in range(max(1, math.ceil(n_students / 60))):
+        providers.append((f"{slp_names[(k + 5) % len(slp_names)]} (OT {k + 1})", "OT"))
+    providers.append(("Ms. Grant (PT)", "PT"))
+    providers.append(("Mr. Hale (counselor)", "counseling"))
+    provider_hours: list[ProviderHours] = []
+    hours_of: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
+    for prov, kind in providers:
+        if kind == "PT":
+            rows = [(tuple(days[1::2]) or days, _t(8, 30), _t(14, 30))]
+        elif kind == "OT" and len(days) > 2:
+            rows = [(tuple(days[:-1]), _t(8), _t(15)), ((days[-1],), _t(8), _t(12))]
+        else:
+            rows = [(days, _t(8), _t(15))]
+        hours_of[prov] = rows
+        for d, s, e in rows:
+            provider_hours.append(ProviderHours(prov, s, e, days=d if set(d) != set(days) else ()))
+
+    sessions: list[Session] = []
+    busy_provider: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    busy_student: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    protected: dict[str, list[tuple[int, int]]] = {}
+    for b in blocks:
+        if b.protected:
+            protected.setdefault(b.student_id, []).append((b.start, b.end))
+    load: dict[str, int] = {p: 0 for p, _ in providers}
+    capacity = {p: sum(len(d) * (e - s) for d, s, e in hours_of[p]) * 0.55 for p, _ in providers}
+    rbt_ok = {p.para_id for p in paras if "rbt" in p.skills and p.role == Role.PARA}
+
+    def add_session(studs: list[Student], kind: str, prov: str, role: ParaRole, fixed: bool, per_week: int,
+                    dur: int, skills: frozenset[str] = frozenset(), priority: int = 2) -> None:
+        ids = tuple(s.student_id for s in studs)
+        if prov and load[prov] + per_week * dur > capacity[prov]:
+            return
+        sid = f"T{len(sessions) + 1:02d}"
+        hours = hours_of.get(prov, [(days, _t(8), _t(15))])
+        if fixed:
+            hdays, hs, he = rng.choice(hours)
+            pick_days = tuple(sorted(rng.sample(hdays, min(per_week, len(hdays))), key=days.index))
+            for _ in range(30):
+                start = rng.randrange(hs, he - dur + 1, 15)
+                span = (start, start + dur)
+                if any(overlaps(span, iv) for s in ids for iv in protected.get(s, ())):
+                    continue
+                if any(overlaps(span, iv) for d in pick_days for iv in busy_provider.get((prov, d), ())):
+                    continue
+                if any(overlaps(span, iv) for d in pick_days for s in ids for iv in busy_student.get((s, d), ())):
+                    continue
+                for d in pick_days:
+                    if prov:
+                        busy_provider.setdefault((prov, d), []).append(span)
+                    for s in ids:
+                        busy_student.setdefault((s, d), []).append(span)
+                sessions.append(Session(sid, ids, kind=kind, provider=prov, para_role=role,
+                                        skills_required=skills, priority=priority, days=pick_days,
+                                        start=span[0], end=span[1]))
+                break
+            else:
+                return
+        else:
+            allowed: tuple[str, ...] = ()
+            if rng.random() < 0.4:
+                allowed = tuple(d for d in days if rng.random() < 0.7) or days
+                if len(allowed) < per_week:
+                    allowed = days
+                if set(allowed) == set(days):
+                    allowed = ()
+            window = None
+            if rng.random() < 0.5:
+                ws = rng.choice((_t(8, 30), _t(9), _t(12, 30)))
+                window = (ws, min(_t(15), ws + rng.choice((120, 150, 180))))
+            sessions.append(Session(sid, ids, kind=kind, provider=prov, para_role=role, skills_required=skills,
+                                    priority=priority, sessions_per_week=per_week, duration_minutes=dur,
+                                    allowed_days=allowed, window=window))
+        if prov:
+            load[prov] += per_week * dur
+
+    slps = [p for p, k in providers if k == "speech"]
+    ots = [p for p, k in providers if k == "OT"]
+    pool = list(students)
+    rng.shuffle(pool)
+    speech = [s for s in pool if rng.random() < 0.35]
+    # speech groups of 1-3 students of the same grade
+    by_grade: dict[str, list[Student]] = {}
+    for s in speech:
+        by_grade.setdefault(s.grade, []).append(s)
+    k = 0
+    for grade in sorted(by_grade):
+        group = by_grade[grade]
+        while group:
+            size = rng.choice((1, 2, 2, 3))
+            g, group = group[:size], group[size:]
+            add_session(g, "speech", slps[k % len(slps)], ParaRole.NONE, rng.random() < 0.4,
+                        rng.choice((1, 2, 2)), 30)
+            k += 1
+    for j, s in enumerate(s for s in pool if rng.random() < 0.2):
+        assist = s.support == Support.ONE_TO_ONE and "behavior" in s.skills_required
+        add_session([s], "OT", ots[j % len(ots)], ParaRole.ASSIST if assist else ParaRole.NONE,
+                    rng.random() < 0.5, rng.choice((1, 2)), 30, skills=frozenset({"behavior"}) if assist else
+                    frozenset(), priority=1 if assist else 2)
+    for s in pool:
+        if "lift" in s.skills_required:
+            add_session([s], "PT", "Ms. Grant (PT)", ParaRole.ASSIST, rng.random() < 0.5, 1, 30,
+                        skills=frozenset({"lift"}))
+    counsel = [s for s in pool if s.support != Support.ONE_TO_ONE and rng.random() < 0.15]
+    for j in range(0, len(counsel), 2):
+        add_session(counsel[j:j + 2], "counseling", "Mr. Hale (counselor)", ParaRole.NONE, False, 1, 30,
+                    priority=3)
+    aba = [s for s in pool if s.support == Support.ONE_TO_ONE and "behavior" in s.skills_required
+           and not s.gender_match and not s.avoid_paras]
+    for s in aba[:max(1, len(rbt_ok) // 2) if rbt_ok else 0]:
+        add_session([s], "ABA", "", ParaRole.DELIVER, rng.random() < 0.3, rng.choice((2, 3)), 30,
+                    skills=frozenset({"rbt"}))
+
+    # -- availability and absences --------------------------------------------------------------------------
+    availability: list[Availability] = []
+    absences: list[Absence] = []
+    regular_ids = para_ids[:n_regular]
+    n_exc = max(1, n_paras // 25)
+    for pid in rng.sample(regular_ids, min(n_exc, len(regular_ids))):
+        day = rng.choice(days)
+        if rng.random() < 0.5:
+            availability.append(Availability(pid, day))
+        else:
+            availability.append(Availability(pid, day, _t(8), _t(12)))
+    if n_paras >= 6:
+        n_abs = max(1, n_paras // 40)
+        for pid in rng.sample(regular_ids, min(n_abs, len(regular_ids))):
+            day = rng.choice(days)
+            if rng.random() < 0.5:
+                absences.append(Absence(pid, (day,), reason="personal day"))
+            else:
+                absences.append(Absence(pid, (day,), _t(12), _t(15), reason="training"))
+        st = rng.choice(students)
+        absences.append(Absence(st.student_id, (rng.choice(days),), reason="medical appointment"))
+
+    return Problem(settings, paras, tuple(students), student_blocks=tuple(blocks), availability=tuple(availability),
+                   duties=tuple(duties), sessions=tuple(sessions), provider_hours=tuple(provider_hours),
+                   absences=tuple(absences))
+
+
+def _replace(student: Student, **changes: object) -> Student:
+    from dataclasses import replace
+
+    return replace(student, **changes)  # type: ignore[arg-type]
+
+
+__all__ = ["WEEKDAYS", "generate_school"]
