@@ -1,0 +1,501 @@
+"""A greedy scheduler: roughly what a coordinator filling the grid by hand achieves.
+
+Used as the baseline in the benchmarks (what the optimizer buys) and as a warm-start hint for
+the solver. It breaks no hard rule; it only covers less than the solver would.
+
+How it fills the week, the way a person would:
+
+1. each para's lunch at one fixed time (staggered between paras, the same every day where it
+   fits), then the breaks owed, spread over the day;
+2. therapy in time: fixed sessions at their time; flexible sessions on spread-out allowed days at
+   the first time where provider, students and (for assist/deliver) a qualified para are free;
+3. needs in priority order (1, then 2, then 3; within a priority: therapy staffing, 1:1 support,
+   duties, shared support), each walked through time: at each moment the free eligible para with
+   the best simple score takes the need for as long as they can (regular staff before
+   substitutes, joining an existing group, continuing with the same para, preferred paras, the
+   longest stretch, fewest duty minutes);
+4. flex blocks last, until each student's ``weekly_flex_minutes`` is reached.
+
+Every fact about the week (availability, lunch and breaks owed, needs, eligibility) comes from
+:class:`WeekGrid`; nothing is re-derived here.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from .coverage import unmet_rows
+from .model import Duty, Para, Problem, Session, Student, Support
+from .schedule import Assignment, Kind, PlacedSession, Schedule, UnmetKind
+from .timegrid import Interval, intersect, overlaps, subtract
+from .weekgrid import Occurrence, StudentSegment, WeekGrid
+
+REASON_NO_PARA = "greedy: no eligible para free"
+REASON_NO_TIME = "greedy: no time found for the session"
+REASON_FLEX = "greedy: flex minutes short of the weekly target"
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What a para does in one stretch of time (the label of a timeline item)."""
+
+    kind: Kind
+    ref: str = ""
+    students: tuple[str, ...] = ()
+    location: str = ""
+    exclusive: bool = False  # a 1:1 support row: nobody may join
+
+
+class _Timeline:
+    """One para's day: sorted, non-overlapping ``[start, end, row]`` items within ``available``."""
+
+    def __init__(self, available: tuple[Interval, ...]) -> None:
+        self.available = available
+        self.starts: list[int] = []
+        self.items: list[tuple[int, int, _Row]] = []
+
+    def at(self, t: int) -> int | None:
+        """Index of the item covering minute ``t``."""
+        i = bisect.bisect_right(self.starts, t) - 1
+        if i >= 0 and self.items[i][1] > t:
+            return i
+        return None
+
+    def free_end(self, t: int) -> int | None:
+        """End of the free stretch starting at ``t`` (None when busy or not available at t)."""
+        piece = next((e for s, e in self.available if s <= t < e), None)
+        if piece is None or self.at(t) is not None:
+            return None
+        i = bisect.bisect_right(self.starts, t)
+        return min(piece, self.starts[i]) if i < len(self.starts) else piece
+
+    def is_free(self, start: int, end: int) -> bool:
+        fe = self.free_end(start)
+        return fe is not None and fe >= end
+
+    def insert(self, start: int, end: int, row: _Row) -> None:
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.items.insert(i, (start, end, row))
+
+    def replace(self, i: int, pieces: list[tuple[int, int, _Row]]) -> None:
+        del self.starts[i]
+        del self.items[i]
+        for s, e, r in pieces:
+            if e > s:
+                self.insert(s, e, r)
+
+    def work_before(self, t: int) -> int:
+        """Minutes of back-to-back work ending exactly at ``t``."""
+        run = 0
+        i = bisect.bisect_left(self.starts, t) - 1
+        while i >= 0:
+            s, e, r = self.items[i]
+            if e != t or not r.kind.is_work:
+                break
+            run += e - s
+            t = s
+            i -= 1
+        return run
+
+    def work_after(self, t: int) -> int:
+        """Minutes of back-to-back work starting exactly at ``t``."""
+        run = 0
+        i = bisect.bisect_left(self.starts, t)
+        while i < len(self.items):
+            s, e, r = self.items[i]
+            if s != t or not r.kind.is_work:
+                break
+            run += e - s
+            t = e
+            i += 1
+        return run
+
+    def ending_at(self, t: int) -> _Row | None:
+        i = bisect.bisect_left(self.starts, t) - 1
+        if i >= 0 and self.items[i][1] == t:
+            return self.items[i][2]
+        return None
+
+
+class _Greedy:
+    def __init__(self, problem: Problem, grid: WeekGrid) -> None:
+        self.problem = problem
+        self.grid = grid
+        self.step = problem.settings.time_step
+        self.max_cont = problem.settings.max_continuous_minutes
+        self.paras = problem.paras
+        self.students = {s.student_id: s for s in problem.students}
+        self.timelines: dict[tuple[str, str], _Timeline] = {}
+        for p in self.paras:
+            for day in grid.days:
+                avail = grid.para_available(p.para_id, day)
+                if avail:
+                    self.timelines[(p.para_id, day)] = _Timeline(avail)
+        self.duty_minutes: dict[str, int] = defaultdict(int)
+        self.with_student: dict[tuple[str, str, str], int] = defaultdict(int)
+        self.occurrences: list[Occurrence] = []
+        self.session_para: dict[tuple[str, str, int], str] = {}
+        self._eligible: dict[tuple[str, frozenset[str]], list[Para]] = {}
+        self._session_ok: dict[str, list[Para]] = {}
+
+    # -- public --------------------------------------------------------------------------------
+    def run(self) -> Schedule:
+        self.place_rest()
+        self.place_sessions()
+        occ = tuple(self.occurrences)
+        needs: list[tuple[tuple[int, int, int, str, int], object]] = []
+        for o in occ:
+            ses = self.problem.session(o.session_id)
+            if ses.needs_para:
+                needs.append(((ses.priority, 0, self._day_i(o.day), o.session_id, o.start), o))
+        flex: list[StudentSegment] = []
+        for day in self.grid.days:
+            for seg in self.grid.support_needs(day, occ):
+                st = self.students[seg.student_id]
+                if seg.support == Support.FLEX:
+                    if st.weekly_flex_minutes:
+                        flex.append(seg)
+                    continue
+                rank = 1 if seg.support == Support.ONE_TO_ONE else 3
+                needs.append(((st.priority, rank, self._day_i(day), seg.student_id, seg.start), seg))
+            for duty in self.grid.duties_on(day):
+                needs.append(((duty.priority, 2, self._day_i(day), duty.duty_id, duty.start), (duty, day)))
+        needs.sort(key=lambda n: n[0])
+        for _, need in needs:
+            if isinstance(need, Occurrence):
+                self.staff_session(need)
+            elif isinstance(need, StudentSegment):
+                self.cover_segment(need)
+            else:
+                duty, day = need  # type: ignore[misc]
+                self.cover_duty(duty, day)
+        self.cover_flex(flex)
+        return self.schedule()
+
+    def _day_i(self, day: str) -> int:
+        return self.grid.days.index(day)
+
+    # -- 1. lunch and breaks -------------------------------------------------------------------
+    def place_rest(self) -> None:
+        ordered = sorted(self.paras, key=lambda p: p.para_id)
+        for i, p in enumerate(ordered):
+            for day in self.grid.days:
+                tl = self.timelines.get((p.para_id, day))
+                if tl is None:
+                    continue
+                lunch = self.grid.lunch_rule(p.para_id, day)
+                n_breaks = self.grid.breaks_owed(p.para_id, day)
+                best: tuple[Interval | None, list[Interval]] | None = None
+                for cand in self._lunch_candidates(tl, lunch, i):
+                    taken = [cand] if cand else []
+                    breaks = self._place_breaks(tl.available, taken, n_breaks)
+                    if best is None or len(breaks) > len(best[1]):
+                        best = (cand, breaks)
+                    if len(breaks) >= n_breaks:
+                        break
+                assert best is not None
+                if best[0] is not None:
+                    tl.insert(*best[0], _Row(Kind.LUNCH))
+                for b in best[1]:
+                    tl.insert(*b, _Row(Kind.BREAK))
+
+    def _lunch_candidates(self, tl: _Timeline, lunch, index: int) -> list[Interval | None]:
+        if lunch is None:
+            return [None]
+        m, (ws, we) = lunch.minutes, lunch.window
+        slots = list(range(ws, we - m + 1, m)) or [ws]
+        target = slots[index % len(slots)]
+        starts = [s for a, b in intersect(tl.available, [lunch.window])
+                  for s in range(a, b - m + 1, self.step)]
+        starts.sort(key=lambda s: (abs(s - target), s))
+        return [(s, s + m) for s in starts] or [None]
+
+    def _place_breaks(self, available: tuple[Interval, ...], taken: list[Interval], n: int) -> list[Interval]:
+        if n <= 0:
+            return []
+        bm = self.problem.settings.break_minutes
+        lo, hi = available[0][0], available[-1][1]
+        breaks: list[Interval] = []
+        for k in range(n):
+            target = lo + (hi - lo) * (k + 1) // (n + 1)
+            free = subtract(available, [*taken, *breaks])
+            cands = [(s, s + bm) for a, b in free for s in range(a, b - bm + 1, self.step)]
+            if not cands:
+                break
+            near = {e for _, e in [*taken, *breaks]} | {s for s, _ in [*taken, *breaks]}
+            cands.sort(key=lambda c: (c[0] in near or c[1] in near, abs(c[0] - target), c[0]))
+            breaks.append(cands[0])
+        if len(breaks) >= n:
+            return breaks
+        # tight packing from the left of every free piece
+        packed: list[Interval] = []
+        for a, b in subtract(available, taken):
+            s = a
+            while s + bm <= b and len(packed) < n:
+                packed.append((s, s + bm))
+                s += bm
+        return packed if len(packed) > len(breaks) else breaks
+
+    # -- 2. therapy in time --------------------------------------------------------------------
+    def place_sessions(self) -> None:
+        self.occurrences = list(self.grid.fixed_occurrences())
+        flexible = sorted((s for s in self.problem.sessions if s.is_flexible),
+                          key=lambda s: (s.priority, s.session_id))
+        for ses in flexible:
+            assert ses.sessions_per_week is not None
+            days = list(self.problem.days_of(ses.allowed_days))
+            n = ses.sessions_per_week
+            spread = [days[round(k * len(days) / n)] for k in range(n) if round(k * len(days) / n) < len(days)]
+            order = list(dict.fromkeys([*spread, *days]))
+            placed = 0
+            for day in order:
+                if placed >= n:
+                    break
+                start = self._find_slot(ses, day)
+                if start is not None:
+                    self.occurrences.append(Occurrence(ses.session_id, day, start, start + ses.duration))
+                    placed += 1
+
+    def _find_slot(self, ses: Session, day: str) -> int | None:
+        dur = ses.duration
+        others = [o for o in self.occurrences if o.day == day]
+        first_any: int | None = None
+        for a, b in self.grid.session_allowed(ses, day):
+            for s in range(a, b - dur + 1, self.step):
+                clash = False
+                for o in others:
+                    if not overlaps((s, s + dur), (o.start, o.end)):
+                        continue
+                    other = self.problem.session(o.session_id)
+                    if (ses.provider and other.provider == ses.provider) or \
+                            set(other.student_ids) & set(ses.student_ids):
+                        clash = True
+                        break
+                if clash:
+                    continue
+                if not ses.needs_para:
+                    return s
+                if first_any is None:
+                    first_any = s
+                if any(self._session_fits(p, ses, day, s, s + dur) is not None
+                       for p in self._session_paras(ses)):
+                    return s
+        return first_any
+
+    def _session_paras(self, ses: Session) -> list[Para]:
+        if ses.session_id not in self._session_ok:
+            self._session_ok[ses.session_id] = [p for p in self.paras if self.grid.session_refusal(p, ses) is None]
+        return self._session_ok[ses.session_id]
+
+    def _session_fits(self, p: Para, ses: Session, day: str, start: int, end: int) -> _Timeline | None:
+        tl = self.timelines.get((p.para_id, day))
+        if tl is None or not tl.is_free(start, end):
+            return None
+        if self._cont_end(tl, start, end) < end:
+            return None
+        for sid in ses.student_ids:
+            limit = self.students[sid].max_minutes_with_same_para
+            if limit is not None and self.with_student[(p.para_id, day, sid)] + (end - start) > limit:
+                return None
+        return tl
+
+    def staff_session(self, o: Occurrence) -> None:
+        ses = self.problem.session(o.session_id)
+        best: tuple[tuple, Para, _Timeline] | None = None
+        for p in self._session_paras(ses):
+            tl = self._session_fits(p, ses, o.day, o.start, o.end)
+            if tl is None:
+                continue
+            with_them = sum(self.with_student[(p.para_id, o.day, sid)] > 0 for sid in ses.student_ids)
+            score = (p.is_substitute, -with_them, self.duty_minutes[p.para_id], len(p.skills), p.para_id)
+            if best is None or score < best[0]:
+                best = (score, p, tl)
+        if best is None:
+            return
+        _, p, tl = best
+        tl.insert(o.start, o.end, _Row(Kind.THERAPY, ses.session_id, tuple(ses.student_ids)))
+        for sid in ses.student_ids:
+            self.with_student[(p.para_id, o.day, sid)] += o.end - o.start
+        self.session_para[(o.session_id, o.day, o.start)] = p.para_id
+
+    # -- 3. support and duties -----------------------------------------------------------------
+    def _cont_end(self, tl: _Timeline, t: int, end: int) -> int:
+        """Latest end <= ``end`` of work starting at ``t`` that keeps max_continuous_minutes."""
+        if self.max_cont is None:
+            return end
+        before = tl.work_before(t)
+        out = min(end, t + self.max_cont - before)
+        if out == end and before + (out - t) + tl.work_after(out) > self.max_cont:
+            out -= self.step  # leave a gap before the next piece of work
+        return t + max(0, (out - t) // self.step * self.step)
+
+    def _eligible_for(self, student: Student, skills: frozenset[str]) -> list[Para]:
+        key = (student.student_id, skills)
+        if key not in self._eligible:
+            self._eligible[key] = [p for p in self.paras if self.grid.support_refusal(p, student, skills) is None]
+        return self._eligible[key]
+
+    def _rotation_end(self, p: Para, day: str, student: Student, t: int, end: int) -> int:
+        limit = student.max_minutes_with_same_para
+        if limit is None:
+            return end
+        left = limit - self.with_student[(p.para_id, day, student.student_id)]
+        return min(end, t + max(0, left) // self.step * self.step)
+
+    def cover_segment(self, seg: StudentSegment, budget: int | None = None) -> int:
+        """Cover a support segment from start to end as well as possible; returns minutes given.
+
+        ``budget`` caps the minutes given (flex blocks stop at the weekly target).
+        """
+        st = self.students[seg.student_id]
+        day, sid = seg.day, seg.student_id
+        exclusive = seg.support == Support.ONE_TO_ONE
+        given = 0
+        t = seg.start
+        while t < seg.end and (budget is None or given < budget):
+            limit_end = seg.end if budget is None else min(seg.end, t + budget - given)
+            best: tuple[tuple, Para, _Timeline, int, int | None] | None = None
+            for p in self._eligible_for(st, seg.skills):
+                tl = self.timelines.get((p.para_id, day))
+                if tl is None:
+                    continue
+                join: int | None = None
+                fe = tl.free_end(t)
+                if fe is not None:
+                    end = self._cont_end(tl, t, min(fe, limit_end))
+                elif exclusive:
+                    continue
+                else:
+                    join = tl.at(t)
+                    if join is None:
+                        continue
+                    s0, e0, row = tl.items[join]
+                    if not self._can_join(row, st, seg):
+                        continue
+                    end = min(e0, limit_end)
+                end = self._rotation_end(p, day, st, t, end)
+                if end <= t:
+                    continue
+                prev = tl.ending_at(t)
+                continuing = prev is not None and prev.kind == Kind.SUPPORT and sid in prev.students
+                if join is not None:
+                    continuing = continuing or sid in tl.items[join][2].students
+                score = (p.is_substitute, join is None, not continuing,
+                         bool(st.preferred_paras) and p.para_id not in st.preferred_paras,
+                         self.with_student[(p.para_id, day, sid)] == 0,
+                         t - end, self.duty_minutes[p.para_id], len(p.skills), p.para_id)
+                if best is None or score < best[0]:
+                    best = (score, p, tl, end, join)
+            if best is None:
+                t += self.step
+                continue
+            _, p, tl, end, join = best
+            if join is None:
+                tl.insert(t, end, _Row(Kind.SUPPORT, "", (sid,), seg.location, exclusive))
+            else:
+                s0, e0, row = tl.items[join]
+                grown = _Row(Kind.SUPPORT, "", tuple(sorted((*row.students, sid))), row.location, False)
+                tl.replace(join, [(s0, t, row), (t, end, grown), (end, e0, row)])
+            self.with_student[(p.para_id, day, sid)] += end - t
+            given += end - t
+            t = end
+        return given
+
+    def _can_join(self, row: _Row, student: Student, seg: StudentSegment) -> bool:
+        if row.kind != Kind.SUPPORT or row.exclusive or row.location != seg.location:
+            return False
+        if student.student_id in row.students:
+            return False
+        size = len(row.students) + 1
+        return all(size <= self.students[s].group_max for s in (*row.students, student.student_id))
+
+    def cover_duty(self, duty: Duty, day: str) -> None:
+        for _ in range(duty.staff_needed):
+            t = duty.start
+            while t < duty.end:
+                best: tuple[tuple, Para, _Timeline, int] | None = None
+                for p in self.paras:
+                    if self.grid.duty_refusal(p, duty) is not None:
+                        continue
+                    tl = self.timelines.get((p.para_id, day))
+                    if tl is None:
+                        continue
+                    fe = tl.free_end(t)
+                    if fe is None:
+                        continue
+                    end = self._cont_end(tl, t, min(fe, duty.end))
+                    if p.max_duty_minutes is not None:
+                        left = p.max_duty_minutes - self.duty_minutes[p.para_id]
+                        end = min(end, t + max(0, left) // self.step * self.step)
+                    if end <= t:
+                        continue
+                    prev = tl.ending_at(t)
+                    continuing = prev is not None and prev.kind == Kind.DUTY and prev.ref == duty.duty_id
+                    score = (p.is_substitute, not continuing, self.duty_minutes[p.para_id], t - end,
+                             len(p.skills), p.para_id)
+                    if best is None or score < best[0]:
+                        best = (score, p, tl, end)
+                if best is None:
+                    t += self.step
+                    continue
+                _, p, tl, end = best
+                tl.insert(t, end, _Row(Kind.DUTY, duty.duty_id, (), duty.location))
+                self.duty_minutes[p.para_id] += end - t
+                t = end
+
+    # -- 4. flex -------------------------------------------------------------------------------
+    def cover_flex(self, segments: list[StudentSegment]) -> None:
+        by_student: dict[str, list[StudentSegment]] = defaultdict(list)
+        for seg in segments:
+            by_student[seg.student_id].append(seg)
+        order = sorted(by_student, key=lambda sid: (self.students[sid].priority, sid))
+        for sid in order:
+            left = self.students[sid].weekly_flex_minutes
+            for seg in sorted(by_student[sid], key=lambda s: (self._day_i(s.day), s.start)):
+                if left <= 0:
+                    break
+                left -= self.cover_segment(seg, budget=left)
+
+    # -- output --------------------------------------------------------------------------------
+    def schedule(self) -> Schedule:
+        rows: list[Assignment] = []
+        for (pid, day), tl in self.timelines.items():
+            merged: list[list] = []
+            for s, e, r in tl.items:
+                if merged and merged[-1][1] == s and r.kind.is_work and _same(merged[-1][2], r):
+                    merged[-1][1] = e
+                else:
+                    merged.append([s, e, r])
+            for s, e, r in merged:
+                rows.append(Assignment(pid, day, s, e, r.kind, r.ref, r.students, r.location))
+        sessions = []
+        for o in self.occurrences:
+            ses = self.problem.session(o.session_id)
+            sessions.append(PlacedSession(o.session_id, o.day, o.start, o.end, ses.provider,
+                                          self.session_para.get((o.session_id, o.day, o.start), "")))
+        draft = Schedule(tuple(sorted(rows)), tuple(sorted(sessions)))
+        unmet = []
+        for u in unmet_rows(self.problem, draft, self.grid):
+            if u.kind == UnmetKind.FLEX:
+                reason = REASON_FLEX
+            elif u.kind == UnmetKind.THERAPY and not u.day:
+                reason = REASON_NO_TIME
+            else:
+                reason = REASON_NO_PARA
+            unmet.append(replace(u, reason=reason))
+        return Schedule(draft.assignments, draft.sessions, tuple(unmet))
+
+
+def _same(a: _Row, b: _Row) -> bool:
+    return (a.kind, a.ref, a.students, a.location) == (b.kind, b.ref, b.students, b.location)
+
+
+def greedy_schedule(problem: Problem, grid: WeekGrid | None = None) -> Schedule:
+    """A schedule breaking no hard rule, filled greedily by priority (see module docstring)."""
+    return _Greedy(problem, grid or WeekGrid(problem)).run()
+
+
+__all__ = ["greedy_schedule"]
