@@ -1,34 +1,167 @@
-"""The Summary sheet: the first thing an administrator reads."""
+"""The Summary sheet: the first thing an administrator reads (unmet needs first)."""
 
 from __future__ import annotations
 
-from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from parasched.scheduler.model import Problem
-from parasched.scheduler.schedule import SolveResult
+from parasched.scheduler.model import PRIORITIES, PRIORITY_NAMES
+from parasched.scheduler.schedule import Status
 
-from .cells import put
+from .cells import HEADER_FILL, HEADER_FONT, put
+from .kpi_view import summary_numbers
+from .labels import Labels, fmt_minutes
+from .styles import (
+    BOLD,
+    GREY_ITALIC,
+    LEFT,
+    OK_COLOR,
+    RED_BOLD,
+    SHORT_COLOR,
+    SUBTITLE_FONT,
+    TITLE_FONT,
+    fill,
+    print_setup,
+)
+
+STATUS_TEXT = {
+    Status.OPTIMAL: "optimal: proven the best schedule for these rules",
+    Status.FEASIBLE: "feasible: a valid schedule, maybe not the best (time limit reached)",
+    Status.INFEASIBLE: "infeasible: no schedule satisfies the hard rules",
+    Status.UNKNOWN: "unknown: no schedule found within the time limit",
+}
+
+UNMET_KINDS = (("support", "Support min"), ("duty", "Duty staff-min"), ("therapy", "Therapy min"),
+               ("flex", "Flex short min"))
 
 
-def write_summary(ws: Worksheet, problem: Problem, result: SolveResult) -> None:
+def write_summary(ws: Worksheet, lb: Labels) -> None:
+    problem, result = lb.problem, lb.result
     s = problem.settings
-    put(ws, 1, 1, f"Para schedule{' — ' + s.school_name if s.school_name else ''}", font=Font(bold=True, size=14))
-    rows: list[tuple[str, object]] = [
-        ("school", s.school_name),
-        ("week_of", s.week_of),
-        ("days", ", ".join(s.days)),
-        ("status", str(result.status)),
-        ("objective", result.objective),
-        ("bound", result.bound),
-        ("gap", result.gap),
-        ("solve seconds", round(result.runtime, 1)),
-    ]
-    for i, (k, v) in enumerate(rows, start=3):
-        put(ws, i, 1, k, font=Font(bold=True))
-        if v is not None and v != "":
-            c = put(ws, i, 2, v)
-            if k == "week_of":
-                c.number_format = "yyyy-mm-dd"
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 22
+    nums = summary_numbers(problem, result.schedule, lb.grid)
+    title = "Para schedule" + (f": {s.school_name}" if s.school_name else "")
+    put(ws, 1, 1, title, font=TITLE_FONT)
+    ws.row_dimensions[1].height = 22
+    r = 3
+
+    def kv(key: str, value: object, fmt: str | None = None, font=None) -> None:
+        nonlocal r
+        put(ws, r, 1, key, font=BOLD)
+        if value is not None and value != "":
+            c = put(ws, r, 2, value)
+            if fmt:
+                c.number_format = fmt
+            c.alignment = LEFT
+            if font is not None:
+                c.font = font
+        r += 1
+
+    def heading(text: str) -> None:
+        nonlocal r
+        r += 1
+        put(ws, r, 1, text, font=SUBTITLE_FONT)
+        r += 1
+
+    def header(cols: list[str]) -> None:
+        nonlocal r
+        for j, c in enumerate(cols, start=1):
+            put(ws, r, j, c, font=HEADER_FONT, fill=HEADER_FILL)
+        r += 1
+
+    kv("School", s.school_name)
+    kv("Week of", s.week_of, "yyyy-mm-dd")
+    kv("Days", ", ".join(s.days))
+    kv("Solver status", STATUS_TEXT.get(result.status, str(result.status)),
+       font=RED_BOLD if result.status in (Status.INFEASIBLE, Status.UNKNOWN) else None)
+    kv("Objective", result.objective)
+    kv("Best bound", result.bound)
+    gap = result.gap
+    kv("Gap", gap, "0.0%")
+    kv("Solve time (s)", round(result.runtime, 1))
+
+    heading("Unmet needs by priority (look here first; details in the Unmet sheet)")
+    header(["Priority", *(name for _, name in UNMET_KINDS), "Rows"])
+    for p in PRIORITIES:
+        put(ws, r, 1, f"{p} {PRIORITY_NAMES[p]}", font=BOLD)
+        any_unmet = False
+        for j, (kind, _) in enumerate(UNMET_KINDS, start=2):
+            m = nums.unmet_minutes.get((p, kind), 0)
+            any_unmet = any_unmet or m > 0
+            put(ws, r, j, m, fill=fill(SHORT_COLOR) if m else fill(OK_COLOR),
+                font=RED_BOLD if m and p == 1 else None)
+        put(ws, r, len(UNMET_KINDS) + 2, nums.unmet_count.get(p, 0))
+        r += 1
+    if not result.schedule.unmet:
+        put(ws, r, 1, "Every need is covered.", font=GREY_ITALIC)
+        r += 1
+
+    heading("Coverage by priority (support, duty staff-minutes, therapy needing a para)")
+    header(["Priority", "Required min", "Covered min", "Covered %"])
+    for p in PRIORITIES:
+        put(ws, r, 1, f"{p} {PRIORITY_NAMES[p]}", font=BOLD)
+        put(ws, r, 2, nums.required[p])
+        put(ws, r, 3, nums.covered[p])
+        pct = nums.pct(p)
+        if pct is None:
+            put(ws, r, 4, "no needs", font=GREY_ITALIC)
+        else:
+            put(ws, r, 4, pct, fill=fill(OK_COLOR if pct >= 0.99995 else SHORT_COLOR)).number_format = "0.0%"
+        r += 1
+
+    heading("Staff")
+    duty = list(nums.duty_minutes.values())
+    if duty:
+        kv("Duty minutes per para (min / avg / max)",
+           f"{min(duty)} / {round(sum(duty) / len(duty))} / {max(duty)}")
+    else:
+        kv("Duty minutes per para (min / avg / max)", "no para takes general duties")
+    kv("Handoffs (student passed to another para)", nums.handoffs)
+    if nums.substitute_minutes:
+        kv("Substitutes used", ", ".join(f"{lb.para_full(pid)}: {fmt_minutes(m)}"
+                                         for pid, m in nums.substitute_minutes.items()))
+    else:
+        kv("Substitutes used", "none")
+
+    heading("Minutes per para this week")
+    header(["Para", "Work min", "Duty min", "Role"])
+    for p in problem.paras:
+        put(ws, r, 1, lb.para_full(p.para_id))
+        put(ws, r, 2, nums.work_minutes.get(p.para_id, 0))
+        dm = nums.duty_minutes.get(p.para_id)
+        if dm is None:
+            put(ws, r, 3, "no duties" if not p.general_duties else "-", font=GREY_ITALIC)
+        else:
+            put(ws, r, 3, dm)
+        put(ws, r, 4, str(p.role))
+        r += 1
+
+    heading("Flex minutes against weekly targets")
+    if nums.flex:
+        header(["Student", "Target min", "Given min", "Short min"])
+        for sid, (target, got) in nums.flex.items():
+            put(ws, r, 1, lb.student_full(sid))
+            put(ws, r, 2, target)
+            put(ws, r, 3, got)
+            short = max(0, target - got)
+            put(ws, r, 4, short, fill=fill(SHORT_COLOR if short else OK_COLOR))
+            r += 1
+    else:
+        put(ws, r, 1, "No student has a weekly flex target.", font=GREY_ITALIC)
+        r += 1
+
+    heading("Sheets in this workbook")
+    guide = [("Summary", "this page"),
+             *((d, f"{lb.day_title(d)}: grid of every para's day, colored by kind") for d in s.days),
+             ("By Para", "each para's week, one page per para"),
+             ("By Student", "each student's day: who supports them, minutes required vs covered"),
+             ("Duties", "duty roster, shortfalls in red"),
+             ("Therapy", "placed sessions by provider and by day"),
+             ("Assignments / Sessions / Unmet", "machine-readable schedule (do not rename columns)")]
+    for name, text in guide:
+        put(ws, r, 1, name, font=BOLD)
+        put(ws, r, 2, text)
+        r += 1
+
+    ws.column_dimensions["A"].width = 44
+    for col in "BCDEF":
+        ws.column_dimensions[col].width = 15
+    print_setup(ws, landscape=False)

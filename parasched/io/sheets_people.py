@@ -1,0 +1,238 @@
+"""By Para and By Student: one printable page per person."""
+
+from __future__ import annotations
+
+import itertools
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from parasched.scheduler.coverage import coverage
+from parasched.scheduler.model import Support
+from parasched.scheduler.schedule import Kind, UnmetKind
+from parasched.scheduler.timegrid import intersect, subtract
+
+from .cells import HEADER_FILL, HEADER_FONT, put
+from .labels import Labels, fmt_minutes, span
+from .styles import (
+    BOLD,
+    GREY_ITALIC,
+    KIND_COLORS,
+    LEFT,
+    OFF_COLOR,
+    RED_BOLD,
+    SHORT_COLOR,
+    TITLE_FONT,
+    fill,
+    print_setup,
+)
+
+ROW_HEIGHT = 15.0
+PAGE_HEIGHT_PT = 10.0 * 72 - 40  # letter portrait less margins, header and footer
+DAY_FILL = "DDEBF7"
+
+
+def _finish(ws: Worksheet, widths: list[float], section_rows: list[int], landscape: bool = False) -> None:
+    """Page break after each section; one scale so the longest section fits one page."""
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    ends = []
+    total = 0
+    for n in section_rows:
+        total += n
+        ends.append(total)
+    for end in ends[:-1]:
+        ws.row_breaks.append(Break(id=end))
+    print_setup(ws, landscape=landscape, fit_width=False)
+    longest = max(section_rows, default=1) * ROW_HEIGHT
+    page_w = (10.0 if landscape else 7.7) * 72
+    width_pt = sum(widths) * 5.6
+    scale = min(100, int(100 * PAGE_HEIGHT_PT / longest), int(100 * page_w / width_pt))
+    ws.page_setup.scale = max(25, scale)
+
+
+# -- By Para ---------------------------------------------------------------------------------------
+PARA_COLUMNS = ["Time", "What", "Where", "Who (students)", "Minutes"]
+
+
+def write_by_para(ws: Worksheet, lb: Labels) -> None:
+    r = 1
+    sections: list[int] = []
+    school = lb.problem.settings.school_name
+    for p in lb.problem.paras:
+        first = r
+        put(ws, r, 1, lb.para_full(p.para_id), font=TITLE_FONT)
+        ws.row_dimensions[r].height = 20
+        r += 1
+        sub = f"{school + ' - ' if school else ''}{lb.week_title()}"
+        if p.is_substitute:
+            sub += " - substitute"
+        put(ws, r, 1, sub, font=GREY_ITALIC)
+        r += 1
+        for j, c in enumerate(PARA_COLUMNS, start=1):
+            put(ws, r, j, c, font=HEADER_FONT, fill=HEADER_FILL)
+        r += 1
+        for day in lb.problem.settings.days:
+            hours = lb.grid.para_hours(p.para_id, day)
+            avail = lb.grid.para_available(p.para_id, day)
+            rows = lb.schedule.for_para(p.para_id, day)
+            head = lb.day_title(day)
+            if hours:
+                head += "   (" + ", ".join(span(s, e) for s, e in hours) + ")"
+            for j in range(1, len(PARA_COLUMNS) + 1):
+                ws.cell(r, j).fill = fill(DAY_FILL)
+            put(ws, r, 1, head, font=BOLD)
+            r += 1
+            if not hours and not rows:
+                put(ws, r, 1, "Not working", font=GREY_ITALIC)
+                r += 1
+                continue
+            items: list[tuple[int, int, object]] = [(a.start, a.end, a) for a in rows]
+            for s, e in intersect(hours, lb.grid.absent(p.para_id, day)):
+                items.append((s, e, "absent"))
+            busy = [(a.start, a.end) for a in rows]
+            for s, e in subtract(avail, busy):
+                items.append((s, e, "free"))
+            for s, e, what in sorted(items, key=lambda x: (x[0], x[1])):
+                put(ws, r, 1, span(s, e))
+                if what == "absent":
+                    put(ws, r, 2, "Absent", font=GREY_ITALIC, fill=fill(OFF_COLOR))
+                elif what == "free":
+                    put(ws, r, 2, "No assignment", font=GREY_ITALIC)
+                else:
+                    a = what
+                    put(ws, r, 2, lb.what(a), fill=fill(KIND_COLORS.get(lb.group_kind(a), "FFFFFF")),
+                        font=BOLD if a.kind in (Kind.LUNCH, Kind.BREAK) else None)
+                    put(ws, r, 3, lb.where(a))
+                    who = a.students or (lb.session_students(a.ref) if a.kind == Kind.THERAPY else ())
+                    put(ws, r, 4, lb.students(who), alignment=LEFT)
+                put(ws, r, 5, e - s)
+                r += 1
+        work = sum(a.minutes for a in lb.schedule.for_para(p.para_id) if a.kind.is_work)
+        put(ws, r, 1, f"Work this week: {fmt_minutes(work)}", font=GREY_ITALIC)
+        r += 1
+        sections.append(r - first)
+    _finish(ws, [13, 34, 18, 40, 9], sections)
+    ws.print_title_rows = None
+
+
+# -- By Student ------------------------------------------------------------------------------------
+STUDENT_COLUMNS = ["Time", "Where / activity", "Needs", "Who supports", "Note"]
+NEED_TEXT = {Support.ONE_TO_ONE: "1:1", Support.SHARED: "shared", Support.FLEX: "flex", Support.NONE: "none"}
+
+
+def write_by_student(ws: Worksheet, lb: Labels) -> None:
+    sched = lb.schedule
+    cov = coverage(lb.problem, sched, lb.grid)
+    req: dict[tuple[str, str], tuple[int, int]] = {}
+    for n in cov:
+        if n.kind == UnmetKind.SUPPORT:
+            a, b = req.get((n.ref, n.day), (0, 0))
+            req[(n.ref, n.day)] = (a + n.required, b + n.required - n.missing)
+    from parasched.scheduler.coverage import flex_minutes
+
+    flex_got = flex_minutes(lb.problem, sched, lb.grid)
+    r = 1
+    sections: list[int] = []
+    for st in lb.problem.students:
+        first = r
+        sid = st.student_id
+        put(ws, r, 1, lb.student_full(sid), font=TITLE_FONT)
+        ws.row_dimensions[r].height = 20
+        r += 1
+        facts = [f"grade {st.grade}" if st.grade else "", f"homeroom {st.homeroom}" if st.homeroom else "",
+                 f"support {NEED_TEXT[st.support]}", f"priority {st.priority}"]
+        put(ws, r, 1, " - ".join(f for f in facts if f), font=GREY_ITALIC)
+        r += 1
+        week_req = week_cov = 0
+        for j, c in enumerate(STUDENT_COLUMNS, start=1):
+            put(ws, r, j, c, font=HEADER_FONT, fill=HEADER_FILL)
+        r += 1
+        for day in lb.problem.settings.days:
+            rq, cv = req.get((sid, day), (0, 0))
+            week_req += rq
+            week_cov += cv
+            for j in range(1, len(STUDENT_COLUMNS) + 1):
+                ws.cell(r, j).fill = fill(DAY_FILL)
+            put(ws, r, 1, lb.day_title(day), font=BOLD)
+            if rq:
+                put(ws, r, 4, f"required {rq} min, covered {cv} min", font=BOLD if cv >= rq else RED_BOLD)
+            r += 1
+            pieces = _student_pieces(lb, sid, day)
+            if not pieces:
+                put(ws, r, 1, "Absent" if lb.grid.absent(sid, day) else "Not in school", font=GREY_ITALIC)
+                r += 1
+            for s, e, where, need, who, note, bad in pieces:
+                put(ws, r, 1, span(s, e))
+                put(ws, r, 2, where)
+                put(ws, r, 3, need)
+                put(ws, r, 4, who, alignment=LEFT)
+                if bad:
+                    put(ws, r, 5, note, font=RED_BOLD, fill=fill(SHORT_COLOR))
+                elif note:
+                    put(ws, r, 5, note)
+                r += 1
+        line = f"Week: required {week_req} min, covered {week_cov} min"
+        put(ws, r, 1, line, font=BOLD if week_cov >= week_req else RED_BOLD)
+        r += 1
+        if st.weekly_flex_minutes:
+            got = flex_got.get(sid, 0)
+            put(ws, r, 1, f"Flex minutes: {got} of {st.weekly_flex_minutes} target",
+                font=BOLD if got >= st.weekly_flex_minutes else RED_BOLD)
+            r += 1
+        sessions = [p for p in sched.sessions if sid in lb.session_students(p.session_id)]
+        if sessions:
+            put(ws, r, 1, "Therapy: " + "; ".join(
+                f"{lb.session_kind(p.session_id)} ({p.session_id}) {p.day} {span(p.start, p.end)}"
+                f"{' with ' + p.provider if p.provider else ''}" for p in sorted(sessions, key=_day_key)),
+                font=GREY_ITALIC)
+            r += 1
+        sections.append(r - first)
+    _finish(ws, [13, 26, 9, 44, 26], sections)
+
+
+def _day_key(p) -> tuple[int, int]:
+    from parasched.scheduler.timegrid import DAYS
+
+    return (DAYS.index(p.day), p.start)
+
+
+def _student_pieces(lb: Labels, sid: str, day: str) -> list[tuple[int, int, str, str, str, str, bool]]:
+    """The student's day cut where location, need, therapy or supporting para changes."""
+    sched = lb.schedule
+    segs = lb.grid.student_day(sid, day)
+    support = [a for a in sched.assignments if a.day == day and a.kind == Kind.SUPPORT and sid in a.students]
+    occ = [p for p in sched.sessions if p.day == day and sid in lb.session_students(p.session_id)]
+    therapy_rows = [a for a in sched.assignments if a.day == day and a.kind == Kind.THERAPY]
+    points = sorted({t for seg in segs for t in (seg.start, seg.end)}
+                    | {t for a in support for t in (a.start, a.end)}
+                    | {t for o in occ for t in (o.start, o.end)})
+    out: list[tuple[int, int, str, str, str, str, bool]] = []
+    for s, e in itertools.pairwise(points):
+        seg = next((g for g in segs if g.start <= s and e <= g.end), None)
+        if seg is None:
+            continue
+        where = seg.location + (f" - {seg.activity}" if seg.activity else "")
+        o = next((o for o in occ if o.start <= s and e <= o.end), None)
+        if o is not None:
+            paras = sorted({lb.para(a.para_id) for a in therapy_rows
+                            if a.ref == o.session_id and a.start < e and s < a.end})
+            who = ", ".join(([o.provider] if o.provider else []) + paras)
+            item = (where, "therapy", who, f"{lb.session_kind(o.session_id)} ({o.session_id})", False)
+        else:
+            rows = [a for a in support if a.start <= s and e <= a.end]
+            names = []
+            for a in rows:
+                others = [x for x in a.students if x != sid]
+                names.append(lb.para(a.para_id) + (f" (group with {lb.students(others)})" if others else ""))
+            need = NEED_TEXT[seg.support]
+            ok = any(len(a.students) == 1 for a in rows) if seg.support == Support.ONE_TO_ONE else bool(rows)
+            bad = seg.support in (Support.ONE_TO_ONE, Support.SHARED) and not ok
+            note = ("UNCOVERED" + (": in a group, needs 1:1" if rows else "")) if bad else ""
+            item = (where, need, "; ".join(names) if names else ("-" if not bad else ""), note, bad)
+        if out and out[-1][1] == s and out[-1][2:] == item:
+            out[-1] = (out[-1][0], e, *item)
+        else:
+            out.append((s, e, *item))
+    return out
