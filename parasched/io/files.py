@@ -1,0 +1,314 @@
+"""Safe file handling: refuse unusable or hostile inputs early, write outputs atomically.
+
+``check_input_file(path)`` looks at a file (or folder of csv files) before any spreadsheet
+library touches it. It reads at most a few kilobytes per part plus the zip central directory,
+so it answers in well under a second and with little memory, even for hostile files:
+
+- a missing path; an empty file; a file larger than ``MAX_FILE_BYTES``;
+- a folder without ``.csv`` files (a folder OF csv files is valid input);
+- legacy ``.xls`` (OLE2), ``.ods``, ``.numbers`` (file or package folder): "save as .xlsx";
+- a password-protected workbook (an OLE2 container with an ``EncryptedPackage`` stream);
+- a macro workbook (``.xlsm``/``.xltm``/``.xlam``, or any workbook holding ``vbaProject.bin``):
+  REFUSED, "save as .xlsx without macros" (we never open a file that carries code);
+- a file that is no spreadsheet (content sniffed from magic bytes, not only the extension);
+- a zip bomb (total declared size, per-member ratio, member count, encrypted members);
+- an XML part with a ``<!DOCTYPE`` or ``<!ENTITY`` (entity bombs, external entities).
+
+Python's ``zipfile`` never inflates a member beyond the size declared in the central directory,
+so checking declared sizes is a real bound for every reader built on it (openpyxl, pandas).
+
+``atomic_output(path, inputs=...)`` yields a temporary path in the target folder and moves it
+into place only when the block succeeds, so an output file is never left half written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from parasched.scheduler.errors import InputError, Issue
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # one input file (or one csv of a folder)
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # sum of declared sizes of a workbook's parts
+MAX_RATIO = 100  # compression ratio allowed for a part larger than RATIO_FLOOR_BYTES
+RATIO_FLOOR_BYTES = 4 * 1024 * 1024
+MAX_MEMBERS = 10_000
+XML_HEAD_BYTES = 64 * 1024  # how much of each xml part is inspected for a DTD
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlam"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xltx"}
+
+SAVE_AS_XLSX = "open it in Excel (or LibreOffice) and use File > Save As > Excel Workbook (.xlsx)"
+
+_MAGIC_NAMES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"MZ", "a Windows program"),
+    (b"\x7fELF", "a program"),
+)
+
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ELEMENT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _refuse(path: Path, text: str) -> InputError:
+    return InputError([Issue(text, where=path.name or str(path))])
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB"
+
+
+def check_input_file(path: str | os.PathLike[str]) -> None:
+    """Raise ``InputError`` (one located Issue) unless ``path`` is a usable, harmless input.
+
+    Usable inputs: an ``.xlsx`` workbook, or a folder holding the sheets as ``.csv`` files.
+    """
+    p = Path(path)
+    if not p.exists():
+        where = p.parent if str(p.parent) not in ("", ".") else Path.cwd()
+        raise _refuse(p, f"file not found (looked in {where}); check the name and the folder")
+    if p.is_dir():
+        _check_folder(p)
+        return
+    if not p.is_file():
+        raise _refuse(p, "is not a regular file; give an .xlsx workbook or a folder of .csv files")
+    _check_file(p)
+
+
+def _check_folder(p: Path) -> None:
+    suffix = p.suffix.lower()
+    if suffix == ".numbers" or (p / "Index.zip").exists() or (p / "Index").is_dir():
+        raise _refuse(p, "is an Apple Numbers document; in Numbers use File > Export To > Excel (.xlsx) "
+                         "and give that file")
+    try:
+        csvs = sorted(c for c in p.iterdir() if c.suffix.lower() == ".csv" and c.is_file())
+    except PermissionError as exc:
+        raise _refuse(p, "folder cannot be read (permission denied); check its sharing settings") from exc
+    if not csvs:
+        raise _refuse(p, "folder holds no .csv files; give an .xlsx workbook, or a folder with one .csv file "
+                         "per sheet (Paras.csv, Students.csv, ...)")
+    for c in csvs:
+        size = c.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _refuse(c, f"is {_mb(size)}, more than the {_mb(MAX_FILE_BYTES)} a school sheet needs; "
+                             f"check it is the right file, or remove unused rows")
+        with c.open("rb") as fh:
+            head = fh.read(4096)
+        kind = _sniff_binary(head)
+        if kind is not None:
+            raise _refuse(c, f"is named .csv but holds {kind}; save the sheet as CSV (comma separated) instead")
+
+
+def _sniff_binary(head: bytes) -> str | None:
+    """What a non-text file looks like, or None for something that may be text."""
+    if head.startswith(OLE2_MAGIC):
+        return "an old-style Office file"
+    if head.startswith(ZIP_MAGICS):
+        return "a zip archive (perhaps an Excel workbook)"
+    for magic, name in _MAGIC_NAMES:
+        if head.startswith(magic):
+            return name
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary data"
+    return None
+
+
+def _check_file(p: Path) -> None:
+    suffix = p.suffix.lower()
+    size = p.stat().st_size
+    if size == 0:
+        raise _refuse(p, "file is empty (0 bytes); give the workbook with the Paras and Students sheets")
+    if size > MAX_FILE_BYTES:
+        raise _refuse(p, f"is {_mb(size)}, more than the {_mb(MAX_FILE_BYTES)} a school workbook needs; "
+                         f"check it is the right file, or remove unused sheets and rows")
+    with p.open("rb") as fh:
+        head = fh.read(4096)
+
+    if head.startswith(OLE2_MAGIC):
+        if _ole2_encrypted(p):
+            raise _refuse(p, "workbook is password-protected (encrypted), so it cannot be read; open it in "
+                             "Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
+                             "Password, clear it), save as .xlsx and run again")
+        raise _refuse(p, f"is an old Excel 97-2003 file (.xls) or another legacy Office file; {SAVE_AS_XLSX}")
+
+    if head.startswith(ZIP_MAGICS):
+        _check_zip(p, suffix)
+        return
+
+    if suffix == ".csv":
+        raise _refuse(p, "is a single .csv file; put one .csv file per sheet (Paras.csv, Students.csv, ...) "
+                         "in a folder and give the folder, or give an .xlsx workbook")
+    kind = _sniff_binary(head)
+    what = kind if kind is not None else "text, not a workbook"
+    if suffix in WORKBOOK_SUFFIXES | MACRO_SUFFIXES or suffix in {".xls", ".ods", ".numbers"}:
+        raise _refuse(p, f"is named {suffix} but holds {what}; it is no spreadsheet (perhaps renamed or "
+                         f"damaged); open the real workbook in Excel and save it as .xlsx")
+    raise _refuse(p, f"is no spreadsheet (it holds {what}); give an .xlsx workbook or a folder of .csv files")
+
+
+def _ole2_encrypted(p: Path) -> bool:
+    """Whether an OLE2 compound file holds an ``EncryptedPackage`` stream (encrypted OOXML)."""
+    needles = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+    overlap = max(len(n) for n in needles)
+    tail = b""
+    with p.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            window = tail + chunk
+            if any(n in window for n in needles):
+                return True
+            tail = window[-overlap:]
+    return False
+
+
+def _check_zip(p: Path, suffix: str) -> None:
+    try:
+        with zipfile.ZipFile(p) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            lower = {n.lower() for n in names}
+            if any(n.startswith("index/") or n == "index.zip" for n in lower) or suffix == ".numbers":
+                raise _refuse(p, "is an Apple Numbers document; in Numbers use File > Export To > Excel "
+                                 "(.xlsx) and give that file")
+            if "mimetype" in names or suffix in {".ods", ".ots"}:
+                kind = zf.read("mimetype")[:200].decode("ascii", "replace") if "mimetype" in names else ""
+                if "spreadsheet" in kind or suffix in {".ods", ".ots"}:
+                    raise _refuse(p, f"is an OpenDocument spreadsheet (.ods); {SAVE_AS_XLSX}")
+                raise _refuse(p, "is an OpenDocument file, not an Excel workbook; give an .xlsx workbook")
+            is_workbook = "[content_types].xml" in lower and any(n.startswith("xl/workbook") for n in lower)
+            if not is_workbook:
+                raise _refuse(p, "is a zip archive, not an Excel workbook; unzip it and give the .xlsx "
+                                 "workbook (or the folder of .csv files) inside")
+            if suffix in MACRO_SUFFIXES or any(n.endswith("vbaproject.bin") for n in lower):
+                raise _refuse(p, "workbook contains macros (.xlsm), which parasched does not open; "
+                                 "in Excel use File > Save As > Excel Workbook (.xlsx) to save it "
+                                 "without macros, and run again")
+            if suffix not in WORKBOOK_SUFFIXES:
+                raise _refuse(p, f"is an Excel workbook named {suffix or 'without an extension'}; "
+                                 f"rename it to end in .xlsx and run again")
+            _check_zip_sizes(p, infos)
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    _check_xml_part(p, zf, info)
+    except zipfile.BadZipFile as exc:
+        raise _refuse(p, "workbook is damaged (its zip structure cannot be read); open it in Excel, "
+                         "let Excel repair it, save it as .xlsx and run again") from exc
+    except (NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        # unsupported compression, encrypted member, truncated data
+        raise _refuse(p, "workbook is damaged or uses an unsupported packing; open it in Excel, "
+                         "save it again as .xlsx and run again") from exc
+
+
+def _check_zip_sizes(p: Path, infos: list[zipfile.ZipInfo]) -> None:
+    bomb = ("looks like a zip bomb ({why}), not a school workbook; it was not opened. "
+            "Check you have the right file; if it is, open it in Excel and save it again as .xlsx")
+    if len(infos) > MAX_MEMBERS:
+        raise _refuse(p, bomb.format(why=f"{len(infos)} parts inside"))
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNZIPPED_BYTES:
+        raise _refuse(p, bomb.format(why=f"it unpacks to {_mb(total)}"))
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _refuse(p, "workbook has encrypted parts, so it cannot be read; remove the password in "
+                             "Excel, save it as .xlsx and run again")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
+            raise _refuse(p, bomb.format(why=f"part {info.filename} is compressed {ratio:.0f}:1"))
+
+
+def _check_xml_part(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse an xml part whose prolog declares a DTD or entities (bounded read of its start)."""
+    with zf.open(info) as fh:
+        head = fh.read(XML_HEAD_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "replace").encode("utf-8", "replace")
+    elif len(head) > 1 and (head[0] == 0 or head[1] == 0):  # utf-16 without BOM
+        head = head.decode("utf-16-be" if head[0] == 0 else "utf-16-le", "replace").encode("utf-8", "replace")
+    element = _ELEMENT_START.search(head)
+    prolog = head if element is None else head[: element.start()]
+    if _DTD.search(prolog) or _DTD.search(head):
+        raise _refuse(p, f"part {info.filename} declares a DTD or XML entities, which Excel never writes "
+                         f"(possibly an 'entity bomb'); it was not opened. Open the workbook in Excel, save it "
+                         f"again as .xlsx and run again")
+    if element is None and info.file_size > XML_HEAD_BYTES:
+        raise _refuse(p, f"part {info.filename} has no content in its first {XML_HEAD_BYTES // 1024} KB, "
+                         f"which Excel never writes; open the workbook in Excel, save it again as .xlsx "
+                         f"and run again")
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str]] = ()) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success move it into place, else remove it.
+
+    Before anything is written, refuse with ``InputError``: a missing or unwritable folder, a
+    target that is a folder, is read-only or open in Excel, or is one of ``inputs``.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) != "" else Path(".")
+    name = target.name
+    if not folder.exists():
+        raise _refuse(target, f"folder {folder} does not exist; create it or choose another output path")
+    if not folder.is_dir():
+        raise _refuse(target, f"{folder} is not a folder; choose another output path")
+    if target.is_dir():
+        raise _refuse(target, "is a folder; give an output file name such as schedule.xlsx")
+    for inp in inputs:
+        ip = Path(inp)
+        if _same_file(target, ip):
+            raise _refuse(target, f"output would overwrite the input {ip.name}; choose another output name")
+    if (folder / f"~${name}").exists():
+        raise _refuse(target, f"is open in Excel (lock file ~${name} found); close it in Excel and run again "
+                              f"(or delete the leftover ~${name} file if Excel is closed)")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise _refuse(target, "is read-only or locked; close it in Excel (or clear its read-only flag) and "
+                              "run again, or choose another output name")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=target.suffix)
+    except PermissionError as exc:
+        raise _refuse(target, f"cannot write in folder {folder} (permission denied); choose another output "
+                              f"folder") from exc
+    except OSError as exc:
+        raise _refuse(target, f"cannot write in folder {folder} ({exc.strerror}); choose another output "
+                              f"folder") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        yield tmp
+        try:
+            os.replace(tmp, target)
+        except PermissionError as exc:
+            raise _refuse(target, "cannot be replaced (permission denied; probably open in Excel); close it in "
+                                  "Excel and run again, or choose another output name") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
