@@ -95,14 +95,14 @@ def hard_rule_violations(problem: Problem, schedule: Schedule) -> list[str]:
                 elif a.kind == Kind.SUPPORT:
                     segs = []
                     for sid in a.students:
-                        seg = next((g for g in needs[day] if g.student_id == sid
-                                    and g.start <= a.start and a.end <= g.end), None)
-                        if seg is None:
-                            out.append(f"{a}: {sid} has no need then")
+                        mine = [g for g in needs[day] if g.student_id == sid and g.location == a.location
+                                and overlaps((g.start, g.end), (a.start, a.end))]
+                        if not contains([(g.start, g.end) for g in mine], (a.start, a.end)):
+                            out.append(f"{a}: {sid} has no need there then")
                             continue
-                        segs.append(seg)
+                        segs += mine
                         with_student[(p.para_id, day, sid)] += a.minutes
-                        if grid.support_refusal(p, students[sid], seg.skills):
+                        if any(grid.support_refusal(p, students[sid], g.skills) for g in mine):
                             out.append(f"{a}: {p.para_id} may not support {sid}")
                     if len(a.students) > 1:
                         if any(g.support == Support.ONE_TO_ONE for g in segs):
