@@ -23,7 +23,8 @@ def put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Cell:
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise turn a leading '=' into a formula
     for name, v in style.items():
-        setattr(cell, name, v)
+        if v is not None:
+            setattr(cell, name, v)
     return cell
 
 

@@ -1,0 +1,709 @@
+"""Read the input workbook (.xlsx, or a folder of .csv files named after the sheets) into a Problem.
+
+Every problem is found in one pass: cells that cannot be understood, records that are invalid
+(``DataError`` from their ``__post_init__``) and cross-reference problems (``Problem.validate``),
+each located as ``Paras!D7 (start): '8:3O' is not a time; expected HH:MM such as 08:30``. If any
+is found, :class:`InputError` is raised with all of them. Legal but suspicious data comes back
+as warnings in :class:`ReadResult`.
+
+Sheet and column names are matched case-insensitively, ignoring surrounding spaces (and
+treating inner spaces as ``_``: ``Para ID`` is ``para_id``); unknown columns and sheets are
+ignored; rows whose contract columns are all blank are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from parasched.scheduler.errors import DataError, InputError, Issue, Source, column_letter
+from parasched.scheduler.model import (
+    Absence,
+    Availability,
+    Duty,
+    DutyKind,
+    Para,
+    ParaRole,
+    Problem,
+    ProviderHours,
+    Role,
+    Session,
+    Settings,
+    Student,
+    StudentBlock,
+)
+
+from .cells import (
+    CellError,
+    is_blank,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_days,
+    parse_int,
+    parse_list,
+    parse_number,
+    parse_priority,
+    parse_span,
+    parse_support,
+    parse_tags,
+    parse_text,
+    parse_time,
+)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    required_sheet: bool = False
+
+
+SHEETS: dict[str, SheetSpec] = {s.name: s for s in (
+    SheetSpec("Settings", ("setting", "value"), ("setting", "value")),
+    SheetSpec("Paras", ("para_id", "name", "role", "days", "start", "end", "skills", "gender", "lunch_minutes",
+                        "lunch_window", "max_duty_minutes", "general_duties"),
+              ("para_id", "name", "start", "end"), required_sheet=True),
+    SheetSpec("Availability", ("para_id", "day", "start", "end"), ("para_id", "day")),
+    SheetSpec("Students", ("student_id", "name", "grade", "homeroom", "support", "group_max", "skills_required",
+                           "gender", "gender_match", "priority", "max_minutes_with_same_para", "preferred_paras",
+                           "avoid_paras", "weekly_flex_minutes"),
+              ("student_id", "name"), required_sheet=True),
+    SheetSpec("StudentSchedule", ("student_id", "days", "start", "end", "activity", "location", "support",
+                                  "skills_required", "protected"),
+              ("student_id", "start", "end")),
+    SheetSpec("Duties", ("duty_id", "name", "kind", "days", "start", "end", "location", "staff_needed",
+                         "skills_required", "priority"),
+              ("duty_id", "start", "end")),
+    SheetSpec("Therapy", ("session_id", "student_ids", "kind", "provider", "para_role", "skills_required",
+                          "priority", "days", "start", "end", "sessions_per_week", "duration_minutes",
+                          "allowed_days", "window_start", "window_end"),
+              ("session_id", "student_ids")),
+    SheetSpec("Providers", ("provider", "days", "start", "end"), ("provider", "start", "end")),
+    SheetSpec("Absences", ("person_id", "days", "start", "end", "reason"), ("person_id",)),
+)}
+
+SETTING_NAMES = ("school_name", "days", "week_of", "school_start", "school_end", "time_step_minutes",
+                 "lunch_minutes", "lunch_window", "breaks_per_day", "break_minutes", "max_continuous_minutes",
+                 "time_limit_seconds")
+
+_HEADER_SCAN_ROWS = 10
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A valid problem and the warnings (legal but suspicious data) found while reading it."""
+
+    problem: Problem
+    warnings: tuple[Issue, ...] = ()
+
+
+# -- raw tables --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    """One sheet as read: display name, header row and data rows of (value, time formatted)."""
+
+    sheet: str
+    file: str
+    rows: list[tuple[int, list[tuple[Any, bool]]]]  # (Excel row number, cells)
+
+
+def norm_name(text: Any) -> str:
+    """Header / setting name as compared: lower case, surrounding spaces dropped, inner spaces -> _."""
+    return re.sub(r"[\s\-]+", "_", str(text or "").strip().lower())
+
+
+def _sheet_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text.strip().lower())
+
+
+def _expected_sheets() -> str:
+    req = [s.name for s in SHEETS.values() if s.required_sheet]
+    opt = [s.name for s in SHEETS.values() if not s.required_sheet]
+    return f"{', '.join(req)}; optional: {', '.join(opt)}"
+
+
+def _suggest(word: str, candidates: Iterable[str], key: Callable[[str], str] = norm_name) -> str | None:
+    cands = {key(c): c for c in candidates if str(c).strip()}
+    hit = difflib.get_close_matches(key(word), list(cands), n=1, cutoff=0.75)
+    return cands[hit[0]] if hit else None
+
+
+class _Source:
+    """Where the sheets come from: an .xlsx workbook or a folder of csv files."""
+
+    def __init__(self, path: Path, warnings: list[Issue]) -> None:
+        self.path = path
+        self.label = path.name
+        self.warnings = warnings
+        self.is_folder = path.is_dir()
+        self._wb: Any = None
+        self._titles: dict[str, str] = {}  # sheet key -> real title / file name
+        if self.is_folder:
+            for f in sorted(path.iterdir()):
+                if f.is_file() and f.suffix.lower() == ".csv":
+                    self._titles.setdefault(_sheet_key(f.stem), f.name)
+        else:
+            self._open_xlsx()
+
+    def _open_xlsx(self) -> None:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            self._wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
+                raise
+            raise InputError([Issue(f"cannot be read as an Excel workbook ({exc}); expected an .xlsx file "
+                                    "saved from Excel or LibreOffice", self.label)]) from None
+        for title in self._wb.sheetnames:
+            self._titles.setdefault(_sheet_key(title), title)
+
+    def close(self) -> None:
+        if self._wb is not None:
+            self._wb.close()
+
+    @property
+    def titles(self) -> list[str]:
+        return list(self._titles.values())
+
+    def has(self, name: str) -> bool:
+        return _sheet_key(name) in self._titles
+
+    def table(self, name: str, sheet_label: str | None = None) -> _Table:
+        title = self._titles[_sheet_key(name)]
+        if self.is_folder:
+            return _read_csv(self.path / title, sheet_label or Path(title).stem, self.warnings)
+        ws = self._wb[title]
+        rows: list[tuple[int, list[tuple[Any, bool]]]] = []
+        row_no = 0
+        for cells in ws.iter_rows():
+            real = next((c.row for c in cells if getattr(c, "row", None)), None)
+            row_no = real if real is not None else row_no + 1
+            values = [(c.value, bool(getattr(c, "is_date", False))) for c in cells]
+            if any(not is_blank(v) for v, _ in values):
+                rows.append((row_no, values))
+        return _Table(sheet_label or title.strip(), self.label, rows)
+
+
+def _decode(path: Path, warnings: list[Issue]) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise InputError([Issue("the text is neither UTF-8 nor Windows-1252 (cp1252); expected a csv file "
+                                "saved as 'CSV UTF-8'", path.name)]) from None
+    warnings.append(Issue("not saved as UTF-8; read as Windows-1252 (cp1252). Check accented names, or save "
+                          "as 'CSV UTF-8'", path.name, "warning"))
+    return text
+
+
+def _read_csv(path: Path, sheet: str, warnings: list[Issue]) -> _Table:
+    text = _decode(path, warnings)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows: list[tuple[int, list[tuple[Any, bool]]]] = []
+    try:
+        for i, rec in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            values = [(v, False) for v in rec]
+            if any(not is_blank(v) for v, _ in values):
+                rows.append((i, values))
+    except csv.Error as exc:
+        raise InputError([Issue(f"is not a readable csv file ({exc}); expected comma separated values",
+                                path.name)]) from None
+    return _Table(sheet, path.name, rows)
+
+
+# -- rows --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sheet:
+    """A table with its columns resolved against the contract."""
+
+    spec: SheetSpec
+    table: _Table
+    cols: dict[str, int]  # contract column -> 0-based index
+    header_row: int
+    ok: bool  # every required column present
+
+    @property
+    def name(self) -> str:
+        return self.table.sheet
+
+    def source(self, row: int) -> Source:
+        letters = tuple((c, column_letter(i)) for c, i in self.cols.items())
+        return Source(self.name, row, letters, self.table.file)
+
+    def data_rows(self) -> Iterable[tuple[int, list[tuple[Any, bool]]]]:
+        for row_no, values in self.table.rows:
+            if row_no <= self.header_row:
+                continue
+            if all(is_blank(values[i][0]) for i in self.cols.values() if i < len(values)):
+                continue
+            yield row_no, values
+
+
+def _resolve_columns(spec: SheetSpec, table: _Table, issues: list[Issue]) -> _Sheet:
+    header_row, header = 0, []
+    scan = table.rows[:_HEADER_SCAN_ROWS]
+    for row_no, values in scan:  # the first row naming a contract column is the header
+        names = {norm_name(v) for v, _ in values}
+        if names & set(spec.columns):
+            header_row, header = row_no, [v for v, _ in values]
+            break
+    else:
+        if scan:
+            header_row, header = scan[0][0], [v for v, _ in scan[0][1]]
+    cols: dict[str, int] = {}
+    where = table.sheet
+    for i, h in enumerate(header):
+        key = norm_name(h)
+        if key in spec.columns:
+            if key in cols:
+                issues.append(Issue(f"two '{key}' columns ({column_letter(cols[key])} and {column_letter(i)}); "
+                                    "expected each column once", where))
+            else:
+                cols[key] = i
+    found = [str(h).strip() for h in header if not is_blank(h)]
+    ok = True
+    for col in spec.required:
+        if col in cols:
+            continue
+        ok = False
+        text = (f"no '{col}' column; expected columns {', '.join(spec.required)} "
+                f"(found: {', '.join(found) if found else 'no headers'})")
+        unknown = [h for h in found if norm_name(h) not in spec.columns]
+        guess = difflib.get_close_matches(col, [norm_name(h) for h in unknown], n=1, cutoff=0.6)
+        if guess:
+            original = next(h for h in unknown if norm_name(h) == guess[0])
+            text += f"; the header '{original}' looks misspelled: did you mean '{col}'?"
+        issues.append(Issue(text, where))
+    return _Sheet(spec, table, cols, header_row or 1, ok)
+
+
+class _Row:
+    """One data row: typed access to its cells, collecting located cell errors."""
+
+    def __init__(self, sheet: _Sheet, row_no: int, values: list[tuple[Any, bool]], issues: list[Issue]) -> None:
+        self.sheet, self.row_no, self.values, self.issues = sheet, row_no, values, issues
+        self.source = sheet.source(row_no)
+        self.failed = False
+
+    def raw(self, col: str) -> tuple[Any, bool]:
+        i = self.sheet.cols.get(col)
+        if i is None or i >= len(self.values):
+            return None, False
+        return self.values[i]
+
+    def error(self, col: str, text: str) -> None:
+        self.failed = True
+        self.issues.append(Issue(text, self.source.cell(col)))
+
+    def get(self, col: str, parse: Callable[[Any], Any], *, required: str | None = None) -> Any:
+        """The parsed value (None when blank); ``required`` words what a blank should have held."""
+        value, _ = self.raw(col)
+        try:
+            out = parse(value)
+        except CellError as exc:
+            self.error(col, exc.text)
+            return None
+        if required and (out is None or out == "" or out == ()):
+            self.error(col, f"the cell is blank; expected {required}")
+        return out
+
+    def time(self, col: str, *, required: bool = False) -> int | None:
+        value, time_format = self.raw(col)
+        try:
+            out = parse_time(value, time_format=time_format)
+        except CellError as exc:
+            self.error(col, exc.text)
+            return None
+        if out is None and required:
+            self.error(col, "the cell is blank; expected HH:MM such as 08:30")
+        return out
+
+    def text(self, col: str) -> str:
+        return parse_text(self.raw(col)[0])
+
+
+# -- the reader --------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+        self.warnings: list[Issue] = []
+        self.structural = False  # a sheet or required column is missing: skip cross-references
+        self.broken_ids: set[str] = set()
+
+    # generic ---------------------------------------------------------------------------------
+    def sheet(self, src: _Source, name: str, label: str | None = None) -> _Sheet | None:
+        spec = SHEETS[name]
+        if not src.has(name):
+            if spec.required_sheet:
+                self.structural = True
+                kind = "Folder" if src.is_folder else "Workbook"
+                missing = f"'{name}.csv' file" if src.is_folder else f"'{name}' sheet"
+                text = (f"{kind} has no {missing}; expected sheets: {_expected_sheets()} "
+                        f"(found: {', '.join(src.titles) if src.titles else 'none'})")
+                guess = _suggest(name, src.titles, _sheet_key)
+                if guess and not any(_sheet_key(guess) == _sheet_key(s) for s in SHEETS):
+                    text += f"; did you mean '{guess}'?"
+                self.issues.append(Issue(text, src.label))
+            return None
+        sheet = _resolve_columns(spec, src.table(name, label), self.issues)
+        if not sheet.ok:
+            self.structural = True
+        return sheet
+
+    def records(self, sheet: _Sheet | None, build: Callable[[_Row], Any], cls: type,
+                id_col: str | None = None) -> list[Any]:
+        out: list[Any] = []
+        if sheet is None or not sheet.ok:
+            return out
+        for row_no, values in sheet.data_rows():
+            row = _Row(sheet, row_no, values, self.issues)
+            kwargs = build(row)
+            ident = row.text(id_col) if id_col else ""
+            if row.failed or kwargs is None:
+                if ident:
+                    self.broken_ids.add(ident)
+                continue
+            try:
+                out.append(cls(**kwargs, source=row.source))
+            except DataError as exc:
+                self.issues.append(Issue(exc.text, row.source.cell(exc.column)))
+                if ident:
+                    self.broken_ids.add(ident)
+        return out
+
+    # Settings --------------------------------------------------------------------------------
+    def settings(self, sheet: _Sheet | None) -> Settings:
+        if sheet is None or not sheet.ok:
+            return Settings()
+        parsers: dict[str, tuple[str, Callable[[Any, bool], Any]]] = {
+            "school_name": ("school_name", lambda v, _: parse_text(v) or None),
+            "days": ("days", lambda v, _: parse_days(v)),
+            "week_of": ("week_of", lambda v, _: parse_date(v)),
+            "school_start": ("school_start", lambda v, tf: parse_time(v, time_format=tf)),
+            "school_end": ("school_end", lambda v, tf: parse_time(v, time_format=tf)),
+            "time_step_minutes": ("time_step", lambda v, _: parse_int(v, example="5")),
+            "lunch_minutes": ("lunch_minutes", lambda v, _: parse_int(v, example="30")),
+            "lunch_window": ("lunch_window", lambda v, _: parse_span(v)),
+            "breaks_per_day": ("breaks_per_day", lambda v, _: parse_int(v, example="2")),
+            "break_minutes": ("break_minutes", lambda v, _: parse_int(v, example="15")),
+            "max_continuous_minutes": ("max_continuous_minutes", lambda v, _: parse_int(v, example="120")),
+            "time_limit_seconds": ("time_limit_seconds", lambda v, _: parse_number(v, example="60")),
+        }
+        kwargs: dict[str, Any] = {}
+        where: dict[str, str] = {}
+        seen: dict[str, int] = {}
+        value_letter = column_letter(sheet.cols["value"])
+        for row_no, values in sheet.data_rows():
+            row = _Row(sheet, row_no, values, self.issues)
+            name_raw = row.raw("setting")[0]
+            name = norm_name(name_raw)
+            if not name:
+                row.error("setting", "the cell is blank; expected a setting name such as lunch_minutes")
+                continue
+            if name not in parsers:
+                guess = difflib.get_close_matches(name, SETTING_NAMES, n=1, cutoff=0.6)
+                hint = f"did you mean '{guess[0]}'?" if guess else f"known settings: {', '.join(SETTING_NAMES)}"
+                self.warnings.append(Issue(f"'{parse_text(name_raw)}' is not a setting and is ignored; {hint}",
+                                           row.source.cell("setting"), "warning"))
+                continue
+            if name in seen:
+                row.error("setting", f"'{name}' is set twice (first at row {seen[name]}); expected each "
+                                     "setting once")
+                continue
+            seen[name] = row_no
+            cell = f"{sheet.name}!{value_letter}{row_no} ({name})"
+            where[name] = cell
+            value, time_format = row.raw("value")
+            field_name, parse = parsers[name]
+            try:
+                parsed = parse(value, time_format)
+            except CellError as exc:
+                self.issues.append(Issue(exc.text, cell))
+                continue
+            if parsed is not None:
+                kwargs[field_name] = parsed
+        try:
+            return Settings(**kwargs)
+        except DataError as exc:
+            column = exc.column or ""
+            self.issues.append(Issue(exc.text, where.get(column, f"{sheet.name} ({column})" if column
+                                                         else sheet.name)))
+            return Settings()
+
+    # sheets ----------------------------------------------------------------------------------
+    @staticmethod
+    def para(r: _Row) -> dict[str, Any]:
+        return dict(
+            para_id=r.get("para_id", parse_text, required="a unique para_id such as P01"),
+            name=r.get("name", parse_text, required="the para's name"),
+            role=r.get("role", lambda v: parse_choice(v, Role, "a role")) or Role.PARA,
+            days=r.get("days", parse_days) or (),
+            start=r.time("start", required=True), end=r.time("end", required=True),
+            skills=r.get("skills", parse_tags), gender=r.text("gender"),
+            lunch_minutes=r.get("lunch_minutes", lambda v: parse_int(v, example="30")),
+            lunch_window=r.get("lunch_window", parse_span),
+            max_duty_minutes=r.get("max_duty_minutes", lambda v: parse_int(v, example="150")),
+            general_duties=_default(r.get("general_duties", parse_bool), True),
+        )
+
+    def student(self, r: _Row) -> dict[str, Any]:
+        return dict(
+            student_id=r.get("student_id", parse_text, required="a unique student_id such as S01"),
+            name=r.get("name", parse_text, required="the student's name"),
+            grade=r.text("grade"), homeroom=r.text("homeroom"),
+            support=r.get("support", parse_support) or "1:1",
+            group_max=_default(r.get("group_max", parse_int), 3),
+            skills_required=r.get("skills_required", parse_tags),
+            gender=r.text("gender"),
+            gender_match=_default(r.get("gender_match", parse_bool), False),
+            priority=_default(r.get("priority", parse_priority), 2),
+            max_minutes_with_same_para=r.get("max_minutes_with_same_para", lambda v: parse_int(v, example="120")),
+            preferred_paras=tuple(self.ref_para(p) for p in r.get("preferred_paras", parse_list) or ()),
+            avoid_paras=tuple(self.ref_para(p) for p in r.get("avoid_paras", parse_list) or ()),
+            weekly_flex_minutes=_default(r.get("weekly_flex_minutes", lambda v: parse_int(v, example="120")), 0),
+        )
+
+    def availability(self, r: _Row) -> dict[str, Any]:
+        days = r.get("day", parse_days, required="one day such as Mon")
+        if days is not None and len(days) != 1:
+            r.error("day", f"'{r.text('day')}' is {len(days)} days; expected one day such as Mon (one row per day)")
+        return dict(para_id=self.ref_para(r.get("para_id", parse_text, required="a para_id from Paras")),
+                    day=days[0] if days else "Mon", start=r.time("start"), end=r.time("end"))
+
+    def block(self, r: _Row) -> dict[str, Any]:
+        return dict(
+            student_id=self.ref_student(r.get("student_id", parse_text, required="a student_id from Students")),
+            days=r.get("days", parse_days) or (), start=r.time("start", required=True),
+            end=r.time("end", required=True), activity=r.text("activity"), location=r.text("location"),
+            support=r.get("support", parse_support), skills_required=r.get("skills_required", parse_tags),
+            protected=_default(r.get("protected", parse_bool), False),
+        )
+
+    @staticmethod
+    def duty(r: _Row) -> dict[str, Any]:
+        duty_id = r.get("duty_id", parse_text, required="a unique duty_id such as D01")
+        return dict(
+            duty_id=duty_id, name=r.text("name") or duty_id,
+            kind=r.get("kind", lambda v: parse_choice(v, DutyKind, "a duty kind")) or DutyKind.OTHER,
+            days=r.get("days", parse_days) or (), start=r.time("start", required=True),
+            end=r.time("end", required=True), location=r.text("location"),
+            staff_needed=_default(r.get("staff_needed", lambda v: parse_int(v, example="2")), 1),
+            skills_required=r.get("skills_required", parse_tags),
+            priority=_default(r.get("priority", parse_priority), 2),
+        )
+
+    def session(self, r: _Row) -> dict[str, Any]:
+        ids = r.get("student_ids", parse_list, required="one or more student ids such as S01, S02")
+        ws, we = r.time("window_start"), r.time("window_end")
+        if (ws is None) != (we is None) and not r.failed:
+            r.error("window_end" if we is None else "window_start",
+                    "the cell is blank; expected both window_start and window_end, or neither")
+        return dict(
+            session_id=r.get("session_id", parse_text, required="a unique session_id such as T01"),
+            student_ids=tuple(self.ref_student(s) for s in ids or ()), kind=r.text("kind"),
+            provider=self.ref_provider(r.text("provider")),
+            para_role=r.get("para_role", lambda v: parse_choice(v, ParaRole, "a para_role")) or ParaRole.NONE,
+            skills_required=r.get("skills_required", parse_tags),
+            priority=_default(r.get("priority", parse_priority), 2),
+            days=r.get("days", parse_days) or (), start=r.time("start"), end=r.time("end"),
+            sessions_per_week=r.get("sessions_per_week", lambda v: parse_int(v, example="2")),
+            duration_minutes=r.get("duration_minutes", lambda v: parse_int(v, example="30")),
+            allowed_days=r.get("allowed_days", parse_days) or (),
+            window=(ws, we) if ws is not None and we is not None else None,
+        )
+
+    @staticmethod
+    def provider(r: _Row) -> dict[str, Any]:
+        return dict(provider=r.get("provider", parse_text, required="the provider's name"),
+                    days=r.get("days", parse_days) or (), start=r.time("start", required=True),
+                    end=r.time("end", required=True))
+
+    def absence(self, r: _Row) -> dict[str, Any]:
+        return dict(person_id=self.ref_person(r.get("person_id", parse_text,
+                                                    required="a para_id or student_id")),
+                    days=r.get("days", parse_days) or (), start=r.time("start"), end=r.time("end"),
+                    reason=r.text("reason"))
+
+    # ids typed in another case resolve to the declared id ---------------------------------------
+    para_ids: dict[str, str]
+    student_ids: dict[str, str]
+    providers: dict[str, str]
+
+    def ref_para(self, pid: str | None) -> str | None:
+        return self.para_ids.get(pid.lower(), pid) if pid else pid
+
+    def ref_student(self, sid: str | None) -> str | None:
+        return self.student_ids.get(sid.lower(), sid) if sid else sid
+
+    def ref_person(self, pid: str | None) -> str | None:
+        if not pid:
+            return pid
+        return self.para_ids.get(pid.lower()) or self.student_ids.get(pid.lower()) or pid
+
+    def ref_provider(self, name: str) -> str:
+        return self.providers.get(name.lower(), name) if name else name
+
+
+def _default(value: Any, default: Any) -> Any:
+    return default if value is None else value
+
+
+def _id_map(sheet: _Sheet | None, col: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if sheet is None or col not in sheet.cols:
+        return out
+    i = sheet.cols[col]
+    for _, values in sheet.data_rows():
+        ident = parse_text(values[i][0]) if i < len(values) else ""
+        if ident:
+            out.setdefault(ident.lower(), ident)
+    return out
+
+
+def _check_path(path: Path, *, single_csv: bool = False) -> None:
+    """``files.check_input_file``; a single .csv (a separate absences file) gets its size and
+    binary-content checks, as the files of a csv folder do."""
+    from parasched.io import files
+
+    if single_csv and path.is_file() and path.suffix.lower() == ".csv":
+        size = path.stat().st_size
+        if size > files.MAX_FILE_BYTES:
+            raise InputError([Issue(f"is larger than {files.MAX_FILE_BYTES // (1024 * 1024)} MB; check it is the "
+                                    "right file", path.name)])
+        with path.open("rb") as fh:
+            kind = files._sniff_binary(fh.read(4096))
+        if kind is not None:
+            raise InputError([Issue(f"is named .csv but holds {kind}; save the sheet as CSV (comma separated) "
+                                    "instead", path.name)])
+        return
+    files.check_input_file(path)
+
+
+def read_problem(path: str | Path, *, absences: str | Path | Sequence[Absence] | None = None) -> ReadResult:
+    """Read and validate the input (.xlsx or a folder of .csv files); raise InputError listing
+    every problem. ``absences``: a separate absences file (see :func:`read_absences`) or records,
+    appended to the input's own Absences sheet."""
+    path = Path(path)
+    _check_path(path)
+    extra: tuple[Absence, ...] = ()
+    extra_issues: list[Issue] = []
+    if absences is not None:
+        if isinstance(absences, str | Path):
+            try:
+                extra = read_absences(absences)
+            except InputError as exc:
+                extra_issues = list(exc.issues)
+        else:
+            extra = tuple(absences)
+    rd = _Reader()
+    src = _Source(path, rd.warnings)
+    try:
+        if src.is_folder and not src.titles:
+            raise InputError([Issue("the folder holds no .csv files; expected one csv file per sheet: "
+                                    + ", ".join(f"{s}.csv" for s in SHEETS), src.label)])
+        sheets = {name: rd.sheet(src, name) for name in SHEETS}
+    finally:
+        src.close()
+    _warn_unknown_sheets(src, rd)
+    settings = rd.settings(sheets["Settings"])
+    rd.para_ids = _id_map(sheets["Paras"], "para_id")
+    rd.student_ids = _id_map(sheets["Students"], "student_id")
+    rd.providers = _id_map(sheets["Providers"], "provider")
+    paras = rd.records(sheets["Paras"], rd.para, Para, "para_id")
+    students = rd.records(sheets["Students"], rd.student, Student, "student_id")
+    availability = rd.records(sheets["Availability"], rd.availability, Availability)
+    blocks = rd.records(sheets["StudentSchedule"], rd.block, StudentBlock)
+    duties = rd.records(sheets["Duties"], rd.duty, Duty, "duty_id")
+    sessions = rd.records(sheets["Therapy"], rd.session, Session, "session_id")
+    providers = rd.records(sheets["Providers"], rd.provider, ProviderHours)
+    own_absences = rd.records(sheets["Absences"], rd.absence, Absence)
+    extra = tuple(_recase_absence(a, rd) for a in extra)
+    issues = rd.issues + extra_issues
+    problem: Problem | None = None
+    if not rd.structural:
+        try:
+            problem = Problem(settings, tuple(paras), tuple(students), tuple(blocks), tuple(availability),
+                              tuple(duties), tuple(sessions), tuple(providers), (*own_absences, *extra))
+        except InputError as exc:
+            issues += [i for i in exc.issues if not _cascade(i, rd.broken_ids)]
+    if issues or problem is None:
+        raise InputError(issues)
+    from parasched.scheduler.capacity import warnings as capacity_warnings
+
+    return ReadResult(problem, (*rd.warnings, *capacity_warnings(problem)))
+
+
+def _recase_absence(a: Absence, rd: _Reader) -> Absence:
+    pid = rd.ref_person(a.person_id) or a.person_id
+    return a if pid == a.person_id else replace(a, person_id=pid)
+
+
+def _cascade(issue: Issue, broken: set[str]) -> bool:
+    """A cross-reference error caused only by a row already reported as broken."""
+    m = re.match(r"'(.*?)' is (?:not a |neither )", issue.text)
+    return bool(m and m.group(1) in broken)
+
+
+def _warn_unknown_sheets(src: _Source, rd: _Reader) -> None:
+    known = {_sheet_key(s) for s in SHEETS}
+    for title in src.titles:
+        name = Path(title).stem if src.is_folder else title
+        if _sheet_key(name) in known:
+            continue
+        guess = _suggest(name, [s for s in SHEETS if not src.has(s)], _sheet_key)
+        if guess:
+            rd.warnings.append(Issue(f"the sheet '{name}' is not a contract sheet and is ignored; "
+                                     f"did you mean '{guess}'?", src.label, "warning"))
+
+
+def read_absences(path: str | Path) -> tuple[Absence, ...]:
+    """Absences from a separate file: the Absences sheet of an .xlsx, a folder holding
+    Absences.csv, or a single .csv file holding the Absences table. Person ids are checked
+    against the problem when combined (``read_problem(..., absences=path)``)."""
+    path = Path(path)
+    _check_path(path, single_csv=True)
+    rd = _Reader()
+    rd.para_ids, rd.student_ids, rd.providers = {}, {}, {}
+    if path.is_file() and path.suffix.lower() == ".csv":
+        sheet: _Sheet | None = _resolve_columns(SHEETS["Absences"],
+                                                _read_csv(path, f"[{path.name}]Absences", rd.warnings), rd.issues)
+    else:
+        src = _Source(path, rd.warnings)
+        try:
+            if not src.has("Absences"):
+                what = "Absences.csv file" if src.is_folder else "Absences sheet"
+                raise InputError([Issue(f"has no {what}; expected columns person_id, days, start, end, reason "
+                                        f"(found: {', '.join(src.titles) or 'none'})", src.label)])
+            sheet = _resolve_columns(SHEETS["Absences"], src.table("Absences", f"[{path.name}]Absences"),
+                                     rd.issues)
+        finally:
+            src.close()
+    out = rd.records(sheet, rd.absence, Absence)
+    if rd.issues:
+        raise InputError(rd.issues)
+    return tuple(out)
+
+
+__all__ = ["SETTING_NAMES", "SHEETS", "ReadResult", "SheetSpec", "norm_name", "read_absences", "read_problem"]

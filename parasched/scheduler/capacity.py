@@ -1,0 +1,427 @@
+"""Capacity analysis of a Problem before solving: counts, staff needed against staff available,
+and warnings about data that is legal but suspicious. Everything uses :class:`WeekGrid`.
+
+Staff needed in a time segment (needs with fixed therapy removed, as ``WeekGrid.support_needs``):
+1 per ``1:1`` student, ``ceil(n / group_max)`` per location for the ``n`` ``shared`` students
+there (smallest ``group_max`` among them), ``staff_needed`` per duty and 1 per fixed
+``assist``/``deliver`` session occurrence. ``flex`` support is welcome, not needed, so it is not
+counted. Paras available: hours less absences (lunch and breaks are not placed yet, so they
+are not subtracted here; the summary subtracts them from the week's staff minutes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from .errors import Issue, Source
+from .model import DAYS, Para, ParaRole, Problem, Student, Support
+from .timegrid import Interval, fmt_span, intersect, merge, total
+from .weekgrid import Occurrence, WeekGrid
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts and minutes of the week (minutes are staff-minutes: a duty for two is counted twice)."""
+
+    paras: int
+    substitutes: int
+    students: int
+    student_blocks: int
+    duties: int
+    fixed_sessions: int
+    flexible_sessions: int
+    days: tuple[str, ...]
+    required: tuple[tuple[int, int], ...]  # (priority, staff-minutes needed in the week)
+    staff_minutes: int  # role=para work time in the week: hours less absences, lunches and breaks
+    substitute_minutes: int  # the same for role=substitute
+    flex_target: int  # sum of weekly_flex_minutes (welcome, not required)
+
+    @property
+    def required_total(self) -> int:
+        return sum(m for _, m in self.required)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of one day where need and staffing are constant."""
+
+    day: str
+    start: int
+    end: int
+    needed: int  # staff needed
+    available: int  # paras present (hours less absences)
+    assignable: int  # most needs that qualified paras present can cover at once
+    needs: tuple[str, ...]  # what is needed, by id: "S01 1:1", "D02 duty x2", "T01 session", "Room 4 shared x2"
+    uncovered: tuple[str, ...] = ()  # needs no present para may take (qualification, gender, avoid)
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    @property
+    def short(self) -> int:
+        """Staff missing at once: need beyond what the present, qualified paras can cover."""
+        return max(0, self.needed - self.assignable)
+
+    @property
+    def flagged(self) -> bool:
+        return self.short > 0
+
+    @property
+    def ratio(self) -> float:
+        """Need over paras available (inf when needed with nobody there)."""
+        if self.available == 0:
+            return math.inf if self.needed else 0.0
+        return self.needed / self.available
+
+
+@dataclass(frozen=True)
+class CapacityMap:
+    segments: tuple[Segment, ...]
+
+    def day(self, day: str) -> tuple[Segment, ...]:
+        return tuple(s for s in self.segments if s.day == day)
+
+    @property
+    def flagged(self) -> tuple[Segment, ...]:
+        return tuple(s for s in self.segments if s.flagged)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One staff member needed over an interval, and who may be it."""
+
+    start: int
+    end: int
+    label: str
+    priority: int
+    allowed: Callable[[Para], bool]
+
+
+class _Capacity:
+    def __init__(self, problem: Problem, grid: WeekGrid | None = None) -> None:
+        self.problem = problem
+        self.grid = grid or WeekGrid(problem)
+        self._allowed_cache: dict[tuple, bool] = {}
+
+    @cached_property
+    def occurrences(self) -> tuple[Occurrence, ...]:
+        return self.grid.fixed_occurrences()
+
+    def _may_support(self, para: Para, members: tuple[tuple[Student, frozenset[str]], ...]) -> bool:
+        key = (para.para_id, tuple((s.student_id, sk) for s, sk in members))
+        if key not in self._allowed_cache:
+            self._allowed_cache[key] = all(self.grid.support_refusal(para, s, sk) is None for s, sk in members)
+        return self._allowed_cache[key]
+
+    def fixed_units(self, day: str) -> list[_Unit]:
+        """Needs whose staffing does not depend on grouping: 1:1 students, duties, fixed sessions."""
+        units: list[_Unit] = []
+        for seg in self.grid.support_needs(day, self.occurrences):
+            if seg.support != Support.ONE_TO_ONE:
+                continue
+            st = self.problem.student(seg.student_id)
+            member = ((st, seg.skills),)
+            units.append(_Unit(seg.start, seg.end, f"{st.student_id} 1:1", st.priority,
+                               lambda p, m=member: self._may_support(p, m)))
+        for duty in self.grid.duties_on(day):
+            for k in range(duty.staff_needed):
+                label = f"{duty.duty_id} duty" + (f" x{duty.staff_needed}" if duty.staff_needed > 1 else "")
+                units.append(_Unit(duty.start, duty.end, label if k == 0 else f"{label} #{k + 1}", duty.priority,
+                                   lambda p, d=duty: self.grid.duty_refusal(p, d) is None))
+        for occ in self.occurrences:
+            if occ.day != day:
+                continue
+            ses = self.problem.session(occ.session_id)
+            if ses.para_role == ParaRole.NONE:
+                continue
+            units.append(_Unit(occ.start, occ.end, f"{ses.session_id} session", ses.priority,
+                               lambda p, s=ses: self.grid.session_refusal(p, s) is None))
+        return units
+
+    def shared_at(self, day: str) -> list[tuple[Interval, str, tuple[tuple[Student, frozenset[str]], ...]]]:
+        out = []
+        for seg in self.grid.support_needs(day, self.occurrences):
+            if seg.support == Support.SHARED:
+                out.append(((seg.start, seg.end), seg.location,
+                            ((self.problem.student(seg.student_id), seg.skills),)))
+        return out
+
+    def day_segments(self, day: str) -> list[tuple[Segment, dict[int, int]]]:
+        """Elementary segments of a day with the staff-minutes needed there per priority."""
+        units = self.fixed_units(day)
+        shared = self.shared_at(day)
+        paras = [(p, self.grid.para_available(p.para_id, day)) for p in self.problem.paras]
+        points = sorted({x for u in units for x in (u.start, u.end)}
+                        | {x for iv, _, _ in shared for x in iv}
+                        | {x for _, ivs in paras for iv in ivs for x in iv})
+        out: list[tuple[Segment, dict[int, int]]] = []
+        for a, b in itertools.pairwise(points):
+            here = [u for u in units if u.start <= a and b <= u.end]
+            groups: dict[str, list[tuple[Student, frozenset[str]]]] = defaultdict(list)
+            for iv, loc, members in shared:
+                if iv[0] <= a and b <= iv[1]:
+                    groups[loc].extend(members)
+            for loc, members in sorted(groups.items()):
+                gmax = min(s.group_max for s, _ in members)
+                n = math.ceil(len(members) / gmax)
+                frozen = tuple(members)
+                where = loc or "homeroom"
+                label = f"{where} shared" + (f" x{n}" if n > 1 else "")
+                pr = min(s.priority for s, _ in members)
+                for k in range(n):
+                    here.append(_Unit(a, b, label if k == 0 else f"{label} #{k + 1}", pr,
+                                      lambda p, m=frozen: self._may_support(p, m)))
+            present = [p for p, ivs in paras if any(s <= a and b <= e for s, e in ivs)]
+            if not here and not present:
+                continue
+            assignable = _matching(here, present)
+            uncovered = tuple(u.label for u in here if not any(u.allowed(p) for p in present))
+            labels = tuple(dict.fromkeys(u.label.split(" #")[0] for u in here))
+            by_priority: dict[int, int] = defaultdict(int)
+            for u in here:
+                by_priority[u.priority] += b - a
+            out.append((Segment(day, a, b, len(here), len(present), assignable, labels, uncovered), by_priority))
+        return out
+
+
+def _matching(units: list[_Unit], paras: list[Para]) -> int:
+    """Size of a maximum matching of needs to qualified paras (augmenting paths)."""
+    if not units or not paras:
+        return 0
+    if len(paras) >= len(units) and all(u.allowed(p) for u in units for p in paras):
+        return len(units)
+    adj = [[j for j, p in enumerate(paras) if u.allowed(p)] for u in units]
+    match: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in adj[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in match or augment(match[j], seen):
+                match[j] = i
+                return True
+        return False
+
+    return sum(1 for i in range(len(units)) if augment(i, set()))
+
+
+def _merge_segments(segs: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    for s in segs:
+        last = out[-1] if out else None
+        if (last and last.day == s.day and last.end == s.start and last.needed == s.needed
+                and last.available == s.available and last.assignable == s.assignable
+                and last.needs == s.needs and last.uncovered == s.uncovered):
+            out[-1] = Segment(s.day, last.start, s.end, s.needed, s.available, s.assignable, s.needs, s.uncovered)
+        else:
+            out.append(s)
+    return out
+
+
+def capacity_map(problem: Problem, grid: WeekGrid | None = None) -> CapacityMap:
+    """Staff needed against paras available (and qualified) in every segment of every school day."""
+    cap = _Capacity(problem, grid)
+    segs: list[Segment] = []
+    for day in cap.grid.days:
+        segs += _merge_segments([s for s, _ in cap.day_segments(day)])
+    return CapacityMap(tuple(segs))
+
+
+def summary(problem: Problem, grid: WeekGrid | None = None) -> Summary:
+    """Counts, and required staff-minutes per priority against staff minutes available."""
+    cap = _Capacity(problem, grid)
+    g = cap.grid
+    required: dict[int, int] = defaultdict(int)
+    for day in g.days:
+        for _, by_priority in cap.day_segments(day):
+            for pr, m in by_priority.items():
+                required[pr] += m
+    for ses in problem.sessions:
+        if ses.is_flexible and ses.para_role != ParaRole.NONE and ses.sessions_per_week:
+            required[ses.priority] += ses.duration * ses.sessions_per_week
+    staff = {False: 0, True: 0}
+    for p in problem.paras:
+        for day in g.days:
+            avail = total(g.para_available(p.para_id, day))
+            if not avail:
+                continue
+            lunch = g.lunch_rule(p.para_id, day)
+            off = (lunch.minutes if lunch else 0) + g.breaks_owed(p.para_id, day) * g.settings.break_minutes
+            staff[p.is_substitute] += max(0, avail - off)
+    subs = sum(1 for p in problem.paras if p.is_substitute)
+    return Summary(
+        paras=len(problem.paras) - subs, substitutes=subs, students=len(problem.students),
+        student_blocks=len(problem.student_blocks), duties=len(problem.duties),
+        fixed_sessions=sum(1 for s in problem.sessions if not s.is_flexible),
+        flexible_sessions=sum(1 for s in problem.sessions if s.is_flexible), days=g.days,
+        required=tuple(sorted(required.items())), staff_minutes=staff[False], substitute_minutes=staff[True],
+        flex_target=sum(s.weekly_flex_minutes for s in problem.students),
+    )
+
+
+# -- warnings ----------------------------------------------------------------------------------
+
+
+def _where(src: Source | None, column: str | None = None) -> str:
+    return src.cell(column) if src else ""
+
+
+def _days_text(days: list[str]) -> str:
+    return ", ".join(days)
+
+
+def lunch_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[Issue]:
+    """Paras whose hours cannot hold their lunch inside the lunch window on a day they work
+    (their time touches the window, or they work 5 hours or more)."""
+    g = grid or WeekGrid(problem)
+    out: list[Issue] = []
+    for p in problem.paras:
+        minutes = p.lunch_minutes if p.lunch_minutes is not None else problem.settings.lunch_minutes
+        window = p.lunch_window or problem.settings.lunch_window
+        if minutes <= 0:
+            continue
+        by_hours: dict[str, list[str]] = defaultdict(list)
+        for day in g.days:
+            avail = g.para_available(p.para_id, day)
+            if not avail or g.lunch_rule(p.para_id, day) is not None:
+                continue
+            if intersect(avail, [window]) or total(avail) >= 5 * 60:
+                by_hours[", ".join(fmt_span(s, e) for s, e in avail)].append(day)
+        for hours, days in by_hours.items():
+            out.append(Issue(f"para '{p.para_id}' gets no lunch on {_days_text(days)}: their time {hours} holds "
+                             f"no {minutes} minutes inside the lunch window {fmt_span(*window)}; expected hours "
+                             "that leave room for lunch (or lunch_minutes 0 for this para)",
+                             _where(p.source), "warning"))
+    return out
+
+
+def _why_nobody(problem: Problem, student: Student, skills: frozenset[str]) -> tuple[str, str] | None:
+    """(column, reason) when no para at all may support the student needing ``skills``."""
+    g = WeekGrid(problem)
+    if any(g.support_refusal(p, student, skills) is None for p in problem.paras):
+        return None
+    held = frozenset().union(*(p.skills for p in problem.paras)) if problem.paras else frozenset()
+    missing = sorted(skills - held)
+    if missing:
+        what = "the skill" if len(missing) == 1 else "the skills"
+        return "skills_required", f"no para has {what} {', '.join(repr(m) for m in missing)}"
+    if not any(skills <= p.skills for p in problem.paras):
+        return "skills_required", f"no single para has all of {', '.join(sorted(skills))}"
+    if student.gender_match:
+        if not any(p.gender == student.gender for p in problem.paras):
+            return "gender_match", f"gender_match is yes and no para has gender '{student.gender}'"
+        return "gender_match", (f"gender_match is yes and no para of gender '{student.gender}' has "
+                                f"{', '.join(sorted(skills)) or 'the skills'} and is allowed")
+    return "avoid_paras", "every para who has the skills is on the avoid list"
+
+
+def skill_warnings(problem: Problem) -> list[Issue]:
+    """Students needing a skill (or gender) no para has: their support cannot be covered."""
+    out: list[Issue] = []
+    blocks: dict[str, list] = defaultdict(list)
+    for b in problem.student_blocks:
+        blocks[b.student_id].append(b)
+    for st in problem.students:
+        checks: list[tuple[Source | None, frozenset[str]]] = []
+        rows = blocks.get(st.student_id)
+        uses_default = rows is None or any(b.support is None for b in rows)
+        if (st.support != Support.NONE or not uses_default) and (st.skills_required or st.gender_match):
+            checks.append((st.source, st.skills_required))
+        for b in rows or ():
+            level = b.support or st.support
+            if level != Support.NONE and b.skills_required - st.skills_required:
+                checks.append((b.source, st.skills_required | b.skills_required))
+        seen: set[str] = set()
+        for src, skills in checks:
+            why = _why_nobody(problem, st, skills)
+            if why is None:
+                continue
+            column, reason = why
+            text = (f"student '{st.student_id}' needs a para with {', '.join(sorted(skills)) or 'no skills'}"
+                    f"{' of the same gender' if st.gender_match else ''} and {reason}; their support "
+                    "cannot be covered")
+            if text in seen:
+                continue
+            seen.add(text)
+            col = column if src is st.source else ("skills_required" if column == "skills_required" else None)
+            out.append(Issue(text, _where(src, col), "warning"))
+    return out
+
+
+def duty_warnings(problem: Problem) -> list[Issue]:
+    """Duties (and assist/deliver sessions) no para may take."""
+    g = WeekGrid(problem)
+    out: list[Issue] = []
+    for d in problem.duties:
+        if any(g.duty_refusal(p, d) is None for p in problem.paras):
+            continue
+        if not any(p.general_duties for p in problem.paras):
+            reason, col = "every para has general_duties = no", "duty_id"
+        else:
+            reason = f"no para with general_duties has {', '.join(sorted(d.skills_required))}"
+            col = "skills_required"
+        out.append(Issue(f"no para may take duty '{d.duty_id}': {reason}; it will be unmet",
+                         _where(d.source, col), "warning"))
+    for s in problem.sessions:
+        if s.para_role == ParaRole.NONE or any(g.session_refusal(p, s) is None for p in problem.paras):
+            continue
+        out.append(Issue(f"no para may {s.para_role.value} session '{s.session_id}': none holds its skills "
+                         f"({', '.join(sorted(s.skills_required)) or 'none'}) and may support all of "
+                         f"{', '.join(s.student_ids)}; it will be unmet",
+                         _where(s.source, "para_role"), "warning"))
+    return out
+
+
+def protected_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[Issue]:
+    """Fixed therapy sessions that pull a student out of a protected block."""
+    g = grid or WeekGrid(problem)
+    out: list[Issue] = []
+    for s in problem.sessions:
+        if s.is_flexible or s.start is None or s.end is None:
+            continue
+        hits: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for day in problem.days_of(s.days):
+            for sid in s.student_ids:
+                clash = intersect([(s.start, s.end)], g.protected(sid, day))
+                if clash:
+                    blocks = [fmt_span(a, b) for a, b in merge(g.protected(sid, day))
+                              if a < s.end and s.start < b]
+                    hits[(sid, ", ".join(blocks))].append(day)
+        for (sid, blocks), days in hits.items():
+            out.append(Issue(f"fixed session '{s.session_id}' {fmt_span(s.start, s.end)} on {_days_text(days)} "
+                             f"pulls student '{sid}' out of a protected block ({blocks}); expected therapy "
+                             "outside core instruction", _where(s.source, "start"), "warning"))
+    return out
+
+
+def settings_warnings(problem: Problem) -> list[Issue]:
+    st = problem.settings
+    out: list[Issue] = []
+    if st.week_of is not None:
+        wd = DAYS[st.week_of.weekday()]
+        if wd != st.days[0]:
+            shift = (DAYS.index(st.days[0]) - st.week_of.weekday()) % 7
+            better = (st.week_of + dt.timedelta(days=shift)).isoformat()
+            out.append(Issue(f"week_of {st.week_of.isoformat()} is a {wd} but the first school day is "
+                             f"{st.days[0]}; expected the date of the first school day such as {better}",
+                             "Settings (week_of)", "warning"))
+    return out
+
+
+def warnings(problem: Problem) -> list[Issue]:
+    """Every warning about legal but suspicious data, in a stable order."""
+    g = WeekGrid(problem)
+    return [*settings_warnings(problem), *lunch_warnings(problem, g), *skill_warnings(problem),
+            *duty_warnings(problem), *protected_warnings(problem, g)]
+
+
+__all__ = ["CapacityMap", "Segment", "Summary", "capacity_map", "duty_warnings", "lunch_warnings",
+           "protected_warnings", "settings_warnings", "skill_warnings", "summary", "warnings"]
