@@ -51,6 +51,79 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 # --- check ------------------------------------------------------------------------------------
 
+EXIT_RULES_BROKEN = 1
+
+
+@main.command("check")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("schedule_path", metavar="SCHEDULE.xlsx", type=click.Path(path_type=Path))
+@click.option("--absences", "absences_path", type=click.Path(path_type=Path),
+              help="A workbook (or .csv) with an Absences sheet, added to the input's own absences.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (violations, kpis, disagreements).")
+@click.pass_context
+@_friendly
+def check(ctx: click.Context, input_path: Path, schedule_path: Path, absences_path: Path | None,
+          as_json: bool) -> None:
+    """Judge any schedule workbook (ours or edited by hand) against every hard rule.
+
+    Prints each broken rule as a sentence, the KPIs, and where the schedule's Unmet sheet
+    disagrees with what is really uncovered. Exit 1 when a hard rule is broken, 0 otherwise,
+    2 when the input or the schedule cannot be read.
+    """
+    import json
+
+    from parasched.io.reader import read_problem
+    from parasched.io.schedule_reader import read_schedule
+    from parasched.scheduler.check import check_schedule
+
+    verbose = bool((ctx.obj or {}).get("verbose"))
+    read = read_problem(input_path, absences=absences_path)
+    problem = read.problem
+    schedule = read_schedule(schedule_path)
+    report = check_schedule(problem, schedule, names=verbose)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        for w in read.warnings:
+            click.echo(f"warning: {w}", err=True)
+        for line in _check_lines(report):
+            click.echo(line)
+    if not report.ok:
+        sys.exit(EXIT_RULES_BROKEN)
+
+
+def _check_lines(report: Any) -> list[str]:
+    k = report.kpis
+    lines: list[str] = []
+    if report.violations:
+        lines.append(f"{len(report.violations)} hard rule(s) broken:")
+        lines += [f"  - [{v.rule}] {v.message}" for v in report.violations]
+    else:
+        lines.append("Passes every hard rule.")
+    lines.append("")
+    lines.append("KPIs")
+    lines.append(f"  {'priority':<12}{'required':>10}{'covered':>10}{'%':>8}")
+    for p in (1, 2, 3):
+        req, cov = k.required_minutes.get(p, 0), k.covered_minutes.get(p, 0)
+        lines.append(f"  {p:<12}{req:>10}{cov:>10}{k.coverage_percent_of(p):>8.1f}")
+    lines.append(f"  {'all':<12}{k.required_total:>10}{k.covered_total:>10}{k.coverage_percent:>8.1f}")
+    lines.append(f"  duty staff-minutes: {k.duty_staff_minutes}")
+    if k.duty_minutes:
+        lines.append(f"  duty minutes per para: min {k.duty_min}, avg {k.duty_avg:.0f}, max {k.duty_max}")
+    for sid, (got, target) in sorted(k.flex.items()):
+        lines.append(f"  flex {sid}: {got} of {target} minutes")
+    if k.paras_per_student:
+        lines.append("  paras per student: " + ", ".join(f"{s} {n}" for s, n in sorted(k.paras_per_student.items())))
+    lines.append("  objective terms: " + ", ".join(f"{name} {v}" for name, v in k.objective_terms().items()))
+    lines.append("")
+    if report.unmet_disagreements:
+        lines.append(f"The Unmet sheet disagrees with the schedule ({len(report.unmet_disagreements)}):")
+        lines += [f"  - {d}" for d in report.unmet_disagreements]
+    else:
+        lines.append("The Unmet sheet agrees with the schedule.")
+    return lines
+
+
 # --- solve ------------------------------------------------------------------------------------
 
 # --- resolve ----------------------------------------------------------------------------------
@@ -83,7 +156,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     changed for them, and what is still uncovered.
     """
     from parasched.io.absence_args import absences_from_args, parse_days
-    from parasched.io.reader import read_absences, read_problem
+    from parasched.io.reader import read_problem
     from parasched.io.schedule_reader import read_schedule
     from parasched.io.writer import write_schedule
     from parasched.scheduler import resolve as rs
@@ -92,13 +165,12 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     from parasched.solver.options import SolverOptions
 
     verbose = bool((ctx.obj or {}).get("verbose"))
-    read = read_problem(input_path)
+    read = read_problem(input_path, absences=absences_path)  # the input's Absences sheet + the --absences file
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
     problem = read.problem
-    extra = tuple(read_absences(absences_path)) if absences_path is not None else ()
     chosen = parse_days(days, problem.settings.days)
-    extra += absences_from_args(absent, chosen, problem)
+    extra = absences_from_args(absent, chosen, problem)
     baseline = read_schedule(baseline_path)
     if time_limit is not None and time_limit <= 0:
         raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])

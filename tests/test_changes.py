@@ -2,6 +2,7 @@
 
 from parasched.scheduler.changes import (
     ABSENT_WEIGHT,
+    FILL_WEIGHT,
     MOVE_WEIGHT,
     SUBSTITUTE_WEIGHT,
     changed_minutes,
@@ -9,7 +10,7 @@ from parasched.scheduler.changes import (
     diff,
     label,
 )
-from parasched.scheduler.model import Para, Problem, Role, Settings, Student, StudentBlock, Support
+from parasched.scheduler.model import Absence, Para, Problem, Role, Settings, Student, StudentBlock, Support
 from parasched.scheduler.schedule import Assignment, Change, Kind, Schedule
 from parasched.scheduler.weekgrid import WeekGrid
 
@@ -78,20 +79,37 @@ def test_paras_and_days_only_on_one_side_are_diffed_and_ordered_like_paras_sheet
     )
 
 
-def test_changed_minutes_weighs_absent_substitute_and_moved_paras():
+def test_changed_minutes_weighs_absent_substitute_moved_and_filling_paras():
+    p = problem()
+    away = Problem(p.settings, p.paras, p.students, student_blocks=p.student_blocks,
+                   absences=(Absence("P7", ("Tue",)),))
     base = Schedule((sup("P7", "Tue", 480, 540, "S1"), sup("P1", "Tue", 480, 540, "S9")))
-    # P7 absent: SUB1 fills in for P7 -> 60 absent + 60 substitute minutes
+    # P7 absent: SUB fills in -> P7's minutes are free, SUB's cost the substitute weight
     by_sub = Schedule((sup("SUB1", "Tue", 480, 540, "S1"), sup("P1", "Tue", 480, 540, "S9")))
-    assert changed_minutes(base, by_sub, ["P7"], problem=problem()) == 60 * ABSENT_WEIGHT + 60 * SUBSTITUTE_WEIGHT
-    # P1 is moved to S1 and SUB1 takes S9 -> the moved para costs more
+    assert changed_minutes(base, by_sub, problem=away) == 60 * SUBSTITUTE_WEIGHT
+    assert changed_minutes(base, by_sub, ["P7"], problem=p) == 60 * ABSENT_WEIGHT + 60 * SUBSTITUTE_WEIGHT + \
+        60 * MOVE_WEIGHT  # without the absence in the problem, P7 counts as moved
+    # P1 is moved to S1 and SUB1 takes S9: moving a para who was there costs more
     moved = Schedule((sup("P1", "Tue", 480, 540, "S1"), sup("SUB1", "Tue", 480, 540, "S9")))
-    assert changed_minutes(base, moved, ["P7"], problem=problem()) == \
-        60 * (ABSENT_WEIGHT + MOVE_WEIGHT + SUBSTITUTE_WEIGHT)
-    assert changed_minutes(base, moved, ["P7"], problem=problem()) > changed_minutes(base, by_sub, ["P7"],
-                                                                                     problem=problem())
-    # substitutes named explicitly, no problem given
-    assert changed_minutes(base, by_sub, ["P7"], substitutes=["SUB1"]) == 60 * (ABSENT_WEIGHT + SUBSTITUTE_WEIGHT)
-    assert changed_minutes(base, by_sub) == 120 * MOVE_WEIGHT
+    assert changed_minutes(base, moved, problem=away) == 60 * (MOVE_WEIGHT + SUBSTITUTE_WEIGHT)
+    # P2 fills in from free time
+    filled = Schedule((sup("P2", "Tue", 480, 540, "S1"), sup("P1", "Tue", 480, 540, "S9")))
+    assert changed_minutes(base, filled, problem=away) == 60 * FILL_WEIGHT
+    # no problem given: absent paras and substitutes named explicitly
+    assert changed_minutes(base, by_sub, ["P7"], substitutes=["SUB1"]) == 60 * SUBSTITUTE_WEIGHT
+    assert changed_minutes(base, by_sub) == 60 * MOVE_WEIGHT + 60 * FILL_WEIGHT
+    # part-day absence: only the absent minutes are free
+    part = Problem(p.settings, p.paras, p.students, student_blocks=p.student_blocks,
+                   absences=(Absence("P7", ("Tue",), 510, 540),))
+    assert changed_minutes(base, by_sub, problem=part) == 30 * MOVE_WEIGHT + 60 * SUBSTITUTE_WEIGHT
+
+
+def test_weights_are_the_solvers():
+    from parasched.solver import objective
+
+    assert (MOVE_WEIGHT, SUBSTITUTE_WEIGHT, FILL_WEIGHT) == (objective.W_MOVED, objective.W_SUBSTITUTE,
+                                                             objective.W_FILL)
+    assert ABSENT_WEIGHT == 0
 
 
 def test_covering_names_the_absent_para_whose_student_or_duty_is_taken_over():

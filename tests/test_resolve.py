@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from parasched.io.absence_args import absences_from_args, parse_absent, parse_days
 from parasched.scheduler.errors import InputError
-from parasched.scheduler.model import Absence, Para, Problem, Role, Settings, Student, StudentBlock
+from parasched.scheduler.model import Absence, Para, Problem, Role, Settings, Student, StudentBlock, Support
 from parasched.scheduler.resolve import broken_rows, keep_days, plan, split_absences
-from parasched.scheduler.schedule import Assignment, Kind, PlacedSession, Schedule
+from parasched.scheduler.schedule import Assignment, Change, Kind, PlacedSession, Schedule
 
 A = Assignment
 H = 60
@@ -147,3 +149,150 @@ def test_keep_days_copies_every_other_day_exactly():
                                                                             if a.day == "Mon")
     assert [a for a in kept.assignments if a.day == "Tue"] == [new.assignments[0]]
     assert kept.sessions == ()
+
+
+# -- the whole workflow (solver + checker) -------------------------------------------------------
+#
+# A tiny school, Mon-Tue, everyone 08:00-12:00 with a 30-minute lunch: S1 and S2 need a
+# behavior-trained para 1:1 08:00-11:30, S3 needs shared support. The baseline: P1 with S1, P2 with
+# S2, P3 with S3, everyone's lunch 11:30-12:00, the substitute idle.
+SKILLS = frozenset({"behavior"})
+
+
+def school(absences=()) -> Problem:
+    settings = Settings(days=("Mon", "Tue"), school_start=8 * H, school_end=12 * H, lunch_minutes=30,
+                        lunch_window=(10 * H + 30, 13 * H + 30), time_limit_seconds=5)
+    paras = (Para("P1", "Ann Able", 8 * H, 12 * H, skills=SKILLS), Para("P2", "Bea Bell", 8 * H, 12 * H, skills=SKILLS),
+             Para("P3", "Cy Cole", 8 * H, 12 * H),
+             Para("SUB", "Dee Dunn", 8 * H, 12 * H, role=Role.SUBSTITUTE, skills=SKILLS))
+    students = (Student("S1", "Xavier Xu", skills_required=SKILLS, priority=1),
+                Student("S2", "Yara Young", skills_required=SKILLS),
+                Student("S3", "Zed Zane", support=Support.SHARED))
+    blocks = tuple(StudentBlock(s, 8 * H, 11 * H + 30, location=f"R{s[1]}") for s in ("S1", "S2", "S3"))
+    return Problem(settings, paras, students, student_blocks=blocks, absences=tuple(absences))
+
+
+def school_baseline(mon_gap: bool = False) -> Schedule:
+    """The baseline; ``mon_gap``: on Monday P3 starts with S3 only at 09:00 (valid, not optimal)."""
+    rows = []
+    for day in ("Mon", "Tue"):
+        s3_start = 9 * H if mon_gap and day == "Mon" else 8 * H
+        rows += [A("P1", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
+                 A("P2", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S2",), location="R2"),
+                 A("P3", day, s3_start, 11 * H + 30, Kind.SUPPORT, students=("S3",), location="R3")]
+        rows += [A(p, day, 11 * H + 30, 12 * H, Kind.LUNCH) for p in ("P1", "P2", "P3", "SUB")]
+    return Schedule(tuple(rows))
+
+
+def options():
+    from parasched.solver.options import SolverOptions
+
+    return SolverOptions(time_limit=5, workers=1, seed=0)
+
+
+def passes(problem: Problem, schedule: Schedule) -> None:
+    try:
+        from tests.checking import assert_passes_check
+    except ImportError:  # pragma: no cover - plain `pytest` puts tests/ itself on sys.path
+        from checking import assert_passes_check  # type: ignore[no-redef]
+    assert_passes_check(problem, schedule)
+
+
+def rows_on(schedule: Schedule, day: str) -> list[Assignment]:
+    return sorted(a for a in schedule.assignments if a.day == day)
+
+
+def covered_by(schedule: Schedule, student: str, day: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for a in schedule.assignments:
+        if a.day == day and a.kind == Kind.SUPPORT and student in a.students:
+            out[a.para_id] = out.get(a.para_id, 0) + a.minutes
+    return out
+
+
+def test_hand_baseline_passes_check():
+    passes(school(), school_baseline())
+    passes(school(), school_baseline(mon_gap=True))
+
+
+def test_no_absences_means_zero_changes():
+    from parasched.scheduler.resolve import resolve
+
+    # nothing new and no day chosen: the baseline comes back untouched, no solve
+    out = resolve(school(), school_baseline(), options())
+    assert (out.solved, out.replan_days, out.changes) == (False, (), ())
+    assert out.schedule.assignments == school_baseline().assignments
+    # Tuesday re-planned on request with no absence: the solver changes nothing
+    out = resolve(school(), school_baseline(), options(), days=["Tue"])
+    assert out.solved and out.replan_days == ("Tue",)
+    assert out.changes == ()
+    assert out.changed_minutes == 0
+    assert sorted(out.schedule.assignments) == sorted(school_baseline().assignments)
+    passes(out.problem, out.schedule)
+
+
+def test_absent_paras_one_to_one_student_is_covered_by_a_qualified_para_the_substitute():
+    from parasched.scheduler.resolve import para_lines, resolve
+
+    out = resolve(school(), school_baseline(), options(), extra_absences=[Absence("P1", ("Tue",))])
+    passes(out.problem, out.schedule)
+    assert out.replan_days == ("Tue",)
+    assert out.absent_paras == ("P1",)
+    # S1 covered all 210 minutes by the substitute (qualified), nobody else moved (P2 is not
+    # pulled off S2 in a chain: the substitute avoids moving others)
+    assert covered_by(out.schedule, "S1", "Tue") == {"SUB": 210}
+    assert out.changes == (
+        Change("P1", "Tue", 8 * H, 11 * H + 30, "1:1 S1", "free"),
+        Change("P1", "Tue", 11 * H + 30, 12 * H, "lunch", "free"),
+        Change("SUB", "Tue", 8 * H, 11 * H + 30, "free", "1:1 S1"),
+    )
+    assert para_lines(out) == [
+        "P1: Tue 08:00-11:30 was 1:1 S1, now free (absent)",
+        "P1: Tue 11:30-12:00 was lunch, now free (absent)",
+        "SUB: Tue 08:00-11:30 was free, now 1:1 S1 (covering P1)",
+    ]
+    assert [u for u in out.schedule.unmet if u.day == "Tue"] == []
+
+
+def test_without_a_substitute_a_qualified_para_is_moved_and_the_unqualified_one_is_not_used():
+    from parasched.scheduler.resolve import resolve
+
+    problem = school()
+    no_sub = dataclasses.replace(problem, paras=problem.paras[:3])
+    base = Schedule(tuple(a for a in school_baseline().assignments if a.para_id != "SUB"))
+    out = resolve(no_sub, base, options(), extra_absences=[Absence("P1", ("Tue",))])
+    passes(out.problem, out.schedule)
+    # S1 (priority 1) outranks S2 (priority 2): P2, the only other behavior-trained para, takes S1
+    assert covered_by(out.schedule, "S1", "Tue") == {"P2": 210}
+    assert covered_by(out.schedule, "S2", "Tue") == {}
+    assert {(u.ref, u.start, u.end) for u in out.schedule.unmet if u.day == "Tue"} == {("S2", 8 * H, 11 * H + 30)}
+    assert covered_by(out.schedule, "S3", "Tue") == {"P3": 210}
+
+
+def test_absent_students_para_is_not_moved_without_a_reason():
+    from parasched.scheduler.resolve import resolve
+
+    out = resolve(school(), school_baseline(), options(), extra_absences=[Absence("S2", ("Tue",))])
+    passes(out.problem, out.schedule)
+    # P2's time frees up; nobody is reshuffled, P2 is not put anywhere
+    assert out.changes == (Change("P2", "Tue", 8 * H, 11 * H + 30, "1:1 S2", "free"),)
+    assert out.absent_paras == ()
+
+
+def test_nothing_outside_the_replanned_days_changes():
+    from parasched.scheduler.resolve import resolve
+
+    base = school_baseline(mon_gap=True)  # Monday could be improved (S3 alone 08:00-09:00) ...
+    out = resolve(school(), base, options(), extra_absences=[Absence("P1", ("Tue",), 10 * H, 12 * H)])
+    passes(out.problem, out.schedule)
+    assert out.replan_days == ("Tue",)
+    assert rows_on(out.schedule, "Mon") == rows_on(base, "Mon")  # ... but Monday is kept as it was
+    assert all(c.day == "Tue" for c in out.changes)
+    # part-day absence: P1 keeps S1 until 10:00, loses the lunch (no longer owed), the substitute
+    # covers 10:00-11:30
+    assert covered_by(out.schedule, "S1", "Tue") == {"P1": 120, "SUB": 90}
+    # choosing Monday re-plans it: the gap is filled by the para already there
+    out = resolve(school(), base, options(), days=["Mon"])
+    passes(out.problem, out.schedule)
+    assert out.changes == (Change("P3", "Mon", 8 * H, 9 * H, "free", "support S3 @R3"),)
+    assert rows_on(out.schedule, "Tue") == rows_on(base, "Tue")

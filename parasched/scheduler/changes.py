@@ -6,10 +6,12 @@ labels differ; a difference is reported as a :class:`Change` row, one per contig
 the same before and after labels. Splitting one block into two rows, or joining two rows with
 the same label, is no change.
 
-``changed_minutes`` weighs those differences the way the resolve objective does (see
-``parasched/solver/objective.py``): changed minutes of a para who was not absent cost
-:data:`MOVE_WEIGHT` each, changed minutes of a substitute :data:`SUBSTITUTE_WEIGHT`, and minutes
-of an absent para (their work lost to the absence, or filled back in) :data:`ABSENT_WEIGHT`.
+``changed_minutes`` weighs those differences exactly as the resolve objective does
+(``parasched/solver/objective.py``, term ``changed_minutes``), per para-minute that differs:
+:data:`MOVE_WEIGHT` when a para who is not absent is moved off something they had (work, lunch
+or break), :data:`FILL_WEIGHT` when a para who is not absent fills in from free time,
+:data:`SUBSTITUTE_WEIGHT` for any change to a substitute's minutes, :data:`ABSENT_WEIGHT` for
+minutes in which the para is absent (or not working).
 """
 
 from __future__ import annotations
@@ -20,15 +22,17 @@ from itertools import pairwise
 
 from .model import Problem, Support
 from .schedule import Assignment, Change, Kind, Schedule
-from .timegrid import DAYS, Interval, merge
+from .timegrid import DAYS, Interval, intersect, merge, total
 from .weekgrid import WeekGrid
 
 FREE = "free"
 
-# weights of one changed minute (see module docstring); keep equal to the solver's objective
-MOVE_WEIGHT = 2
-SUBSTITUTE_WEIGHT = 1
-ABSENT_WEIGHT = 1
+# weights of one changed minute (see module docstring); equal to the solver's objective weights
+# (W_MOVED, W_SUBSTITUTE, W_FILL in parasched/solver/objective.py; tests/test_changes.py checks)
+MOVE_WEIGHT = 4
+SUBSTITUTE_WEIGHT = 2
+FILL_WEIGHT = 1
+ABSENT_WEIGHT = 0
 
 
 def label(a: Assignment, grid: WeekGrid | None = None) -> str:
@@ -129,23 +133,31 @@ def changed_minutes(baseline: Schedule, new: Schedule, absent_paras: Iterable[st
                     substitutes: Iterable[str] = (), problem: Problem | None = None) -> int:
     """Changed para-minutes weighed like the resolve objective (see the module docstring).
 
-    ``absent_paras``: paras absent (some time) on the re-planned days; ``substitutes``: paras with
-    role = substitute (taken from ``problem`` when given).
+    With ``problem`` (absences applied), minutes outside a para's available time weigh
+    :data:`ABSENT_WEIGHT`, and its substitutes are known from the Paras roles. Without it, every
+    changed minute of a para in ``absent_paras`` weighs :data:`ABSENT_WEIGHT`; ``substitutes``
+    names the substitutes.
     """
     absent = set(absent_paras)
     subs = set(substitutes)
+    grid = WeekGrid(problem) if problem is not None else None
     if problem is not None:
         subs |= {p.para_id for p in problem.paras if p.is_substitute}
-    return sum((c.end - c.start) * weight_of(c.para_id, absent, subs) for c in diff(baseline, new, problem))
+    out = 0
+    for c in diff(baseline, new, problem):
+        if grid is not None:
+            present = total(intersect([(c.start, c.end)], grid.para_available(c.para_id, c.day)))
+        else:
+            present = 0 if c.para_id in absent else c.end - c.start
+        out += present * weight_of(c, subs) + (c.end - c.start - present) * ABSENT_WEIGHT
+    return out
 
 
-def weight_of(para_id: str, absent: set[str] | frozenset[str], substitutes: set[str] | frozenset[str]) -> int:
-    """Cost of one changed minute of ``para_id``."""
-    if para_id in absent:
-        return ABSENT_WEIGHT
-    if para_id in substitutes:
+def weight_of(change: Change, substitutes: set[str] | frozenset[str]) -> int:
+    """Cost of one changed minute of a para who is present (see the module docstring)."""
+    if change.para_id in substitutes:
         return SUBSTITUTE_WEIGHT
-    return MOVE_WEIGHT
+    return FILL_WEIGHT if change.before == FREE else MOVE_WEIGHT
 
 
 def covering(change: Change, baseline: Schedule, absent_paras: Iterable[str]) -> tuple[str, ...]:
@@ -193,5 +205,5 @@ def spans(changes: Iterable[Change], para_id: str, day: str) -> tuple[Interval, 
     return merge((c.start, c.end) for c in changes if c.para_id == para_id and c.day == day)
 
 
-__all__ = ["FREE", "by_para", "changed_minutes", "covering", "diff", "diff_para_day", "label", "timelines",
-           "weight_of"]
+__all__ = ["ABSENT_WEIGHT", "FILL_WEIGHT", "FREE", "MOVE_WEIGHT", "SUBSTITUTE_WEIGHT", "by_para", "changed_minutes",
+           "covering", "diff", "diff_para_day", "label", "timelines", "weight_of"]

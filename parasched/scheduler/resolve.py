@@ -229,6 +229,7 @@ def plan(problem: Problem, baseline: Schedule, extra_absences: Sequence[Absence]
     issues = baseline_issues(problem, baseline)
     if issues:
         raise InputError(issues)
+    with_absences(problem, (*problem.absences, *extra_absences))  # unknown ids -> InputError, located
     known, new = split_absences(problem, baseline, extra_absences)
     base = with_absences(problem, known)
     full = with_absences(problem, (*known, *new))
