@@ -25,7 +25,7 @@ from parasched.scheduler.model import (
     Support,
 )
 
-SMALL_SEED = 7
+SMALL_SEED = 0
 SMALL_PARAS = 7
 
 

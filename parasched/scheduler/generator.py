@@ -110,6 +110,7 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     sid_w = max(2, len(str(n_students)))
     pid_w = max(2, len(str(n_paras)))
     one_ids = set(rng.sample(range(n_students), n_one))
+    asl_idx = min(one_ids) if n_students >= 30 and one_ids else -1  # a larger school has a signing student
     male_one: list[str] = []
     female_one: list[str] = []
     for i in range(n_students):
@@ -132,6 +133,8 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             elif r < 0.65:
                 skills.add("lift")
             elif r < 0.69:
+                skills.add("asl")
+            if i == asl_idx:
                 skills.add("asl")
             if rng.random() < 0.18:
                 skills.add("toileting")
@@ -182,11 +185,11 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             if one:
                 bsupport = None
             elif where in ("cafeteria", "playground"):
-                bsupport = rng.choice((Support.SHARED, Support.NONE, None))
+                bsupport = rng.choice((Support.SHARED, Support.NONE, Support.NONE))
             elif where == "resource":
                 bsupport = rng.choice((Support.SHARED, Support.FLEX))
             else:
-                bsupport = rng.choice((None, None, Support.FLEX, Support.NONE))
+                bsupport = rng.choice((None, Support.FLEX, Support.NONE, Support.NONE))
             protected = act == "Reading" and protect_reading
             blocks.append(StudentBlock(sid, start, end, activity=act, location=location, support=bsupport,
                                        protected=protected))
@@ -206,7 +209,7 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             students[i] = _replace(st, weekly_flex_minutes=target)
 
     # -- paras ---------------------------------------------------------------------------------------------
-    n_subs = 0 if n_paras < 6 else max(1, min(3, n_paras // 30))
+    n_subs = 0 if n_paras < 10 else max(1, min(3, n_paras // 30))
     n_regular = n_paras - n_subs
     paras_raw: list[dict] = []
     for i in range(n_paras):
@@ -288,13 +291,19 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     for g in range(max(1, math.ceil(groups / 2))):
         duty(DutyKind.BUS, f"Bus loop {g + 1}", _t(15), _t(15, 25), staff=2 if n_paras >= 10 else 1,
              location="Bus loop", priority=1)
-    lunch_staff = 1 if n_paras < 25 else (2 if n_paras < 100 else 3)
-    for grade in range(6):
-        lunch = _t(10, 45) + 15 * grade
-        gname = "K" if grade == 0 else f"grade {grade}"
-        duty(DutyKind.LUNCH, f"Lunch {gname}", lunch, lunch + 30, staff=lunch_staff, location="Cafeteria")
-        duty(DutyKind.RECESS, f"Recess {gname}", lunch + 30, lunch + 50, staff=lunch_staff,
-             location="Playground", priority=2 if grade < 3 else 3)
+    lunch_staff = 1 if n_paras < 40 else (2 if n_paras < 120 else 3)
+    waves = 6 if n_paras >= 20 else 3  # a small school supervises two grades' lunches at once
+    for w in range(waves):
+        grades = range(6) if waves == 6 else range(2 * w, 2 * w + 2)
+        lunch = _t(10, 45) + 15 * grades[0]
+        length = 15 * (len(grades) - 1) + 30
+        gname = "-".join("K" if g == 0 else str(g) for g in (grades[0], grades[-1])) if waves < 6 else (
+            "K" if w == 0 else f"grade {w}")
+        if waves == 6:
+            lunch, length = _t(10, 45) + 15 * w, 30
+        duty(DutyKind.LUNCH, f"Lunch {gname}", lunch, lunch + length, staff=lunch_staff, location="Cafeteria")
+        duty(DutyKind.RECESS, f"Recess {gname}", lunch + length, lunch + length + 20, staff=lunch_staff,
+             location="Playground", priority=2 if w < waves // 2 else 3)
     for g in range(groups):
         duty(DutyKind.DISMISSAL, f"Dismissal {doors[g % len(doors)]}", _t(15), _t(15, 20),
              location=doors[g % len(doors)], priority=2)
