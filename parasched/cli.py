@@ -48,6 +48,31 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 
 # --- template / validate (foundation) ---------------------------------------------------------
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--absences", "absences_path", type=click.Path(path_type=Path),
+              help="A separate absences file: an .xlsx with an Absences sheet, or a .csv.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path),
+              help="Write the capacity heat-map workbook (.xlsx) here.")
+@_friendly
+def validate(file: Path, absences_path: Path | None, report_path: Path | None) -> None:
+    """Check an input workbook (or folder of .csv files): every problem located, warnings,
+    and where staff needed exceeds paras available. Exit 0 when usable, 2 when not."""
+    from parasched.io.reader import read_problem
+    from parasched.io.report import validate_lines
+    from parasched.scheduler.capacity import capacity_map
+
+    read = read_problem(file, absences=absences_path)
+    cmap = capacity_map(read.problem)
+    for line in validate_lines(file.name, read, cmap):
+        click.echo(line)
+    if report_path is not None:
+        from parasched.io.report import write_capacity_report
+
+        inputs = [p for p in (file, absences_path) if p is not None]
+        write_capacity_report(report_path, read.problem, cmap, inputs=inputs)
+        click.echo(f"Wrote {report_path}")
+
 
 # --- check ------------------------------------------------------------------------------------
 
