@@ -153,6 +153,14 @@ class Labels:
             return f"{self.session_kind(a.ref)}: {who}" if who else self.session_kind(a.ref)
         return "Lunch" if a.kind == Kind.LUNCH else "Break"
 
+    def block_short(self, a: Assignment) -> str:
+        """A shorter label for narrow blocks: ids (students, duty, session), L for lunch, B for break."""
+        if a.kind == Kind.SUPPORT:
+            return ",".join(a.students)
+        if a.kind in (Kind.DUTY, Kind.THERAPY):
+            return a.ref
+        return "L" if a.kind == Kind.LUNCH else "B"
+
     def duty_name(self, duty_id: str) -> str:
         for d in self.problem.duties:
             if d.duty_id == duty_id:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from openpyxl.comments import Comment
 from openpyxl.styles import Border
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -139,11 +140,40 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
 
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 11
-    w = max(0.6, round(10.5 * step / 30, 2))
+    w = col_width(step)
     for cc in range(FIRST_TIME_COL, last_col + 1):
         ws.column_dimensions[get_column_letter(cc)].width = w
     ws.freeze_panes = ws.cell(FIRST_PARA_ROW, FIRST_TIME_COL).coordinate
     print_setup(ws, landscape=True, title_rows=f"1:{HEADER_ROW}", title_cols="A:B")
+
+
+LINES = 3  # a para row holds three lines of 8-point text
+CHARS_PER_UNIT = 1.3  # 8-point characters per column-width unit (measured on LibreOffice renders)
+
+
+def col_width(step: int) -> float:
+    """Column width for one time step: a half hour is about ten characters wide."""
+    return max(0.6, round(10.5 * step / 30, 2))
+
+
+def fit_label(text: str, width_units: float, lines: int = LINES) -> str | None:
+    """``text`` if it wraps into ``lines`` lines of the block's width without cutting a word, else None."""
+    cap = int(width_units * CHARS_PER_UNIT - 0.8)  # less the cell padding
+    if not text:
+        return text
+    if cap < 1:
+        return None
+    used, cur = 1, 0
+    for word in text.split():
+        if len(word) > cap:
+            return None
+        need = len(word) if cur == 0 else cur + 1 + len(word)
+        if need <= cap:
+            cur = need
+        else:
+            used += 1
+            cur = len(word)
+    return text if used <= lines else None
 
 
 def _box() -> Border:
@@ -192,5 +222,12 @@ def _para_row(ws: Worksheet, lb: Labels, day: str, pid: str, row: int, t0: int, 
         for s, e in subtract([(max(a.start, t0), min(a.end, t1))], taken):
             color = KIND_COLORS.get(lb.group_kind(a), "FFFFFF")
             font = SMALL_BOLD if a.kind in (Kind.LUNCH, Kind.BREAK) else SMALL
-            _block(ws, row, col(s), col(e) - 1, lb.block_label(a), color, font)
+            ncols = (e - s) // step
+            text = fit_label(lb.block_label(a), ncols * col_width(step))
+            if text is None:
+                text = fit_label(lb.block_short(a), ncols * col_width(step))
+            _block(ws, row, col(s), col(e) - 1, text, color, font)
+            if text != lb.block_label(a):
+                tip = f"{lb.what(a)} {span(a.start, a.end)}: {lb.block_label(a)}"
+                ws.cell(row, col(s)).comment = Comment(tip, "parasched", width=220, height=60)
             taken = list(merge([*taken, (s, e)]))

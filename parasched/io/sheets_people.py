@@ -47,7 +47,7 @@ def _finish(ws: Worksheet, widths: list[float], section_rows: list[int], landsca
     print_setup(ws, landscape=landscape, fit_width=False)
     longest = max(section_rows, default=1) * ROW_HEIGHT
     page_w = (10.0 if landscape else 7.7) * 72
-    width_pt = sum(widths) * 5.6
+    width_pt = sum(widths) * 7.2 + 10  # LibreOffice/Excel: ~7pt per width unit
     scale = min(100, int(100 * PAGE_HEIGHT_PT / longest), int(100 * page_w / width_pt))
     ws.page_setup.scale = max(25, scale)
 
@@ -113,7 +113,7 @@ def write_by_para(ws: Worksheet, lb: Labels) -> None:
         put(ws, r, 1, f"Work this week: {fmt_minutes(work)}", font=GREY_ITALIC)
         r += 1
         sections.append(r - first)
-    _finish(ws, [13, 34, 18, 40, 9], sections)
+    _finish(ws, [12, 28, 16, 32, 8], sections)
     ws.print_title_rows = None
 
 
@@ -189,7 +189,7 @@ def write_by_student(ws: Worksheet, lb: Labels) -> None:
                 font=GREY_ITALIC)
             r += 1
         sections.append(r - first)
-    _finish(ws, [13, 26, 9, 44, 26], sections)
+    _finish(ws, [12, 30, 8, 32, 24], sections)
 
 
 def _day_key(p) -> tuple[int, int]:
@@ -219,7 +219,10 @@ def _student_pieces(lb: Labels, sid: str, day: str) -> list[tuple[int, int, str,
             paras = sorted({lb.para(a.para_id) for a in therapy_rows
                             if a.ref == o.session_id and a.start < e and s < a.end})
             who = ", ".join(([o.provider] if o.provider else []) + paras)
-            item = (where, "therapy", who, f"{lb.session_kind(o.session_id)} ({o.session_id})", False)
+            ses = next((x for x in lb.problem.sessions if x.session_id == o.session_id), None)
+            unstaffed = ses is not None and ses.needs_para and not paras
+            note = f"{lb.session_kind(o.session_id)} ({o.session_id})" + (": NO PARA" if unstaffed else "")
+            item = (where, "therapy", who, note, unstaffed)
         else:
             rows = [a for a in support if a.start <= s and e <= a.end]
             names = []

@@ -15,6 +15,7 @@ from .cells import HEADER_FILL, HEADER_FONT, put
 from .labels import Labels, span
 from .styles import (
     BLOCK_BORDER,
+    BOLD,
     GREY_ITALIC,
     LEFT_WRAP,
     OFF_COLOR,
@@ -103,39 +104,38 @@ def write_therapy(ws: Worksheet, lb: Labels) -> None:
 
     placed = sorted(sched.sessions, key=lambda p: (p.provider.lower(), DAYS.index(p.day), p.start, p.session_id))
     r = 3
-    put(ws, r, 1, "By provider", font=SUBTITLE_FONT)
-    r += 1
-    cols = ["Provider", "Day", "Time", "Session", "Kind", "Students", "Para role", "Para"]
-    _header(ws, r, cols)
-    r += 1
-    last = None
-    for p in placed:
-        prov = p.provider or "(para delivers)"
-        put(ws, r, 1, prov if prov != last else "", font=SUBTITLE_FONT if prov != last else None)
-        last = prov
-        _session_row(ws, r, lb, p, role(p.session_id), para_of(p), start_col=2)
+    cols = ["Session", "Kind", "Students", "Para role", "Para"]
+    for title, first, second, order in (
+            ("By provider", "Provider", "Day", placed),
+            ("By day", "Day", "Provider",
+             sorted(placed, key=lambda p: (DAYS.index(p.day), p.start, p.provider.lower())))):
+        put(ws, r, 1, title, font=SUBTITLE_FONT)
         r += 1
-    if not placed:
-        put(ws, r, 1, "No therapy sessions placed.", font=GREY_ITALIC)
+        _header(ws, r, [first, second, "Time", *cols])
         r += 1
-
-    r += 1
-    put(ws, r, 1, "By day", font=SUBTITLE_FONT)
-    r += 1
-    _header(ws, r, ["Day", "Time", "Provider", "Session", "Kind", "Students", "Para role", "Para"])
-    r += 1
-    last = None
-    for p in sorted(placed, key=lambda p: (DAYS.index(p.day), p.start, p.provider.lower())):
-        day = lb.day_title(p.day)
-        put(ws, r, 1, day if day != last else "", font=SUBTITLE_FONT if day != last else None)
-        last = day
-        put(ws, r, 2, span(p.start, p.end))
-        put(ws, r, 3, p.provider)
-        put(ws, r, 4, p.session_id)
-        put(ws, r, 5, lb.session_kind(p.session_id))
-        put(ws, r, 6, lb.students(lb.session_students(p.session_id)), alignment=LEFT_WRAP)
-        put(ws, r, 7, role(p.session_id))
-        put(ws, r, 8, para_of(p), alignment=LEFT_WRAP)
+        last = None
+        for p in order:
+            prov = p.provider or "(para delivers)"
+            day = lb.day_title(p.day)
+            group, other = (prov, day) if first == "Provider" else (day, prov)
+            put(ws, r, 1, group if group != last else "", font=BOLD if group != last else None,
+                alignment=LEFT_WRAP)
+            last = group
+            put(ws, r, 2, other, alignment=LEFT_WRAP)
+            put(ws, r, 3, span(p.start, p.end))
+            put(ws, r, 4, p.session_id)
+            put(ws, r, 5, lb.session_kind(p.session_id))
+            put(ws, r, 6, lb.students(lb.session_students(p.session_id)), alignment=LEFT_WRAP)
+            put(ws, r, 7, role(p.session_id))
+            para = para_of(p)
+            if not para and role(p.session_id) in ("assist", "deliver"):
+                put(ws, r, 8, "NO PARA", font=RED_BOLD, fill=fill(SHORT_COLOR))
+            else:
+                put(ws, r, 8, para, alignment=LEFT_WRAP)
+            r += 1
+        if not placed:
+            put(ws, r, 1, "No therapy sessions placed.", font=GREY_ITALIC)
+            r += 1
         r += 1
 
     missing = unplaced_sessions(lb.problem, sched)
@@ -149,17 +149,7 @@ def write_therapy(ws: Worksheet, lb: Labels) -> None:
                           f"{ses.duration} min each - {lb.students(ses.student_ids)}",
                 font=RED_BOLD, fill=fill(SHORT_COLOR))
             r += 1
-    for j, w in enumerate([18, 12, 12, 12, 14, 30, 10, 28], start=1):
+    for j, w in enumerate([22, 20, 12, 10, 14, 30, 10, 28], start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
     print_setup(ws, landscape=True)
 
-
-def _session_row(ws: Worksheet, r: int, lb: Labels, p, role: str, para: str, start_col: int) -> None:
-    c = start_col
-    put(ws, r, c, lb.day_title(p.day))
-    put(ws, r, c + 1, span(p.start, p.end))
-    put(ws, r, c + 2, p.session_id)
-    put(ws, r, c + 3, lb.session_kind(p.session_id))
-    put(ws, r, c + 4, lb.students(lb.session_students(p.session_id)), alignment=LEFT_WRAP)
-    put(ws, r, c + 5, role)
-    put(ws, r, c + 6, para, alignment=LEFT_WRAP)

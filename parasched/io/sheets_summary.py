@@ -12,6 +12,7 @@ from .kpi_view import summary_numbers
 from .labels import Labels, fmt_minutes
 from .styles import (
     BOLD,
+    GREEN_BOLD,
     GREY_ITALIC,
     LEFT,
     OK_COLOR,
@@ -41,6 +42,13 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
     title = "Para schedule" + (f": {s.school_name}" if s.school_name else "")
     put(ws, 1, 1, title, font=TITLE_FONT)
     ws.row_dimensions[1].height = 22
+    short = {p: sum(m for (q, _), m in nums.unmet_minutes.items() if q == p) for p in PRIORITIES}
+    if any(short.values()):
+        verdict = "Uncovered: " + ", ".join(f"{short[p]} min {PRIORITY_NAMES[p]}" for p in PRIORITIES
+                                            if short[p]) + " (see Unmet)"
+        put(ws, 2, 1, verdict, font=RED_BOLD)
+    else:
+        put(ws, 2, 1, "Every need is covered.", font=GREEN_BOLD)
     r = 3
 
     def kv(key: str, value: object, fmt: str | None = None, font=None) -> None:

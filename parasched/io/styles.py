@@ -35,6 +35,7 @@ SMALL = Font(size=8)
 SMALL_BOLD = Font(size=8, bold=True)
 WHITE_SMALL = Font(size=8, color="FFFFFF", bold=True)
 RED_BOLD = Font(bold=True, color="C00000")
+GREEN_BOLD = Font(bold=True, color="375623")
 GREY_ITALIC = Font(italic=True, color="808080")
 
 CENTER_WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
