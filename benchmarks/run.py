@@ -1,0 +1,469 @@
+#!/usr/bin/env python3
+"""Benchmarks: how fast, how good, how it grows (see benchmarks/README.md).
+
+For seeded generated schools of growing size (10, 20, 40, 80, 160, 320 paras by default; students,
+duties and therapy in proportion; Mon-Fri) it solves each with ``workflows.solve`` and, side by side
+on the same instance, runs the greedy scheduler (what filling a grid by hand roughly achieves), then
+re-solves the 80-para school after 6 absences. Every run is a subprocess of its own, so one failing
+instance only prints its error in the table, and the peak memory is per instance (``wait4``).
+
+    python benchmarks/run.py --quick --time-limit 10          # 10, 20, 40 paras
+    python benchmarks/run.py --sizes 80 160 --repeats 3        # medians of 3 solver seeds
+
+Results go to ``benchmarks/results/{solve,resolve}-<date>.csv`` (with the machine and date on every
+row) and a markdown table, ready for the README, is printed and saved next to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_SIZES = (10, 20, 40, 80, 160, 320)
+QUICK_SIZES = (10, 20, 40)
+RESOLVE_SIZE = 80
+ABSENCE_DAY = "Wed"
+ABSENCES_LABEL = f"6 new absences on {ABSENCE_DAY}: 4 paras all day, 1 para 10:00-12:00, 1 student all day"
+NEAR_BOUND = 0.01
+HAS_SCHEDULE = ("optimal", "feasible")  # "time to within 1 % of the bound"
+
+
+# -- measurements (run inside a worker subprocess) -------------------------------------------------
+def _coverage(problem: Any, schedule: Any) -> dict[str, Any]:
+    from parasched.scheduler.kpis import compute_kpis
+
+    k = compute_kpis(problem, schedule)
+    out: dict[str, Any] = {f"cov_p{p}": round(k.coverage_percent_of(p), 2) for p in (1, 2, 3)}
+    out["cov_all"] = round(k.coverage_percent, 2)
+    out["unmet_p1"], out["unmet_p2"], out["unmet_p3"] = k.unmet_p1, k.unmet_p2, k.unmet_p3
+    out["flex_short"] = k.flex_short
+    out["handoffs"] = k.handoffs
+    return out
+
+
+def _events(result: Any) -> list[tuple[float, float, float | None]]:
+    """(seconds, objective, bound) of each improving solution, where the solver reports them.
+
+    Accepts ``result.events`` or ``result.stats.events`` holding tuples or records with
+    ``seconds``/``time``/``elapsed``, ``objective`` and ``bound``/``best_bound``.
+    """
+    raw = getattr(result, "events", None)
+    if raw is None:
+        raw = getattr(getattr(result, "stats", None), "events", None)
+    out: list[tuple[float, float, float | None]] = []
+    for ev in raw or ():
+        if isinstance(ev, (tuple, list)):
+            t, obj, bound = [*ev, None, None, None][:3]
+        elif isinstance(ev, dict):
+            t = ev.get("seconds", ev.get("time", ev.get("elapsed")))
+            obj, bound = ev.get("objective"), ev.get("bound", ev.get("best_bound"))
+        else:
+            t = next((getattr(ev, a) for a in ("seconds", "time", "elapsed") if hasattr(ev, a)), None)
+            obj = getattr(ev, "objective", None)
+            bound = getattr(ev, "bound", getattr(ev, "best_bound", None))
+        if t is not None and obj is not None:
+            out.append((float(t), float(obj), None if bound is None else float(bound)))
+    return sorted(out)
+
+
+def _rel_gap(obj: float, bound: float | None) -> float | None:
+    if bound is None:
+        return None
+    if abs(obj) < 1e-9:
+        return 0.0
+    return abs(obj - bound) / abs(obj)
+
+
+def near_bound_seconds(result: Any, final_bound: float | None) -> tuple[float | None, str]:
+    """Seconds until the objective was within 1 % of the bound, and how it was measured.
+
+    From the solver's event log when it gives one (against the final bound, the best one known);
+    otherwise the whole runtime when the final gap is within 1 % (an upper bound), else None.
+    """
+    events = _events(result)
+    if events:
+        for t, obj, bound in events:
+            gap = _rel_gap(obj, final_bound if final_bound is not None else bound)
+            if gap is not None and gap <= NEAR_BOUND:
+                return t, "events"
+        return None, "events"
+    gap = result.gap
+    if gap is not None and gap <= NEAR_BOUND:
+        return float(result.runtime), "runtime"
+    return None, "runtime"
+
+
+def task_greedy(spec: dict[str, Any]) -> dict[str, Any]:
+    from parasched.scheduler.generator import generate_school
+    from parasched.scheduler.greedy import greedy_schedule
+
+    problem = generate_school(spec["n_paras"], seed=spec["seed"])
+    t0 = time.perf_counter()
+    schedule = greedy_schedule(problem)
+    seconds = time.perf_counter() - t0
+    return {"students": len(problem.students), "seconds": round(seconds, 3), **_coverage(problem, schedule)}
+
+
+def _options(spec: dict[str, Any], time_limit: float, seed: int) -> Any:
+    from parasched.solver.options import SolverOptions
+
+    return SolverOptions(time_limit=time_limit, workers=spec["workers"], seed=seed)
+
+
+def task_solve(spec: dict[str, Any]) -> dict[str, Any]:
+    from parasched.scheduler.generator import generate_school
+    from parasched.scheduler.workflows import solve
+
+    problem = generate_school(spec["n_paras"], seed=spec["seed"])
+    t0 = time.perf_counter()
+    result = solve(problem, _options(spec, spec["time_limit"], spec["solver_seed"]))
+    wall = time.perf_counter() - t0
+    stats = result.stats
+    first = stats.first_solution_seconds
+    events = _events(result)
+    if first is None and events:
+        first = events[0][0]
+    near, how = near_bound_seconds(result, result.bound)
+    out = {
+        "students": len(problem.students),
+        "status": str(getattr(result.status, "value", result.status)),
+        "variables": stats.variables,
+        "constraints": stats.constraints,
+        "first_s": None if first is None else round(first, 2),
+        "near_s": None if near is None else round(near, 2),
+        "near_from": how,
+        "runtime_s": round(float(result.runtime), 2),
+        "wall_s": round(wall, 2),
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": None if result.gap is None else round(result.gap, 5),
+        "events": len(events),
+    }
+    if out["status"] in HAS_SCHEDULE:
+        out.update(_coverage(problem, result.schedule))
+    return out
+
+
+def absences_for(problem: Any, seed: int) -> tuple[Any, ...]:
+    """Six new absences on one day (the 7 a.m. scramble): four paras out all day, one para out
+    10:00-12:00, one student out all day. Deterministic for a seed."""
+    import random
+
+    from parasched.scheduler.model import Absence
+    from parasched.scheduler.weekgrid import WeekGrid
+
+    rng = random.Random(seed)
+    grid = WeekGrid(problem)
+    day = ABSENCE_DAY if ABSENCE_DAY in problem.settings.days else problem.settings.days[0]
+    working = [p.para_id for p in problem.paras if not p.is_substitute and grid.para_available(p.para_id, day)]
+    chosen = rng.sample(working, min(5, len(working)))
+    out = [Absence(pid, (day,), reason="sick") for pid in chosen[:4]]
+    if len(chosen) > 4:
+        out.append(Absence(chosen[4], (day,), 10 * 60, 12 * 60, reason="appointment"))
+    present = [s.student_id for s in problem.students if grid.student_day(s.student_id, day)]
+    if present:
+        out.append(Absence(rng.choice(present), (day,), reason="out"))
+    return tuple(out)
+
+
+def task_resolve(spec: dict[str, Any]) -> dict[str, Any]:
+    from parasched.scheduler.generator import generate_school
+    from parasched.scheduler.resolve import resolve
+    from parasched.scheduler.workflows import solve
+
+    problem = generate_school(spec["n_paras"], seed=spec["seed"])
+    base = solve(problem, _options(spec, spec["time_limit"], spec["solver_seed"]))
+    if str(getattr(base.status, "value", base.status)) not in HAS_SCHEDULE:
+        raise RuntimeError(f"the baseline solve found no schedule in {spec['time_limit']:g} s ({base.status})")
+    absences = absences_for(problem, spec["seed"])
+    t0 = time.perf_counter()
+    quick = resolve(problem, base.schedule, _options(spec, spec["resolve_limit"], spec["solver_seed"]),
+                    extra_absences=absences, check=False)
+    seconds = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    best = resolve(problem, base.schedule, _options(spec, spec["long_limit"], spec["solver_seed"]),
+                   extra_absences=absences, check=False)
+    long_seconds = time.perf_counter() - t1
+    out = {
+        "students": len(problem.students),
+        "absences": len(absences),
+        "replan_days": " ".join(quick.replan_days),
+        "status": str(getattr(quick.result.status, "value", quick.result.status)),
+        "seconds": round(seconds, 2),
+        "changed": quick.changed_minutes,
+        "changed_raw": quick.raw_changed_minutes,
+        "fewest_changed": best.changed_minutes,
+        "long_status": str(getattr(best.result.status, "value", best.result.status)),
+        "long_seconds": round(long_seconds, 2),
+    }
+    out.update(_coverage(quick.problem, quick.schedule))
+    return out
+
+
+TASKS = {"greedy": task_greedy, "solve": task_solve, "resolve": task_resolve}
+
+
+def worker(spec_json: str) -> int:
+    spec = json.loads(spec_json)
+    try:
+        data = {"ok": True, **TASKS[spec["task"]](spec)}
+    except Exception as exc:  # reported in the table; the benchmark goes on
+        data = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    Path(spec["out"]).write_text(json.dumps(data))
+    return 0
+
+
+# -- the driver ----------------------------------------------------------------------------------
+def run_task(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """Run one task in a subprocess; its own peak RSS (MB) comes from wait4."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out_file = Path(tmp) / "out.json"
+        err_file = Path(tmp) / "err.txt"
+        spec = {**spec, "out": str(out_file)}
+        with open(err_file, "w") as err:
+            proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
+                                    stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+            deadline = time.monotonic() + timeout
+            status = rusage = None
+            while True:
+                pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    _, status, rusage = os.wait4(proc.pid, 0)
+                    proc.returncode = -9
+                    return {"ok": False, "error": f"timed out after {timeout:.0f} s",
+                            "peak_mb": round(rusage.ru_maxrss / 1024, 1)}
+                time.sleep(0.05)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+        peak = round(rusage.ru_maxrss / 1024, 1)  # Linux: kilobytes
+        if out_file.exists():
+            data = json.loads(out_file.read_text())
+        else:
+            tail = err_file.read_text().strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
+            data = {"ok": False, "error": f"worker died: {tail[0]}"[:300]}
+        data["peak_mb"] = peak
+        return data
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import ortools
+
+        ortools_version = ortools.__version__
+    except ImportError:  # pragma: no cover
+        ortools_version = "?"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpu": cpu, "cores": str(cores),
+            "python": platform.python_version(), "ortools": ortools_version}
+
+
+def median_row(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Median of every numeric field over the successful repeats (text fields: the first)."""
+    good = [r for r in rows if r.get("ok")]
+    if not good:
+        return rows[0]
+    out: dict[str, Any] = dict(good[0])
+    for key in good[0]:
+        vals = [r.get(key) for r in good]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+            out[key] = statistics.median(vals)  # type: ignore[type-var]
+        elif any(v is None for v in vals) and key.endswith("_s"):
+            nums = [v for v in vals if isinstance(v, (int, float))]
+            out[key] = statistics.median(nums) if len(nums) * 2 > len(vals) else None
+    out["repeats"] = len(good)
+    if len(good) < len(rows):
+        out["failed_repeats"] = len(rows) - len(good)
+    return out
+
+
+def _cov(r: dict[str, Any]) -> str:
+    if r.get("cov_p1") is None:
+        return "no schedule"
+    return f"{r['cov_p1']:.1f} / {r['cov_p2']:.1f} / {r['cov_p3']:.1f}"
+
+
+def _f(v: Any, fmt: str = "{}", none: str = "—") -> str:
+    if v is None:
+        return none
+    if isinstance(v, float) and fmt == "{}":
+        return f"{v:g}"
+    return fmt.format(v)
+
+
+def solve_table(rows: list[dict[str, Any]]) -> str:
+    head = ("| paras | students | variables | constraints | first schedule (s) | within 1 % (s) | final gap "
+            "| solver P1 / P2 / P3 % | greedy P1 / P2 / P3 % | greedy (s) | peak MB | status |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        s, g = r["solve"], r["greedy"]
+        gcov = _cov(g) if g.get("ok") else f"error: {g['error']}"
+        gsec = _f(g.get("seconds"), "{:.2f}")
+        if s.get("ok"):
+            near = _f(s["near_s"], "{:.1f}")
+            if s.get("near_from") == "runtime" and s["near_s"] is not None:
+                near = f"≤ {near}"
+            lines.append(
+                f"| {r['n_paras']} | {s['students']} | {s['variables']:,} | {s['constraints']:,} "
+                f"| {_f(s['first_s'], '{:.1f}')} | {near} | {_f(s['gap'], '{:.2%}')} "
+                f"| {_cov(s)} | {gcov} | {gsec} "
+                f"| {s['peak_mb']:.0f} | {s['status']} |")
+        else:
+            students = g.get("students", "?")
+            lines.append(f"| {r['n_paras']} | {students} | | | | | | error: {s['error']} | {gcov} | {gsec} "
+                         f"| {_f(s.get('peak_mb'), '{:.0f}')} | failed |")
+    return "\n".join(lines)
+
+
+def resolve_table(r: dict[str, Any]) -> str:
+    lines = ["| paras | students | absences | re-planned | time (s) | changed min (weighted) | fewest found "
+             "(long run) | P1 / P2 / P3 % | peak MB | status |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    if r.get("ok"):
+        fewest = f"{r['fewest_changed']} ({r['long_status']}, {r['long_seconds']:.0f} s)"
+        lines.append(f"| {r['n_paras']} | {r['students']} | {r['absences']} | {r['replan_days']} "
+                     f"| {r['seconds']:.1f} | {r['changed']} ({r['changed_raw']} raw) | {fewest} "
+                     f"| {_cov(r)} | {r['peak_mb']:.0f} "
+                     f"| {r['status']} |")
+    else:
+        lines.append(f"| {r['n_paras']} | | 6 | | | error: {r['error']} | | | {_f(r.get('peak_mb'), '{:.0f}')} "
+                     "| failed |")
+    return "\n".join(lines)
+
+
+SOLVE_FIELDS = ("date", "cpu", "cores", "python", "ortools", "n_paras", "seed", "time_limit", "workers", "repeats",
+                "ok", "error", "students", "status", "variables", "constraints", "first_s", "near_s", "near_from",
+                "runtime_s", "wall_s", "objective", "bound", "gap", "events", "cov_p1", "cov_p2", "cov_p3",
+                "cov_all", "unmet_p1", "unmet_p2", "unmet_p3", "flex_short", "handoffs", "peak_mb",
+                "greedy_ok", "greedy_error", "greedy_seconds", "greedy_cov_p1", "greedy_cov_p2", "greedy_cov_p3",
+                "greedy_cov_all", "greedy_unmet_p1", "greedy_unmet_p2", "greedy_unmet_p3", "greedy_flex_short",
+                "greedy_handoffs", "greedy_peak_mb")
+RESOLVE_FIELDS = ("date", "cpu", "cores", "python", "ortools", "n_paras", "seed", "time_limit", "resolve_limit",
+                  "long_limit", "workers", "ok", "error", "students", "absences", "replan_days", "status", "seconds",
+                  "changed", "changed_raw", "fewest_changed", "long_status", "long_seconds", "cov_p1", "cov_p2",
+                  "cov_p3", "cov_all", "unmet_p1", "unmet_p2", "unmet_p3", "peak_mb")
+
+
+def write_csv(path: Path, fields: Sequence[str], rows: list[dict[str, Any]]) -> None:
+    with open(path, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(fields), extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in fields})
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", help=f"paras per school (default {DEFAULT_SIZES})")
+    ap.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} only")
+    ap.add_argument("--time-limit", type=float, default=60.0, help="solver seconds per instance (default 60)")
+    ap.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+    ap.add_argument("--repeats", type=int, default=1, help="solver seeds per instance; medians reported")
+    ap.add_argument("--seed", type=int, default=1, help="school generator seed (default 1)")
+    ap.add_argument("--resolve-size", type=int, default=None,
+                    help=f"paras of the resolve school (default {RESOLVE_SIZE}, or the largest size <= "
+                         f"{RESOLVE_SIZE} asked for)")
+    ap.add_argument("--resolve-time-limit", type=float, default=None,
+                    help="seconds for the resolve (default: the smaller of --time-limit and 30)")
+    ap.add_argument("--long-time-limit", type=float, default=None,
+                    help="seconds for the long resolve run giving the fewest changes (default 5 x --time-limit)")
+    ap.add_argument("--no-resolve", action="store_true", help="skip the resolve benchmark")
+    ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results", help="where the CSVs go")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.quick and args.sizes:
+        ap.error("give --quick or --sizes, not both")
+    if args.repeats < 1 or args.time_limit <= 0:
+        ap.error("--repeats and --time-limit must be positive")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        return worker(args.worker)
+    sizes = sorted(set(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)))
+    info = machine()
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
+    args.results.mkdir(parents=True, exist_ok=True)
+    timeout = args.time_limit * 3 + 300
+    print(f"# parasched benchmark — {info['date']}", flush=True)
+    print(f"machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}; OR-Tools {info['ortools']}; "
+          f"time limit {args.time_limit:g} s, {args.workers} workers, school seed {args.seed}, "
+          f"repeats {args.repeats}\n", flush=True)
+
+    base = {"seed": args.seed, "time_limit": args.time_limit, "workers": args.workers}
+    rows: list[dict[str, Any]] = []
+    for n in sizes:
+        spec = {**base, "n_paras": n}
+        greedy = run_task({**spec, "task": "greedy"}, timeout)
+        solves = [run_task({**spec, "task": "solve", "solver_seed": k}, timeout) for k in range(args.repeats)]
+        solve = median_row(solves)
+        rows.append({"n_paras": n, "solve": solve, "greedy": greedy})
+        g = f"greedy {greedy['cov_all']:.1f} %" if greedy.get("ok") else f"greedy error: {greedy['error']}"
+        s = (f"solver {_f(solve.get('cov_all'), '{:.1f} %')} ({solve['status']}, gap {_f(solve['gap'], '{:.2%}')})"
+             if solve.get("ok") else f"solver error: {solve['error']}")
+        print(f"  {n} paras: {s}; {g}", file=sys.stderr, flush=True)
+
+    csv_rows = []
+    for r in rows:
+        flat = {**info, **base, "n_paras": r["n_paras"], "repeats": r["solve"].get("repeats", 1), **r["solve"]}
+        flat.update({f"greedy_{k}": v for k, v in r["greedy"].items()})
+        flat["greedy_peak_mb"] = r["greedy"].get("peak_mb")
+        csv_rows.append(flat)
+    solve_csv = args.results / f"solve-{stamp}.csv"
+    write_csv(solve_csv, SOLVE_FIELDS, csv_rows)
+    md = [f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, OR-Tools {info['ortools']}; "
+          f"{info['date']}; time limit {args.time_limit:g} s, {args.workers} workers"
+          + (f", medians of {args.repeats} solver seeds" if args.repeats > 1 else "") + ".", "",
+          solve_table(rows)]
+
+    if not args.no_resolve:
+        rsize = args.resolve_size or (RESOLVE_SIZE if RESOLVE_SIZE in sizes else
+                                      max([s for s in sizes if s <= RESOLVE_SIZE], default=min(sizes)))
+        rlimit = args.resolve_time_limit or min(args.time_limit, 30.0)
+        llimit = args.long_time_limit or 5 * args.time_limit
+        rspec = {**base, "task": "resolve", "n_paras": rsize, "solver_seed": 0, "resolve_limit": rlimit,
+                 "long_limit": llimit}
+        res = run_task(rspec, args.time_limit + rlimit + llimit + 600)
+        res = {"n_paras": rsize, **res}
+        write_csv(args.results / f"resolve-{stamp}.csv", RESOLVE_FIELDS,
+                  [{**info, **base, "resolve_limit": rlimit, "long_limit": llimit, **res}])
+        md += ["", f"Resolve ({ABSENCES_LABEL}); resolve limit {rlimit:g} s, long run {llimit:g} s.", "",
+               resolve_table(res)]
+
+    text = "\n".join(md)
+    (args.results / f"table-{stamp}.md").write_text(text + "\n")
+    print(text)
+    print(f"\nresults: {solve_csv.parent}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
