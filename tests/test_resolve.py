@@ -191,10 +191,15 @@ def options():
 
 
 def passes(problem: Problem, schedule: Schedule) -> None:
+    """The independent checker finds no broken rule (``problem`` with the absences applied)."""
     try:
         from tests.checking import assert_passes_check
-    except ImportError:  # pragma: no cover - plain `pytest` puts tests/ itself on sys.path
-        from checking import assert_passes_check  # type: ignore[no-redef]
+    except ImportError:  # pragma: no cover - tests/checking.py not there yet: the checker itself
+        from parasched.scheduler.check import check_schedule
+
+        report = check_schedule(problem, schedule)
+        assert report.ok, "\n".join(str(v) for v in report.violations)
+        return
     assert_passes_check(problem, schedule)
 
 
@@ -296,3 +301,105 @@ def test_nothing_outside_the_replanned_days_changes():
     passes(out.problem, out.schedule)
     assert out.changes == (Change("P3", "Mon", 8 * H, 9 * H, "free", "support S3 @R3"),)
     assert rows_on(out.schedule, "Tue") == rows_on(base, "Tue")
+
+
+# -- the command line ------------------------------------------------------------------------------
+@pytest.fixture
+def workbooks(tmp_path):
+    """The tiny school as an input workbook and its baseline as a schedule workbook."""
+    from parasched.io.input_writer import write_problem
+    from parasched.io.writer import write_schedule
+    from parasched.scheduler.schedule import SolveResult, Status
+
+    write_problem(school(), tmp_path / "school.xlsx")
+    write_schedule(tmp_path / "baseline.xlsx", school(), SolveResult(Status.FEASIBLE, school_baseline()))
+    return tmp_path
+
+
+def run_cli(*args: str):
+    from click.testing import CliRunner
+
+    from parasched.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_cli_resolve_end_to_end(workbooks):
+    from parasched.io.schedule_reader import read_schedule
+
+    out_path = workbooks / "tuesday.xlsx"
+    res = run_cli("resolve", str(workbooks / "school.xlsx"), "--baseline", str(workbooks / "baseline.xlsx"),
+                  "--absent", "P1", "--absent", "S2:10:00-11:30", "--day", "Tue", "-o", str(out_path),
+                  "--time-limit", "5", "--workers", "1")
+    assert res.exit_code == 0, res.output
+    out = res.output
+    assert "Baseline: passes every hard rule." in out
+    assert "New absences: P1 Tue, S2 Tue 10:00-11:30" in out
+    assert "Re-planned: Tue (kept as in the baseline: Mon)" in out
+    # P2 loses S2 for 10:00-11:30 and is the cheapest qualified cover for S1 then (filling in from
+    # free time costs less than the substitute); the substitute covers S1 until 10:00
+    assert "SUB: Tue 08:00-10:00 was free, now 1:1 S1 (covering P1)" in out
+    assert "P2: Tue 10:00-11:30 was 1:1 S2, now 1:1 S1 (covering P1)" in out
+    assert "P1: Tue 08:00-11:30 was 1:1 S1, now free (absent)" in out
+    assert "Still uncovered: nothing on the re-planned days." in out
+    for name in ("Xavier", "Yara", "Zed"):  # no student names without --verbose
+        assert name not in out
+    written = read_schedule(out_path)
+    new_problem = school(absences=(Absence("P1", ("Tue",)), Absence("S2", ("Tue",), 10 * H, 11 * H + 30)))
+    passes(new_problem, written)
+    assert sorted(a for a in written.assignments if a.day == "Mon") == rows_on(school_baseline(), "Mon")
+    assert {(c.para_id, c.start, c.end, c.before, c.after) for c in written.changes} == {
+        ("P1", 8 * H, 11 * H + 30, "1:1 S1", "free"), ("P1", 11 * H + 30, 12 * H, "lunch", "free"),
+        ("SUB", 8 * H, 10 * H, "free", "1:1 S1"), ("P2", 10 * H, 11 * H + 30, "1:1 S2", "1:1 S1")}
+
+
+def test_cli_resolve_with_an_absences_workbook_and_the_inputs_own_sheet(workbooks):
+    from parasched.io.input_writer import write_absences, write_problem
+    from parasched.io.schedule_reader import read_schedule
+
+    # S3 out Monday 08:00-09:00 in the input's own Absences sheet is new for this baseline (P3
+    # supports S3 then); the absences workbook adds P1 out on Tuesday
+    write_problem(school(absences=(Absence("S3", ("Mon",), 8 * H, 9 * H),)), workbooks / "school2.xlsx")
+    write_absences([Absence("P1", ("Tue",), reason="sick")], workbooks / "absences.xlsx")
+    out_path = workbooks / "week.xlsx"
+    res = run_cli("resolve", str(workbooks / "school2.xlsx"), "--baseline", str(workbooks / "baseline.xlsx"),
+                  "--absences", str(workbooks / "absences.xlsx"), "-o", str(out_path),
+                  "--time-limit", "5", "--workers", "1")
+    assert res.exit_code == 0, res.output
+    assert "Re-planned: Mon, Tue" in res.output
+    assert "P3: Mon 08:00-09:00 was support S3 @R3, now free" in res.output
+    written = read_schedule(out_path)
+    passes(school(absences=(Absence("S3", ("Mon",), 8 * H, 9 * H), Absence("P1", ("Tue",)))), written)
+    assert covered_by(written, "S1", "Tue") == {"SUB": 210}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--absent", "P99", "--day", "Tue"], "--absent P99: 'P99' is neither a para_id in Paras nor a student_id"),
+    (["--absent", "P1"], "--absent needs --day"),
+    (["--absent", "P1", "--day", "Sat"], "'Sat' is not a school day"),
+    (["--absent", "P1:10:00-09:00", "--day", "Tue"], "end 09:00 is not after start 10:00"),
+])
+def test_cli_resolve_bad_arguments_exit_2_with_a_clear_message(workbooks, args, message):
+    res = run_cli("resolve", str(workbooks / "school.xlsx"), "--baseline", str(workbooks / "baseline.xlsx"),
+                  "-o", str(workbooks / "out.xlsx"), *args)
+    assert res.exit_code == 2
+    assert message in res.output
+    assert "Traceback" not in res.output
+    assert not (workbooks / "out.xlsx").exists()
+
+
+def test_cli_resolve_reports_the_baselines_own_violations(workbooks):
+    from parasched.io.writer import write_schedule
+    from parasched.scheduler.schedule import SolveResult, Status
+
+    # hand-edited baseline: P3 (no behavior training) put with S1 on Monday
+    rows = [a for a in school_baseline().assignments if not (a.day == "Mon" and a.para_id in ("P1", "P3")
+                                                            and a.kind == Kind.SUPPORT)]
+    rows.append(A("P3", "Mon", 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"))
+    write_schedule(workbooks / "edited.xlsx", school(), SolveResult(Status.FEASIBLE, Schedule(tuple(rows))))
+    res = run_cli("resolve", str(workbooks / "school.xlsx"), "--baseline", str(workbooks / "edited.xlsx"),
+                  "--absent", "P2", "--day", "Tue", "-o", str(workbooks / "out.xlsx"), "--time-limit", "5",
+                  "--workers", "1")
+    assert res.exit_code == 0, res.output
+    assert "The baseline breaks 1 rule(s)" in res.output
+    assert "P3" in res.output.split("The baseline breaks", 1)[1].splitlines()[1]

@@ -170,7 +170,7 @@ def covering(change: Change, baseline: Schedule, absent_paras: Iterable[str]) ->
         return ()
     absent = set(absent_paras) - {change.para_id}
     new_kind = change.after.partition(" ")[0]
-    new_students = set(_students_of(change.after))
+    new_students = set(students_of(change.after))
     out: list[str] = []
     for a in baseline.assignments:
         if a.para_id not in absent or a.day != change.day or not (a.start < change.end and change.start < a.end):
@@ -184,7 +184,8 @@ def covering(change: Change, baseline: Schedule, absent_paras: Iterable[str]) ->
     return tuple(sorted(out))
 
 
-def _students_of(lab: str) -> tuple[str, ...]:
+def students_of(lab: str) -> tuple[str, ...]:
+    """Student ids named by a support label (``group S2,S5 @Rm 12`` -> S2, S5)."""
     kind, _, rest = lab.partition(" ")
     if kind not in ("1:1", "group", "support"):
         return ()
@@ -206,4 +207,4 @@ def spans(changes: Iterable[Change], para_id: str, day: str) -> tuple[Interval, 
 
 
 __all__ = ["ABSENT_WEIGHT", "FILL_WEIGHT", "FREE", "MOVE_WEIGHT", "SUBSTITUTE_WEIGHT", "by_para", "changed_minutes",
-           "covering", "diff", "diff_para_day", "label", "timelines", "weight_of"]
+           "covering", "diff", "diff_para_day", "label", "students_of", "timelines", "weight_of"]

@@ -41,6 +41,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from parasched.solver.options import SolverOptions
 
 
+MAX_BROKEN_SHOWN = 20
+
+
 # -- absences -----------------------------------------------------------------------------------
 def per_day(problem: Problem, absences: Iterable[Absence]) -> tuple[Absence, ...]:
     """Each absence split into one record per school day it covers (duplicates dropped)."""
@@ -301,6 +304,11 @@ def para_lines(outcome: ResolveOutcome) -> list[str]:
                 who = ch.covering(c, outcome.baseline, absent)
                 if who:
                     note = f" (covering {', '.join(who)})"
+                else:
+                    out_ = [sid for sid in ch.students_of(c.before)
+                            if any(s <= c.start and c.end <= e for s, e in grid.absent(sid, c.day))]
+                    if out_ and c.after == ch.FREE:
+                        note = f" ({', '.join(out_)} absent)"
             lines.append(f"{para_id}: {c.day} {fmt_span(c.start, c.end)} was {c.before}, now {c.after}{note}")
     return lines
 
@@ -354,7 +362,11 @@ def report_lines(outcome: ResolveOutcome, names: bool = False) -> list[str]:
     else:
         lines.append("Re-planned: no day (the baseline is kept as it is)")
     if outcome.broken:
-        lines.append(f"Baseline rows made impossible by the absences: {len(outcome.broken)}")
+        lines.append(f"Baseline rows the absences make impossible (to repair): {len(outcome.broken)}")
+        shown = outcome.broken[:MAX_BROKEN_SHOWN]
+        lines += [f"  {a.para_id} {a.day} {fmt_span(a.start, a.end)} {ch.label(a)}" for a in shown]
+        if len(outcome.broken) > len(shown):
+            lines.append(f"  ... and {len(outcome.broken) - len(shown)} more (see the Changes sheet)")
     r = outcome.result
     if outcome.solved:
         gap = f", gap {r.gap:.1%}" if r.gap is not None else ""
