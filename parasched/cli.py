@@ -50,6 +50,24 @@ def main(ctx: click.Context, verbose: bool) -> None:
 # --- template / validate (foundation) ---------------------------------------------------------
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it already exists.")
+@_friendly
+def template(file: Path, force: bool) -> None:
+    """Write a blank input workbook FILE.xlsx: every sheet and column, instructions, dropdowns and
+    one example row per sheet (replace them with your school's data)."""
+    from parasched.io.template import write_template
+
+    if file.suffix.lower() != ".xlsx":
+        click.echo(f"Error: {file.name}: the template is an Excel workbook; give a name ending in .xlsx", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if file.exists() and not force:
+        click.echo(f"Error: {file} already exists; choose another name, or add --force to overwrite it", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    write_template(file)
+    click.echo(f"Wrote {file}: fill in the sheets (see Instructions), then run: parasched validate {file.name}")
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--absences", "absences_path", type=click.Path(path_type=Path),
               help="A separate absences file: an .xlsx with an Absences sheet, or a .csv.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
