@@ -199,7 +199,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     changed for them, and what is still uncovered.
     """
     from parasched.io.absence_args import absences_from_args, parse_days
-    from parasched.io.reader import read_problem
+    from parasched.io.reader import read_absences, read_problem
     from parasched.io.schedule_reader import read_schedule
     from parasched.io.writer import write_schedule
     from parasched.scheduler import resolve as rs
@@ -208,12 +208,13 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     from parasched.solver.options import SolverOptions
 
     verbose = bool((ctx.obj or {}).get("verbose"))
-    read = read_problem(input_path, absences=absences_path)  # the input's Absences sheet + the --absences file
+    read = read_problem(input_path)  # with the input's own Absences sheet
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
     problem = read.problem
     chosen = parse_days(days, problem.settings.days)
-    extra = absences_from_args(absent, chosen, problem)
+    extra = read_absences(absences_path) if absences_path is not None else ()  # ids checked in resolve
+    extra += absences_from_args(absent, chosen, problem)
     baseline = read_schedule(baseline_path)
     if time_limit is not None and time_limit <= 0:
         raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])

@@ -98,6 +98,12 @@ def test_known_leave_the_baseline_respects_is_not_new():
     known, new = split_absences(p, hand_baseline())
     assert [(a.person_id, a.days) for a in known] == [("S1", ("Mon",)), ("S1", ("Tue",))]
     assert [(a.person_id, a.days) for a in new] == [("P7", ("Tue",))]
+    # absences given separately (workbook, command line) are new even when the baseline respects
+    # them; the same absence as a known row of the input's sheet is not counted twice
+    extra = [Absence("S2", ("Mon",), 13 * H, 14 * H), Absence("S1", ("Tue",), 13 * H, 14 * H)]
+    known, new = split_absences(p, hand_baseline(), extra)
+    assert [(a.person_id, a.days) for a in known] == [("S1", ("Mon",)), ("S1", ("Tue",))]
+    assert [(a.person_id, a.days) for a in new] == [("P7", ("Tue",)), ("S2", ("Mon",))]
 
 
 def test_plan_replans_days_with_new_absences_and_chosen_days():
@@ -371,6 +377,17 @@ def test_cli_resolve_with_an_absences_workbook_and_the_inputs_own_sheet(workbook
     written = read_schedule(out_path)
     passes(school(absences=(Absence("S3", ("Mon",), 8 * H, 9 * H), Absence("P1", ("Tue",)))), written)
     assert covered_by(written, "S1", "Tue") == {"SUB": 210}
+
+
+def test_cli_resolve_unknown_id_in_the_absences_workbook_exits_2_naming_the_cell(workbooks):
+    from parasched.io.input_writer import write_absences
+
+    write_absences([Absence("P1", ("Tue",)), Absence("P42", ("Tue",))], workbooks / "absences.xlsx")
+    res = run_cli("resolve", str(workbooks / "school.xlsx"), "--baseline", str(workbooks / "baseline.xlsx"),
+                  "--absences", str(workbooks / "absences.xlsx"), "-o", str(workbooks / "out.xlsx"))
+    assert res.exit_code == 2
+    assert "Absences!A3 (person_id): 'P42' is neither a para_id nor a student_id" in res.output
+    assert not (workbooks / "out.xlsx").exists()
 
 
 @pytest.mark.parametrize(("args", "message"), [

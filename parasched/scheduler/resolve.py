@@ -3,9 +3,11 @@
 The workflow (``resolve``):
 
 1. **Which absences are new.** Absences come from the input's Absences sheet, a separate
-   workbook and the command line. An absence the baseline already respects (no row of an absent
-   para, no support or therapy for an absent student in that time) is known leave the baseline
-   was planned around; every other absence is *new*. Each absence is judged day by day.
+   workbook and the command line. Those of a separate workbook and the command line are new.
+   A row of the input's own sheet that the baseline already respects (no row of an absent para,
+   no support or therapy for an absent student in that time) is known leave the baseline was
+   planned around; the others are new too (the coordinator typed today's absences into the
+   input). Each absence is judged day by day.
 2. **Check the baseline** against the problem with the known absences only (what it was built
    for). Its violations are reported, never silently changed.
 3. **Apply the new absences.** Baseline rows that become impossible (an absent para's blocks,
@@ -93,14 +95,20 @@ def respected(absence: Absence, baseline: Schedule, problem: Problem) -> bool:
 
 def split_absences(problem: Problem, baseline: Schedule,
                    extra: Iterable[Absence] = ()) -> tuple[tuple[Absence, ...], tuple[Absence, ...]]:
-    """(known, new) one-day absences: of the problem's own Absences and the ``extra`` ones.
+    """(known, new) one-day absences.
 
-    Known = respected by the baseline (see module docstring); the rest are new.
+    The problem's own Absences rows are known when the baseline respects them (see the module
+    docstring), else new. The ``extra`` ones (an absences workbook, the command line) are new,
+    unless the input's sheet already holds the same known absence.
     """
     known: list[Absence] = []
     new: list[Absence] = []
-    for a in per_day(problem, (*problem.absences, *extra)):
+    for a in per_day(problem, problem.absences):
         (known if respected(a, baseline, problem) else new).append(a)
+    seen = {(a.person_id, a.days, a.start, a.end) for a in (*known, *new)}
+    for a in per_day(problem, extra):
+        if (a.person_id, a.days, a.start, a.end) not in seen:
+            new.append(a)
     return tuple(known), tuple(new)
 
 
