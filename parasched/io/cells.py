@@ -187,8 +187,8 @@ _EVERY_DAY = {"all", "every day", "everyday", "daily", "all days"}
 def _day(token: str, whole: str) -> str:
     day = _DAY_NAMES.get(token.strip().rstrip(".").lower())
     if day is None:
-        raise CellError(f"'{whole}' is not a list of days; {DAYS_EXPECTED}" if token.strip() != whole
-                        else f"'{whole}' is not a day; {DAYS_EXPECTED}")
+        raise CellError(f"'{whole}' is not a list of days ('{token.strip()}' is not a day); {DAYS_EXPECTED}"
+                        if token.strip() != whole else f"'{whole}' is not a day; {DAYS_EXPECTED}")
     return day
 
 

@@ -362,7 +362,10 @@ class _Reader:
                 missing = f"'{name}.csv' file" if src.is_folder else f"'{name}' sheet"
                 text = (f"{kind} has no {missing}; expected sheets: {_expected_sheets()} "
                         f"(found: {', '.join(src.titles) if src.titles else 'none'})")
-                guess = _suggest(name, src.titles, _sheet_key)
+                titles = [Path(t).stem for t in src.titles] if src.is_folder else src.titles
+                guess = _suggest(name, titles, _sheet_key)
+                if guess and src.is_folder:
+                    guess = f"{guess}.csv"
                 if guess and not any(_sheet_key(guess) == _sheet_key(s) for s in SHEETS):
                     text += f"; did you mean '{guess}'?"
                 self.issues.append(Issue(text, src.label))
@@ -611,10 +614,7 @@ def read_problem(path: str | Path, *, absences: str | Path | Sequence[Absence] |
     extra_issues: list[Issue] = []
     if absences is not None:
         if isinstance(absences, str | Path):
-            try:
-                extra = read_absences(absences)
-            except InputError as exc:
-                extra_issues = list(exc.issues)
+            extra, extra_issues = _read_absences(Path(absences))
         else:
             extra = tuple(absences)
     rd = _Reader()
@@ -682,7 +682,14 @@ def read_absences(path: str | Path) -> tuple[Absence, ...]:
     """Absences from a separate file: the Absences sheet of an .xlsx, a folder holding
     Absences.csv, or a single .csv file holding the Absences table. Person ids are checked
     against the problem when combined (``read_problem(..., absences=path)``)."""
-    path = Path(path)
+    records, issues = _read_absences(Path(path))
+    if issues:
+        raise InputError(issues)
+    return records
+
+
+def _read_absences(path: Path) -> tuple[tuple[Absence, ...], list[Issue]]:
+    """The records that could be read, and the problems of the others."""
     _check_path(path, single_csv=True)
     rd = _Reader()
     rd.para_ids, rd.student_ids, rd.providers = {}, {}, {}
@@ -701,9 +708,7 @@ def read_absences(path: str | Path) -> tuple[Absence, ...]:
         finally:
             src.close()
     out = rd.records(sheet, rd.absence, Absence)
-    if rd.issues:
-        raise InputError(rd.issues)
-    return tuple(out)
+    return tuple(out), rd.issues
 
 
 __all__ = ["SETTING_NAMES", "SHEETS", "ReadResult", "SheetSpec", "norm_name", "read_absences", "read_problem"]

@@ -317,9 +317,10 @@ def _why_nobody(problem: Problem, student: Student, skills: frozenset[str]) -> t
         return "skills_required", f"no single para has all of {', '.join(sorted(skills))}"
     if student.gender_match:
         if not any(p.gender == student.gender for p in problem.paras):
-            return "gender_match", f"gender_match is yes and no para has gender '{student.gender}'"
-        return "gender_match", (f"gender_match is yes and no para of gender '{student.gender}' has "
-                                f"{', '.join(sorted(skills)) or 'the skills'} and is allowed")
+            return "gender_match", f"no para has gender '{student.gender}'"
+        if skills and not any(p.gender == student.gender and skills <= p.skills for p in problem.paras):
+            return "gender_match", f"no para of gender '{student.gender}' has {', '.join(sorted(skills))}"
+        return "avoid_paras", f"every para of gender '{student.gender}' who has the skills is on the avoid list"
     return "avoid_paras", "every para who has the skills is on the avoid list"
 
 
@@ -345,9 +346,10 @@ def skill_warnings(problem: Problem) -> list[Issue]:
             if why is None:
                 continue
             column, reason = why
-            text = (f"student '{st.student_id}' needs a para with {', '.join(sorted(skills)) or 'no skills'}"
-                    f"{' of the same gender' if st.gender_match else ''} and {reason}; their support "
-                    "cannot be covered")
+            needs = f"a para with {', '.join(sorted(skills))}" if skills else "a para"
+            if st.gender_match:
+                needs += f" of gender '{st.gender}' (gender_match)"
+            text = f"student '{st.student_id}' needs {needs} and {reason}; their support cannot be covered"
             if text in seen:
                 continue
             seen.add(text)

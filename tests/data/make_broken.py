@@ -151,7 +151,7 @@ BROKEN: dict[str, list[Callable[[Sheets], None]]] = {
     "broken_bad_bool": [_set("Students", 2, "gender_match", "maybe")],
     "broken_blank_required": [_set("Paras", 2, "name", "")],
     "broken_end_before_start": [_set("Duties", 2, "end", "11:00")],
-    "broken_duplicate_id": [_set("Paras", 3, "para_id", "P01")],
+    "broken_duplicate_id": [_set("Paras", 5, "para_id", "p01")],
     "broken_unknown_ref": [_set("Students", 2, "preferred_paras", "P99")],
     "broken_off_grid": [_set("Paras", 2, "start", "08:03")],
     "broken_overlap": [_set("StudentSchedule", 3, "start", "11:30")],
