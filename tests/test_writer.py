@@ -33,7 +33,7 @@ def _problem(week_of: dt.date | None = dt.date(2026, 11, 23), student_name: str 
         Student("S1", student_name, homeroom="Rm 4", weekly_flex_minutes=0),
         Student("S2", "Bo Chen", homeroom="Rm 5", support=Support.SHARED),
     )
-    duties = (Duty("D1", "Lunchroom", DutyKind.LUNCH, 11 * 60, 11 * 60 + 30, location="Cafeteria"),)
+    duties = (Duty("D1", "Lunchroom", DutyKind.LUNCH, 10 * 60, 10 * 60 + 30, location="Cafeteria"),)
     sessions = (Session("T1", ("S1",), kind="speech", provider="Ms SLP", start=10 * 60, end=10 * 60 + 30,
                         days=("Mon",)),)
     return Problem(settings, paras, students, duties=duties, sessions=sessions)
@@ -111,7 +111,7 @@ def test_text_never_becomes_formula(tmp_path, name):
     import zipfile
 
     out = tmp_path / "out.xlsx"
-    write_schedule(out, _problem(school=name), _result(), names=True)
+    write_schedule(out, _problem(student_name=name, school=name), _result(), names=True)
     wb = openpyxl.load_workbook(out)
     found = [c for ws in wb for row in ws.iter_rows() for c in row if c.value == name]
     assert found, "the name is written somewhere"
@@ -120,3 +120,216 @@ def test_text_never_becomes_formula(tmp_path, name):
         for n in z.namelist():
             if n.startswith("xl/worksheets/sheet"):
                 assert b"<f>" not in z.read(n) and b"<f " not in z.read(n), n
+
+
+SHEETS = ["Summary", "Mon", "Tue", "By Para", "By Student", "Duties", "Therapy", "Assignments", "Sessions", "Unmet"]
+
+
+def _all_text(wb) -> list[str]:
+    out = []
+    for ws in wb:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    out.append(str(c.value))
+                if c.comment is not None:
+                    out.append(c.comment.text)
+        out += [ws.title, ws.oddFooter.center.text or "", ws.oddHeader.center.text or ""]
+    return out
+
+
+@pytest.fixture
+def book(tmp_path):
+    out = tmp_path / "out.xlsx"
+    write_schedule(out, _problem(), _result())
+    return openpyxl.load_workbook(out)
+
+
+def test_sheet_order(book):
+    assert book.sheetnames == SHEETS
+
+
+def test_day_grid_blocks_are_merged_colored_and_labeled(book):
+    ws = book["Mon"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    # time starts 08:00 in column C, one column per 5 minutes
+    assert ws["C3"].value == "08:00" and "C3:H3" in merged
+    assert ws["I3"].value == "08:30"
+    assert ws["A4"].value == "Pat Jones (P1)" and ws["B4"].value == "08:00-15:00"
+    assert "C4:Z4" in merged and ws["C4"].value == "Ana Lopez"  # 08:00-10:00 1:1 support
+    assert ws["C4"].fill.fgColor.rgb.endswith("9DC3E6")
+    assert "AA4:AF4" in merged and ws["AA4"].value == "Lunchroom"  # 10:00-10:30 duty
+    assert ws["AA4"].fill.fgColor.rgb.endswith("F4B183")
+    assert "AS4:AX4" in merged and ws["AS4"].value == "Lunch"  # 11:30-12:00
+    assert ws["AS4"].fill.fgColor.rgb.endswith("FFE699")
+    # P2 works 09:00-14:00: 08:00-09:00 greyed, a shared block in green
+    assert ws["A5"].value == "Sam Lee (P2)"
+    assert all(ws.cell(5, c).fill.fgColor.rgb.endswith("D0D0D0") for c in range(3, 15))
+    assert "O5:Z5" in merged and ws["O5"].value == "Bo Chen"
+    assert ws["O5"].fill.fgColor.rgb.endswith("A9D08E")
+    # free time inside the para's hours stays white
+    assert ws["AG4"].fill.fgColor.rgb in ("00000000", None) or ws["AG4"].fill.fill_type is None
+
+
+def test_day_grid_print_setup(book):
+    ws = book["Mon"]
+    assert ws.freeze_panes == "C4"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$1:$3"
+    legend = [ws.cell(2, c).value for c in range(1, ws.max_column + 1) if ws.cell(2, c).value]
+    assert legend[:7] == ["Legend:", "Support 1:1", "Support shared / flex", "Duty", "Therapy (assist/deliver)",
+                          "Lunch", "Break"]
+
+
+def test_day_grid_uncovered_row(book):
+    ws = book["Tue"]
+    labels = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert "Uncovered needs" in labels
+    r = labels.index("support: Ana Lopez (S1)") + 1
+    # 08:30-09:00 uncovered: columns I..N on a grid starting 08:00
+    assert f"I{r}:N{r}" in {str(m) for m in ws.merged_cells.ranges}
+    assert ws[f"I{r}"].fill.fgColor.rgb.endswith("FF7C80")
+
+
+def test_short_block_gets_short_label_and_comment(tmp_path):
+    res = _result()
+    sched = res.schedule
+    extra = Assignment("P2", "Mon", 600, 605, Kind.SUPPORT, "", ("S2",), "Rm 5")
+    res = SolveResult(res.status, Schedule((*sched.assignments, extra), sched.sessions, sched.unmet))
+    out = tmp_path / "out.xlsx"
+    write_schedule(out, _problem(), res)
+    ws = openpyxl.load_workbook(out)["Mon"]
+    cell = ws["AA5"]  # 10:00-10:05, one column: too narrow for "Bo Chen" or even "S2"
+    assert cell.value is None
+    assert cell.comment is not None and "Bo Chen" in cell.comment.text
+
+
+def test_by_para_one_page_each(book):
+    ws = book["By Para"]
+    col_a = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert col_a[0] == "Pat Jones (P1)"
+    p2 = col_a.index("Sam Lee (P2)") + 1
+    assert [b.id for b in ws.row_breaks.brk] == [p2 - 1]
+    rows = [tuple(ws.cell(r, c).value for c in range(1, 6)) for r in range(1, p2)]
+    assert ("11:30-12:00", "Lunch", None, None, 30) in rows
+    assert ("08:00-08:30", "Break", None, None, 30) in rows
+    assert ("10:00-10:30", "Duty: Lunchroom", "Cafeteria", None, 30) in rows
+    assert ("08:00-10:00", "Support 1:1", "Rm 4", "Ana Lopez", 120) in rows
+    assert ("10:30-11:30", "No assignment", None, None, 60) in rows
+    assert ws.page_setup.orientation == "portrait"
+
+
+def test_by_student_shows_who_and_uncovered(book):
+    ws = book["By Student"]
+    rows = [tuple(ws.cell(r, c).value for c in range(1, 6)) for r in range(1, ws.max_row + 1)]
+    assert rows[0][0] == "Ana Lopez (S1)"
+    assert ("08:00-10:00", "Rm 4", "1:1", "Pat Jones", None) in rows
+    assert ("10:00-10:30", "Rm 4", "therapy", "Ms SLP", "speech (T1)") in rows
+    assert ("10:30-15:00", "Rm 4", "1:1", None, "UNCOVERED") in rows
+    mon = next(r for r in rows if r[0] == "Monday Nov 23")
+    assert mon[3] == "required 390 min, covered 120 min"
+
+
+def test_duties_shortfall_red(book):
+    ws = book["Duties"]
+    assert [ws.cell(4, c).value for c in range(1, 7)] == ["Duty", "Time", "Where", "Staff needed",
+                                                          "Monday Nov 23", "Tuesday Nov 24"]
+    assert ws["A5"].value == "Lunchroom" and ws["E5"].value == "Pat Jones"
+    assert ws["F5"].value == "SHORT 30 staff-min"
+    assert ws["F5"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws["E5"].fill.fill_type is None
+
+
+def test_therapy_sheet(book):
+    ws = book["Therapy"]
+    rows = [tuple(ws.cell(r, c).value for c in range(1, 9)) for r in range(1, ws.max_row + 1)]
+    assert ("Ms SLP", "Monday Nov 23", "10:00-10:30", "T1", "speech", "Ana Lopez", "none", None) in rows
+    assert ("Monday Nov 23", "Ms SLP", "10:00-10:30", "T1", "speech", "Ana Lopez", "none", None) in rows
+
+
+def test_summary_first_with_verdict_and_coverage(book):
+    ws = book["Summary"]
+    assert ws["A1"].value == "Para schedule: Maple Elementary"
+    assert ws["A2"].value == "Uncovered: 30 min critical, 30 min required (see Unmet)"
+    kv = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert kv["Week of"] == dt.datetime(2026, 11, 23)
+    assert kv["Solver status"].startswith("optimal")
+    assert kv["Gap"] == 0.0
+    assert kv["Handoffs (student passed to another para)"] == 0
+    assert kv["Substitutes used"] == "none"
+    col_a = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    cov = col_a.index("Coverage by priority (support, duty staff-minutes, therapy needing a para)") + 1
+    assert [ws.cell(cov + 1, c).value for c in range(1, 5)] == ["Priority", "Required min", "Covered min",
+                                                                "Covered %"]
+    # priority 2: S1 1:1 Mon 390 + Tue 420, S2 shared 420 x 2, D1 30 x 2 = 1710; covered 120 + 60 + 30
+    assert [ws.cell(cov + 3, c).value for c in range(1, 4)] == ["2 required", 1710, 210]
+
+
+def test_anonymize_leaves_no_student_name(tmp_path):
+    out = tmp_path / "out.xlsx"
+    jout = tmp_path / "out.json"
+    write_schedule(out, _problem(), _result(), anonymize=True, json_path=jout)
+    text = _all_text(openpyxl.load_workbook(out))
+    for word in ("Ana", "Lopez", "Bo Chen", "Chen"):
+        assert not [t for t in text if word in t], word
+    assert "A.L. S1" in text  # the grid label
+    assert "A.L. (S1)" in text  # the By Student heading
+    raw = jout.read_text(encoding="utf-8")
+    assert "Lopez" not in raw and "Chen" not in raw and '"initials": "A.L."' in raw
+
+
+def test_ids_only_without_names(tmp_path):
+    out = tmp_path / "out.xlsx"
+    write_schedule(out, _problem(), _result(), names=False)
+    wb = openpyxl.load_workbook(out)
+    assert wb["Mon"]["C4"].value == "S1"
+    assert not [t for t in _all_text(wb) if "Lopez" in t]
+
+
+def test_crash_midway_leaves_no_file(tmp_path, monkeypatch):
+    import parasched.io.sheets_grid as grid
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(grid, "write_day_grid", boom)
+    out = tmp_path / "out.xlsx"
+    with pytest.raises(RuntimeError):
+        write_schedule(out, _problem(), _result(), json_path=tmp_path / "out.json")
+    assert list(tmp_path.iterdir()) == []
+    out.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        write_schedule(out, _problem(), _result())
+    assert out.read_bytes() == b"old" and list(tmp_path.iterdir()) == [out]
+
+
+def test_refuses_to_overwrite_input(tmp_path):
+    from parasched.scheduler.errors import InputError
+
+    inp = tmp_path / "school.xlsx"
+    inp.write_bytes(b"input")
+    with pytest.raises(InputError, match="overwrite the input"):
+        write_schedule(inp, _problem(), _result(), inputs=[inp])
+    assert inp.read_bytes() == b"input"
+
+
+def test_complete_problem_writes(tmp_path):
+    from parasched.scheduler.greedy import greedy_schedule
+    from tests.fixtures import complete_problem
+
+    problem = complete_problem()
+    sched = greedy_schedule(problem)
+    out = tmp_path / "out.xlsx"
+    write_schedule(out, problem, SolveResult(Status.FEASIBLE, sched, runtime=1.0))
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:4] == ["Summary", "Mon", "Tue", "Wed"]
+    rows = _rows(wb["Assignments"])
+    assert len(rows) == len(sched.assignments) + 1
+    from parasched.io.schedule_reader import read_schedule
+
+    back = read_schedule(out)
+    assert sorted(back.assignments) == sorted(sched.assignments)
+    assert sorted(back.sessions) == sorted(sched.sessions)
+    assert sorted(back.unmet) == sorted(sched.unmet)

@@ -31,6 +31,15 @@ STATUS_TEXT = {
     Status.UNKNOWN: "unknown: no schedule found within the time limit",
 }
 
+TERM_TEXT = {
+    "unmet_p1": "1. unmet critical minutes", "unmet_p2": "1. unmet required minutes",
+    "unmet_p3": "1. unmet desirable minutes", "flex_short": "2. flex minutes short of targets",
+    "substitute_minutes": "3. substitute work minutes", "handoffs": "4. handoffs",
+    "extra_paras": "4. extra paras per student-day", "preferred_missed": "4. minutes not with a preferred para",
+    "duty_spread": "5. duty minutes spread (max - min)", "lunch_variation": "5. lunch time changes",
+    "changed_minutes": "changed minutes (resolve)",
+}
+
 UNMET_KINDS = (("support", "Support min"), ("duty", "Duty staff-min"), ("therapy", "Therapy min"),
                ("flex", "Flex short min"))
 
@@ -128,6 +137,13 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
                                          for pid, m in nums.substitute_minutes.items()))
     else:
         kv("Substitutes used", "none")
+
+    heading("Objective terms (lower is better; tiers in order, computed from this schedule)")
+    header(["Term", "Value"])
+    for name, value in nums.kpis.objective_terms().items():
+        put(ws, r, 1, TERM_TEXT.get(name, name))
+        put(ws, r, 2, value)
+        r += 1
 
     heading("Minutes per para this week")
     header(["Para", "Work min", "Duty min", "Role"])

@@ -7,7 +7,8 @@ Contract sheets (``Assignments``, ``Sessions``, ``Unmet``, ``Changes``) follow
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,6 +17,7 @@ from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import SolveResult
 
 from .cells import put, write_table
+from .files import atomic_output
 
 ASSIGNMENT_COLUMNS = ("para_id", "day", "start", "end", "kind", "ref", "students", "location")
 SESSION_COLUMNS = ("session_id", "day", "start", "end", "provider", "para_id")
@@ -40,36 +42,19 @@ def write_schedule(path: str | Path, problem: Problem, result: SolveResult, *, i
     ``changes_sheet`` forces a Changes sheet even when there are no changes (resolve).
     ``json_path`` also writes the schedule as JSON there.
     """
+    from .json_out import schedule_to_json
     from .sheets import build_workbook
 
-    wb = build_workbook(problem, result, anonymize=anonymize, names=names, changes_sheet=changes_sheet)
-    with _atomic(Path(path), inputs) as tmp:
+    with contextlib.ExitStack() as stack:
+        # both targets are checked (folder, lock, not an input) before anything is written
+        tmp = stack.enter_context(atomic_output(Path(path), inputs=inputs))
+        json_tmp = (stack.enter_context(atomic_output(Path(json_path), inputs=(*inputs, path)))
+                    if json_path is not None else None)
+        wb = build_workbook(problem, result, anonymize=anonymize, names=names, changes_sheet=changes_sheet)
         wb.save(tmp)
-    if json_path is not None:
-        from .json_out import write_json
-
-        write_json(json_path, problem, result, anonymize=anonymize, inputs=inputs)
-
-
-@contextlib.contextmanager
-def _atomic(path: Path, inputs: Sequence[str | Path]) -> Iterator[Path]:
-    try:
-        from .files import atomic_output
-    except ImportError:  # TODO(issue 5): files.py (bad-input developer) not there yet; remove once it is
-        import os
-        import tempfile
-
-        fd, name = tempfile.mkstemp(suffix=".xlsx", prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
-        try:
-            yield Path(name)
-            os.replace(name, path)
-        finally:
-            if os.path.exists(name):
-                os.unlink(name)
-        return
-    with atomic_output(path, inputs=inputs) as tmp:
-        yield Path(tmp)
+        if json_tmp is not None:
+            data = schedule_to_json(problem, result, anonymize=anonymize)
+            json_tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_contract_sheets(wb: Workbook, problem: Problem, result: SolveResult, *, changes_sheet: bool = False) -> None:
