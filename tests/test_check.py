@@ -666,3 +666,97 @@ def test_checker_imports_nothing_from_the_solver() -> None:
         imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         assert not [m for m in imported if "solver" in m], imported
+
+
+# -- the check command -------------------------------------------------------------------------
+
+def _schedule_workbook(path: Path, assignments: list[list[object]], unmet: list[list[object]] = ()) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Assignments"
+    ws.append(["para_id", "day", "start", "end", "kind", "ref", "students", "location"])
+    for r in assignments:
+        ws.append(r)
+    ws = wb.create_sheet("Sessions")
+    ws.append(["session_id", "day", "start", "end", "provider", "para_id"])
+    ws = wb.create_sheet("Unmet")
+    ws.append(["kind", "ref", "day", "start", "end", "minutes", "priority", "reason"])
+    for r in unmet:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def _cli(*args: str) -> object:
+    from click.testing import CliRunner
+
+    from parasched.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def cli_input(tmp_path: Path) -> Path:
+    from parasched.io.input_writer import write_problem
+
+    problem = school(students=(replace(S1, skills_required=frozenset({"medical"})),))
+    path = tmp_path / "school.xlsx"
+    write_problem(problem, path)
+    return path
+
+
+def test_cli_check_passes(cli_input: Path, tmp_path: Path) -> None:
+    sch = _schedule_workbook(tmp_path / "ok.xlsx", [["P1", "Mon", "08:00", "10:00", "support", None, "S1", "Rm1"]])
+    result = _cli("check", str(cli_input), str(sch))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "Passes every hard rule."
+    assert "  all                120       120   100.0" in result.stdout
+    assert "The Unmet sheet agrees with the schedule." in result.stdout
+
+
+def test_cli_check_flags_broken_rules_and_unmet(cli_input: Path, tmp_path: Path) -> None:
+    sch = _schedule_workbook(tmp_path / "bad.xlsx", [["P2", "Mon", "08:00", "09:00", "support", None, "S1"]],
+                             unmet=[["support", "S1", "Mon", "09:00", "09:30", 30, 2, "nobody"]])
+    result = _cli("check", str(cli_input), str(sch))
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["1 hard rule(s) broken:",
+                         "  - [skill] P2 is with S1 (1:1) on Mon 08:00-09:00 but lacks the skill 'medical' S1 needs"]
+    unmet = "  - Unmet sheet lists 30 minutes of support S1 on Mon, but the schedule leaves 60 minutes uncovered"
+    assert unmet in lines
+
+
+def test_cli_check_json(cli_input: Path, tmp_path: Path) -> None:
+    import json
+
+    sch = _schedule_workbook(tmp_path / "bad.xlsx", [["P2", "Mon", "08:00", "10:00", "support", None, "S1"]])
+    result = _cli("check", str(cli_input), str(sch), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert [v["rule"] for v in data["violations"]] == ["skill"]
+    assert data["violations"][0] == {
+        "rule": "skill", "para_id": "P2", "student_id": "S1", "day": "Mon", "start": "08:00", "end": "10:00",
+        "message": "P2 is with S1 (1:1) on Mon 08:00-10:00 but lacks the skill 'medical' S1 needs"}
+    assert data["kpis"]["objective_terms"]["unmet_p2"] == 0
+    assert data["unmet_disagreements"] == []
+
+
+def test_cli_check_with_absences(cli_input: Path, tmp_path: Path) -> None:
+    from parasched.io.input_writer import write_absences
+
+    write_absences([Absence("P1", ("Mon",), t("09:00"), t("10:00"))], tmp_path / "out.xlsx")
+    sch = _schedule_workbook(tmp_path / "ok.xlsx", [["P1", "Mon", "08:00", "10:00", "support", None, "S1", "Rm1"]])
+    result = _cli("check", str(cli_input), str(sch), "--absences", str(tmp_path / "out.xlsx"))
+    assert result.exit_code == 1
+    assert "  - [para_absent] P1 is absent on Mon but has a support row 08:00-10:00" in result.stdout
+
+
+def test_cli_check_bad_schedule_is_exit_2(cli_input: Path, tmp_path: Path) -> None:
+    sch = _schedule_workbook(tmp_path / "bad.xlsx", [["P1", "Mon", "8h", "10:00", "support", None, "S1"]])
+    result = _cli("check", str(cli_input), str(sch))
+    assert result.exit_code == 2
+    assert "Assignments!C2 (start): '8h' is not a time; expected HH:MM such as 08:30" in result.stderr
+    assert "Traceback" not in result.output
