@@ -257,6 +257,24 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
 
 
 # --- export-ics -------------------------------------------------------------------------------
+@main.command("export-ics")
+@click.argument("schedule_path", metavar="SCHEDULE.xlsx", type=click.Path(path_type=Path))
+@click.argument("out_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--input", "input_path", type=click.Path(path_type=Path),
+              help="The input workbook: its week_of, para names, duty names and session kinds.")
+@click.option("--names", is_flag=True,
+              help="Put student names in the events (confidential; needs --input). Default: student ids only.")
+@_friendly
+def export_ics(schedule_path: Path, out_dir: Path, input_path: Path | None, names: bool) -> None:
+    """Write one iCalendar (.ics) file per para into DIR, dated from week_of.
+
+    Every assignment (lunch and breaks included) becomes an event; phones and calendar apps
+    import the files directly.
+    """
+    from parasched.io.ics import export_ics as write_ics
+
+    written = write_ics(schedule_path, out_dir, input_path=input_path, names=names)
+    click.echo(f"Wrote {len(written)} calendar file(s) to {out_dir}")
 
 
 if __name__ == "__main__":  # pragma: no cover
