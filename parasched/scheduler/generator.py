@@ -175,7 +175,12 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             if where == "special":
                 for k, day in enumerate(days):
                     sact, sloc = SPECIALS[(k + grade) % len(SPECIALS)]
-                    bsupport = None if one else rng.choice((Support.SHARED, Support.NONE, Support.NONE))
+                    if one:
+                        bsupport = None
+                    elif skills:  # a class of 25 at a special: the student goes without their para
+                        bsupport = Support.NONE
+                    else:
+                        bsupport = rng.choice((Support.SHARED, Support.NONE, Support.NONE))
                     extra = frozenset({"lift"}) if sact == "PE" and "lift" in skills else frozenset()
                     blocks.append(StudentBlock(sid, start, end, days=(day,), activity=sact, location=sloc,
                                                support=bsupport, skills_required=extra))
@@ -248,6 +253,21 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
         have = [p for p in same if "toileting" in p["skills"]]
         for p in rng.sample([p for p in same if "toileting" not in p["skills"]], max(0, want - len(have))):
             p["skills"].add("toileting")
+    # every combination of needs (e.g. medical + toileting, same gender) held by at least two paras
+    for st in students:
+        if not st.skills_required:
+            continue
+        same = [p for p in full_time if not st.gender_match or p["gender"] == st.gender]
+        if st.gender_match and len(same) < 2:  # hire a para of the student's gender
+            others = [p for p in full_time if p["gender"] != st.gender]
+            for p in rng.sample(others, min(len(others), 2 - len(same))):
+                p["gender"] = st.gender
+                p["name"] = f"{rng.choice(MALE if st.gender == 'm' else FEMALE)} {p['name'].split()[-1]}"
+            same = [p for p in full_time if p["gender"] == st.gender]
+        held = [p for p in same if st.skills_required <= p["skills"]]
+        lacking = [p for p in same if not st.skills_required <= p["skills"]]
+        for p in rng.sample(lacking, max(0, min(len(lacking), 2 - len(held)))):
+            p["skills"] |= st.skills_required
     n_rbt = max(1, n_regular // 10)
     for p in rng.sample(full_time or regular, min(n_rbt, len(full_time or regular))):
         p["skills"] |= {"rbt", "behavior"}
@@ -258,6 +278,14 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             p["general_duties"] = False
         elif rng.random() < 0.10:
             p["max_duty_minutes"] = rng.choice((150, 300))
+    # the nurse-cover duty needs two medically trained paras who may take duties
+    trained = [p for p in full_time if "medical" in p["skills"]]
+    for p in rng.sample([p for p in full_time if p not in trained], max(0, min(2 - len(trained), len(full_time)))):
+        p["skills"].add("medical")
+    on_duty = [p for p in regular if "medical" in p["skills"] and p.get("general_duties", True)]
+    off_duty = [p for p in regular if "medical" in p["skills"] and not p.get("general_duties", True)]
+    for p in off_duty[:max(0, 2 - len(on_duty))]:
+        p["general_duties"] = True
     paras = tuple(Para(p["para_id"], p["name"], p["start"], p["end"], days=p.get("days", ()),
                        role=p.get("role", Role.PARA), skills=frozenset(p["skills"]), gender=p["gender"],
                        max_duty_minutes=p.get("max_duty_minutes"), general_duties=p.get("general_duties", True))
@@ -428,8 +456,10 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     for j in range(0, len(counsel), 2):
         add_session(counsel[j:j + 2], "counseling", "Mr. Hale (counselor)", ParaRole.NONE, False, 1, 30,
                     priority=3)
+    rbt_paras = [p for p in paras if p.para_id in rbt_ok]
     aba = [s for s in pool if s.support == Support.ONE_TO_ONE and "behavior" in s.skills_required
-           and not s.gender_match and not s.avoid_paras]
+           and any(s.skills_required <= p.skills and p.para_id not in s.avoid_paras
+                   and (not s.gender_match or p.gender == s.gender) for p in rbt_paras)]
     for s in aba[:max(1, len(rbt_ok) // 2) if rbt_ok else 0]:
         add_session([s], "ABA", "", ParaRole.DELIVER, rng.random() < 0.3, rng.choice((2, 3)), 30,
                     skills=frozenset({"rbt"}))
