@@ -138,7 +138,7 @@ def test_missing_columns_and_sheets(tmp_path: Path) -> None:
 def test_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "notes.xlsx"
     path.write_text("not a workbook")
-    assert _errors(path) == [f"{path}: cannot be read as an Excel workbook (BadZipFile); expected an .xlsx file "
-                             "written by parasched"]
+    assert _errors(path) == ["notes.xlsx: is named .xlsx but holds text, not a workbook; it is no spreadsheet "
+                             "(perhaps renamed or damaged); open the real workbook in Excel and save it as .xlsx"]
     assert _errors(tmp_path / "missing.xlsx") == [f"{tmp_path / 'missing.xlsx'}: file not found; expected a "
                                                   "schedule workbook (.xlsx)"]

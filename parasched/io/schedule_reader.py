@@ -228,6 +228,9 @@ def read_schedule(path: str | Path) -> Schedule:
         raise InputError([Issue("file not found; expected a schedule workbook (.xlsx)", str(path))])
     if path.is_dir():
         raise InputError([Issue("is a folder; expected a schedule workbook (.xlsx)", str(path))])
+    from .files import check_input_file
+
+    check_input_file(path)  # refuses legacy, encrypted, macro, oversized or hostile files quickly
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -261,7 +264,9 @@ def read_schedule(path: str | Path) -> Schedule:
     finally:
         wb.close()
     if issues:
-        raise InputError(issues)
+        err = InputError(issues)
+        err.file = path.name  # type: ignore[attr-defined]  # "Cannot use <file>" in the CLI
+        raise err
     return Schedule(tuple(assignments), tuple(sessions), tuple(unmet), tuple(changes))
 
 
