@@ -124,11 +124,11 @@ def check(ctx: click.Context, input_path: Path, schedule_path: Path, absences_pa
     problem = read.problem
     schedule = read_schedule(schedule_path)
     report = check_schedule(problem, schedule, names=verbose)
+    for w in read.warnings:
+        click.echo(f"warning: {w}", err=True)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
-        for w in read.warnings:
-            click.echo(f"warning: {w}", err=True)
         for line in _check_lines(report):
             click.echo(line)
     if not report.ok:
