@@ -125,8 +125,9 @@ def small_school() -> Problem:
     S = Student
     one = Support.ONE_TO_ONE
     students = (
-        S("S01", "Mateo Alvarez", grade="K", homeroom="Room 101", support=one, skills_required=tags("behavior, spanish"),
-          gender="m", priority=1, max_minutes_with_same_para=180, preferred_paras=("P01",), avoid_paras=("P06",)),
+        S("S01", "Mateo Alvarez", grade="K", homeroom="Room 101", support=one,
+          skills_required=tags("behavior, spanish"), gender="m", priority=1, max_minutes_with_same_para=180,
+          preferred_paras=("P01",), avoid_paras=("P06",)),
         S("S02", "Ava Thompson", grade="1", homeroom="Room 102", support=one, skills_required=tags("medical"),
           gender="f", priority=1, preferred_paras=("P03", "P08")),
         S("S03", "Liam Walker", grade="2", homeroom="Room 104", support=one, skills_required=tags("behavior"),
