@@ -154,7 +154,7 @@ BREAKS = replace(SETTINGS, breaks_per_day=1, break_minutes=15)
 def breaks_missing() -> Case:
     return (school(settings=BREAKS, paras=(P1,)), sched(sup("P1", "08:00", "10:00", "S1")),
             sched(sup("P1", "08:00", "09:00", "S1"), row("P1", Kind.BREAK, "09:00", "09:15")), "breaks_missing",
-            "P1 has 0 break(s) of 15 minutes on Mon; 1 are owed")
+            "P1 has 0 of the 1 break(s) of 15 minutes owed on Mon")
 
 
 @case
@@ -405,7 +405,7 @@ def session_count() -> Case:
     p = school(settings=TWO_DAYS, sessions=(replace(T2, allowed_days=()),), provider_hours=OT_HOURS)
     return (p, sched(sessions=(placed("T2", "08:00", "08:30"), placed("T2", "08:00", "08:30", day="Tue"))),
             sched(sessions=(placed("T2", "08:00", "08:30"),)), "session_count",
-            "T2 is placed 2 times this week; at most 1 are wanted")
+            "T2 is placed 2 times this week; sessions_per_week is 1")
 
 
 S2 = Student("S2", "Bo", homeroom="Rm1")
@@ -760,3 +760,17 @@ def test_cli_check_bad_schedule_is_exit_2(cli_input: Path, tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "Assignments!C2 (start): '8h' is not a time; expected HH:MM such as 08:30" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_row_location_is_not_compared_where_the_student_has_none() -> None:
+    problem = school(students=(replace(S1, homeroom=""),))
+    assert_passes_check(problem, sched(sup("P1", "08:00", "10:00", "S1", location="Gym")))
+
+
+def test_location_change_inside_a_row_is_flagged_once_per_student() -> None:
+    blocks = (StudentBlock("S1", t("08:00"), t("09:00")), StudentBlock("S1", t("09:00"), t("10:00"), location="Gym"))
+    problem = school(student_blocks=blocks)
+    assert_passes_check(problem, sched(sup("P1", "08:00", "09:00", "S1", location="Rm1"),
+                                       sup("P1", "09:00", "10:00", "S1", location="Gym")))
+    v = only(problem, sched(sup("P1", "08:00", "10:00", "S1", location="Rm1")))
+    assert v.message == "P1's support row on Mon 08:00-10:00 is in Rm1, but S1 is in Gym 09:00-10:00"

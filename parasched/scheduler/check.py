@@ -333,7 +333,7 @@ class _Checker:
                 good += 1
         owed = self.grid.breaks_owed(pid, day)
         if good < owed:
-            self.add("breaks_missing", f"{pid} has {good} break(s) of {bm} minutes on {day}; {owed} are owed",
+            self.add("breaks_missing", f"{pid} has {good} of the {owed} break(s) of {bm} minutes owed on {day}",
                      para=pid, day=day)
 
     # -- support -------------------------------------------------------------------------------
@@ -423,10 +423,10 @@ class _Checker:
 
     def locations(self, a: Assignment, segs_of: dict[str, list[StudentSegment]]) -> None:
         where = _when(a.day, a.start, a.end)
-        if a.location.strip():
+        if a.location.strip():  # compared where the student's location is known (blank homeroom: anywhere)
             row_loc = a.location.strip().lower()
             for sid, segs in segs_of.items():
-                wrong = [s for s in segs if s.location.strip().lower() != row_loc]
+                wrong = [s for s in segs if s.location.strip() and s.location.strip().lower() != row_loc]
                 if wrong:
                     self.add("location", f"{a.para_id}'s support row on {where} is in {a.location}, but "
                                          f"{self.st(sid)} is in {wrong[0].location or '(no location)'} "
@@ -640,8 +640,8 @@ class _Checker:
                 self.add("session_time", f"{ses.session_id} on {where} is not at an allowed time", **kw)
         assert ses.sessions_per_week is not None
         if len(mine) > ses.sessions_per_week:
-            self.add("session_count", f"{ses.session_id} is placed {len(mine)} times this week; at most "
-                                      f"{ses.sessions_per_week} are wanted", student=sid0)
+            self.add("session_count", f"{ses.session_id} is placed {len(mine)} times this week; "
+                                      f"sessions_per_week is {ses.sessions_per_week}", student=sid0)
 
     def double_booking(self, placed: list[PlacedSession]) -> None:
         by_day: dict[str, list[PlacedSession]] = defaultdict(list)
