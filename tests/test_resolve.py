@@ -309,6 +309,66 @@ def test_nothing_outside_the_replanned_days_changes():
     assert rows_on(out.schedule, "Tue") == rows_on(base, "Tue")
 
 
+def test_repaired_cuts_absent_people_and_puts_lunch_back_where_owed():
+    from parasched.scheduler.resolve import repaired
+
+    base = school_baseline()
+    tue = lambda sch: rows_on(sch, "Tue")  # noqa: E731
+    others = [a for a in tue(base) if a.para_id != "P1"]
+    # out 10:00-12:00: S1 kept until 10:00, no lunch owed any more (no 30 minutes in the window)
+    p = school(absences=(Absence("P1", ("Tue",), 10 * H, 12 * H),))
+    got = repaired(base, p, ["Tue"])
+    assert [a for a in tue(got) if a.para_id == "P1"] == [A("P1", "Tue", 8 * H, 10 * H, Kind.SUPPORT,
+                                                             students=("S1",), location="R1")]
+    assert [a for a in tue(got) if a.para_id != "P1"] == others
+    assert rows_on(got, "Mon") == rows_on(base, "Mon")
+    passes(p, got)
+    # out 11:30-12:00: the lunch is still owed (10:30-11:30 is free of absence) and is put back at
+    # the first start in the window, displacing 30 minutes of S1
+    p = school(absences=(Absence("P1", ("Tue",), 11 * H + 30, 12 * H),))
+    got = repaired(base, p, ["Tue"])
+    assert [a for a in tue(got) if a.para_id == "P1"] == [
+        A("P1", "Tue", 8 * H, 10 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
+        A("P1", "Tue", 10 * H + 30, 11 * H, Kind.LUNCH),
+        A("P1", "Tue", 11 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1")]
+    passes(p, got)
+    # a student out 09:00-10:00: their para's row is cut around it
+    p = school(absences=(Absence("S3", ("Tue",), 9 * H, 10 * H),))
+    got = repaired(base, p, ["Tue"])
+    assert [(a.start, a.end) for a in tue(got) if a.para_id == "P3" and a.kind == Kind.SUPPORT] == [
+        (8 * H, 9 * H), (10 * H, 11 * H + 30)]
+    passes(p, got)
+
+
+def test_repaired_group_rows_therapy_and_sessions_on_a_complete_school():
+    from parasched.scheduler.greedy import greedy_schedule
+    from parasched.scheduler.resolve import repaired
+
+    try:
+        from tests.fixtures import complete_problem
+    except ImportError:  # pragma: no cover
+        from fixtures import complete_problem  # type: ignore[no-redef]
+
+    problem = complete_problem()
+    base = greedy_schedule(problem)
+    passes(problem, base)
+    # S1 (1:1, in T2 OT assist and T4 ABA deliver on Tue) out on Tuesday, P3 out Tuesday
+    # afternoon, S5 (shared) out Monday morning
+    new = (Absence("S1", ("Tue",)), Absence("P3", ("Tue",), 12 * H, 15 * H), Absence("S5", ("Mon",), 8 * H, 12 * H))
+    after = dataclasses.replace(problem, absences=(*problem.absences, *new))
+    got = repaired(base, after, ["Mon", "Tue"])
+    passes(after, got)
+    assert rows_on(got, "Wed") == rows_on(base, "Wed")
+    assert not any("S1" in a.students for a in got.assignments if a.day == "Tue")
+    assert not any(s.session_id in ("T2", "T4") and s.day == "Tue" for s in got.sessions)
+    assert not any(a.para_id == "P3" and a.day == "Tue" and a.end > 12 * H for a in got.assignments)
+    assert not any("S5" in a.students and a.day == "Mon" and a.start < 12 * H for a in got.assignments)
+    # rows that were possible stay (a row that only lost an absent student keeps the others)
+    kept = [a for a in base.assignments if a.day == "Tue" and a.para_id not in ("P3",)
+            and "S1" not in a.students and a.kind != Kind.THERAPY]
+    assert set(kept) <= set(got.assignments)
+
+
 # -- the command line ------------------------------------------------------------------------------
 @pytest.fixture
 def workbooks(tmp_path):

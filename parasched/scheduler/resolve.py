@@ -15,9 +15,15 @@ The workflow (``resolve``):
 4. **Re-plan only the affected days**: days with a new absence, plus the days chosen with
    ``--day``. A day with a new absence is always re-planned (keeping it would leave an absent
    para on duty). Every other day is kept exactly as in the baseline.
-5. **Solve** with the baseline as hints and a change penalty (``workflows.solve`` with
-   ``baseline``/``replan_days``): the coverage tiers of ``solve`` first, then fewest weighted
-   changed para-minutes (``changes.changed_minutes``), then the remaining tiers.
+5. **Repair, then solve.** The baseline is first made possible again with the fewest edits
+   (``repaired``: rows of absent people cut away, lunches and breaks put back where owed); that
+   repaired baseline is what the solver starts from and what its change penalty is counted
+   against (``workflows.solve`` with ``baseline``/``replan_days``): the coverage tiers of
+   ``solve`` first, then fewest weighted changed para-minutes beyond the unavoidable repairs
+   (the weights of ``changes.changed_minutes``), then the remaining tiers. So a para whose
+   student is out is free time, not "moved", and is used only where something needs them.
+   If the solver finds nothing in time, the repaired baseline itself is the answer (it breaks
+   no rule; it covers less).
 6. **Report** the Changes (``changes.diff``), per para what changed for them, and what is still
    uncovered with reasons.
 
@@ -30,13 +36,14 @@ import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from . import changes as ch
 from .errors import InputError, Issue
 from .model import Absence, Problem
 from .schedule import Assignment, Change, Kind, Schedule, SolveResult, Status, UnmetKind
-from .timegrid import DAYS, Interval, fmt_span, overlaps
+from .timegrid import DAYS, Interval, fmt_span, intersect, overlaps, subtract
 from .weekgrid import WeekGrid
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -181,6 +188,156 @@ def broken_rows(baseline: Schedule, problem: Problem, new_absences: Iterable[Abs
     return tuple(sorted(out))
 
 
+def repaired(baseline: Schedule, problem: Problem, replan_days: Iterable[str]) -> Schedule:
+    """The baseline made possible again on ``replan_days`` under ``problem``'s absences, changing
+    only what must change: the warm start of the re-plan.
+
+    - a para's rows are cut to their available time; a lunch or break no longer inside it, or
+      beyond what is owed now, is dropped;
+    - absent students leave support rows (a row with nobody left is dropped), and therapy rows
+      and placed sessions of an occurrence that can no longer run are dropped;
+    - a lunch owed but missing (or dropped) is put back at the first start in the window where the
+      para is free, else where it displaces the fewest work minutes; missing breaks likewise.
+
+    Every other day is returned as it is. Coverage may fall (the solver then fills the gaps).
+    """
+    replan = set(replan_days)
+    grid = WeekGrid(problem)
+    held = _held_sessions(baseline, problem, grid, replan)
+    rows: list[Assignment] = [a for a in baseline.assignments if a.day not in replan]
+    by_para_day: dict[tuple[str, str], list[Assignment]] = {}
+    for a in baseline.assignments:
+        if a.day not in replan:
+            continue
+        for piece in _repair_row(a, grid, held):
+            by_para_day.setdefault((piece.para_id, piece.day), []).append(piece)
+    for para in problem.paras:
+        for day in problem.settings.days:
+            if day not in replan:
+                continue
+            day_rows = by_para_day.pop((para.para_id, day), [])
+            rows += _rest_owed(para.para_id, day, day_rows, grid)
+    for leftover in by_para_day.values():  # paras unknown to the problem: keep (the checker reports them)
+        rows += leftover
+    sessions = [s for s in baseline.sessions if s.day not in replan or (s.session_id, s.day, s.start, s.end) in held]
+    return dataclasses.replace(baseline, assignments=tuple(sorted(rows)), sessions=tuple(sorted(sessions)),
+                               unmet=(), changes=())
+
+
+def _held_sessions(baseline: Schedule, problem: Problem, grid: WeekGrid,
+                   replan: set[str]) -> set[tuple[str, str, int, int]]:
+    """Placed sessions on re-planned days that can still run: (session_id, day, start, end)."""
+    fixed = {(o.session_id, o.day, o.start) for o in grid.fixed_occurrences()}
+    out: set[tuple[str, str, int, int]] = set()
+    for s in baseline.sessions:
+        if s.day not in replan:
+            continue
+        try:
+            ses = problem.session(s.session_id)
+        except KeyError:
+            continue
+        if ses.is_flexible:
+            ok = any(a <= s.start and s.end <= b for a, b in grid.session_allowed(ses, s.day))
+        else:
+            ok = (s.session_id, s.day, s.start) in fixed
+        if ok:
+            out.add((s.session_id, s.day, s.start, s.end))
+    return out
+
+
+def _repair_row(a: Assignment, grid: WeekGrid, held: set[tuple[str, str, int, int]]) -> list[Assignment]:
+    """The parts of one baseline row still possible (see ``repaired``)."""
+    try:
+        grid.problem.para(a.para_id)
+        avail = grid.para_available(a.para_id, a.day)
+    except KeyError:
+        avail = ((0, 24 * 60),)
+    inside = any(s <= a.start and a.end <= e for s, e in avail)
+    if a.kind in (Kind.LUNCH, Kind.BREAK):
+        return [a] if inside else []
+    if a.kind == Kind.THERAPY:
+        alive = any(ref == a.ref and d == a.day and st <= a.start and a.end <= en for ref, d, st, en in held)
+        return [a] if alive and inside else []
+    pieces = intersect([(a.start, a.end)], avail)
+    if a.kind != Kind.SUPPORT or not a.students:
+        return [dataclasses.replace(a, start=s, end=e) for s, e in pieces]
+    out: list[Assignment] = []
+    away = {sid: grid.absent(sid, a.day) for sid in a.students}
+    for s, e in pieces:
+        cuts = sorted({s, e, *(p for ivs in away.values() for iv in ivs for p in iv if s < p < e)})
+        for x, y in pairwise(cuts):
+            present = tuple(sid for sid in a.students if not any(u <= x and y <= v for u, v in away[sid]))
+            if not present:
+                continue
+            if out and out[-1].end == x and out[-1].students == present:
+                out[-1] = dataclasses.replace(out[-1], end=y)
+            else:
+                out.append(dataclasses.replace(a, start=x, end=y, students=present))
+    return out
+
+
+def _rest_owed(para_id: str, day: str, rows: list[Assignment], grid: WeekGrid) -> list[Assignment]:
+    """``rows`` with the lunch and breaks owed that day: missing ones put back, extra ones dropped."""
+    avail = grid.para_available(para_id, day)
+    lunches = [a for a in rows if a.kind == Kind.LUNCH]
+    breaks = sorted(a for a in rows if a.kind == Kind.BREAK)
+    work = [a for a in rows if a.kind not in (Kind.LUNCH, Kind.BREAK)]
+    rule = grid.lunch_rule(para_id, day)
+    keep_lunch: list[Assignment] = []
+    if rule is not None:
+        ok = [a for a in lunches if a.end - a.start == rule.minutes
+              and rule.window[0] <= a.start and a.end <= rule.window[1]]
+        keep_lunch = ok[:1]
+    bm = grid.settings.break_minutes
+    owed = grid.breaks_owed(para_id, day)
+    keep_breaks = [a for a in breaks if a.end - a.start == bm][:owed]
+    rest = [*keep_lunch, *keep_breaks]
+    if rule is not None and not keep_lunch:
+        free = intersect(avail, [rule.window])
+        placed = _place(para_id, day, rule.minutes, free, work, rest, grid.settings.time_step, Kind.LUNCH)
+        if placed is not None:
+            work = _cut(work, placed)
+            rest.append(placed)
+    for _ in range(owed - len(keep_breaks)):
+        placed = _place(para_id, day, bm, avail, work, rest, grid.settings.time_step, Kind.BREAK)
+        if placed is None:
+            break
+        work = _cut(work, placed)
+        rest.append(placed)
+    return sorted([*work, *rest])
+
+
+def _place(para_id: str, day: str, length: int, free: tuple[Interval, ...], work: list[Assignment],
+           rest: list[Assignment], step: int, kind: Kind) -> Assignment | None:
+    """The first start on the grid inside ``free`` that overlaps no lunch/break and the fewest
+    work minutes (0 = free time)."""
+    best: tuple[int, int] | None = None
+    for s, e in free:
+        c = -(-s // step) * step
+        while c + length <= e:
+            if not any(overlaps((c, c + length), (r.start, r.end)) for r in rest):
+                lost = sum(max(0, min(c + length, w.end) - max(c, w.start)) for w in work)
+                if best is None or lost < best[0]:
+                    best = (lost, c)
+                if lost == 0:
+                    break
+            c += step
+        if best is not None and best[0] == 0:
+            break
+    if best is None:
+        return None
+    return Assignment(para_id, day, best[1], best[1] + length, kind)
+
+
+def _cut(work: list[Assignment], hole: Assignment) -> list[Assignment]:
+    """Work rows with the time of ``hole`` removed."""
+    out: list[Assignment] = []
+    for w in work:
+        for s, e in subtract([(w.start, w.end)], [(hole.start, hole.end)]):
+            out.append(dataclasses.replace(w, start=s, end=e))
+    return out
+
+
 def keep_days(baseline: Schedule, new: Schedule, replan_days: Iterable[str]) -> Schedule:
     """``new`` with every day outside ``replan_days`` exactly as in ``baseline`` (rows and sessions).
 
@@ -284,15 +441,35 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
         from parasched.solver.options import SolverOptions
 
         options = SolverOptions()
-    solved = solve(full, options, baseline=baseline, replan_days=replan)
-    if solved.status in (Status.INFEASIBLE, Status.UNKNOWN):  # no schedule: nothing to compare
-        return ResolveOutcome(full, base, baseline, new, replan, broken, solved, report, notes, away, 0)
+    start = repaired(baseline, full, replan)
+    solved = solve(full, options, baseline=start, replan_days=replan)
+    if solved.status in (Status.INFEASIBLE, Status.UNKNOWN):
+        # nothing found in time: the baseline with only the unavoidable repairs is still safe
+        solved = SolveResult(Status.FEASIBLE, _with_unmet(full, start), runtime=solved.runtime, stats=solved.stats)
+        notes = (*notes, "the solver found no schedule within the time limit: this is the baseline with only the "
+                         "rows the absences made impossible removed (and lunches/breaks put back); "
+                         "a longer --time-limit may cover more")
     schedule = keep_days(baseline, solved.schedule, replan)
     changes = ch.diff(baseline, schedule, full)
     schedule = dataclasses.replace(schedule, changes=changes)
     result = dataclasses.replace(solved, schedule=schedule)
-    weighted = ch.changed_minutes(baseline, schedule, away, problem=full)
+    weighted = ch.changed_minutes(baseline, schedule, problem=full)
     return ResolveOutcome(full, base, baseline, new, replan, broken, result, report, notes, away, weighted)
+
+
+def _with_unmet(problem: Problem, schedule: Schedule) -> Schedule:
+    """``schedule`` with its Unmet rows (and their reasons) recomputed for ``problem``."""
+    from .coverage import unmet_rows
+
+    grid = WeekGrid(problem)
+    rows = unmet_rows(problem, schedule, grid)
+    try:
+        from .explain import explain
+
+        rows = list(explain(problem, schedule, rows, grid))
+    except ImportError:  # pragma: no cover - reasons come with the solver
+        pass
+    return dataclasses.replace(schedule, unmet=tuple(rows))
 
 
 # -- what to tell people -------------------------------------------------------------------------
