@@ -26,7 +26,8 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            click.echo(f"Cannot use this input ({len(exc.issues)} problem(s)):", err=True)
+            what = getattr(exc, "file", "") or "this input"  # the reader names the file it read
+            click.echo(f"Cannot use {what} ({len(exc.issues)} problem(s)):", err=True)
             for issue in exc.issues:
                 click.echo(f"  - {issue}", err=True)
             sys.exit(EXIT_BAD_INPUT)

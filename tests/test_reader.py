@@ -235,6 +235,16 @@ EXPECTED: dict[str, list[str]] = {
         "as Mon, Wed or Mon-Thu",
         "Availability!A3 (para_id): 'P77' is not a para_id in Paras; expected ids from the Paras sheet",
     ],
+    "broken_formula_error": [
+        "Students!F3 (group_max): '#DIV/0!' is an Excel error from a formula; expected a value: fix the formula or "
+        "type the value"],
+    "broken_formula_uncalculated": [
+        "Paras!E2 (end): the formula =D2+TIME(7,0,0) has no saved result; expected a value: open the workbook in "
+        "Excel (or LibreOffice) and save it, so the result is stored"],
+    "broken_empty_paras": [
+        "Paras: the sheet is empty; expected a header row with columns para_id, name, start, end and one row per "
+        "para"],
+    "broken_header_only": ["Paras: no para is listed below the header (row 1); expected one row per para"],
     "broken_bad_time_csv": ["Paras!D3 (start): '8:3O' is not a time; expected HH:MM such as 08:30"],
 }
 

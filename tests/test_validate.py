@@ -141,7 +141,7 @@ def test_validate_broken_input_exit_2_with_located_messages(name: str) -> None:
     assert code == 2
     assert out == ""
     expected = EXPECTED[name]
-    assert err.splitlines() == [f"Cannot use this input ({len(expected)} problem(s)):",
+    assert err.splitlines() == [f"Cannot use {path.name} ({len(expected)} problem(s)):",
                                 *(f"  - {m}" for m in expected)]
     assert "Traceback" not in err
     assert not any(n in err for n in STUDENT_NAMES)

@@ -98,6 +98,13 @@ SETTING_NAMES = ("school_name", "days", "week_of", "school_start", "school_end",
 _HEADER_SCAN_ROWS = 10
 
 
+@dataclass
+class InputFileError(InputError):
+    """An :class:`InputError` that names the file (or folder) read; the CLI prints it first."""
+
+    file: str = ""
+
+
 @dataclass(frozen=True)
 class ReadResult:
     """A valid problem and the warnings (legal but suspicious data) found while reading it."""
@@ -107,6 +114,28 @@ class ReadResult:
 
 
 # -- raw tables --------------------------------------------------------------------------------
+
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA"})
+
+
+@dataclass(frozen=True)
+class Uncalculated:
+    """A formula cell whose result was never saved (a file written by a program, not by Excel)."""
+
+    formula: str
+
+
+def formula_problem(value: Any) -> str | None:
+    """Why a cell's value cannot be used because of a formula (None = it can be parsed)."""
+    if isinstance(value, Uncalculated):
+        return (f"the formula {value.formula} has no saved result; expected a value: open the workbook in Excel "
+                "(or LibreOffice) and save it, so the result is stored")
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        return (f"'{value.strip()}' is an Excel error from a formula; expected a value: fix the formula or type "
+                "the value")
+    return None
+
 
 
 @dataclass
@@ -148,6 +177,7 @@ class _Source:
         self.warnings = warnings
         self.is_folder = path.is_dir()
         self._wb: Any = None
+        self._wb_formulas: Any = None
         self._titles: dict[str, str] = {}  # sheet key -> real title / file name
         if self.is_folder:
             for f in sorted(path.iterdir()):
@@ -171,8 +201,9 @@ class _Source:
             self._titles.setdefault(_sheet_key(title), title)
 
     def close(self) -> None:
-        if self._wb is not None:
-            self._wb.close()
+        for wb in (self._wb, self._wb_formulas):
+            if wb is not None:
+                wb.close()
 
     @property
     def titles(self) -> list[str]:
@@ -187,14 +218,42 @@ class _Source:
             return _read_csv(self.path / title, sheet_label or Path(title).stem, self.warnings)
         ws = self._wb[title]
         rows: list[tuple[int, list[tuple[Any, bool]]]] = []
+        empty_cells: set[tuple[int, int]] = set()  # written cells without a value: maybe uncalculated formulas
         row_no = 0
         for cells in ws.iter_rows():
             real = next((c.row for c in cells if getattr(c, "row", None)), None)
             row_no = real if real is not None else row_no + 1
             values = [(c.value, bool(getattr(c, "is_date", False))) for c in cells]
-            if any(not is_blank(v) for v, _ in values):
-                rows.append((row_no, values))
+            empty_cells.update((row_no, j) for j, c in enumerate(cells)
+                               if c.value is None and getattr(c, "row", None) is not None)
+            rows.append((row_no, values))
+        if empty_cells:
+            for (r, j), formula in self._formulas(title, empty_cells).items():
+                for row_no, values in rows:
+                    if row_no == r:
+                        values[j] = (Uncalculated(formula), False)
+        rows = [(r, v) for r, v in rows if any(not is_blank(x) for x, _ in v)]
         return _Table(sheet_label or title.strip(), self.label, rows)
+
+    def _formulas(self, title: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """Formulas (as typed) of the given cells, read without cached values."""
+        import openpyxl
+
+        if self._wb_formulas is None:
+            self._wb_formulas = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
+        last = max(r for r, _ in cells)
+        out: dict[tuple[int, int], str] = {}
+        row_no = 0
+        for row in self._wb_formulas[title].iter_rows(max_row=last):
+            real = next((c.row for c in row if getattr(c, "row", None)), None)
+            row_no = real if real is not None else row_no + 1
+            for j, c in enumerate(row):
+                if (row_no, j) not in cells:
+                    continue
+                text = getattr(c.value, "text", c.value)  # ArrayFormula keeps its text in .text
+                if isinstance(text, str) and text.startswith("="):
+                    out[(row_no, j)] = text
+        return out
 
 
 def _decode(path: Path, warnings: list[Issue]) -> str:
@@ -259,7 +318,15 @@ class _Sheet:
             yield row_no, values
 
 
+_NOUN = {"Paras": "para", "Students": "student"}
+
+
 def _resolve_columns(spec: SheetSpec, table: _Table, issues: list[Issue]) -> _Sheet:
+    if not table.rows:  # an empty optional sheet simply has no rows
+        if spec.required_sheet:
+            issues.append(Issue(f"the sheet is empty; expected a header row with columns {', '.join(spec.required)} "
+                                f"and one row per {_NOUN[spec.name]}", table.sheet))
+        return _Sheet(spec, table, {}, 1, not spec.required_sheet)
     header_row, header = 0, []
     scan = table.rows[:_HEADER_SCAN_ROWS]
     for row_no, values in scan:  # the first row naming a contract column is the header
@@ -304,15 +371,25 @@ class _Row:
         self.sheet, self.row_no, self.values, self.issues = sheet, row_no, values, issues
         self.source = sheet.source(row_no)
         self.failed = False
+        self._reported: set[str] = set()
 
     def raw(self, col: str) -> tuple[Any, bool]:
+        """The cell's value and whether it is time-formatted; a formula error is reported (once)
+        and read as blank."""
         i = self.sheet.cols.get(col)
         if i is None or i >= len(self.values):
             return None, False
-        return self.values[i]
+        value, time_format = self.values[i]
+        problem = formula_problem(value)
+        if problem:
+            if col not in self._reported:
+                self.error(col, problem)
+            return None, False
+        return value, time_format
 
     def error(self, col: str, text: str) -> None:
         self.failed = True
+        self._reported.add(col)
         self.issues.append(Issue(text, self.source.cell(col)))
 
     def get(self, col: str, parse: Callable[[Any], Any], *, required: str | None = None) -> Any:
@@ -323,7 +400,7 @@ class _Row:
         except CellError as exc:
             self.error(col, exc.text)
             return None
-        if required and (out is None or out == "" or out == ()):
+        if required and (out is None or out == "" or out == ()) and col not in self._reported:
             self.error(col, f"the cell is blank; expected {required}")
         return out
 
@@ -334,7 +411,7 @@ class _Row:
         except CellError as exc:
             self.error(col, exc.text)
             return None
-        if out is None and required:
+        if out is None and required and col not in self._reported:
             self.error(col, "the cell is blank; expected HH:MM such as 08:30")
         return out
 
@@ -373,6 +450,11 @@ class _Reader:
         sheet = _resolve_columns(spec, src.table(name, label), self.issues)
         if not sheet.ok:
             self.structural = True
+        elif spec.required_sheet and next(iter(sheet.data_rows()), None) is None:
+            self.structural = True
+            noun = _NOUN[name]
+            self.issues.append(Issue(f"no {noun} is listed below the header (row {sheet.header_row}); expected "
+                                     f"one row per {noun}", sheet.name))
         return sheet
 
     def records(self, sheet: _Sheet | None, build: Callable[[_Row], Any], cls: type,
@@ -649,7 +731,7 @@ def read_problem(path: str | Path, *, absences: str | Path | Sequence[Absence] |
         except InputError as exc:
             issues += [i for i in exc.issues if not _cascade(i, rd.broken_ids)]
     if issues or problem is None:
-        raise InputError(issues)
+        raise InputFileError(issues, file=path.name)
     from parasched.scheduler.capacity import warnings as capacity_warnings
 
     return ReadResult(problem, (*rd.warnings, *capacity_warnings(problem)))
@@ -684,7 +766,7 @@ def read_absences(path: str | Path) -> tuple[Absence, ...]:
     against the problem when combined (``read_problem(..., absences=path)``)."""
     records, issues = _read_absences(Path(path))
     if issues:
-        raise InputError(issues)
+        raise InputFileError(issues, file=Path(path).name)
     return records
 
 
@@ -711,4 +793,5 @@ def _read_absences(path: Path) -> tuple[tuple[Absence, ...], list[Issue]]:
     return tuple(out), rd.issues
 
 
-__all__ = ["SETTING_NAMES", "SHEETS", "ReadResult", "SheetSpec", "norm_name", "read_absences", "read_problem"]
+__all__ = ["EXCEL_ERRORS", "SETTING_NAMES", "SHEETS", "InputFileError", "ReadResult", "SheetSpec", "Uncalculated",
+           "formula_problem", "norm_name", "read_absences", "read_problem"]

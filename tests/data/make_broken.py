@@ -139,6 +139,13 @@ def _add_row(sheet: str, row: list[object]) -> Callable[[Sheets], None]:
     return change
 
 
+def _keep_rows(sheet: str, n: int) -> Callable[[Sheets], None]:
+    def change(s: Sheets) -> None:
+        del s[sheet][n:]
+
+    return change
+
+
 # name -> changes applied to the valid school (all .xlsx unless the name ends with _csv)
 BROKEN: dict[str, list[Callable[[Sheets], None]]] = {
     "broken_missing_sheet": [_drop_sheet("Paras")],
@@ -163,6 +170,10 @@ BROKEN: dict[str, list[Callable[[Sheets], None]]] = {
     "broken_many": [_set("Paras", 2, "start", "8:3O"), _set("Paras", 3, "end", "7:00"),
                     _set("Students", 5, "support", "lots"), _add_row("Availability", ["P77", "Tue", "", ""]),
                     _set("Therapy", 2, "days", "Mon-Wed, Funday")],
+    "broken_formula_error": [_set("Students", 3, "group_max", "#DIV/0!")],
+    "broken_formula_uncalculated": [_set("Paras", 2, "end", "=D2+TIME(7,0,0)")],
+    "broken_empty_paras": [_keep_rows("Paras", 0)],
+    "broken_header_only": [_keep_rows("Paras", 1), _set("Students", 2, "preferred_paras", "")],
     "broken_bad_time_csv": [_set("Paras", 3, "start", "8:3O")],
 }
 
