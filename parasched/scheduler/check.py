@@ -550,9 +550,8 @@ class _Checker:
             if not ses.needs_para:
                 continue
             where = _when(s.day, s.start, s.end)
-            mine = [a for a in therapy_rows.get((s.session_id, s.day), []) if overlaps((a.start, a.end),
-                                                                                     (s.start, s.end))]
-            paras = sorted({a.para_id for a in mine})
+            paras = sorted({a.para_id for a in therapy_rows.get((s.session_id, s.day), [])
+                            if overlaps((a.start, a.end), (s.start, s.end))})
             if s.para_id and paras and paras != [s.para_id]:
                 self.add("session_para", f"Sessions names {s.para_id} for {s.session_id} on {where}, but the "
                                          f"therapy rows then are {', '.join(paras)}'s", para=s.para_id,
@@ -597,47 +596,46 @@ class _Checker:
         per_day: dict[str, int] = defaultdict(int)
         for s in mine:
             where = _when(s.day, s.start, s.end)
-            kw = {"day": s.day, "start": s.start, "end": s.end, "student": sid0, "para": s.para_id}
+
+            def flag(rule: str, text: str, student: str = sid0, s: PlacedSession = s) -> None:
+                self.add(rule, text, day=s.day, start=s.start, end=s.end, student=student, para=s.para_id)
+
             per_day[s.day] += 1
             if per_day[s.day] == 2:
-                self.add("session_twice", f"{ses.session_id} is placed more than once on {s.day}; at most one a "
-                                          "day", **kw)
+                flag("session_twice", f"{ses.session_id} is placed more than once on {s.day}; at most one a day")
             if s.end - s.start != ses.duration:
-                self.add("session_length", f"{ses.session_id} on {where} lasts {s.end - s.start} minutes; it "
-                                           f"should last {ses.duration}", **kw)
+                flag("session_length",
+                     f"{ses.session_id} on {where} lasts {s.end - s.start} minutes; it should last {ses.duration}")
             span = (s.start, s.end)
             if contains(self.grid.session_allowed(ses, s.day), span):
                 continue
             if s.day not in self.problem.days_of(ses.allowed_days):
-                self.add("session_day", f"{ses.session_id} is placed on {where}, but is allowed only on "
-                                        f"{', '.join(self.problem.days_of(ses.allowed_days))}", **kw)
+                flag("session_day", f"{ses.session_id} is placed on {where}, but is allowed only on "
+                                    f"{', '.join(self.problem.days_of(ses.allowed_days))}")
                 continue
             reasons = 0
             window = self.grid.session_window(ses)
             if not contains([window], span):
                 reasons += 1
-                self.add("session_window", f"{ses.session_id} on {where} is outside its window "
-                                           f"{fmt_span(*window)}", **kw)
+                flag("session_window", f"{ses.session_id} on {where} is outside its window {fmt_span(*window)}")
             hours = self.grid.provider_hours(ses.provider, s.day)
             if not contains(hours, span):
                 reasons += 1
                 shown = ", ".join(fmt_span(a, b) for a, b in hours) or "not in"
-                self.add("provider_hours", f"{ses.session_id} on {where} is outside provider {ses.provider}'s "
-                                           f"hours that day ({shown})", **kw)
+                flag("provider_hours",
+                     f"{ses.session_id} on {where} is outside provider {ses.provider}'s hours that day ({shown})")
             for sid in ses.student_ids:
                 prot = intersect([span], self.grid.protected(sid, s.day))
                 if prot:
                     reasons += 1
-                    self.add("protected", f"{ses.session_id} on {where} pulls {self.st(sid)} out of protected "
-                                          f"instruction {', '.join(fmt_span(a, b) for a, b in prot)}",
-                             **{**kw, "student": sid})
-                away = intersect([span], self.grid.absent(sid, s.day))
-                if away:
+                    flag("protected", f"{ses.session_id} on {where} pulls {self.st(sid)} out of protected "
+                                      f"instruction {', '.join(fmt_span(a, b) for a, b in prot)}", student=sid)
+                if intersect([span], self.grid.absent(sid, s.day)):
                     reasons += 1
-                    self.add("student_absent", f"{ses.session_id} on {where} is placed while {self.st(sid)} is "
-                                               "absent", **{**kw, "student": sid})
+                    flag("student_absent", f"{ses.session_id} on {where} is placed while {self.st(sid)} is absent",
+                         student=sid)
             if not reasons:
-                self.add("session_time", f"{ses.session_id} on {where} is not at an allowed time", **kw)
+                flag("session_time", f"{ses.session_id} on {where} is not at an allowed time")
         assert ses.sessions_per_week is not None
         if len(mine) > ses.sessions_per_week:
             self.add("session_count", f"{ses.session_id} is placed {len(mine)} times this week; "
