@@ -333,3 +333,20 @@ def test_complete_problem_writes(tmp_path):
     assert sorted(back.assignments) == sorted(sched.assignments)
     assert sorted(back.sessions) == sorted(sched.sessions)
     assert sorted(back.unmet) == sorted(sched.unmet)
+
+
+def test_complete_problem_anonymized_has_no_student_name(tmp_path):
+    from parasched.scheduler.greedy import greedy_schedule
+    from tests.fixtures import complete_problem
+
+    problem = complete_problem()
+    out = tmp_path / "out.xlsx"
+    write_schedule(out, problem, SolveResult(Status.FEASIBLE, greedy_schedule(problem)), anonymize=True)
+    text = "\n".join(_all_text(openpyxl.load_workbook(out)))
+    para_names = " ".join(p.name for p in problem.paras)
+    for st in problem.students:
+        assert st.name not in text
+        for word in st.name.split():
+            if word not in para_names:  # a para may share a first name with a student
+                assert word not in text, word
+        assert st.student_id in text

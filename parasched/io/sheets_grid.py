@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from openpyxl.comments import Comment
-from openpyxl.styles import Border
+from openpyxl.styles import Border, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -133,7 +133,9 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
             for u in sorted(rows, key=lambda u: u.start or 0):
                 assert u.start is not None and u.end is not None
                 for s, e in subtract([(max(u.start, t0), min(u.end, t1))], done):
-                    _block(ws, row, col(s), col(e) - 1, f"{e - s} min", UNCOVERED_COLOR, SMALL_BOLD)
+                    width = (e - s) // step * col_width(step)
+                    text = fit_label(f"{e - s} min", width, 2) or fit_label(str(e - s), width, 1)
+                    _block(ws, row, col(s), col(e) - 1, text, UNCOVERED_COLOR, SMALL_BOLD)
                     done.append((s, e))
             ws.row_dimensions[row].height = 24
             row += 1
@@ -180,7 +182,7 @@ def _box() -> Border:
     return Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-def _block(ws: Worksheet, row: int, c0: int, c1: int, text: str | None, color: str, font=SMALL) -> None:
+def _block(ws: Worksheet, row: int, c0: int, c1: int, text: str | None, color: str, font: Font = SMALL) -> None:
     if c1 < c0:
         return
     put(ws, row, c0, text, fill=fill(color), font=font, alignment=CENTER_WRAP, border=_box())

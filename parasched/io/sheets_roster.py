@@ -27,6 +27,8 @@ from .styles import (
     print_setup,
 )
 
+DAY_WIDTH = 24
+
 
 def _header(ws: Worksheet, r: int, cols: list[str]) -> None:
     for j, c in enumerate(cols, start=1):
@@ -68,12 +70,12 @@ def write_duties(ws: Worksheet, lb: Labels) -> None:
             miss = short.get((d.duty_id, day), 0)
             if miss:
                 lines.append(f"SHORT {miss} staff-min")
-            lines_max = max(lines_max, len(lines))
+            lines_max = max(lines_max, sum(-(-len(x) // (DAY_WIDTH - 2)) for x in lines))
             put(ws, r, j, "\n".join(lines) if lines else "", alignment=LEFT_WRAP, border=BLOCK_BORDER,
                 fill=fill(SHORT_COLOR) if miss else None, font=RED_BOLD if miss else None)
         ws.row_dimensions[r].height = max(15, 13 * lines_max + 2)
         r += 1
-    widths = [22, 12, 14, 8, *([20] * len(days))]
+    widths = [22, 12, 14, 8, *([DAY_WIDTH] * len(days))]
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.freeze_panes = "B5"

@@ -89,10 +89,9 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
     kv("Days", ", ".join(s.days))
     kv("Solver status", STATUS_TEXT.get(result.status, str(result.status)),
        font=RED_BOLD if result.status in (Status.INFEASIBLE, Status.UNKNOWN) else None)
-    kv("Objective", result.objective)
-    kv("Best bound", result.bound)
-    gap = result.gap
-    kv("Gap", gap, "0.0%")
+    kv("Objective", result.objective if result.objective is not None else "not reported")
+    kv("Best bound", result.bound if result.bound is not None else "not reported")
+    kv("Gap", result.gap if result.gap is not None else "not reported", "0.0%")
     kv("Solve time (s)", round(result.runtime, 1))
 
     heading("Unmet needs by priority (look here first; details in the Unmet sheet)")

@@ -18,6 +18,7 @@ from parasched.scheduler.schedule import SolveResult
 
 from .cells import put, write_table
 from .files import atomic_output
+from .styles import print_setup
 
 ASSIGNMENT_COLUMNS = ("para_id", "day", "start", "end", "kind", "ref", "students", "location")
 SESSION_COLUMNS = ("session_id", "day", "start", "end", "provider", "para_id")
@@ -72,19 +73,23 @@ def write_contract_sheets(wb: Workbook, problem: Problem, result: SolveResult, *
             row.append(d.isoformat() if d else None)
         rows.append(row)
     write_table(wb.create_sheet("Assignments"), cols, rows, widths={"students": 24, "location": 16})
+    print_setup(wb["Assignments"], landscape=True, title_rows="1:1")
 
     rows = [[s.session_id, s.day, hhmm(s.start), hhmm(s.end), s.provider, s.para_id]
             for s in sorted(result.schedule.sessions, key=lambda s: (_day_pos(s.day), s.start, s.session_id))]
     write_table(wb.create_sheet("Sessions"), SESSION_COLUMNS, rows)
+    print_setup(wb["Sessions"], landscape=True, title_rows="1:1")
 
     rows = [[str(u.kind), u.ref, u.day or None, hhmm(u.start), hhmm(u.end), u.minutes, u.priority, u.reason]
             for u in sorted(sched.unmet, key=lambda u: (u.priority, _day_pos(u.day), u.start or 0, u.kind, u.ref))]
     write_table(wb.create_sheet("Unmet"), UNMET_COLUMNS, rows, widths={"reason": 60})
+    print_setup(wb["Unmet"], landscape=True, title_rows="1:1")
 
     if sched.changes or changes_sheet:
         rows = [[c.para_id, c.day, hhmm(c.start), hhmm(c.end), c.before, c.after]
                 for c in sorted(sched.changes, key=lambda c: (c.para_id, _day_pos(c.day), c.start))]
         write_table(wb.create_sheet("Changes"), CHANGE_COLUMNS, rows, widths={"before": 36, "after": 36})
+        print_setup(wb["Changes"], landscape=True, title_rows="1:1")
 
 
 def _day_pos(day: str) -> int:
