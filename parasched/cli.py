@@ -153,7 +153,12 @@ def _check_lines(report: Any) -> list[str]:
     lines.append(f"  {'all':<12}{k.required_total:>10}{k.covered_total:>10}{k.coverage_percent:>8.1f}")
     lines.append(f"  duty staff-minutes: {k.duty_staff_minutes}")
     if k.duty_minutes:
-        lines.append(f"  duty minutes per para: min {k.duty_min}, avg {k.duty_avg:.0f}, max {k.duty_max}")
+        lines.append(f"  duty minutes per para: min {k.duty_min}, avg {k.duty_avg:.0f}, max {k.duty_max} "
+                     f"(spread {k.duty_spread})")
+    lines.append(f"  substitute minutes: {k.substitute_minutes}")
+    lines.append(f"  handoffs: {k.handoffs}; extra paras in a student's day: {k.extra_paras}; "
+                 f"minutes not with a preferred para: {k.preferred_missed}")
+    lines.append(f"  lunch start times beyond one per para: {k.lunch_variation}")
     for sid, (got, target) in sorted(k.flex.items()):
         lines.append(f"  flex {sid}: {got} of {target} minutes")
     if k.paras_per_student:
