@@ -32,6 +32,7 @@ from .schedule import Assignment, Kind, PlacedSession, Schedule, UnmetKind
 from .timegrid import Interval, intersect, overlaps, subtract
 from .weekgrid import Occurrence, StudentSegment, WeekGrid
 
+_NEVER = 10**9
 REASON_NO_PARA = "greedy: no eligible para free"
 REASON_NO_TIME = "greedy: no time found for the session"
 REASON_FLEX = "greedy: flex minutes short of the weekly target"
@@ -65,11 +66,24 @@ class _Timeline:
 
     def free_end(self, t: int) -> int | None:
         """End of the free stretch starting at ``t`` (None when busy or not available at t)."""
-        piece = next((e for s, e in self.available if s <= t < e), None)
-        if piece is None or self.at(t) is not None:
+        i = bisect.bisect_right(self.starts, t) - 1
+        if i >= 0 and self.items[i][1] > t:
             return None
-        i = bisect.bisect_right(self.starts, t)
-        return min(piece, self.starts[i]) if i < len(self.starts) else piece
+        nxt = self.starts[i + 1] if i + 1 < len(self.starts) else _NEVER
+        for s, e in self.available:
+            if s <= t < e:
+                return min(e, nxt)
+            if s > t:
+                break
+        return None
+
+    def wakes(self, t: int) -> int:
+        """The next time after ``t`` this para may be free: the end of what they are doing, or
+        the start of their next available stretch."""
+        i = self.at(t)
+        if i is not None:
+            return self.items[i][1]
+        return next((s for s, _ in self.available if s > t), _NEVER)
 
     def is_free(self, start: int, end: int) -> bool:
         fe = self.free_end(start)
@@ -358,6 +372,7 @@ class _Greedy:
         while t < seg.end and (budget is None or given < budget):
             limit_end = seg.end if budget is None else min(seg.end, t + budget - given)
             best: tuple[tuple, Para, _Timeline, int, int | None] | None = None
+            wake = _NEVER
             for p in self._eligible_for(st, seg.skills):
                 tl = self.timelines.get((p.para_id, day))
                 if tl is None:
@@ -366,18 +381,15 @@ class _Greedy:
                 fe = tl.free_end(t)
                 if fe is not None:
                     end = self._cont_end(tl, t, min(fe, limit_end))
-                elif exclusive:
-                    continue
                 else:
-                    join = tl.at(t)
-                    if join is None:
+                    join = None if exclusive else tl.at(t)
+                    if join is None or not self._can_join(tl.items[join][2], st, seg):
+                        wake = min(wake, tl.wakes(t))
                         continue
-                    s0, e0, row = tl.items[join]
-                    if not self._can_join(row, st, seg):
-                        continue
-                    end = min(e0, limit_end)
+                    end = min(tl.items[join][1], limit_end)
                 end = self._rotation_end(p, day, st, t, end)
                 if end <= t:
+                    wake = min(wake, t + self.step)
                     continue
                 prev = tl.ending_at(t)
                 continuing = prev is not None and prev.kind == Kind.SUPPORT and sid in prev.students
@@ -390,7 +402,7 @@ class _Greedy:
                 if best is None or score < best[0]:
                     best = (score, p, tl, end, join)
             if best is None:
-                t += self.step
+                t = max(t + self.step, min(wake, seg.end))
                 continue
             _, p, tl, end, join = best
             if join is None:
@@ -417,6 +429,7 @@ class _Greedy:
             t = duty.start
             while t < duty.end:
                 best: tuple[tuple, Para, _Timeline, int] | None = None
+                wake = _NEVER
                 for p in self.paras:
                     if self.grid.duty_refusal(p, duty) is not None:
                         continue
@@ -425,12 +438,14 @@ class _Greedy:
                         continue
                     fe = tl.free_end(t)
                     if fe is None:
+                        wake = min(wake, tl.wakes(t))
                         continue
                     end = self._cont_end(tl, t, min(fe, duty.end))
                     if p.max_duty_minutes is not None:
                         left = p.max_duty_minutes - self.duty_minutes[p.para_id]
                         end = min(end, t + max(0, left) // self.step * self.step)
                     if end <= t:
+                        wake = min(wake, t + self.step)
                         continue
                     prev = tl.ending_at(t)
                     continuing = prev is not None and prev.kind == Kind.DUTY and prev.ref == duty.duty_id
@@ -439,7 +454,7 @@ class _Greedy:
                     if best is None or score < best[0]:
                         best = (score, p, tl, end)
                 if best is None:
-                    t += self.step
+                    t = max(t + self.step, min(wake, duty.end))
                     continue
                 _, p, tl, end = best
                 tl.insert(t, end, _Row(Kind.DUTY, duty.duty_id, (), duty.location))
