@@ -774,3 +774,88 @@ def test_location_change_inside_a_row_is_flagged_once_per_student() -> None:
                                        sup("P1", "09:00", "10:00", "S1", location="Gym")))
     v = only(problem, sched(sup("P1", "08:00", "10:00", "S1", location="Rm1")))
     assert v.message == "P1's support row on Mon 08:00-10:00 is in Rm1, but S1 is in Gym 09:00-10:00"
+
+
+# -- robustness: any schedule (as a hand-edited workbook may hold) is judged, never crashes ------
+
+RULE_CODES = _codes_in(__import__("parasched.scheduler.check", fromlist=["x"]).__doc__ or "")
+
+
+def _rich_school() -> Problem:
+    students = (replace(S1, skills_required=frozenset({"medical"}), max_minutes_with_same_para=60), *SHARED)
+    return school(settings=replace(TWO_DAYS, lunch_minutes=30, lunch_window=(t("09:00"), t("10:00")),
+                                   breaks_per_day=1, max_continuous_minutes=60),
+                  students=students, duties=(D1,), provider_hours=OT_HOURS,
+                  sessions=(T1, T2, replace(T4, student_ids=("S3",), days=("Tue",))),
+                  absences=(Absence("S2", ("Tue",)), Absence("P2", ("Tue",), t("08:00"), t("09:00"))))
+
+
+def test_any_schedule_is_judged_without_crashing() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as hs
+
+    problem = _rich_school()
+    times = hs.integers(min_value=t("07:00") // 5, max_value=t("11:00") // 5).map(lambda x: x * 5)
+    ids = hs.sampled_from(["P1", "P2", "P9"])
+    days = hs.sampled_from(["Mon", "Tue", "Wed"])
+    students = hs.lists(hs.sampled_from(["S1", "S2", "S3", "S4", "S9"]), max_size=3, unique=True)
+
+    @hs.composite
+    def assignment(draw: hs.DrawFn) -> Assignment:
+        start = draw(times)
+        end = start + draw(hs.sampled_from([5, 15, 30, 45, 60, 90]))
+        kind = draw(hs.sampled_from(list(Kind)))
+        ref = draw(hs.sampled_from(["", "D1", "D9", "T1", "T2", "T4", "T9"]))
+        return Assignment(draw(ids), draw(days), start, end, kind, ref, tuple(draw(students)),
+                          draw(hs.sampled_from(["", "Rm1", "Gym"])))
+
+    @hs.composite
+    def session(draw: hs.DrawFn) -> PlacedSession:
+        start = draw(times)
+        return PlacedSession(draw(hs.sampled_from(["T1", "T2", "T4", "T9"])), draw(days), start,
+                             start + draw(hs.sampled_from([30, 45])), "OT", draw(hs.sampled_from(["", "P1", "P2"])))
+
+    unmet = hs.builds(Unmet, hs.sampled_from(list(UnmetKind)), hs.sampled_from(["S1", "D1", "T2"]),
+                      hs.sampled_from(["", "Mon"]), hs.none(), hs.none(), hs.integers(0, 200),
+                      hs.sampled_from([1, 2, 3]))
+
+    @settings(max_examples=60, deadline=None)
+    @given(hs.lists(assignment(), max_size=12), hs.lists(session(), max_size=4), hs.lists(unmet, max_size=3))
+    def judge(rows: list[Assignment], placed_: list[PlacedSession], unmet_rows: list[Unmet]) -> None:
+        report = check_schedule(problem, Schedule(tuple(rows), tuple(placed_), tuple(unmet_rows)))
+        assert report.ok == (not report.violations)
+        for v in report.violations:
+            assert v.rule in RULE_CODES and v.message
+        assert all(isinstance(x, int) and x >= 0 for x in report.kpis.objective_terms().values())
+        assert 0 <= report.kpis.coverage_percent <= 100
+
+    judge()
+
+
+def test_our_own_workbook_edited_by_hand(tmp_path: Path) -> None:
+    import openpyxl
+
+    from parasched.io.input_writer import write_problem
+    from parasched.io.writer import write_schedule
+    from parasched.scheduler.coverage import unmet_rows
+    from parasched.scheduler.schedule import SolveResult, Status
+
+    problem = school(students=(replace(S1, skills_required=frozenset({"medical"})),), sessions=(T1,))
+    rows = sched(*AROUND_T, sessions=(placed("T1", "09:00", "09:30", provider="SLP"),))
+    schedule = replace(rows, unmet=tuple(unmet_rows(problem, rows)))
+    write_problem(problem, tmp_path / "in.xlsx")
+    write_schedule(tmp_path / "out.xlsx", problem, SolveResult(Status.OPTIMAL, schedule))
+    ok = _cli("check", str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx"))
+    assert ok.exit_code == 0, ok.output
+    assert "The Unmet sheet agrees with the schedule." in ok.stdout
+
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    ws = wb["Assignments"]
+    assert [c.value for c in ws[1]][:2] == ["para_id", "day"] and ws["A2"].value == "P1"
+    ws["A2"] = "P2"  # the administrator gives S1's first hour to P2, who lacks 'medical'
+    wb.save(tmp_path / "out.xlsx")
+    bad = _cli("check", str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx"))
+    assert bad.exit_code == 1
+    assert bad.stdout.splitlines()[:2] == [
+        "1 hard rule(s) broken:",
+        "  - [skill] P2 is with S1 (1:1) on Mon 08:00-09:00 but lacks the skill 'medical' S1 needs"]
