@@ -280,3 +280,33 @@ def test_target_locked_at_replace(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "close it in Excel and run again" in str(info.value)
     assert target.read_bytes() == b"old"
     assert listing(tmp_path) == ["out.xlsx"]
+
+
+# --- row limit -------------------------------------------------------------------------------
+
+
+def test_sheet_with_too_many_rows(tmp_path: Path) -> None:
+    big = make_corpus.make_rows_50000(tmp_path / "big.xlsx")
+    started = time.perf_counter()
+    text = refusal(big)
+    assert time.perf_counter() - started < 5.0
+    assert text.startswith("sheet Students has 50,001 rows, more than the 10,000 parasched reads")
+    assert "delete them and save" in text
+
+
+def test_row_limit_is_exact(tmp_path: Path) -> None:
+    at_limit = make_corpus.make_rows_50000(tmp_path / "ok.xlsx", rows=files.MAX_SHEET_ROWS - 1)
+    assert check_input_file(at_limit) is None  # header + 9,999 students = 10,000 rows
+    over = make_corpus.make_rows_50000(tmp_path / "over.xlsx", rows=files.MAX_SHEET_ROWS)
+    assert "has 10,001 rows" in refusal(over)
+
+
+def test_csv_with_too_many_lines(tmp_path: Path) -> None:
+    folder = tmp_path / "school"
+    shutil.copytree(BAD / "csv_bom", folder)
+    with (folder / "Students.csv").open("ab") as fh:
+        fh.write(b"\r\n" * files.MAX_SHEET_ROWS)
+    with pytest.raises(InputError) as info:
+        check_input_file(folder)
+    (issue,) = info.value.issues
+    assert issue.where == "Students.csv" and "more than the 10,000 rows" in issue.text

@@ -12,7 +12,10 @@ so it answers in well under a second and with little memory, even for hostile fi
   REFUSED, "save as .xlsx without macros" (we never open a file that carries code);
 - a file that is no spreadsheet (content sniffed from magic bytes, not only the extension);
 - a zip bomb (total declared size, per-member ratio, member count, encrypted members);
-- an XML part with a ``<!DOCTYPE`` or ``<!ENTITY`` (entity bombs, external entities).
+- an XML part with a ``<!DOCTYPE`` or ``<!ENTITY`` (entity bombs, external entities);
+- a worksheet with more than ``MAX_SHEET_ROWS`` rows (counted by streaming its XML, which the
+  size checks above bound), since reading it cell by cell would take minutes; a school's
+  sheets hold a few thousand rows at most.
 
 Python's ``zipfile`` never inflates a member beyond the size declared in the central directory,
 so checking declared sizes is a real bound for every reader built on it (openpyxl, pandas).
@@ -39,6 +42,7 @@ MAX_RATIO = 100  # compression ratio allowed for a part larger than RATIO_FLOOR_
 RATIO_FLOOR_BYTES = 4 * 1024 * 1024
 MAX_MEMBERS = 10_000
 XML_HEAD_BYTES = 64 * 1024  # how much of each xml part is inspected for a DTD
+MAX_SHEET_ROWS = 10_000  # rows (row elements, blank or not) in one worksheet
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -109,9 +113,17 @@ def _check_folder(p: Path) -> None:
                              f"check it is the right file, or remove unused rows")
         with c.open("rb") as fh:
             head = fh.read(4096)
-        kind = _sniff_binary(head)
-        if kind is not None:
-            raise _refuse(c, f"is named .csv but holds {kind}; save the sheet as CSV (comma separated) instead")
+            kind = _sniff_binary(head)
+            if kind is not None:
+                raise _refuse(c, f"is named .csv but holds {kind}; save the sheet as CSV (comma separated) "
+                                 f"instead")
+            lines = head.count(b"\n")
+            while chunk := fh.read(1024 * 1024):
+                lines += chunk.count(b"\n")
+        if lines > MAX_SHEET_ROWS:
+            raise _refuse(c, f"has {lines:,} lines, more than the {MAX_SHEET_ROWS:,} rows parasched reads; a "
+                             f"school's sheets hold a few thousand at most. Delete the blank lines at the end, "
+                             f"or split the school into several inputs")
 
 
 def _sniff_binary(head: bytes) -> str | None:
@@ -204,6 +216,15 @@ def _check_zip(p: Path, suffix: str) -> None:
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     _check_xml_part(p, zf, info)
+            for info in infos:
+                if info.filename.lower().startswith("xl/worksheets/") and info.filename.lower().endswith(".xml"):
+                    rows = _count_rows(zf, info)
+                    if rows > MAX_SHEET_ROWS:
+                        sheet = _sheet_names(zf).get(info.filename, info.filename)
+                        raise _refuse(p, f"sheet {sheet} has {rows:,} rows, more than the {MAX_SHEET_ROWS:,} "
+                                         f"parasched reads; a school's sheets hold a few thousand at most. If "
+                                         f"most are blank, select the rows below your data, delete them and "
+                                         f"save; otherwise split the school into several workbooks")
     except zipfile.BadZipFile as exc:
         raise _refuse(p, "workbook is damaged (its zip structure cannot be read); open it in Excel, "
                          "let Excel repair it, save it as .xlsx and run again") from exc
@@ -248,6 +269,43 @@ def _check_xml_part(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None
         raise _refuse(p, f"part {info.filename} has no content in its first {XML_HEAD_BYTES // 1024} KB, "
                          f"which Excel never writes; open the workbook in Excel, save it again as .xlsx "
                          f"and run again")
+
+
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+
+
+def _count_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Row elements in a worksheet part, streamed in chunks (memory stays small)."""
+    count = 0
+    tail = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(1024 * 1024):
+            window = tail + chunk
+            count += sum(1 for m in _ROW_TAG.finditer(window) if m.end() > len(tail))
+            tail = window[-32:]
+    return count
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name -> sheet name, from the workbook and its relationships ({} if unreadable)."""
+    import defusedxml.ElementTree as SafeET
+
+    try:
+        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    except Exception:  # any problem here only costs the nicer name
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    names = {}
+    for el in book.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                names[targets[rid]] = el.get("name", "")
+    return names
 
 
 # --- output -----------------------------------------------------------------------------------

@@ -317,20 +317,27 @@ def make_many_parts(path: Path, n: int = 20_000) -> Path:
 
 
 def make_rows_50000(path: Path, rows: int = 50_000) -> Path:
-    """A Students sheet of ``rows`` students; the last row repeats the first id (a duplicate)."""
-    sheets = base()
-    header = sheets["Students"][0]
-    students: list[list[object]] = [header]
+    """``valid.xlsx`` whose Students sheet holds ``rows`` students (S01-S03, X00004...); the last is S01 again.
+
+    The sheet XML is written directly (openpyxl would take many seconds on a shared machine).
+    """
+    write_xlsx(path, base())
+    part = _sheet_xml_name(path, "Students")
+    header = BASE["Students"][0][:5]
+
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    lines = ['<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'<dimension ref="A1:E{rows + 1}"/><sheetData>',
+             '<row r="1">' + "".join(cell(f"{c}1", h) for c, h in zip("ABCDE", header, strict=True)) + "</row>"]
     for i in range(1, rows + 1):
-        students.append([f"X{i:05d}", f"Student {i}", 3, "Room 12", "none"] + [""] * (len(header) - 5))
-    students[-1][0] = "X00001"
-    sheets["Students"] = students
-    wb = openpyxl.Workbook(write_only=True)
-    for name, data in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in data:
-            ws.append(row)
-    wb.save(path)
+        r = i + 1
+        sid = "S01" if i == rows else f"S{i:02d}" if i <= 3 else f"X{i:05d}"
+        lines.append(f'<row r="{r}">{cell(f"A{r}", sid)}{cell(f"B{r}", f"Student {i}")}'
+                     f'<c r="C{r}"><v>3</v></c>{cell(f"D{r}", "Room 12")}{cell(f"E{r}", "none")}</row>')
+    lines.append("</sheetData></worksheet>")
+    _repack(path, replace={part: "".join(lines).encode()})
     return path
 
 
