@@ -137,6 +137,12 @@ class SolveResult:
     bound: float | None = None
     runtime: float = 0.0
     stats: SolveStats = field(default_factory=SolveStats)
+    # per objective term value (name, value) in tier order, e.g. ("unmet_p1", 0); see solver/objective.py
+    tiers: tuple[tuple[str, int], ...] = ()
+
+    def term(self, name: str) -> int | None:
+        """Value of one objective term (None when not reported)."""
+        return dict(self.tiers).get(name)
 
     @property
     def gap(self) -> float | None:

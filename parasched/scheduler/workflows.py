@@ -1,0 +1,76 @@
+"""The solve workflow: a Problem in, a SolveResult (schedule, Unmet rows with reasons) out.
+
+``solve(problem, options, baseline=None, replan_days=None)``:
+- without a baseline: the week's schedule, warm-started from the greedy scheduler;
+- with a baseline (resolve): days not in ``replan_days`` are copied from the baseline unchanged
+  (their duty minutes, flex minutes, placed sessions and lunches count toward the weekly rules
+  and terms); re-planned days start from the baseline as a hint and pay ``changed_minutes``
+  (a tier right after coverage, see ``parasched/solver/objective.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .errors import InputError, Issue
+from .schedule import Schedule, SolveResult, SolveStats, Status
+from .weekgrid import WeekGrid
+
+
+def solve(problem, options=None, baseline: Schedule | None = None,
+          replan_days: tuple[str, ...] | None = None) -> SolveResult:
+    """Solve the week (or re-plan ``replan_days`` of ``baseline``); see the module docstring."""
+    from parasched.solver.model import build, solve_model
+    from parasched.solver.options import SolverOptions
+
+    from .coverage import unmet_rows
+    from .explain import explain
+
+    options = options or SolverOptions()
+    hint = baseline
+    if hint is None and options.use_greedy_hint:
+        hint = _greedy(problem)
+    m = build(problem, options, baseline, replan_days, hint=hint)
+    raw = solve_model(m, hint)
+    stats = SolveStats(raw.variables, raw.constraints, raw.first_solution_seconds, options.workers, options.seed)
+    if raw.status == "infeasible":
+        raise InputError(_infeasible_issues(problem, m))
+    if raw.schedule is None:
+        return SolveResult(Status.UNKNOWN, Schedule(), None, None, raw.runtime, stats)
+    grid = m.grid
+    schedule = raw.schedule
+    rows = unmet_rows(problem, schedule, grid)
+    schedule = dataclasses.replace(schedule, unmet=tuple(explain(problem, schedule, rows, grid)))
+    status = Status.OPTIMAL if raw.status == "optimal" else Status.FEASIBLE
+    tiers = tuple((t, raw.terms[t]) for t in raw.terms)
+    return SolveResult(status, schedule, raw.objective, raw.bound, raw.runtime, stats, tiers)
+
+
+def _greedy(problem) -> Schedule | None:
+    try:
+        from .greedy import greedy_schedule
+    except ImportError:  # pragma: no cover - greedy is optional
+        return None
+    try:
+        return greedy_schedule(problem)
+    except Exception:
+        return None
+
+
+def _infeasible_issues(problem, m) -> list[Issue]:
+    """Name the para-days whose lunch and breaks cannot all fit in their hours."""
+    grid: WeekGrid = m.grid
+    issues: list[Issue] = []
+    bm = problem.settings.break_minutes
+    for (pid, d), n in m.breaks_owed.items():
+        lunch = m.lunch_len.get((pid, d), 0)
+        free = sum(e - s for s, e in grid.para_available(pid, d))
+        if n * bm + lunch > free or len(m.breaks[(pid, d)]) < n:
+            para = problem.para(pid)
+            where = para.source.cell("start") if para.source else ""
+            issues.append(Issue(f"{pid} on {d}: {n} break(s) of {bm} min and a {lunch}-min lunch do not fit in "
+                                "their hours; expected longer hours or fewer breaks", where))
+    if not issues:
+        issues.append(Issue("the rules contradict each other (lunch, breaks and hours of some para cannot all "
+                            "be met); check lunch windows, breaks_per_day and Availability"))
+    return issues

@@ -1,0 +1,46 @@
+"""Duty-free lunch, breaks and the longest stretch of continuous work."""
+
+from __future__ import annotations
+
+from ..variables import ModelData
+
+
+def add_lunch(m: ModelData) -> None:
+    """Each day a lunch is owed, the para takes exactly one lunch, one contiguous piece in the window."""
+    for cands in m.lunch.values():
+        m.model.add_exactly_one(v for _, v in cands)
+
+
+def add_breaks(m: ModelData) -> None:
+    """Each working day the para takes exactly the breaks owed (never overlapping, see capacity)."""
+    for key, cands in m.breaks.items():
+        m.model.add(sum(v for _, v in cands) == m.breaks_owed[key])
+
+
+def add_max_continuous(m: ModelData) -> None:
+    """No run of back-to-back work longer than max_continuous_minutes: every longer window has a pause."""
+    limit = m.problem.settings.max_continuous_minutes
+    if limit is None:
+        return
+    for para in m.problem.paras:
+        pid = para.para_id
+        for d in m.plan_days:
+            ks = sorted(m.avail[(pid, d)])
+            work = {k: [v for v, _, w in m.para_at.get((pid, d, k), ()) if w] for k in ks}
+            b = m.bps[d]
+            for i in range(len(ks)):
+                # smallest window of contiguous available segments starting at ks[i] longer than limit
+                window = []
+                length = 0
+                for k in ks[i:]:
+                    if window and k != window[-1] + 1:
+                        break
+                    window.append(k)
+                    length += b[k + 1] - b[k]
+                    if length > limit:
+                        break
+                if length <= limit:
+                    continue
+                if any(not work[k] for k in window):
+                    continue
+                m.model.add(sum(v for k in window for v in work[k]) <= len(window) - 1)

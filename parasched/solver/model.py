@@ -1,0 +1,248 @@
+"""Build the CP-SAT model and solve it tier by tier.
+
+``build(problem, options, baseline, replan_days)`` creates variables, adds every constraint
+family (``constraints.CONSTRAINTS``, in order) and the objective terms; ``solve_model`` runs the
+lexicographic stages of ``objective.stages`` and returns the best schedule found.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from parasched.scheduler.model import Problem
+from parasched.scheduler.schedule import Schedule
+from parasched.scheduler.weekgrid import WeekGrid
+
+from .constraints import add_constraints
+from .extract import extract
+from .hint import hint_values
+from .objective import TERM_NAMES, build_terms, stage_share, stages
+from .options import SolverOptions
+from .variables import ModelData, build_variables
+
+
+@dataclass
+class RawResult:
+    """What the stages produced, before Unmet rows and reasons are added."""
+
+    status: str  # "optimal" | "feasible" | "infeasible" | "unknown"
+    schedule: Schedule | None
+    objective: float | None
+    bound: float | None
+    terms: dict[str, int] = field(default_factory=dict)
+    runtime: float = 0.0
+    first_solution_seconds: float | None = None
+    variables: int = 0
+    constraints: int = 0
+
+
+def build(problem: Problem, options: SolverOptions, baseline: Schedule | None = None,
+          replan_days: tuple[str, ...] | None = None, hint: Schedule | None = None,
+          track_changes: bool = True) -> ModelData:
+    """The whole model: variables, constraints, objective terms.
+
+    Days not in ``replan_days`` are copied from ``baseline``; with ``track_changes`` the
+    re-planned days pay ``changed_minutes`` against it.
+    """
+    grid = WeekGrid(problem)
+    plan = grid.days if replan_days is None else tuple(d for d in grid.days if d in replan_days)
+    m = ModelData(problem, grid, options, plan, baseline, track_changes)
+    if baseline is not None:
+        m.copied = Schedule(tuple(a for a in baseline.assignments if a.day not in plan),
+                            tuple(s for s in baseline.sessions if s.day not in plan))
+    m.hint_schedule = hint  # type: ignore[attr-defined]
+    build_variables(m)
+    add_constraints(m)
+    build_terms(m)
+    return m
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Records the first solution time; prints a progress line when asked."""
+
+    def __init__(self, m: ModelData, t0: float, stage: str, show: bool, required: int) -> None:
+        super().__init__()
+        self.m, self.t0, self.stage, self.show, self.required = m, t0, stage, show, required
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        now = time.monotonic() - self.t0
+        if self.first is None:
+            self.first = now
+        if self.show:
+            unmet = sum(self.Value(self.m.terms[f"unmet_p{p}"][0]) for p in (1, 2, 3))
+            cov = 100.0 * (1 - unmet / self.required) if self.required else 100.0
+            print(f"\r  {now:6.1f}s  stage {self.stage}  objective {self.ObjectiveValue():.0f}  "
+                  f"bound {self.BestObjectiveBound():.0f}  coverage {cov:5.1f}%   ",
+                  end="", file=sys.stderr, flush=True)
+
+
+def required_minutes(m: ModelData) -> int:
+    """Upper bound of the tier-1 terms: all required minutes (for the coverage percentage)."""
+    return sum(m.terms[f"unmet_p{p}"][1] for p in (1, 2, 3))
+
+
+def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
+    """Solve stage by stage, each constrained to the best value of the previous ones.
+
+    Each stage first improves the incumbent one day at a time (the other days' decisions fixed:
+    small models CP-SAT solves well), then runs the whole week for the weekly links and the
+    bound. Stages share the time limit by ``objective.stage_share``.
+    """
+    opts = m.options
+    t0 = time.monotonic()
+    limit = opts.time_limit if opts.time_limit is not None else m.problem.settings.time_limit_seconds
+    plan = stages(m)
+    proto = m.model.Proto()
+    n_vars, n_cons = len(proto.variables), len(proto.constraints)
+    values: list[int] | None = None
+    status_all = "optimal"
+    objective = bound = None
+    first: float | None = None
+    if hint is not None:
+        full = complete_hint(m, hint_values(m, hint), max(0.5, 0.2 * limit))
+        if full is not None:
+            values = full  # a complete schedule before the search starts
+            first = time.monotonic() - t0
+    required = required_minutes(m)
+    by_day = day_variables(m)
+    for i, weights in enumerate(plan):
+        remaining = max(0.05, limit - (time.monotonic() - t0))
+        budget = remaining * stage_share(weights) / sum(stage_share(w) for w in plan[i:])
+        stage_end = time.monotonic() + budget
+        expr = sum(w * m.terms[t][0] for t, w in weights)
+        m.model.minimize(expr)
+        label = f"{i + 1}/{len(plan)}"
+        if values is not None and len(m.plan_days) > 1:
+            per_day = 0.6 * budget / len(m.plan_days)
+            for d in m.plan_days:
+                sub = m.model.clone()
+                _fix(sub, values, [v for day, vs in by_day.items() if day != d for v in vs])
+                _hint(sub, values)
+                st, solver, cb = _run(m, sub, per_day, t0, f"{label} {d}", required)
+                if first is None:
+                    first = cb.first
+                if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    values = list(solver.response_proto.solution)
+        if values is not None:
+            _hint(m.model, values)
+        st, solver, cb = _run(m, m.model, max(0.05, stage_end - time.monotonic()), t0, label, required)
+        if first is None and cb.first is not None:
+            first = cb.first
+        if st in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+            if values is None:
+                return RawResult("infeasible", None, None, None, runtime=time.monotonic() - t0,
+                                 variables=n_vars, constraints=n_cons)
+            break
+        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            status_all = "feasible" if values is not None else "unknown"
+            if values is None:
+                break
+            best = _evaluate(m, values, weights)
+        else:
+            values = list(solver.response_proto.solution)
+            best = round(solver.objective_value)
+            if st != cp_model.OPTIMAL:
+                status_all = "feasible"
+        if i == 0:
+            objective = float(best)
+            bound = solver.best_objective_bound if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        m.model.add(expr <= best)
+    if opts.progress:
+        print(file=sys.stderr)
+    runtime = time.monotonic() - t0
+    if values is None:
+        return RawResult(status_all, None, None, None, runtime=runtime, variables=n_vars, constraints=n_cons)
+    terms = {t: int(values[m.terms[t][0].Index()]) for t in TERM_NAMES if t in m.terms}
+    return RawResult(status_all, extract(m, values), objective, bound, terms, runtime, first, n_vars, n_cons)
+
+
+def _evaluate(m: ModelData, values: list[int], weights: list[tuple[str, int]]) -> int:
+    return sum(w * values[m.terms[t][0].Index()] for t, w in weights)
+
+
+def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label: str,
+         required: int) -> tuple[int, cp_model.CpSolver, _Progress]:
+    """One CP-SAT run with the options (with 1 worker the limit is deterministic time)."""
+    opts = m.options
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.num_workers = opts.workers
+    prm.random_seed = opts.seed
+    prm.log_search_progress = opts.log
+    if opts.workers == 1:
+        prm.max_deterministic_time = budget
+        prm.max_time_in_seconds = 4 * budget
+    else:
+        prm.max_time_in_seconds = budget
+    for name, val in opts.params.items():
+        setattr(prm, name, val)
+    cb = _Progress(m, t0, label, opts.progress, required)
+    st = solver.solve(model, cb)
+    return st, solver, cb
+
+
+def day_variables(m: ModelData) -> dict[str, list[int]]:
+    """Indices of the decision variables of each planned day."""
+    out: dict[str, list[int]] = {d: [] for d in m.plan_days}
+    for (_, _, d, _), v in m.y.items():
+        out[d].append(v.Index())
+    for (_, d, _, _), v in m.group.items():
+        out[d].append(v.Index())
+    for (_, _, d, _), v in m.duty.items():
+        out[d].append(v.Index())
+    for o in m.occs:
+        if o.var is not None:
+            out[o.day].append(o.var.Index())
+    for (_, idx), v in m.occ_para.items():
+        out[m.occs[idx].day].append(v.Index())
+    for table in (m.lunch, m.breaks):
+        for (_, d), cands in table.items():
+            out[d].extend(v.Index() for _, v in cands)
+    return out
+
+
+def _fix(model: cp_model.CpModel, values: list[int], indices: list[int]) -> None:
+    proto = model.Proto()
+    for i in indices:
+        dom = proto.variables[i].domain
+        dom[0] = values[i]
+        dom[1] = values[i]
+
+
+def _hint(model: cp_model.CpModel, values: list[int]) -> None:
+    proto = model.Proto()
+    proto.clear_solution_hint()
+    proto.solution_hint.vars.extend(range(len(values)))
+    proto.solution_hint.values.extend(values)
+
+
+def complete_hint(m: ModelData, partial: dict[int, int], time_limit: float) -> list[int] | None:
+    """Every variable's value for a partial hint (decision variables), or None if it breaks a rule.
+
+    The terms, handoffs etc. follow from the decisions; a complete feasible hint lets CP-SAT
+    start from the warm start at once.
+    """
+    trial = m.model.clone()
+    proto = trial.Proto()
+    for i, v in partial.items():
+        dom = proto.variables[i].domain
+        if not dom[0] <= v <= dom[len(dom) - 1]:
+            return None
+        dom[0] = v
+        dom[1] = v
+    proto.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    st = solver.solve(trial)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return list(solver.response_proto.solution)
+
+
+__all__ = ["RawResult", "build", "solve_model"]

@@ -1,0 +1,385 @@
+"""Objective terms and their lexicographic tiers.
+
+Terms (the same definitions as ``docs/architecture.md`` and ``scheduler/kpis.py``; each is an
+integer variable equal to its value over the whole week, days copied from a baseline included):
+
+==== ========================================== ===========================================
+tier term(s)                                      weight inside the level
+==== ========================================== ===========================================
+1    ``unmet_p1`` > ``unmet_p2`` > ``unmet_p3``   three separate lexicographic levels
+1b   ``changed_minutes`` (resolve only)           moved para 4, substitute 2, idle para 1, absent 0
+2    ``flex_short``                               1 per minute
+3    ``substitute_minutes``                       1 per minute
+4    ``handoffs``, ``extra_paras``,               30 per handoff, 30 per extra para,
+     ``preferred_missed``                         1 per minute
+5    ``duty_spread``, ``lunch_variation``         1 per minute of spread, 15 per extra start
+==== ========================================== ===========================================
+
+Levels are strictly lexicographic: no amount of a later level pays for one unit of an earlier
+one. Each level is solved as its own stage (no big weights, which overflow int64 for large
+schools and, even where they fit, weaken CP-SAT's LP and search): optimize the stage, constrain
+it to the best value found, continue from that solution as a hint. The time limit is shared
+by ``STAGE_SHARE`` (coverage and changes get more). The reported objective, bound and gap are
+those of the first stage, ``unmet_p1``; every term's value is in ``SolveResult.tiers``.
+
+``changed_minutes`` (resolve, a re-planned day, per para-minute whose assignment — kind, duty
+or session, students supported — differs from the baseline): 4 when a para who is not absent
+is moved off something they had (work, lunch or break), 1 when a para who is not absent fills
+in from free time, 2 for any change to a substitute's minutes, 0 for an absent para's minutes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from parasched.scheduler.coverage import coverage
+from parasched.scheduler.model import ParaRole, Support
+from parasched.scheduler.schedule import Kind, Schedule
+
+from .constraints.duties import copied_duty_minutes
+from .constraints.therapy import copied_placements
+from .variables import ModelData
+
+W_MOVED, W_SUBSTITUTE, W_FILL = 4, 2, 1
+W_HANDOFF, W_EXTRA_PARA, W_PREFERRED = 30, 30, 1
+W_SPREAD, W_LUNCH_VARIATION = 1, 15
+
+TERM_NAMES = ("unmet_p1", "unmet_p2", "unmet_p3", "changed_minutes", "flex_short", "substitute_minutes",
+              "handoffs", "extra_paras", "preferred_missed", "duty_spread", "lunch_variation")
+
+
+def levels(with_changes: bool) -> list[dict[str, int]]:
+    """The lexicographic levels, most important first, as {term: weight}."""
+    out = [{"unmet_p1": 1}, {"unmet_p2": 1}, {"unmet_p3": 1}]
+    if with_changes:
+        out.append({"changed_minutes": 1})
+    out += [{"flex_short": 1}, {"substitute_minutes": 1},
+            {"handoffs": W_HANDOFF, "extra_paras": W_EXTRA_PARA, "preferred_missed": W_PREFERRED},
+            {"duty_spread": W_SPREAD, "lunch_variation": W_LUNCH_VARIATION}]
+    return out
+
+
+class Lin:
+    """A linear expression kept as a constant plus (coefficient, variable) pairs, with bounds."""
+
+    def __init__(self) -> None:
+        self.const = 0
+        self.terms: list[tuple[int, Any]] = []
+        self.ub_extra = 0  # upper bound contribution of non-boolean variables
+
+    def add(self, coef: int, var: Any) -> None:
+        self.terms.append((coef, var))
+
+    @property
+    def lb(self) -> int:
+        return self.const + sum(c for c, _ in self.terms if c < 0)
+
+    @property
+    def ub(self) -> int:
+        return self.const + sum(c for c, _ in self.terms if c > 0) + self.ub_extra
+
+
+def _term_var(m: ModelData, name: str, e: Lin) -> None:
+    ub = max(0, e.ub)
+    v = m.model.new_int_var(0, ub, name)  # every term is >= 0 by its definition
+    m.model.add(v == e.const + sum(c * x for c, x in e.terms))
+    m.terms[name] = (v, ub)
+
+
+def build_terms(m: ModelData) -> None:
+    """Create one integer variable per objective term (see the module docstring)."""
+    p_, g_ = m.problem, m.grid
+    copied_days = [d for d in g_.days if d not in m.plan_days]
+
+    # -- tier 1: unmet minutes by priority --------------------------------------------------
+    unmet = {1: Lin(), 2: Lin(), 3: Lin()}
+    for need in coverage(p_, m.copied, g_):
+        if need.day in copied_days:
+            unmet[need.priority].const += need.missing
+    for (sid, d, k), need in m.needs.items():
+        if need.support == Support.FLEX:
+            continue
+        e, ln = unmet[need.priority], m.seg_len(d, k)
+        e.const += ln
+        for _, v in m.cover.get((sid, d, k), ()):
+            e.add(-ln, v)
+        for v in m.session_at.get((sid, d, k), ()):
+            e.add(-ln, v)
+    for d in m.plan_days:
+        for duty in g_.duties_on(d):
+            e = unmet[duty.priority]
+            for k in m.segs_in(d, duty.start, duty.end):
+                ln = m.seg_len(d, k)
+                e.const += ln * duty.staff_needed
+                for v in m.duty_cover.get((duty.duty_id, d, k), ()):
+                    e.add(-ln, v)
+    staffed: dict[int, list[Any]] = defaultdict(list)
+    for (_, idx), v in m.occ_para.items():
+        staffed[idx].append(v)
+    done = copied_placements(m)
+    for ses in p_.sessions:
+        if ses.is_flexible:
+            assert ses.sessions_per_week is not None
+            unmet[ses.priority].const += ses.duration * max(0, ses.sessions_per_week - done.get(ses.session_id, 0))
+    for o in m.occs:
+        e, dur = unmet[o.session.priority], o.end - o.start
+        if o.var is None:
+            if o.session.para_role != ParaRole.NONE:
+                e.const += dur
+                for v in staffed.get(o.idx, ()):
+                    e.add(-dur, v)
+        elif o.session.para_role == ParaRole.NONE:
+            e.add(-dur, o.var)
+        else:
+            for v in staffed.get(o.idx, ()):
+                e.add(-dur, v)
+    for pr in (1, 2, 3):
+        _term_var(m, f"unmet_p{pr}", unmet[pr])
+
+    # -- changes (resolve) ----------------------------------------------------------------------
+    if m.baseline is not None and m.track_changes:
+        _term_var(m, "changed_minutes", _changes(m))
+
+    # -- tier 2: flex short ----------------------------------------------------------------------
+    from parasched.scheduler.coverage import flex_minutes
+
+    got_copied = flex_minutes(p_, m.copied, g_) if m.copied.assignments else {}
+    flex = Lin()
+    got: dict[str, list[tuple[int, Any]]] = defaultdict(list)
+    for (sid, d, k), need in m.needs.items():
+        if need.support == Support.FLEX:
+            for _, v in m.cover.get((sid, d, k), ()):
+                got[sid].append((m.seg_len(d, k), v))
+    for st in p_.students:
+        if not st.weekly_flex_minutes:
+            continue
+        target = st.weekly_flex_minutes - got_copied.get(st.student_id, 0)
+        if target <= 0:
+            continue
+        short = m.model.new_int_var(0, target, f"flexshort_{st.student_id}")
+        m.model.add_max_equality(short, [0, target - sum(c * v for c, v in got[st.student_id])])
+        flex.add(1, short)
+        flex.ub_extra += target - 1
+    _term_var(m, "flex_short", flex)
+
+    # -- tier 3: substitute minutes --------------------------------------------------------------
+    subs = Lin()
+    sub_ids = {p.para_id for p in p_.paras if p.is_substitute}
+    subs.const = sum(a.minutes for a in m.copied.assignments if a.para_id in sub_ids and a.kind.is_work)
+    for (pid, d, k), vs in m.para_at.items():
+        if pid in sub_ids:
+            for v, _, work in vs:
+                if work:
+                    subs.add(m.seg_len(d, k), v)
+    _term_var(m, "substitute_minutes", subs)
+
+    # -- tier 4: continuity ----------------------------------------------------------------------
+    const_h, const_x, const_p = day_continuity(p_, m.copied, copied_days)
+    handoffs, extra, preferred = Lin(), Lin(), Lin()
+    handoffs.const, extra.const, preferred.const = const_h, const_x, const_p
+    by_sdk: dict[tuple[str, str, int], dict[str, Any]] = defaultdict(dict)
+    for (pid, sid, d, k), v in m.y.items():
+        by_sdk[(sid, d, k)][pid] = v
+    for (sid, d, k), here in by_sdk.items():
+        before = by_sdk.get((sid, d, k - 1))
+        if not before or k == 0:
+            continue
+        # h = 1 exactly when someone supports s in k-1, someone in k, and not the same para
+        h = m.model.new_bool_var(f"handoff_{sid}_{d}_{k}")
+        cov_k = sum(here.values())
+        for pid, v in before.items():
+            m.model.add(h >= v + cov_k - here.get(pid, 0) - 1)
+            if pid in here:
+                m.model.add(h <= 2 - v - here[pid])
+        m.model.add(h <= cov_k)
+        m.model.add(h <= sum(before.values()))
+        handoffs.add(1, h)
+    with_para: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for (pid, sid, d, _), v in m.y.items():
+        with_para[(sid, d)][pid].append(v)
+    for (pid, idx), v in m.occ_para.items():
+        o = m.occs[idx]
+        for sid in o.session.student_ids:
+            with_para[(sid, o.day)][pid].append(v)
+    for (sid, d), paras in with_para.items():
+        if len(paras) < 2:
+            continue
+        # z[p] = para p is with s that day (support or therapy); extra = sum z - any z
+        zs = []
+        for pid, vs in paras.items():
+            z = m.model.new_bool_var(f"with_{pid}_{sid}_{d}")
+            m.model.add_max_equality(z, vs)
+            zs.append(z)
+        anyone = m.model.new_bool_var(f"anyone_{sid}_{d}")
+        m.model.add_max_equality(anyone, zs)
+        for z in zs:
+            extra.add(1, z)
+        extra.add(-1, anyone)
+    for (pid, sid, d, k), v in m.y.items():
+        pref = p_.student(sid).preferred_paras
+        if pref and pid not in pref:
+            preferred.add(m.seg_len(d, k), v)
+    _term_var(m, "handoffs", handoffs)
+    _term_var(m, "extra_paras", extra)
+    _term_var(m, "preferred_missed", preferred)
+
+    # -- tier 5: fairness -------------------------------------------------------------------------
+    spread = Lin()
+    duty_done = copied_duty_minutes(m)
+    fair = [p for p in p_.paras if not p.is_substitute and p.general_duties and g_.working_days(p.para_id)]
+    per_para: dict[str, list[tuple[int, Any]]] = defaultdict(list)
+    for (pid, _, d, k), v in m.duty.items():
+        per_para[pid].append((m.seg_len(d, k), v))
+    if len(fair) > 1:
+        top = max(duty_done.get(p.para_id, 0) + sum(c for c, _ in per_para[p.para_id]) for p in fair)
+        hi = m.model.new_int_var(0, top, "duty_max")
+        lo = m.model.new_int_var(0, top, "duty_min")
+        loads = []
+        for p in fair:
+            load = m.model.new_int_var(0, top, f"duty_load_{p.para_id}")
+            m.model.add(load == duty_done.get(p.para_id, 0) + sum(c * v for c, v in per_para[p.para_id]))
+            loads.append(load)
+        m.model.add_max_equality(hi, loads)
+        m.model.add_min_equality(lo, loads)
+        spread.add(1, hi)
+        spread.add(-1, lo)
+        spread.ub_extra += top
+    _term_var(m, "duty_spread", spread)
+
+    lunchvar = Lin()
+    copied_starts: dict[str, set[int]] = defaultdict(set)
+    for a in m.copied.assignments:
+        if a.kind == Kind.LUNCH:
+            copied_starts[a.para_id].add(a.start)
+    planned: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for (pid, _), cands in m.lunch.items():
+        for c, v in cands:
+            planned[pid][c].append(v)
+    for para in p_.paras:
+        pid = para.para_id
+        fixed_starts = copied_starts.get(pid, set())
+        starts = planned.get(pid, {})
+        if not starts:
+            lunchvar.const += max(0, len(fixed_starts) - 1)
+            continue
+        lunchvar.const += len(fixed_starts) - 1
+        for c, vs in starts.items():
+            if c in fixed_starts:
+                continue
+            u = m.model.new_bool_var(f"lunchstart_{pid}_{c}")
+            m.model.add_max_equality(u, vs)
+            lunchvar.add(1, u)
+    _term_var(m, "lunch_variation", lunchvar)
+
+
+def _changes(m: ModelData) -> Lin:
+    """Weighted para-minutes on re-planned days whose assignment differs from the baseline."""
+    assert m.baseline is not None
+    e = Lin()
+    p_ = m.problem
+    for para in p_.paras:
+        pid = para.para_id
+        for d in m.plan_days:
+            rows = [a for a in m.baseline.assignments if a.para_id == pid and a.day == d]
+            av = m.avail[(pid, d)]
+            for k in range(m.n_segs(d)):
+                s, t = m.seg(d, k)
+                row = next((a for a in rows if a.start <= s and t <= a.end), None)
+                ln = m.seg_len(d, k)
+                here = m.para_at.get((pid, d, k), [])
+                if k not in av:
+                    continue  # absent or off: weight 0 (and nothing can be assigned)
+                if row is None:
+                    w = W_SUBSTITUTE if para.is_substitute else W_FILL
+                    for v, _, _ in here:
+                        e.add(w * ln, v)
+                    continue
+                w = W_SUBSTITUTE if para.is_substitute else W_MOVED
+                same = _same_as(m, pid, d, k, row)
+                e.const += w * ln
+                for c, v in same:
+                    e.add(-c * w * ln, v)
+    return e
+
+
+def _same_as(m: ModelData, pid: str, d: str, k: int, row: Any) -> list[tuple[int, Any]]:
+    """(coef, var) pairs whose sum is 1 exactly when the para keeps the baseline row in segment k."""
+    s, t = m.seg(d, k)
+    if row.kind == Kind.LUNCH:
+        ln = m.lunch_len.get((pid, d), 0)
+        return [(1, v) for c, v in m.lunch.get((pid, d), []) if c <= s and t <= c + ln]
+    if row.kind == Kind.BREAK:
+        bm = m.problem.settings.break_minutes
+        return [(1, v) for c, v in m.breaks.get((pid, d), []) if c <= s and t <= c + bm]
+    if row.kind == Kind.DUTY:
+        v = m.duty.get((pid, row.ref, d, k))
+        return [(1, v)] if v is not None else []
+    if row.kind == Kind.THERAPY:
+        return [(1, v) for (p, idx), v in m.occ_para.items()
+                if p == pid and m.occs[idx].session.session_id == row.ref and m.occs[idx].day == d
+                and k in m.occs[idx].segs]
+    # support
+    ys = [m.y.get((pid, sid, d, k)) for sid in row.students]
+    if any(v is None for v in ys) or not ys:
+        return []
+    need = m.needs[(row.students[0], d, k)]
+    if need.support == Support.ONE_TO_ONE:
+        return [(1, ys[0])] if len(ys) == 1 else []
+    gk = (pid, d, need.location, k)
+    others = [v for sid, v in m.members.get(gk, []) if sid not in row.students]
+    if not others and len(ys) == 1:
+        return [(1, ys[0])]
+    same = m.model.new_bool_var(f"same_{pid}_{d}_{k}")
+    for v in ys:
+        m.model.add_implication(same, v)
+    for v in others:
+        m.model.add_implication(same, v.Not())
+    return [(1, same)]
+
+
+def day_continuity(problem: Any, schedule: Schedule, days: list[str]) -> tuple[int, int, int]:
+    """handoffs, extra_paras and preferred_missed of a schedule on the given days."""
+    handoffs = extra = preferred = 0
+    for d in days:
+        rows = [a for a in schedule.assignments if a.day == d]
+        support = [a for a in rows if a.kind == Kind.SUPPORT]
+        by_student: dict[str, list[Any]] = defaultdict(list)
+        paras: dict[str, set[str]] = defaultdict(set)
+        for a in rows:
+            if a.kind in (Kind.SUPPORT, Kind.THERAPY):
+                for sid in a.students:
+                    paras[sid].add(a.para_id)
+        for a in support:
+            for sid in a.students:
+                by_student[sid].append(a)
+                pref = problem.student(sid).preferred_paras
+                if pref and a.para_id not in pref:
+                    preferred += a.minutes
+        for rs in by_student.values():
+            ends = {(a.end, a.para_id) for a in rs}
+            starts = {(a.start, a.para_id) for a in rs}
+            times = {t for t, p in ends if any(t2 == t and p2 != p for t2, p2 in starts)}
+            handoffs += len(times)
+        extra += sum(max(0, len(ps) - 1) for ps in paras.values())
+    return handoffs, extra, preferred
+
+
+def stages(m: ModelData) -> list[list[tuple[str, int]]]:
+    """One stage per level: (term, integer weight) pairs of each, most important first.
+
+    Folding levels into one weighted objective is exact while ``prod(ub + 1) <= STAGE_LIMIT``,
+    but big coefficients weaken CP-SAT's LP and neighbourhood search (measured: the priority-1
+    minutes of a 7-para school stall with folded weights and reach the optimum alone), so
+    levels are folded only when ``fold`` levels fit; by default every level is its own stage.
+    """
+    lv = levels(m.baseline is not None and m.track_changes)
+    return [list(level.items()) for level in lv]
+
+
+STAGE_SHARE = {"unmet_p1": 3, "unmet_p2": 3, "unmet_p3": 2, "changed_minutes": 2}
+
+
+def stage_share(weights: list[tuple[str, int]]) -> int:
+    """Relative share of the time limit a stage gets (coverage and changes first)."""
+    return max(STAGE_SHARE.get(t, 1) for t, _ in weights)

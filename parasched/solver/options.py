@@ -1,0 +1,46 @@
+"""Solver options: how long, how many workers, which seed, what to log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """Options of one solve; frozen. ``time_limit`` None = the workbook's ``time_limit_seconds``.
+
+    ``grid_minutes`` is the decision grid on which lunches, breaks and flexible sessions may
+    start (besides the edges of the para's hours and of the window); None = 15 minutes rounded
+    to a multiple of ``time_step_minutes``. ``grid_minutes = time_step`` makes every start on the
+    contract grid possible (larger model).
+
+    ``max_paras_per_student`` limits, per student and day, the paras the model considers
+    (None = every eligible para, exact). ``None`` is the default; large schools may set it to trade
+    exactness for speed (see ``variables.candidate_paras``).
+
+    ``params`` are extra CP-SAT parameters passed straight through (name -> value).
+    ``progress`` prints a live progress line to stderr; ``log`` prints the CP-SAT search log.
+    """
+
+    time_limit: float | None = None
+    workers: int = 2
+    seed: int = 0
+    log: bool = False
+    progress: bool = False
+    grid_minutes: int | None = None
+    max_paras_per_student: int | None = None
+    use_greedy_hint: bool = True
+    params: MappingProxyType[str, Any] | dict[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if self.time_limit is not None and self.time_limit <= 0:
+            raise ValueError("time_limit must be positive")
+        if self.workers < 1:
+            raise ValueError("workers must be 1 or more")
+        if self.grid_minutes is not None and self.grid_minutes <= 0:
+            raise ValueError("grid_minutes must be positive")
+        if self.max_paras_per_student is not None and self.max_paras_per_student < 1:
+            raise ValueError("max_paras_per_student must be 1 or more")
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))

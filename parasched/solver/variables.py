@@ -1,0 +1,363 @@
+"""The decision variables of the CP-SAT model and the time partition they live on.
+
+Time: each planned day is cut into elementary segments at every breakpoint (student segment
+edges, duties, fixed therapy, para hours/availability/absences, provider hours, baseline rows)
+and at every candidate start/end of a lunch, a break or a flexible session. Candidate starts
+lie on the decision grid (``SolverOptions.grid_minutes``, default 15) plus the edges of the
+para's hours and of the window, so the earliest and latest positions are always possible.
+Where rotation limits or ``max_continuous_minutes`` may force a relay inside a block, the
+decision grid also cuts every segment of the day.
+
+Variables (booleans, created only for allowed pairs, so skills, gender_match, avoid_paras,
+general_duties and availability hold by construction):
+- ``y[p, s, d, k]``: para p supports student s in segment k (1:1 alone, shared/flex in a group);
+- ``group[p, d, loc, k]``: para p runs a shared/flex group in location loc in segment k;
+- ``duty[p, duty, d, k]``: para p is on duty in segment k;
+- ``occ.var``: a flexible session occurrence placed at a candidate start (fixed ones: None);
+- ``occ_para[p, i]``: para p assists/delivers occurrence i for its whole length;
+- ``lunch[p, d]`` / ``breaks[p, d]``: (start, var) candidates of the day's lunch and breaks.
+Every variable that occupies a para in a segment is also listed in ``para_at[p, d, k]`` with a
+label used by extraction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from parasched.scheduler.model import Problem, Session, Support
+from parasched.scheduler.schedule import Kind, Schedule
+from parasched.scheduler.timegrid import Interval, intersect
+from parasched.scheduler.weekgrid import Occurrence, WeekGrid
+
+from .options import SolverOptions
+
+
+@dataclass(frozen=True)
+class NeedSeg:
+    """What a student needs in one elementary segment."""
+
+    support: Support
+    location: str
+    skills: frozenset[str]
+    priority: int
+
+
+@dataclass
+class Occ:
+    """A therapy occurrence: fixed (``var`` None, always held) or a flexible candidate."""
+
+    idx: int
+    session: Session
+    day: str
+    start: int
+    end: int
+    var: Any = None
+    segs: tuple[int, ...] = ()
+
+
+Label = tuple[Any, ...]
+
+
+@dataclass
+class ModelData:
+    """Everything the constraint families and the objective need, built once."""
+
+    problem: Problem
+    grid: WeekGrid
+    options: SolverOptions
+    plan_days: tuple[str, ...]
+    baseline: Schedule | None = None
+    track_changes: bool = True  # False: the baseline only supplies the days kept and hints
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    step: int = 15
+    bps: dict[str, list[int]] = field(default_factory=dict)
+    needs: dict[tuple[str, str, int], NeedSeg] = field(default_factory=dict)
+    y: dict[tuple[str, str, str, int], Any] = field(default_factory=dict)
+    cover: dict[tuple[str, str, int], list[tuple[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    group: dict[tuple[str, str, str, int], Any] = field(default_factory=dict)
+    members: dict[tuple[str, str, str, int], list[tuple[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    duty: dict[tuple[str, str, str, int], Any] = field(default_factory=dict)
+    duty_cover: dict[tuple[str, str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    occs: list[Occ] = field(default_factory=list)
+    occ_para: dict[tuple[str, int], Any] = field(default_factory=dict)
+    # flexible occurrence vars covering (student, day, segment) / (provider, day, segment)
+    session_at: dict[tuple[str, str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    provider_at: dict[tuple[str, str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    lunch: dict[tuple[str, str], list[tuple[int, Any]]] = field(default_factory=dict)
+    lunch_len: dict[tuple[str, str], int] = field(default_factory=dict)
+    breaks: dict[tuple[str, str], list[tuple[int, Any]]] = field(default_factory=dict)
+    breaks_owed: dict[tuple[str, str], int] = field(default_factory=dict)
+    para_at: dict[tuple[str, str, int], list[tuple[Any, Label, bool]]] = field(
+        default_factory=lambda: defaultdict(list))
+    avail: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    # objective terms (filled by objective.py): name -> (IntVar, upper bound)
+    terms: dict[str, tuple[Any, int]] = field(default_factory=dict)
+    # constants from days copied from the baseline (resolve)
+    copied: Schedule = field(default_factory=Schedule)
+
+    # -- segments ---------------------------------------------------------------------------
+    def seg(self, day: str, k: int) -> Interval:
+        b = self.bps[day]
+        return b[k], b[k + 1]
+
+    def seg_len(self, day: str, k: int) -> int:
+        b = self.bps[day]
+        return b[k + 1] - b[k]
+
+    def segs_in(self, day: str, start: int, end: int) -> range:
+        """Indices of the segments covering [start, end) (both must be breakpoints)."""
+        return range(self._index[day][start], self._index[day][end])
+
+    def n_segs(self, day: str) -> int:
+        return len(self.bps[day]) - 1
+
+    _index: dict[str, dict[int, int]] = field(default_factory=dict)
+
+
+def decision_step(problem: Problem, options: SolverOptions) -> int:
+    """The decision grid in minutes: ``grid_minutes`` or 15, rounded to the time step."""
+    ts = problem.settings.time_step
+    want = options.grid_minutes or 15
+    return max(ts, (want // ts) * ts)
+
+
+def candidate_starts(intervals: tuple[Interval, ...], length: int, step: int) -> list[int]:
+    """Starts s with [s, s + length) inside one interval: grid points plus both extremes."""
+    out: set[int] = set()
+    for a, b in intervals:
+        if b - a < length:
+            continue
+        out.add(a)
+        out.add(b - length)
+        g = -(-a // step) * step
+        while g + length <= b:
+            out.add(g)
+            g += step
+    return sorted(out)
+
+
+def build_variables(m: ModelData) -> None:
+    """Create the time partition and every decision variable (allowed pairs only)."""
+    p_, g_ = m.problem, m.grid
+    model = m.model
+    m.step = step = decision_step(p_, m.options)
+    fixed = [o for o in g_.fixed_occurrences() if o.day in m.plan_days]
+    points: dict[str, set[int]] = {d: set() for d in m.plan_days}
+
+    # rows of the baseline / warm-start hint: their edges are breakpoints and their lunch, break
+    # and session starts are candidates, so the hint is a solution of this model
+    known_rows = [a for sch in (m.baseline, getattr(m, "hint_schedule", None)) if sch is not None
+                  for a in sch.assignments if a.day in m.plan_days]
+    known_sessions = [s for sch in (m.baseline, getattr(m, "hint_schedule", None)) if sch is not None
+                      for s in sch.sessions if s.day in m.plan_days]
+    known_starts: dict[tuple[str, str, Kind], set[int]] = defaultdict(set)
+    for a in known_rows:
+        points[a.day] |= {a.start, a.end}
+        if a.kind in (Kind.LUNCH, Kind.BREAK):
+            known_starts[(a.para_id, a.day, a.kind)].add(a.start)
+
+    def with_known(starts: list[int], key: tuple[str, str, Kind], free: tuple[Interval, ...], ln: int) -> list[int]:
+        extra = {c for c in known_starts.get(key, ()) if any(a <= c and c + ln <= b for a, b in free)}
+        return sorted(set(starts) | extra)
+
+    # lunch / break / flexible-session candidates first (their edges become breakpoints)
+    for para in p_.paras:
+        pid = para.para_id
+        for d in m.plan_days:
+            av = g_.para_available(pid, d)
+            if not av:
+                continue
+            for a, b in av:
+                points[d] |= {a, b}
+            rule = g_.lunch_rule(pid, d)
+            if rule is not None:
+                free = intersect(av, [rule.window])
+                starts = with_known(candidate_starts(free, rule.minutes, step), (pid, d, Kind.LUNCH), free,
+                                    rule.minutes)
+                m.lunch[(pid, d)] = [(c, None) for c in starts]
+                m.lunch_len[(pid, d)] = rule.minutes
+                for c in starts:
+                    points[d] |= {c, c + rule.minutes}
+            n = g_.breaks_owed(pid, d)
+            if n:
+                bm = p_.settings.break_minutes
+                starts = with_known(candidate_starts(av, bm, step), (pid, d, Kind.BREAK), av, bm)
+                m.breaks[(pid, d)] = [(c, None) for c in starts]
+                m.breaks_owed[(pid, d)] = n
+                for c in starts:
+                    points[d] |= {c, c + bm}
+
+    flex_cands: list[tuple[Session, str, int]] = []
+    for ses in p_.sessions:
+        if not ses.is_flexible:
+            continue
+        for d in m.plan_days:
+            allowed = g_.session_allowed(ses, d)
+            busy = [(o.start, o.end) for o in fixed
+                    if o.day == d and _conflicts(p_.session(o.session_id), ses)]
+            starts = set(candidate_starts(allowed, ses.duration, step))
+            starts |= {x.start for x in known_sessions if x.session_id == ses.session_id and x.day == d
+                       and any(a <= x.start and x.start + ses.duration <= b for a, b in allowed)}
+            for c in sorted(starts):
+                if any(c < e and s < c + ses.duration for s, e in busy):
+                    continue
+                flex_cands.append((ses, d, c))
+                points[d] |= {c, c + ses.duration}
+
+    for d in m.plan_days:
+        for seg in g_.support_needs(d, tuple(fixed)):
+            points[d] |= {seg.start, seg.end}
+        for duty in g_.duties_on(d):
+            points[d] |= {duty.start, duty.end}
+        for o in fixed:
+            if o.day == d:
+                points[d] |= {o.start, o.end}
+    fine = p_.settings.max_continuous_minutes is not None or any(
+        s.max_minutes_with_same_para is not None for s in p_.students)
+    for d in m.plan_days:
+        pts = points[d]
+        if fine and pts:
+            lo, hi = min(pts), max(pts)
+            g = -(-lo // step) * step
+            while g < hi:
+                pts.add(g)
+                g += step
+        m.bps[d] = sorted(pts)
+        m._index[d] = {t: i for i, t in enumerate(m.bps[d])}
+
+    # para availability per segment
+    for para in p_.paras:
+        for d in m.plan_days:
+            ks: set[int] = set()
+            for a, b in g_.para_available(para.para_id, d):
+                ks.update(m.segs_in(d, a, b))
+            m.avail[(para.para_id, d)] = ks
+
+    # lunch and breaks
+    for key, cands in m.lunch.items():
+        pid, d = key
+        m.lunch[key] = [(c, model.new_bool_var(f"lunch_{pid}_{d}_{c}")) for c, _ in cands]
+        for c, v in m.lunch[key]:
+            for k in m.segs_in(d, c, c + m.lunch_len[key]):
+                m.para_at[(pid, d, k)].append((v, (Kind.LUNCH, c), False))
+    bm = p_.settings.break_minutes
+    for key, cands in m.breaks.items():
+        pid, d = key
+        m.breaks[key] = [(c, model.new_bool_var(f"break_{pid}_{d}_{c}")) for c, _ in cands]
+        for c, v in m.breaks[key]:
+            for k in m.segs_in(d, c, c + bm):
+                m.para_at[(pid, d, k)].append((v, (Kind.BREAK, c), False))
+
+    # therapy occurrences
+    for o in fixed:
+        m.occs.append(Occ(len(m.occs), p_.session(o.session_id), o.day, o.start, o.end, None,
+                          tuple(m.segs_in(o.day, o.start, o.end))))
+    for ses, d, c in flex_cands:
+        v = model.new_bool_var(f"ses_{ses.session_id}_{d}_{c}")
+        o = Occ(len(m.occs), ses, d, c, c + ses.duration, v, tuple(m.segs_in(d, c, c + ses.duration)))
+        m.occs.append(o)
+        for k in o.segs:
+            for sid in ses.student_ids:
+                m.session_at[(sid, d, k)].append(v)
+            if ses.provider:
+                m.provider_at[(ses.provider, d, k)].append(v)
+    for o in m.occs:
+        if not o.session.needs_para:
+            continue
+        for para in p_.paras:
+            if g_.session_refusal(para, o.session) is not None:
+                continue
+            if not set(o.segs) <= m.avail[(para.para_id, o.day)]:
+                continue
+            v = model.new_bool_var(f"occpara_{para.para_id}_{o.idx}")
+            m.occ_para[(para.para_id, o.idx)] = v
+            for k in o.segs:
+                m.para_at[(para.para_id, o.day, k)].append((v, (Kind.THERAPY, o.idx), True))
+
+    # duties
+    for d in m.plan_days:
+        for duty in g_.duties_on(d):
+            for para in p_.paras:
+                if g_.duty_refusal(para, duty) is not None:
+                    continue
+                av = m.avail[(para.para_id, d)]
+                for k in m.segs_in(d, duty.start, duty.end):
+                    if k not in av:
+                        continue
+                    v = model.new_bool_var(f"duty_{para.para_id}_{duty.duty_id}_{d}_{k}")
+                    m.duty[(para.para_id, duty.duty_id, d, k)] = v
+                    m.duty_cover[(duty.duty_id, d, k)].append(v)
+                    m.para_at[(para.para_id, d, k)].append((v, (Kind.DUTY, duty.duty_id), True))
+
+    # student support
+    for d in m.plan_days:
+        segs_by_student: dict[str, list] = defaultdict(list)
+        for seg in g_.support_needs(d, tuple(fixed)):
+            segs_by_student[seg.student_id].append(seg)
+        for sid, segs in segs_by_student.items():
+            st = p_.student(sid)
+            paras = candidate_paras(m, sid, d, segs)
+            for seg in segs:
+                for k in m.segs_in(d, seg.start, seg.end):
+                    m.needs[(sid, d, k)] = NeedSeg(seg.support, seg.location, seg.skills, st.priority)
+                    for para in paras:
+                        pid = para.para_id
+                        if k not in m.avail[(pid, d)] or g_.support_refusal(para, st, seg.skills) is not None:
+                            continue
+                        v = model.new_bool_var(f"y_{pid}_{sid}_{d}_{k}")
+                        m.y[(pid, sid, d, k)] = v
+                        m.cover[(sid, d, k)].append((pid, v))
+                        if seg.support == Support.ONE_TO_ONE:
+                            m.para_at[(pid, d, k)].append((v, (Kind.SUPPORT, sid, seg.location), True))
+                        else:
+                            gk = (pid, d, seg.location, k)
+                            if gk not in m.group:
+                                m.group[gk] = model.new_bool_var(f"grp_{pid}_{d}_{seg.location}_{k}")
+                                m.para_at[(pid, d, k)].append((m.group[gk], (Kind.SUPPORT, None, seg.location),
+                                                               True))
+                            m.members[gk].append((sid, v))
+
+
+def _conflicts(a: Session, b: Session) -> bool:
+    """Two sessions that may not overlap: same provider or a shared student."""
+    return bool((a.provider and a.provider == b.provider) or set(a.student_ids) & set(b.student_ids))
+
+
+def candidate_paras(m: ModelData, sid: str, day: str, segs: list) -> list:
+    """Paras considered for a student on a day: every para, or the best ``max_paras_per_student``.
+
+    With a limit (not exact), eligible paras are ranked by: preferred, in the baseline or the
+    warm-start hint with this student that day, minutes of the student's needs they can cover,
+    then spread over paras by a student-dependent rotation so students do not all share the
+    same few candidates.
+    """
+    paras = list(m.problem.paras)
+    limit = m.options.max_paras_per_student
+    if limit is None or len(paras) <= limit:
+        return paras
+    st = m.problem.student(sid)
+    known: set[str] = set()
+    for sched in (m.baseline, getattr(m, "hint_schedule", None)):
+        if sched is not None:
+            known |= {a.para_id for a in sched.assignments if a.day == day and sid in a.students}
+    n = len(paras)
+    s_idx = m.problem.students.index(st)
+    scored = []
+    for i, para in enumerate(paras):
+        if all(m.grid.support_refusal(para, st, seg.skills) for seg in segs):
+            continue
+        av = m.grid.para_available(para.para_id, day)
+        overlap = sum(e - s for seg in segs for s, e in intersect(av, [(seg.start, seg.end)]))
+        if overlap == 0:
+            continue
+        scored.append(((para.para_id not in st.preferred_paras, para.para_id not in known, -overlap,
+                        (i - s_idx * 7) % n), para))
+    scored.sort(key=lambda t: t[0])
+    return [p for _, p in scored[:limit]]
+
+
+__all__ = ["ModelData", "NeedSeg", "Occ", "Occurrence", "build_variables", "candidate_starts", "decision_step"]
