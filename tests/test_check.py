@@ -859,3 +859,8 @@ def test_our_own_workbook_edited_by_hand(tmp_path: Path) -> None:
     assert bad.stdout.splitlines()[:2] == [
         "1 hard rule(s) broken:",
         "  - [skill] P2 is with S1 (1:1) on Mon 08:00-09:00 but lacks the skill 'medical' S1 needs"]
+
+
+def test_a_row_with_a_bad_reference_still_takes_the_paras_time() -> None:
+    report = check_schedule(school(), sched(sup("P1", "08:00", "10:00", "S1"), sup("P1", "09:00", "09:30", "S9")))
+    assert sorted(rules(report)) == ["overlap", "unknown_student"]

@@ -171,8 +171,9 @@ class _Checker:
         self.occ = occurrences_of(Schedule(sessions=tuple(sessions)))
         self.needs = {day: self._needs_by_student(day) for day in self.problem.settings.days}
         by_para_day: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
-        for a in rows:
-            by_para_day[(a.para_id, a.day)].append(a)
+        for a in self.schedule.assignments:  # a row with a bad reference still takes the para's time
+            if a.para_id in self.para_ids and a.day in self.days:
+                by_para_day[(a.para_id, a.day)].append(a)
         for p in self.problem.paras:
             for day in self.problem.settings.days:
                 self.para_day(p, day, sorted(by_para_day.get((p.para_id, day), []),
