@@ -864,3 +864,12 @@ def test_our_own_workbook_edited_by_hand(tmp_path: Path) -> None:
 def test_a_row_with_a_bad_reference_still_takes_the_paras_time() -> None:
     report = check_schedule(school(), sched(sup("P1", "08:00", "10:00", "S1"), sup("P1", "09:00", "09:30", "S9")))
     assert sorted(rules(report)) == ["overlap", "unknown_student"]
+
+
+def test_cli_check_names_students_only_with_verbose(cli_input: Path, tmp_path: Path) -> None:
+    sch = _schedule_workbook(tmp_path / "bad.xlsx", [["P2", "Mon", "08:00", "10:00", "support", None, "S1"]])
+    quiet = _cli("check", str(cli_input), str(sch))
+    assert "Ana" not in quiet.output
+    loud = _cli("--verbose", "check", str(cli_input), str(sch))
+    assert "  - [skill] P2 is with S1 (Ana) (1:1) on Mon 08:00-10:00 but lacks the skill 'medical' S1 (Ana) needs" \
+        in loud.stdout.splitlines()
