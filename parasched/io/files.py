@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import struct
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -187,7 +188,25 @@ def _ole2_encrypted(p: Path) -> bool:
     return False
 
 
+def _zip_directory_size(p: Path) -> tuple[int, int] | None:
+    """(entries, central directory bytes) from the end-of-central-directory record, or None."""
+    size = p.stat().st_size
+    with p.open("rb") as fh:
+        fh.seek(max(0, size - 65_557))
+        tail = fh.read()
+    pos = tail.rfind(b"PK\x05\x06")
+    if pos < 0 or pos + 22 > len(tail):
+        return None
+    _, _, _, entries, cd_size, _, _ = struct.unpack("<HHHHIIH", tail[pos + 4: pos + 22])
+    return entries, cd_size
+
+
 def _check_zip(p: Path, suffix: str) -> None:
+    directory = _zip_directory_size(p)  # before zipfile builds one object per entry
+    if directory is not None and (directory[0] > MAX_MEMBERS or directory[1] > MAX_MEMBERS * 1024):
+        raise _refuse(p, f"looks like a zip bomb ({directory[0]} parts inside), not a school workbook; it was "
+                         f"not opened. Check you have the right file; if it is, open it in Excel and save it "
+                         f"again as .xlsx")
     try:
         with zipfile.ZipFile(p) as zf:
             infos = zf.infolist()
