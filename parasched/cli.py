@@ -239,7 +239,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
             click.echo("Baseline: passes every hard rule.")
 
     outcome = rs.resolve(problem, baseline, options, extra_absences=extra, days=chosen,
-                         on_baseline_checked=baseline_checked)
+                         on_baseline_checked=baseline_checked, names=verbose)
     for note in outcome.notes:
         click.echo(f"Note: {note}")
     if outcome.result.status in (Status.INFEASIBLE, Status.UNKNOWN):
@@ -252,7 +252,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
         click.echo(line)
     from parasched.scheduler.check import check_schedule
 
-    final = list(check_schedule(outcome.problem, outcome.schedule).violations)
+    final = list(check_schedule(outcome.problem, outcome.schedule, names=verbose).violations)
     if final:
         click.echo(f"The new schedule breaks {len(final)} rule(s) (with the absences applied):")
         for v in final:

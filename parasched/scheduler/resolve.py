@@ -380,11 +380,13 @@ class ResolveOutcome:
         return sum(c.end - c.start for c in self.changes)
 
 
-def check_baseline(problem: Problem, baseline: Schedule) -> Any:
-    """The checker's report on the baseline (import late: the checker is independent of us)."""
+def check_baseline(problem: Problem, baseline: Schedule, names: bool = False) -> Any:
+    """The checker's report on the baseline (import late: the checker is independent of us).
+
+    ``names``: students as ``S07 (name)`` in the sentences (``--verbose`` only)."""
     from .check import check_schedule
 
-    return check_schedule(problem, baseline)
+    return check_schedule(problem, baseline, names=names)
 
 
 def plan(problem: Problem, baseline: Schedule, extra_absences: Sequence[Absence] = (),
@@ -415,16 +417,17 @@ def plan(problem: Problem, baseline: Schedule, extra_absences: Sequence[Absence]
 
 def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None = None, *,
             extra_absences: Sequence[Absence] = (), days: Sequence[str] = (),
-            check: bool = True, on_baseline_checked: Callable[[Any], None] | None = None) -> ResolveOutcome:
+            check: bool = True, on_baseline_checked: Callable[[Any], None] | None = None,
+            names: bool = False) -> ResolveOutcome:
     """Re-plan the week after absences (see the module docstring).
 
     ``problem``: the input as read (its own Absences sheet included); ``extra_absences``: from a
     separate workbook or the command line; ``days``: days chosen to re-plan (``--day``).
     ``on_baseline_checked`` is called with the baseline's check report before solving (so the
-    terminal shows it while the solver runs).
+    terminal shows it while the solver runs); ``names`` lets its sentences name students.
     """
     full, base, new, replan, notes = plan(problem, baseline, extra_absences, days)
-    report = check_baseline(base, baseline) if check else None
+    report = check_baseline(base, baseline, names=names) if check else None
     if report is not None and on_baseline_checked is not None:
         on_baseline_checked(report)
     broken = broken_rows(baseline, base, new)
