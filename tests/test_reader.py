@@ -394,3 +394,18 @@ def test_hostile_or_non_spreadsheet_files_are_refused_by_the_file_check(tmp_path
     f.write_text("just text")
     msgs = messages(f)
     assert len(msgs) == 1 and msgs[0].startswith("notes.xlsx: ")
+
+
+def test_a_runaway_sheet_is_refused_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import parasched.io.reader as reader
+
+    monkeypatch.setattr(reader, "MAX_ROWS", 20)
+    sheets = mb.valid_sheets()
+    sheets["Students"] += [[f"X{i}", f"Kid {i}", "", "", "none"] + [""] * 8 for i in range(40)]
+    for path in (mb.write_xlsx(tmp_path / "big.xlsx", sheets), mb.write_csv_dir(tmp_path / "big", sheets)):
+        with pytest.raises(InputError) as e:
+            read_problem(path)
+        where = "big.xlsx (sheet Students)" if path.suffix else "Students.csv"
+        assert [str(i) for i in e.value.issues] == [
+            f"{where}: too many rows: more than 20 filled rows; expected at most 20 (one row per person, block or "
+            "duty): check for pasted data or a runaway fill-down and delete the unused rows"]

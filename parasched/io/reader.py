@@ -96,6 +96,13 @@ SETTING_NAMES = ("school_name", "days", "week_of", "school_start", "school_end",
                  "time_limit_seconds")
 
 _HEADER_SCAN_ROWS = 10
+MAX_ROWS = 10_000  # filled rows per sheet; far beyond any school, and keeps a runaway sheet fast to refuse
+
+
+def _too_many_rows(where: str) -> InputError:
+    return InputError([Issue(f"too many rows: more than {MAX_ROWS:,} filled rows; expected at most {MAX_ROWS:,} "
+                             "(one row per person, block or duty): check for pasted data or a runaway fill-down "
+                             "and delete the unused rows", where)])
 
 
 @dataclass
@@ -219,7 +226,7 @@ class _Source:
         ws = self._wb[title]
         rows: list[tuple[int, list[tuple[Any, bool]]]] = []
         empty_cells: set[tuple[int, int]] = set()  # written cells without a value: maybe uncalculated formulas
-        row_no = 0
+        row_no = filled = 0
         for cells in ws.iter_rows():
             real = next((c.row for c in cells if getattr(c, "row", None)), None)
             row_no = real if real is not None else row_no + 1
@@ -227,6 +234,10 @@ class _Source:
             empty_cells.update((row_no, j) for j, c in enumerate(cells)
                                if c.value is None and getattr(c, "row", None) is not None)
             rows.append((row_no, values))
+            if any(not is_blank(x) for x, _ in values):
+                filled += 1
+                if filled > MAX_ROWS + _HEADER_SCAN_ROWS:
+                    raise _too_many_rows(f"{self.label} (sheet {title.strip()})")
         if empty_cells:
             for (r, j), formula in self._formulas(title, empty_cells).items():
                 for row_no, values in rows:
@@ -282,6 +293,8 @@ def _read_csv(path: Path, sheet: str, warnings: list[Issue]) -> _Table:
             values = [(v, False) for v in rec]
             if any(not is_blank(v) for v, _ in values):
                 rows.append((i, values))
+                if len(rows) > MAX_ROWS + _HEADER_SCAN_ROWS:
+                    raise _too_many_rows(path.name)
     except csv.Error as exc:
         raise InputError([Issue(f"is not a readable csv file ({exc}); expected comma separated values",
                                 path.name)]) from None
