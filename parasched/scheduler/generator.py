@@ -80,6 +80,9 @@ def _grade_day(grade: int) -> list[tuple[int, int, str, str]]:
         if e > s:
             out.append((s, e, act, where))
             cur = e
+    s, e, act, where = out[-1]
+    if where == "homeroom":  # the day ends with small-group intervention in the resource room
+        out[-1] = (s, e, "Intervention", "resource")
     return out
 
 
@@ -185,16 +188,18 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
                     blocks.append(StudentBlock(sid, start, end, days=(day,), activity=sact, location=sloc,
                                                support=bsupport, skills_required=extra))
                 continue
-            location = {"homeroom": "", "resource": "Resource room", "cafeteria": "Cafeteria",
-                        "playground": "Playground"}[where]
+            location = {"homeroom": "", "resource": f"Resource room {rooms.index(room) // 2 + 1}",
+                        "cafeteria": "Cafeteria", "playground": "Playground"}[where]
             if one:
                 bsupport = None
             elif where in ("cafeteria", "playground"):
-                bsupport = rng.choice((Support.SHARED, Support.NONE, Support.NONE))
+                bsupport = rng.choice((Support.SHARED, Support.SHARED, Support.NONE))
             elif where == "resource":
                 bsupport = rng.choice((Support.SHARED, Support.FLEX))
             else:
                 bsupport = rng.choice((None, Support.FLEX, Support.NONE, Support.NONE))
+            if skills and where != "homeroom" and bsupport in (Support.SHARED, None):
+                bsupport = Support.FLEX  # outside the classroom, a student with special needs is not grouped
             protected = act == "Reading" and protect_reading
             blocks.append(StudentBlock(sid, start, end, activity=act, location=location, support=bsupport,
                                        protected=protected))
