@@ -96,6 +96,7 @@ SETTING_NAMES = ("school_name", "days", "week_of", "school_start", "school_end",
                  "time_limit_seconds")
 
 _HEADER_SCAN_ROWS = 10
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 MAX_ROWS = 10_000  # filled rows per sheet; far beyond any school, and keeps a runaway sheet fast to refuse
 
 
@@ -238,13 +239,27 @@ class _Source:
                 filled += 1
                 if filled > MAX_ROWS + _HEADER_SCAN_ROWS:
                     raise _too_many_rows(f"{self.label} (sheet {title.strip()})")
-        if empty_cells:
+        if empty_cells and self._has_formulas(ws):
             for (r, j), formula in self._formulas(title, empty_cells).items():
                 for row_no, values in rows:
                     if row_no == r:
                         values[j] = (Uncalculated(formula), False)
         rows = [(r, v) for r, v in rows if any(not is_blank(x) for x, _ in v)]
         return _Table(sheet_label or title.strip(), self.label, rows)
+
+    @staticmethod
+    def _has_formulas(ws: Any) -> bool:
+        """Whether the sheet's XML holds any formula (an ``<f>`` element); True when unsure."""
+        try:
+            with ws.parent._archive.open(ws._worksheet_path) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+            return False
+        except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
+            return True
 
     def _formulas(self, title: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
         """Formulas (as typed) of the given cells, read without cached values."""

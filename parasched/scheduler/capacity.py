@@ -21,8 +21,8 @@ from functools import cached_property
 
 from .errors import Issue, Source
 from .model import DAYS, Para, ParaRole, Problem, Student, Support
-from .timegrid import Interval, fmt_span, intersect, merge, total
-from .weekgrid import Occurrence, WeekGrid
+from .timegrid import fmt_span, intersect, merge, total
+from .weekgrid import Occurrence, StudentSegment, WeekGrid
 
 
 @dataclass(frozen=True)
@@ -95,46 +95,58 @@ class CapacityMap:
 
 @dataclass(frozen=True)
 class _Unit:
-    """One staff member needed over an interval, and who may be it."""
+    """One staff member needed over an interval, and the paras who may be it."""
 
     start: int
     end: int
     label: str
     priority: int
-    allowed: Callable[[Para], bool]
+    allowed: frozenset[str]  # para ids
 
 
 class _Capacity:
     def __init__(self, problem: Problem, grid: WeekGrid | None = None) -> None:
         self.problem = problem
         self.grid = grid or WeekGrid(problem)
-        self._allowed_cache: dict[tuple, bool] = {}
+        self._support_cache: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
 
     @cached_property
     def occurrences(self) -> tuple[Occurrence, ...]:
         return self.grid.fixed_occurrences()
 
-    def _may_support(self, para: Para, members: tuple[tuple[Student, frozenset[str]], ...]) -> bool:
-        key = (para.para_id, tuple((s.student_id, sk) for s, sk in members))
-        if key not in self._allowed_cache:
-            self._allowed_cache[key] = all(self.grid.support_refusal(para, s, sk) is None for s, sk in members)
-        return self._allowed_cache[key]
+    def _who(self, ok: Callable[[Para], bool]) -> frozenset[str]:
+        return frozenset(p.para_id for p in self.problem.paras if ok(p))
 
-    def fixed_units(self, day: str) -> list[_Unit]:
+    def may_support(self, student: Student, skills: frozenset[str]) -> frozenset[str]:
+        """Paras allowed to support the student in a segment needing ``skills``."""
+        key = (student.student_id, skills)
+        if key not in self._support_cache:
+            self._support_cache[key] = self._who(lambda p: self.grid.support_refusal(p, student, skills) is None)
+        return self._support_cache[key]
+
+    @cached_property
+    def _duty_ok(self) -> dict[str, frozenset[str]]:
+        return {d.duty_id: self._who(lambda p, d=d: self.grid.duty_refusal(p, d) is None) for d in self.problem.duties}
+
+    @cached_property
+    def _session_ok(self) -> dict[str, frozenset[str]]:
+        return {s.session_id: self._who(lambda p, s=s: self.grid.session_refusal(p, s) is None)
+                for s in self.problem.sessions if s.para_role != ParaRole.NONE}
+
+    def fixed_units(self, day: str, needs: tuple[StudentSegment, ...]) -> list[_Unit]:
         """Needs whose staffing does not depend on grouping: 1:1 students, duties, fixed sessions."""
         units: list[_Unit] = []
-        for seg in self.grid.support_needs(day, self.occurrences):
+        for seg in needs:
             if seg.support != Support.ONE_TO_ONE:
                 continue
             st = self.problem.student(seg.student_id)
-            member = ((st, seg.skills),)
             units.append(_Unit(seg.start, seg.end, f"{st.student_id} 1:1", st.priority,
-                               lambda p, m=member: self._may_support(p, m)))
+                               self.may_support(st, seg.skills)))
         for duty in self.grid.duties_on(day):
             for k in range(duty.staff_needed):
                 label = f"{duty.duty_id} duty" + (f" x{duty.staff_needed}" if duty.staff_needed > 1 else "")
                 units.append(_Unit(duty.start, duty.end, label if k == 0 else f"{label} #{k + 1}", duty.priority,
-                                   lambda p, d=duty: self.grid.duty_refusal(p, d) is None))
+                                   self._duty_ok[duty.duty_id]))
         for occ in self.occurrences:
             if occ.day != day:
                 continue
@@ -142,47 +154,40 @@ class _Capacity:
             if ses.para_role == ParaRole.NONE:
                 continue
             units.append(_Unit(occ.start, occ.end, f"{ses.session_id} session", ses.priority,
-                               lambda p, s=ses: self.grid.session_refusal(p, s) is None))
+                               self._session_ok[ses.session_id]))
         return units
-
-    def shared_at(self, day: str) -> list[tuple[Interval, str, tuple[tuple[Student, frozenset[str]], ...]]]:
-        out = []
-        for seg in self.grid.support_needs(day, self.occurrences):
-            if seg.support == Support.SHARED:
-                out.append(((seg.start, seg.end), seg.location,
-                            ((self.problem.student(seg.student_id), seg.skills),)))
-        return out
 
     def day_segments(self, day: str) -> list[tuple[Segment, dict[int, int]]]:
         """Elementary segments of a day with the staff-minutes needed there per priority."""
-        units = self.fixed_units(day)
-        shared = self.shared_at(day)
+        needs = self.grid.support_needs(day, self.occurrences)
+        units = self.fixed_units(day, needs)
+        shared = [((seg.start, seg.end), seg.location, self.problem.student(seg.student_id), seg.skills)
+                  for seg in needs if seg.support == Support.SHARED]
         paras = [(p, self.grid.para_available(p.para_id, day)) for p in self.problem.paras]
         points = sorted({x for u in units for x in (u.start, u.end)}
-                        | {x for iv, _, _ in shared for x in iv}
+                        | {x for iv, _, _, _ in shared for x in iv}
                         | {x for _, ivs in paras for iv in ivs for x in iv})
         out: list[tuple[Segment, dict[int, int]]] = []
         for a, b in itertools.pairwise(points):
             here = [u for u in units if u.start <= a and b <= u.end]
             groups: dict[str, list[tuple[Student, frozenset[str]]]] = defaultdict(list)
-            for iv, loc, members in shared:
+            for iv, loc, st, skills in shared:
                 if iv[0] <= a and b <= iv[1]:
-                    groups[loc].extend(members)
+                    groups[loc].append((st, skills))
             for loc, members in sorted(groups.items()):
                 gmax = min(s.group_max for s, _ in members)
                 n = math.ceil(len(members) / gmax)
-                frozen = tuple(members)
-                where = loc or "homeroom"
-                label = f"{where} shared" + (f" x{n}" if n > 1 else "")
+                # conservative: each para of the group may support every student in it
+                allowed = frozenset.intersection(*(self.may_support(s, sk) for s, sk in members))
+                label = f"{loc or 'homeroom'} shared" + (f" x{n}" if n > 1 else "")
                 pr = min(s.priority for s, _ in members)
-                for k in range(n):
-                    here.append(_Unit(a, b, label if k == 0 else f"{label} #{k + 1}", pr,
-                                      lambda p, m=frozen: self._may_support(p, m)))
-            present = [p for p, ivs in paras if any(s <= a and b <= e for s, e in ivs)]
+                here += [_Unit(a, b, label if k == 0 else f"{label} #{k + 1}", pr, allowed) for k in range(n)]
+            present = [p.para_id for p, ivs in paras if any(s <= a and b <= e for s, e in ivs)]
             if not here and not present:
                 continue
             assignable = _matching(here, present)
-            uncovered = tuple(u.label for u in here if not any(u.allowed(p) for p in present))
+            there = frozenset(present)
+            uncovered = tuple(dict.fromkeys(u.label.split(" #")[0] for u in here if not u.allowed & there))
             labels = tuple(dict.fromkeys(u.label.split(" #")[0] for u in here))
             by_priority: dict[int, int] = defaultdict(int)
             for u in here:
@@ -191,13 +196,14 @@ class _Capacity:
         return out
 
 
-def _matching(units: list[_Unit], paras: list[Para]) -> int:
-    """Size of a maximum matching of needs to qualified paras (augmenting paths)."""
+def _matching(units: list[_Unit], paras: list[str]) -> int:
+    """Size of a maximum matching of needs to qualified paras present (augmenting paths)."""
     if not units or not paras:
         return 0
-    if len(paras) >= len(units) and all(u.allowed(p) for u in units for p in paras):
+    there = frozenset(paras)
+    if len(paras) >= len(units) and all(there <= u.allowed for u in units):
         return len(units)
-    adj = [[j for j, p in enumerate(paras) if u.allowed(p)] for u in units]
+    adj = [[j for j, p in enumerate(paras) if p in u.allowed] for u in units]
     match: dict[int, int] = {}
 
     def augment(i: int, seen: set[int]) -> bool:
@@ -303,9 +309,8 @@ def lunch_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[Issue
     return out
 
 
-def _why_nobody(problem: Problem, student: Student, skills: frozenset[str]) -> tuple[str, str] | None:
+def _why_nobody(problem: Problem, g: WeekGrid, student: Student, skills: frozenset[str]) -> tuple[str, str] | None:
     """(column, reason) when no para at all may support the student needing ``skills``."""
-    g = WeekGrid(problem)
     if any(g.support_refusal(p, student, skills) is None for p in problem.paras):
         return None
     held = frozenset().union(*(p.skills for p in problem.paras)) if problem.paras else frozenset()
@@ -324,8 +329,9 @@ def _why_nobody(problem: Problem, student: Student, skills: frozenset[str]) -> t
     return "avoid_paras", "every para who has the skills is on the avoid list"
 
 
-def skill_warnings(problem: Problem) -> list[Issue]:
+def skill_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[Issue]:
     """Students needing a skill (or gender) no para has: their support cannot be covered."""
+    g = grid or WeekGrid(problem)
     out: list[Issue] = []
     blocks: dict[str, list] = defaultdict(list)
     for b in problem.student_blocks:
@@ -342,7 +348,7 @@ def skill_warnings(problem: Problem) -> list[Issue]:
                 checks.append((b.source, st.skills_required | b.skills_required))
         seen: set[str] = set()
         for src, skills in checks:
-            why = _why_nobody(problem, st, skills)
+            why = _why_nobody(problem, g, st, skills)
             if why is None:
                 continue
             column, reason = why
@@ -358,9 +364,9 @@ def skill_warnings(problem: Problem) -> list[Issue]:
     return out
 
 
-def duty_warnings(problem: Problem) -> list[Issue]:
+def duty_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[Issue]:
     """Duties (and assist/deliver sessions) no para may take."""
-    g = WeekGrid(problem)
+    g = grid or WeekGrid(problem)
     out: list[Issue] = []
     for d in problem.duties:
         if any(g.duty_refusal(p, d) is None for p in problem.paras):
@@ -421,8 +427,8 @@ def settings_warnings(problem: Problem) -> list[Issue]:
 def warnings(problem: Problem) -> list[Issue]:
     """Every warning about legal but suspicious data, in a stable order."""
     g = WeekGrid(problem)
-    return [*settings_warnings(problem), *lunch_warnings(problem, g), *skill_warnings(problem),
-            *duty_warnings(problem), *protected_warnings(problem, g)]
+    return [*settings_warnings(problem), *lunch_warnings(problem, g), *skill_warnings(problem, g),
+            *duty_warnings(problem, g), *protected_warnings(problem, g)]
 
 
 __all__ = ["CapacityMap", "Segment", "Summary", "capacity_map", "duty_warnings", "lunch_warnings",
