@@ -145,3 +145,10 @@ def test_complete_problem_uses_every_feature():
     assert {s.para_role for s in fixed} == set(ParaRole)
     assert any(s.window and s.provider in {h.provider for h in p.provider_hours} for s in flexible)
     assert p.settings.breaks_per_day > 0 and p.settings.max_continuous_minutes is not None
+
+
+@pytest.mark.parametrize("days", [("Mon",), ("Tue", "Thu"), ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat")])
+def test_any_size_and_week_gives_a_valid_school(days):
+    for n in (1, 2, 3, 5, 9, 30):
+        p = generate_school(n, seed=n, days=days)
+        assert len(p.paras) == n and p.settings.days == days

@@ -285,7 +285,8 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             p["max_duty_minutes"] = rng.choice((150, 300))
     # the nurse-cover duty needs two medically trained paras who may take duties
     trained = [p for p in full_time if "medical" in p["skills"]]
-    for p in rng.sample([p for p in full_time if p not in trained], max(0, min(2 - len(trained), len(full_time)))):
+    untrained = [p for p in full_time if p not in trained]
+    for p in rng.sample(untrained, max(0, min(2 - len(trained), len(untrained)))):
         p["skills"].add("medical")
     on_duty = [p for p in regular if "medical" in p["skills"] and p.get("general_duties", True)]
     off_duty = [p for p in regular if "medical" in p["skills"] and not p.get("general_duties", True)]
@@ -385,6 +386,7 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     def add_session(studs: list[Student], kind: str, prov: str, role: ParaRole, fixed: bool, per_week: int,
                     dur: int, skills: frozenset[str] = frozenset(), priority: int = 2) -> None:
         ids = tuple(s.student_id for s in studs)
+        per_week = min(per_week, len(days))
         if prov and load[prov] + per_week * dur > capacity[prov]:
             return
         sid = f"T{len(sessions) + 1:02d}"
