@@ -100,6 +100,7 @@ CASES = [
     # other formats and non-spreadsheets
     Case("legacy.xls", patterns=(r"\.xlsx\b", r"save"), hostile=True),
     Case("sheet.ods", patterns=(r"\.xlsx\b",), hostile=True),
+    Case("binary_workbook.xlsb", patterns=(r"\.xlsx\b",), hostile=True),
     Case("sheet.numbers", patterns=(r"\.xlsx\b", r"Numbers"), hostile=True),
     Case("numbers_renamed.xlsx", patterns=(r"\.xlsx\b", r"Numbers"), hostile=True),
     Case("macros.xlsm", patterns=(r"macro", r"\.xlsx\b"), hostile=True),
@@ -317,3 +318,40 @@ def test_no_student_names_without_verbose(workspace: Path) -> None:
     cells = " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
     wb.close()
     assert any(name in cells for name in NAMES)
+
+
+# --- hostile files given as the schedule, the baseline or the absences file ---------------------------
+
+HOSTILE = [c for c in CASES if c.hostile]
+SECOND_FILE_COMMANDS = {
+    "check": lambda inp, bad, out: ["check", str(inp), str(bad)],
+    "resolve": lambda inp, bad, out: ["resolve", str(inp), "--baseline", str(bad), "-o", str(out / "r.xlsx"),
+                                      "--absent", "P01", "--day", "Mon"],
+    "validate --absences": lambda inp, bad, out: ["validate", str(inp), "--absences", str(bad)],
+}
+
+
+@pytest.mark.parametrize("how", sorted(SECOND_FILE_COMMANDS))
+@pytest.mark.parametrize("case", HOSTILE, ids=str)
+def test_hostile_second_file(case: Case, how: str, workspace: Path, generated: dict[str, Path]) -> None:
+    bad = place(case, workspace / "in", generated)
+    inp = workspace / "base" / "valid.xlsx"
+    shutil.copyfile(CORPUS / "valid.xlsx", inp)
+    before = snapshot(workspace)
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result, output = run(SECOND_FILE_COMMANDS[how](inp, bad, workspace / "out"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    seconds = time.perf_counter() - started
+
+    assert result.exit_code == 2, f"exit {result.exit_code}, expected 2:\n{output}"
+    assert case.name in output, output
+    for pattern in case.patterns:
+        assert re.search(pattern, output, re.IGNORECASE), f"{pattern!r} not in:\n{output}"
+    assert snapshot(workspace) == before
+    assert seconds < HOSTILE_SECONDS and peak < HOSTILE_PEAK_BYTES, (seconds, peak)
+    assert_no_names(output)

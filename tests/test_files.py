@@ -55,6 +55,7 @@ def test_accepts_str_path_and_template_extension(tmp_path: Path) -> None:
 REFUSED = {
     "legacy.xls": ["Excel 97-2003", "Save As", ".xlsx"],
     "sheet.ods": ["OpenDocument", "Save As", ".xlsx"],
+    "binary_workbook.xlsb": ["Excel Binary Workbook (.xlsb)", "Save As", ".xlsx"],
     "sheet.numbers": ["Apple Numbers", "Export To > Excel"],
     "numbers_renamed.xlsx": ["Apple Numbers", "Export To > Excel"],
     "encrypted.xlsx": ["password-protected", "remove the password"],
@@ -310,3 +311,9 @@ def test_csv_with_too_many_lines(tmp_path: Path) -> None:
         check_input_file(folder)
     (issue,) = info.value.issues
     assert issue.where == "Students.csv" and "more than the 10,000 rows" in issue.text
+
+
+def test_fifo_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "school.xlsx"
+    os.mkfifo(fifo)
+    assert "is not a regular file" in refusal(fifo)

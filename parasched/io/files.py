@@ -6,7 +6,7 @@ so it answers in well under a second and with little memory, even for hostile fi
 
 - a missing path; an empty file; a file larger than ``MAX_FILE_BYTES``;
 - a folder without ``.csv`` files (a folder OF csv files is valid input);
-- legacy ``.xls`` (OLE2), ``.ods``, ``.numbers`` (file or package folder): "save as .xlsx";
+- legacy ``.xls`` (OLE2), ``.xlsb``, ``.ods``, ``.numbers`` (file or package folder): "save as .xlsx";
 - a password-protected workbook (an OLE2 container with an ``EncryptedPackage`` stream);
 - a macro workbook (``.xlsm``/``.xltm``/``.xlam``, or any workbook holding ``vbaProject.bin``):
   REFUSED, "save as .xlsx without macros" (we never open a file that carries code);
@@ -220,6 +220,8 @@ def _check_zip(p: Path, suffix: str) -> None:
                 if "spreadsheet" in kind or suffix in {".ods", ".ots"}:
                     raise _refuse(p, f"is an OpenDocument spreadsheet (.ods); {SAVE_AS_XLSX}")
                 raise _refuse(p, "is an OpenDocument file, not an Excel workbook; give an .xlsx workbook")
+            if "xl/workbook.bin" in lower or suffix == ".xlsb":
+                raise _refuse(p, f"is an Excel Binary Workbook (.xlsb); {SAVE_AS_XLSX}")
             is_workbook = "[content_types].xml" in lower and any(n.startswith("xl/workbook") for n in lower)
             if not is_workbook:
                 raise _refuse(p, "is a zip archive, not an Excel workbook; unzip it and give the .xlsx "

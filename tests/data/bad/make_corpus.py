@@ -512,6 +512,10 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     made.append(_write(out / "encrypted.xlsx", encrypted_workbook()))
     made.append(_write(out / "sheet.numbers", numbers_file()))
     made.append(_write(out / "numbers_renamed.xlsx", numbers_file()))
+    made.append(_write(out / "binary_workbook.xlsb", _zip([
+        ("[Content_Types].xml", CONTENT_TYPES.replace(b"workbook.xml", b"workbook.bin")),
+        ("xl/workbook.bin", _pseudo_random(300, b"xlsb")),
+        ("xl/worksheets/sheet1.bin", _pseudo_random(300, b"xlsb1"))])))
     made.append(_write(out / "zip_bomb.xlsx", zip_bomb(300, 3)))
     made.append(_write(out / "zip_bomb_ratio.xlsx", zip_bomb(20, 1)))
     for name, kwargs in (("xml_entity_bomb.xlsx", {}), ("xml_bomb_padded.xlsx", {"padding": 100_000}),
