@@ -409,3 +409,39 @@ def test_a_runaway_sheet_is_refused_early(tmp_path: Path, monkeypatch: pytest.Mo
         assert [str(i) for i in e.value.issues] == [
             f"{where}: too many rows: more than 20 filled rows; expected at most 20 (one row per person, block or "
             "duty): check for pasted data or a runaway fill-down and delete the unused rows"]
+
+
+def test_every_optional_column_and_setting_is_read(tmp_path: Path) -> None:
+    sheets = mb.valid_sheets()
+    sheets["Settings"] = [  # no header row: setting names in A, values in B
+        ["school_name", "Lincoln"], ["days", "Mon-Thu"], ["week_of", dt.date(2026, 9, 7)],
+        ["school_start", "7:45 AM"], ["school_end", "2:45 PM"], ["time_step_minutes", 15], ["lunch_minutes", 45],
+        ["lunch_window", "11:00-13:00"], ["breaks_per_day", 2], ["break_minutes", 15],
+        ["max_continuous_minutes", 180], ["time_limit_seconds", "7.5"],
+    ]
+    sheets["Paras"][0] += ["lunch_minutes", "lunch_window", "max_duty_minutes"]
+    sheets["Paras"][1] += [30, "10:30-12:00", 120]
+    for row in sheets["Paras"][2:]:
+        row += ["", "", ""]
+    sheets["Students"][0] += ["max_minutes_with_same_para"]
+    sheets["Students"][1] += [120]
+    for row in sheets["Students"][2:]:
+        row += [""]
+    sheets["Therapy"].append(["T03", "S01", "ABA", "", "deliver", "rbt", 1, "Tue", "09:00", "09:45", "", "", "", "",
+                              ""])
+    sheets["Therapy"].append(["T04", "S03", "OT", "", "assist", "", 3, "", "", "", 1, 45, "", "", ""])
+    sheets["Paras"][1][5] = "behavior, medical, RBT"
+    p = read_problem(mb.write_xlsx(tmp_path / "all.xlsx", sheets)).problem
+    st = p.settings
+    assert (st.school_name, st.days, st.week_of, st.school_start, st.school_end, st.time_step, st.lunch_minutes,
+            st.lunch_window, st.breaks_per_day, st.break_minutes, st.max_continuous_minutes,
+            st.time_limit_seconds) == ("Lincoln", ("Mon", "Tue", "Wed", "Thu"), dt.date(2026, 9, 7), 465, 885, 15,
+                                       45, (660, 780), 2, 15, 180, 7.5)
+    p1 = p.paras[0]
+    assert (p1.lunch_minutes, p1.lunch_window, p1.max_duty_minutes) == (30, (630, 720), 120)
+    assert p.students[0].max_minutes_with_same_para == 120
+    t3, t4 = p.sessions[2:]
+    assert (t3.para_role, t3.skills_required, t3.priority, t3.provider, t3.kind) == (
+        ParaRole.DELIVER, frozenset({"rbt"}), 1, "", "ABA")
+    assert (t4.para_role, t4.sessions_per_week, t4.duration_minutes, t4.allowed_days, t4.window) == (
+        ParaRole.ASSIST, 1, 45, (), None)

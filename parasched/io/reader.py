@@ -363,6 +363,10 @@ def _resolve_columns(spec: SheetSpec, table: _Table, issues: list[Issue]) -> _Sh
             header_row, header = row_no, [v for v, _ in values]
             break
     else:
+        first = scan[0][1] if scan else []
+        if spec.name == "Settings" and first and norm_name(first[0][0]) in SETTING_NAMES:
+            # a Settings sheet without its header row: setting names in A, values in B
+            return _Sheet(spec, table, {"setting": 0, "value": 1}, scan[0][0] - 1, True)
         if scan:
             header_row, header = scan[0][0], [v for v, _ in scan[0][1]]
     cols: dict[str, int] = {}

@@ -26,7 +26,7 @@ from .reader import ReadResult
 
 GREEN, AMBER, RED, GREY = "C6EFCE", "FFEB9C", "FFC7CE", "EDEDED"
 AMBER_RATIO = 0.8
-MAX_COLUMNS = 120
+MAX_COLUMNS = 60
 
 SEGMENT_COLUMNS = ("day", "start", "end", "minutes", "needed", "available", "qualified", "short", "needs",
                    "no_qualified_para")
@@ -77,7 +77,7 @@ def build_report(problem: Problem, cmap: CapacityMap | None = None) -> openpyxl.
                   "the paras present and qualified can cover (see sheet Short). Lunches and breaks are not "
                   "subtracted.", font=Font(italic=True, color="595959"))
     for col, (name, color) in enumerate((("room", GREEN), ("tight", AMBER), ("short", RED),
-                                         ("nothing needed", GREY)), start=2):
+                                         ("none", GREY)), start=2):
         put(ws, 3, col, name, fill=PatternFill("solid", fgColor=color), alignment=Alignment(horizontal="center"))
     put(ws, 3, 1, "Legend:", font=Font(bold=True))
     segs = [s for s in cmap.segments if s.needed or s.available]
@@ -108,6 +108,10 @@ def build_report(problem: Problem, cmap: CapacityMap | None = None) -> openpyxl.
     else:
         put(ws, header_row, 1, "Nothing is needed and no para works in the school days.")
     ws.column_dimensions["A"].width = 16
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     short = wb.create_sheet("Short")
     write_table(short, SEGMENT_COLUMNS, [_row(s) for s in cmap.flagged],
