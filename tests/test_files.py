@@ -241,9 +241,25 @@ def test_same_as_input(tmp_path: Path) -> None:
     assert src.read_bytes() == b"input"
 
 
-def test_open_in_excel_lock_file(tmp_path: Path) -> None:
-    (tmp_path / "~$out.xlsx").write_bytes(b"lock")
-    assert "close it in Excel and run again" in issue_of(tmp_path / "out.xlsx")
+@pytest.mark.parametrize("lock", ["~$out.xlsx", ".~lock.out.xlsx#"])
+def test_open_in_excel_lock_file(tmp_path: Path, lock: str) -> None:
+    (tmp_path / lock).write_bytes(b"lock")
+    text = issue_of(tmp_path / "out.xlsx")
+    assert f"lock file {lock} found" in text and "close it in Excel and run again" in text
+
+
+def test_csv_utf16_refused() -> None:
+    with pytest.raises(InputError) as info:
+        check_input_file(BAD / "csv_utf16")
+    (issue,) = info.value.issues
+    assert issue.where.endswith(".csv") and "UTF-16" in issue.text and "CSV UTF-8" in issue.text
+
+
+def test_folder_with_index_subfolder_is_not_numbers(tmp_path: Path) -> None:
+    folder = tmp_path / "school"
+    shutil.copytree(BAD / "csv_bom", folder)
+    (folder / "Index").mkdir()
+    assert check_input_file(folder) is None
 
 
 def test_unwritable_folder_real() -> None:

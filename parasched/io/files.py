@@ -97,7 +97,7 @@ def check_input_file(path: str | os.PathLike[str]) -> None:
 
 def _check_folder(p: Path) -> None:
     suffix = p.suffix.lower()
-    if suffix == ".numbers" or (p / "Index.zip").exists() or (p / "Index").is_dir():
+    if suffix == ".numbers" or (p / "Index.zip").exists() or ((p / "Index").is_dir() and (p / "Metadata").is_dir()):
         raise _refuse(p, "is an Apple Numbers document; in Numbers use File > Export To > Excel (.xlsx) "
                          "and give that file")
     try:
@@ -114,6 +114,9 @@ def _check_folder(p: Path) -> None:
                              f"check it is the right file, or remove unused rows")
         with c.open("rb") as fh:
             head = fh.read(4096)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise _refuse(c, "is saved as UTF-16 ('Unicode Text'); in Excel use File > Save As > "
+                                 "CSV UTF-8 (Comma delimited) and run again")
             kind = _sniff_binary(head)
             if kind is not None:
                 raise _refuse(c, f"is named .csv but holds {kind}; save the sheet as CSV (comma separated) "
@@ -361,9 +364,10 @@ def atomic_output(path: str | os.PathLike[str], *, inputs: Iterable[str | os.Pat
         ip = Path(inp)
         if _same_file(target, ip):
             raise _refuse(target, f"output would overwrite the input {ip.name}; choose another output name")
-    if (folder / f"~${name}").exists():
-        raise _refuse(target, f"is open in Excel (lock file ~${name} found); close it in Excel and run again "
-                              f"(or delete the leftover ~${name} file if Excel is closed)")
+    for lock in (f"~${name}", f".~lock.{name}#"):  # Excel's and LibreOffice's "file is open" markers
+        if (folder / lock).exists():
+            raise _refuse(target, f"is open in Excel or LibreOffice (lock file {lock} found); close it in Excel "
+                                  f"and run again (or delete the leftover {lock} file if nothing has it open)")
     if target.exists() and not os.access(target, os.W_OK):
         raise _refuse(target, "is read-only or locked; close it in Excel (or clear its read-only flag) and "
                               "run again, or choose another output name")

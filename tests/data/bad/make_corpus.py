@@ -492,6 +492,7 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     set_cell(latin, "Paras", 2, "name", "José Núñez")
     made.append(write_csv_folder(out / "csv_latin1", latin, encoding="cp1252"))
     made.append(write_csv_folder(out / "csv_missing_students", mutate(lambda s: s.pop("Students"))))
+    made.append(write_csv_folder(out / "csv_utf16", base(), encoding="utf-16", sep="\t"))
     made.append(write_csv_folder(out / "csv_duplicate_para", mutate(
         lambda s: set_cell(s, "Paras", 4, "para_id", "P01"))))
     folder = out / "csv_no_csv_files"
