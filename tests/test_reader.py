@@ -445,3 +445,14 @@ def test_every_optional_column_and_setting_is_read(tmp_path: Path) -> None:
         ParaRole.DELIVER, frozenset({"rbt"}), 1, "", "ABA")
     assert (t4.para_role, t4.sessions_per_week, t4.duration_minutes, t4.allowed_days, t4.window) == (
         ParaRole.ASSIST, 1, 45, (), None)
+
+
+def test_student_names_never_appear_in_messages(tmp_path: Path) -> None:
+    sheets = mb.valid_sheets()
+    sheets["Students"][2][4] = "Sue Two"  # a name pasted into the support column
+    sheets["Therapy"][1][1] = "Sam One, S02"  # a name where ids belong
+    assert messages(mb.write_xlsx(tmp_path / "n.xlsx", sheets)) == [
+        "Students!E3 (support): '(a student's name)' is not a support level; expected 1:1, shared, flex or none",
+        "Therapy!B2 (student_ids): '(a student's name)' is not a student_id in Students; expected ids from the "
+        "Students sheet",
+    ]

@@ -460,6 +460,7 @@ class _Reader:
         self.warnings: list[Issue] = []
         self.structural = False  # a sheet or required column is missing: skip cross-references
         self.broken_ids: set[str] = set()
+        self.student_names: set[str] = set()
 
     # generic ---------------------------------------------------------------------------------
     def sheet(self, src: _Source, name: str, label: str | None = None) -> _Sheet | None:
@@ -586,9 +587,12 @@ class _Reader:
         )
 
     def student(self, r: _Row) -> dict[str, Any]:
+        name = r.get("name", parse_text, required="the student's name")
+        if name:
+            self.student_names.add(name)
         return dict(
             student_id=r.get("student_id", parse_text, required="a unique student_id such as S01"),
-            name=r.get("name", parse_text, required="the student's name"),
+            name=name,
             grade=r.text("grade"), homeroom=r.text("homeroom"),
             support=r.get("support", parse_support) or "1:1",
             group_max=_default(r.get("group_max", parse_int), 3),
@@ -763,10 +767,22 @@ def read_problem(path: str | Path, *, absences: str | Path | Sequence[Absence] |
         except InputError as exc:
             issues += [i for i in exc.issues if not _cascade(i, rd.broken_ids)]
     if issues or problem is None:
-        raise InputFileError(issues, file=path.name)
+        raise InputFileError(_without_names(issues, rd.student_names), file=path.name)
     from parasched.scheduler.capacity import warnings as capacity_warnings
 
-    return ReadResult(problem, (*rd.warnings, *capacity_warnings(problem)))
+    warnings = _without_names([*rd.warnings, *capacity_warnings(problem)], rd.student_names)
+    return ReadResult(problem, tuple(warnings))
+
+
+def _without_names(issues: list[Issue], names: set[str]) -> list[Issue]:
+    """Messages quote what a cell holds; a student's name found there (a shifted column, say) is
+    masked, so messages and logs show ids only (FERPA)."""
+    found = sorted((n for n in names if len(n) >= 3), key=len, reverse=True)
+    if not found:
+        return issues
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in found))
+    return [replace(i, text=pattern.sub("(a student's name)", i.text)) if pattern.search(i.text) else i
+            for i in issues]
 
 
 def _recase_absence(a: Absence, rd: _Reader) -> Absence:
