@@ -1,15 +1,272 @@
-"""Why a need went uncovered: a reason naming the limiting resource for every Unmet row."""
+"""Why a need went uncovered: a reason naming the limiting resource for every Unmet row.
+
+Reasons are built from the problem and the final schedule alone: who may do the work
+(``WeekGrid`` refusals), who works then, and what each of them is doing instead (with the
+priority of the need they serve), or which rule keeps a free para off it (rotation,
+max_duty_minutes, max_continuous_minutes). Students are named by id only.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 
-from .model import Problem
-from .schedule import Schedule, Unmet
+from .coverage import flex_minutes, occurrences_of
+from .model import Para, Problem, Session, Support
+from .schedule import Assignment, Kind, Schedule, Unmet, UnmetKind
+from .timegrid import Interval, fmt_span, intersect, merge, overlaps, subtract
 from .weekgrid import WeekGrid
+
+MAX_LISTED = 4
 
 
 def explain(problem: Problem, schedule: Schedule, rows: list[Unmet], grid: WeekGrid | None = None) -> list[Unmet]:
-    """The rows with ``reason`` filled in."""
-    grid = grid or WeekGrid(problem)
-    return [dataclasses.replace(r, reason=r.reason or "uncovered") for r in rows]
+    """The rows with ``reason`` filled in (a reason already given is kept)."""
+    ctx = _Explainer(problem, schedule, grid or WeekGrid(problem))
+    return [r if r.reason else dataclasses.replace(r, reason=ctx.reason(r)) for r in rows]
+
+
+def _spans(ivs: tuple[Interval, ...] | list[Interval]) -> str:
+    return ", ".join(fmt_span(s, e) for s, e in ivs) or "never"
+
+
+def _listing(items: list[str]) -> str:
+    shown = items[:MAX_LISTED]
+    more = len(items) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+class _Explainer:
+    def __init__(self, problem: Problem, schedule: Schedule, grid: WeekGrid) -> None:
+        self.p, self.s, self.g = problem, schedule, grid
+        self.rows: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
+        self.duty_week: dict[str, int] = defaultdict(int)
+        self.with_student: dict[tuple[str, str, str], int] = defaultdict(int)
+        for a in schedule.assignments:
+            self.rows[(a.para_id, a.day)].append(a)
+            if a.kind == Kind.DUTY:
+                self.duty_week[a.para_id] += a.minutes
+            if a.kind in (Kind.SUPPORT, Kind.THERAPY):
+                for sid in a.students:
+                    self.with_student[(a.para_id, sid, a.day)] += a.minutes
+        self.occ = occurrences_of(schedule)
+
+    # -- dispatch -------------------------------------------------------------------------------
+    def reason(self, u: Unmet) -> str:
+        if u.kind == UnmetKind.SUPPORT and u.start is not None and u.end is not None:
+            return self.support(u.ref, u.day, u.start, u.end)
+        if u.kind == UnmetKind.DUTY and u.start is not None and u.end is not None:
+            return self.duty(u.ref, u.day, u.start, u.end)
+        if u.kind == UnmetKind.THERAPY and u.day and u.start is not None and u.end is not None:
+            return self.therapy_para(u.ref, u.day, u.start, u.end)
+        if u.kind == UnmetKind.THERAPY:
+            return self.unplaced(u.ref)
+        return self.flex(u.ref, u.minutes)
+
+    # -- what a para is doing ------------------------------------------------------------------
+    def priority_of(self, a: Assignment) -> int | None:
+        if a.kind == Kind.DUTY:
+            return self.p.duty(a.ref).priority
+        if a.kind == Kind.THERAPY:
+            return self.p.session(a.ref).priority
+        if a.kind == Kind.SUPPORT and a.students:
+            return min(self.p.student(sid).priority for sid in a.students)
+        return None
+
+    def describe(self, a: Assignment) -> str:
+        pr = self.priority_of(a)
+        tag = f" (priority {pr})" if pr is not None else ""
+        if a.kind == Kind.SUPPORT:
+            who = ", ".join(a.students)
+            where = f" in {a.location}" if a.location else ""
+            return f"with {who}{where}{tag} {fmt_span(a.start, a.end)}"
+        if a.kind == Kind.DUTY:
+            return f"on duty {a.ref}{tag} {fmt_span(a.start, a.end)}"
+        if a.kind == Kind.THERAPY:
+            return f"in therapy {a.ref} with {', '.join(a.students)}{tag} {fmt_span(a.start, a.end)}"
+        if a.kind == Kind.LUNCH:
+            return f"at lunch {fmt_span(a.start, a.end)}"
+        return f"on break {fmt_span(a.start, a.end)}"
+
+    def doing(self, pid: str, day: str, start: int, end: int, free_why: str) -> str:
+        """What the para does in [start, end), or why they are kept off while free."""
+        busy = [a for a in sorted(self.rows[(pid, day)]) if overlaps((a.start, a.end), (start, end))]
+        parts = [self.describe(a) for a in busy]
+        free = subtract(intersect(self.g.para_available(pid, day), [(start, end)]),
+                        [(a.start, a.end) for a in busy])
+        if free:
+            parts.append(f"free {_spans(free)} but {free_why}" if parts else f"free but {free_why}")
+        gone = subtract([(start, end)], self.g.para_available(pid, day))
+        if gone and not free and not busy:
+            parts.append(f"not working {_spans(gone)}")
+        return f"{pid} " + "; ".join(parts)
+
+    def continuous_why(self, pid: str, day: str, start: int, end: int) -> str | None:
+        limit = self.p.settings.max_continuous_minutes
+        if limit is None:
+            return None
+        work = merge((a.start, a.end) for a in self.rows[(pid, day)] if a.kind.is_work)
+        for s, e in work:
+            if (e == start or s == end) and (e - s) + min(end - start, self.g.settings.time_step) > limit:
+                return f"would exceed max_continuous_minutes ({limit}) without a pause"
+        return None
+
+    def hours_of(self, pid: str, day: str) -> str:
+        av = self.g.para_available(pid, day)
+        return f"{pid} works {_spans(av)}" if av else f"{pid} is off {day}"
+
+    # -- support ---------------------------------------------------------------------------------
+    def segment(self, sid: str, day: str, start: int) -> tuple[frozenset[str], Support, str]:
+        for seg in self.g.support_needs(day, self.occ):
+            if seg.student_id == sid and seg.start <= start < seg.end:
+                return seg.skills, seg.support, seg.location
+        st = self.p.student(sid)
+        return st.skills_required, st.support, st.homeroom
+
+    def support(self, sid: str, day: str, start: int, end: int) -> str:
+        st = self.p.student(sid)
+        skills, support, location = self.segment(sid, day, start)
+        need = []
+        if skills:
+            need.append(", ".join(sorted(skills)))
+        if st.gender_match:
+            need.append(f"a {st.gender} para (gender_match)")
+        prefix = f"needs {' and '.join(need)}: " if need else ""
+        refusals = {p.para_id: self.g.support_refusal(p, st, skills) for p in self.p.paras}
+        eligible = [p for p in self.p.paras if refusals[p.para_id] is None]
+        span = f"{day} {fmt_span(start, end)}"
+        if not eligible:
+            why = [r for r in refusals.values() if r]
+            return f"{prefix}no para may support {sid} ({_listing(why)})" if why else f"no paras to support {sid}"
+        working = [p for p in eligible if intersect(self.g.para_available(p.para_id, day), [(start, end)])]
+        if not working:
+            return (f"no eligible para works {span} ({prefix.rstrip(': ') + '; ' if prefix else ''}"
+                    f"{_listing([self.hours_of(p.para_id, day) for p in eligible])})")
+        details = [self.doing(p.para_id, day, start, end, self.support_free_why(p, sid, day, start, end, support,
+                                                                                  location))
+                   for p in working]
+        if len(working) == 1:
+            return f"{prefix}the only eligible para working {span} is {details[0]}"
+        return f"{prefix}{len(working)} eligible paras work {span}: {_listing(details)}"
+
+    def support_free_why(self, para: Para, sid: str, day: str, start: int, end: int, support: Support,
+                         location: str) -> str:
+        st = self.p.student(sid)
+        limit = st.max_minutes_with_same_para
+        if limit is not None and self.with_student[(para.para_id, sid, day)] + self.g.settings.time_step > limit:
+            return f"has reached {sid}'s {limit}-min rotation limit (max_minutes_with_same_para)"
+        cont = self.continuous_why(para.para_id, day, start, end)
+        if cont:
+            return cont
+        return "could not take it without breaking a lunch, break or continuous-work rule within the time limit"
+
+    # -- duties ----------------------------------------------------------------------------------
+    def duty(self, did: str, day: str, start: int, end: int) -> str:
+        duty = self.p.duty(did)
+        refusals = {p.para_id: self.g.duty_refusal(p, duty) for p in self.p.paras}
+        eligible = [p for p in self.p.paras if refusals[p.para_id] is None]
+        staff = f"needs {duty.staff_needed} staff" if duty.staff_needed > 1 else "needs 1 para"
+        span = f"{day} {fmt_span(start, end)}"
+        if not eligible:
+            return f"{staff}; no para may take {did} ({_listing([r for r in refusals.values() if r])})"
+        working = [p for p in eligible if intersect(self.g.para_available(p.para_id, day), [(start, end)])]
+        if not working:
+            hours = _listing([self.hours_of(p.para_id, day) for p in eligible])
+            return f"{staff}; no eligible para works {span} ({hours})"
+        details = [self.doing(p.para_id, day, start, end, self.duty_free_why(p, day, start, end)) for p in working]
+        n = len(working)
+        paras = f"{n} eligible paras work" if n > 1 else "1 eligible para works"
+        return f"{staff}; {paras} {span}: {_listing(details)}"
+
+    def duty_free_why(self, para: Para, day: str, start: int, end: int) -> str:
+        cap = para.max_duty_minutes
+        if cap is not None and self.duty_week[para.para_id] + self.g.settings.time_step > cap:
+            return f"has reached max_duty_minutes ({cap})"
+        return self.continuous_why(para.para_id, day, start, end) or \
+            "could not take it without breaking a lunch, break or continuous-work rule within the time limit"
+
+    # -- therapy ---------------------------------------------------------------------------------
+    def therapy_para(self, sesid: str, day: str, start: int, end: int) -> str:
+        ses = self.p.session(sesid)
+        refusals = {p.para_id: self.g.session_refusal(p, ses) for p in self.p.paras}
+        eligible = [p for p in self.p.paras if refusals[p.para_id] is None]
+        prefix = f"needs {', '.join(sorted(ses.skills_required))} for {ses.para_role} " if ses.skills_required \
+            else f"needs a para to {ses.para_role} "
+        prefix += f"({', '.join(ses.student_ids)})"
+        span = f"{day} {fmt_span(start, end)}"
+        if not eligible:
+            return f"{prefix}: no para qualifies ({_listing([r for r in refusals.values() if r])})"
+        whole = [p for p in eligible
+                 if any(a <= start and end <= b for a, b in self.g.para_available(p.para_id, day))]
+        if not whole:
+            hours = _listing([self.hours_of(p.para_id, day) for p in eligible])
+            return f"{prefix}: no eligible para works all of {span} ({hours})"
+        details = [self.doing(p.para_id, day, start, end, "must stay for the whole session and another rule stops it")
+                   for p in whole]
+        return f"{prefix}: eligible paras working {span}: {_listing(details)}"
+
+    def unplaced(self, sesid: str) -> str:
+        ses = self.p.session(sesid)
+        placed = [s for s in self.s.sessions if s.session_id == sesid]
+        days = self.p.days_of(ses.allowed_days)
+        prov = f"provider {ses.provider}" if ses.provider else "no provider limit"
+        pieces: list[str] = []
+        for d in days:
+            if any(s.day == d for s in placed):
+                continue
+            pieces.append(self.day_room(ses, d, prov))
+        head = (f"flexible session could not be placed ({len(placed)} of {ses.sessions_per_week} placed, "
+                f"{ses.duration} min each, allowed {', '.join(days)})")
+        return f"{head}: " + "; ".join(pieces) if pieces else head
+
+    def day_room(self, ses: Session, day: str, prov: str) -> str:
+        dur = ses.duration
+        window = self.g.session_window(ses)
+        with_provider = intersect([window], self.g.provider_hours(ses.provider, day))
+        if not any(e - s >= dur for s, e in with_provider):
+            return f"{day}: {prov} is free only {_spans(with_provider)} inside the window {fmt_span(*window)}"
+        allowed = self.g.session_allowed(ses, day)
+        if not any(e - s >= dur for s, e in allowed):
+            blocked = [sid for sid in ses.student_ids
+                       if intersect(with_provider, [*self.g.protected(sid, day), *self.g.absent(sid, day)])]
+            return (f"{day}: {prov} is free only {_spans(with_provider)} and {', '.join(blocked)} "
+                    f"{'is' if len(blocked) == 1 else 'are'} in protected blocks or absent then")
+        clashes = []
+        for o in self.s.sessions:
+            if o.day != day or o.session_id == ses.session_id:
+                continue
+            other = self.p.session(o.session_id)
+            if not intersect(allowed, [(o.start, o.end)]):
+                continue
+            if ses.provider and other.provider == ses.provider:
+                clashes.append(f"{ses.provider} gives {o.session_id} {fmt_span(o.start, o.end)}")
+            for sid in set(other.student_ids) & set(ses.student_ids):
+                clashes.append(f"{sid} is in {o.session_id} {fmt_span(o.start, o.end)}")
+        if clashes:
+            return f"{day}: allowed only {_spans(allowed)} and {_listing(clashes)}"
+        return f"{day}: allowed {_spans(allowed)}, but no {dur}-min slot was left free by higher-priority needs"
+
+    # -- flex ------------------------------------------------------------------------------------
+    def flex(self, sid: str, short: int) -> str:
+        st = self.p.student(sid)
+        target = st.weekly_flex_minutes
+        got = flex_minutes(self.p, self.s, self.g).get(sid, 0)
+        offered = 0
+        examples: list[str] = []
+        for d in self.g.days:
+            for seg in self.g.support_needs(d, self.occ):
+                if seg.student_id != sid or seg.support != Support.FLEX:
+                    continue
+                offered += seg.end - seg.start
+                if len(examples) < 2:
+                    busy = [a for p in self.p.paras if self.g.support_refusal(p, st, seg.skills) is None
+                            for a in self.rows[(p.para_id, d)]
+                            if a.kind.is_work and sid not in a.students
+                            and overlaps((a.start, a.end), (seg.start, seg.end))]
+                    if busy:
+                        a = busy[0]
+                        examples.append(f"{d} {fmt_span(seg.start, seg.end)}: {a.para_id} {self.describe(a)}")
+        if offered < target:
+            return f"{sid}'s flex blocks total only {offered} min this week (target {target}); got {got}"
+        tail = f" (e.g. {'; '.join(examples)})" if examples else ""
+        return f"got {got} of {target} flex minutes: eligible paras were needed for higher tiers{tail}"

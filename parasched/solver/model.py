@@ -25,6 +25,9 @@ from .options import SolverOptions
 from .variables import ModelData, build_variables
 
 
+MIN_DAY_SECONDS = 0.5  # below this a day pass is not worth its presolve
+
+
 @dataclass
 class RawResult:
     """What the stages produced, before Unmet rows and reasons are added."""
@@ -110,16 +113,24 @@ def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
             first = time.monotonic() - t0
     required = required_minutes(m)
     by_day = day_variables(m)
+    deterministic = opts.workers == 1  # budgets fixed up front, deterministic time: same seed, same result
+    start_limit = limit if deterministic else limit - (time.monotonic() - t0)
     for i, weights in enumerate(plan):
-        remaining = max(0.05, limit - (time.monotonic() - t0))
-        budget = remaining * stage_share(weights) / sum(stage_share(w) for w in plan[i:])
-        stage_end = time.monotonic() + budget
+        if deterministic:
+            budget = max(0.05, start_limit) * stage_share(weights) / sum(stage_share(w) for w in plan)
+            stage_end = float("inf")
+        else:
+            remaining = max(0.05, limit - (time.monotonic() - t0))
+            budget = remaining * stage_share(weights) / sum(stage_share(w) for w in plan[i:])
+            stage_end = time.monotonic() + budget
         expr = sum(w * m.terms[t][0] for t, w in weights)
         m.model.minimize(expr)
         label = f"{i + 1}/{len(plan)}"
-        if values is not None and len(m.plan_days) > 1:
-            per_day = 0.6 * budget / len(m.plan_days)
+        per_day = 0.6 * budget / max(1, len(m.plan_days))
+        if values is not None and len(m.plan_days) > 1 and per_day >= MIN_DAY_SECONDS:
             for d in m.plan_days:
+                if time.monotonic() + per_day > stage_end:
+                    break
                 sub = m.model.clone()
                 _fix(sub, values, [v for day, vs in by_day.items() if day != d for v in vs])
                 _hint(sub, values)
@@ -130,7 +141,8 @@ def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
                     values = list(solver.response_proto.solution)
         if values is not None:
             _hint(m.model, values)
-        st, solver, cb = _run(m, m.model, max(0.05, stage_end - time.monotonic()), t0, label, required)
+        last = 0.4 * budget if deterministic and values is not None and len(m.plan_days) > 1 else budget
+        st, solver, cb = _run(m, m.model, max(0.05, min(last, stage_end - time.monotonic())), t0, label, required)
         if first is None and cb.first is not None:
             first = cb.first
         if st in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
@@ -176,7 +188,7 @@ def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label:
     prm.log_search_progress = opts.log
     if opts.workers == 1:
         prm.max_deterministic_time = budget
-        prm.max_time_in_seconds = 4 * budget
+        prm.max_time_in_seconds = 10 * budget  # a safety net only; the deterministic limit decides
     else:
         prm.max_time_in_seconds = budget
     for name, val in opts.params.items():
@@ -237,7 +249,8 @@ def complete_hint(m: ModelData, partial: dict[int, int], time_limit: float) -> l
         dom[1] = v
     proto.clear_objective()
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.max_time_in_seconds = 4 * time_limit
+    solver.parameters.max_deterministic_time = time_limit
     solver.parameters.num_workers = 1
     st = solver.solve(trial)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
