@@ -216,7 +216,17 @@ def write_sheet(ws: Worksheet, columns: Sequence[str], rows: Iterable[Sequence[A
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(last, 2)}"
     add_dropdowns(ws, columns, max(last + dropdown_rows, dropdown_rows))
+    print_setup(ws)
     return last
+
+
+def print_setup(ws: Worksheet) -> None:
+    """Landscape, one page wide, header row repeated on every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def add_dropdowns(ws: Worksheet, columns: Sequence[str], last_row: int) -> None:

@@ -170,6 +170,7 @@ TITLE_FONT = Font(bold=True, size=14)
 SHEET_FONT = Font(bold=True, color="FFFFFF")
 SHEET_FILL = PatternFill("solid", fgColor="1F4E78")
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 
 GENERAL = (
     "How to use this workbook",
@@ -184,6 +185,15 @@ GENERAL = (
     "with just their header.",
     "7. Check the workbook with:  parasched validate FILE.xlsx   then build the week with:  parasched solve FILE.xlsx",
 )
+
+
+def _fit_height(ws: Worksheet, row: int, text: str, chars_per_line: int = 90) -> None:
+    """Tall enough for wrapped text (Excel does not grow rows written by a program)."""
+    lines = -(-len(text) // chars_per_line)
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines
+        for col in (1, 2):
+            ws.cell(row=row, column=col).alignment = TOP
 
 
 def _instructions(ws: Worksheet) -> None:
@@ -204,6 +214,7 @@ def _instructions(ws: Worksheet) -> None:
         put(ws, r, 3, SHEET_HELP[sheet])
         ws.cell(row=r, column=3).font = SHEET_FONT
         ws.cell(row=r, column=3).alignment = WRAP
+        _fit_height(ws, r, SHEET_HELP[sheet])
         r += 1
         put(ws, r, 1, "column")
         put(ws, r, 2, "required")
@@ -216,12 +227,17 @@ def _instructions(ws: Worksheet) -> None:
             put(ws, r, 2, required)
             put(ws, r, 3, text)
             ws.cell(row=r, column=3).alignment = WRAP
+            _fit_height(ws, r, text)
             r += 1
         r += 1
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 10
-    ws.column_dimensions["C"].width = 110
+    ws.column_dimensions["C"].width = 95
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def build_template() -> Workbook:
