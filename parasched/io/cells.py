@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -22,10 +23,31 @@ def put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Cell:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise turn a leading '=' into a formula
-    for name, v in style.items():
-        if v is not None:
-            setattr(cell, name, v)
+    if style:
+        apply_style(cell, style)
     return cell
+
+
+def apply_style(cell: Any, style: Mapping[str, Any]) -> None:
+    """Set style attributes (``fill``, ``font``, ``border``, ``alignment``...; None = leave as is).
+
+    Same result as ``setattr`` for each, but a combination already applied in this workbook is
+    copied as a whole: openpyxl hashes every style object on assignment, which made large grids
+    take minutes.
+    """
+    items = tuple((k, v) for k, v in sorted(style.items()) if v is not None)
+    if not items:
+        return
+    wb = cell.parent.parent
+    cache = wb.__dict__.setdefault("_parasched_style_cache", {})
+    key = (tuple(cell._style or ()), tuple((k, id(v)) for k, v in items))
+    hit = cache.get(key)
+    if hit is None:
+        for k, v in items:
+            setattr(cell, k, v)
+        cache[key] = (copy.copy(cell._style), items)  # items keep the objects (and so their ids) alive
+    else:
+        cell._style = copy.copy(hit[0])
 
 
 def write_table(ws: Worksheet, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
@@ -48,7 +70,7 @@ def write_table(ws: Worksheet, columns: Sequence[str], rows: Iterable[Sequence[A
     return r
 
 
-__all__ = ["BOX", "HEADER_FILL", "HEADER_FONT", "Alignment", "put", "write_table"]
+__all__ = ["BOX", "HEADER_FILL", "HEADER_FONT", "Alignment", "apply_style", "put", "write_table"]
 
 
 # =============================================================================================

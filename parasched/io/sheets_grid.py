@@ -7,12 +7,13 @@ from collections import defaultdict
 from openpyxl.comments import Comment
 from openpyxl.styles import Border, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parasched.scheduler.schedule import Kind
 from parasched.scheduler.timegrid import intersect, merge, subtract
 
-from .cells import put
+from .cells import apply_style, put
 from .labels import Labels, hhmm, span
 from .styles import (
     ABSENT_COLOR,
@@ -82,8 +83,8 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
     width = max(2, min(12, n // len(items)))
     c = FIRST_TIME_COL
     for text, color, font in items:
-        put(ws, 2, c, text, fill=fill(color), font=font, alignment=CENTER_WRAP, border=_box())
-        ws.merge_cells(start_row=2, start_column=c, end_row=2, end_column=c + width - 1)
+        put(ws, 2, c, text, fill=fill(color), font=font, alignment=CENTER_WRAP, border=BOX)
+        _merge(ws, 2, c, c + width - 1)
         c += width
     ws.row_dimensions[2].height = 24
 
@@ -97,10 +98,9 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
             put(ws, HEADER_ROW, col(t), hhmm(t), font=SMALL_BOLD, alignment=CENTER_WRAP)
         cstart, cend = col(t), col(nxt) - 1
         for cc in range(cstart, cend + 1):
-            ws.cell(HEADER_ROW, cc).border = Border(left=MEDIUM if cc == cstart and t % 60 == 0 else HAIR,
-                                                   bottom=THIN)
+            apply_style(ws.cell(HEADER_ROW, cc), {"border": HEAD_HOUR if cc == cstart and t % 60 == 0 else HEAD_TICK})
         if cend > cstart:
-            ws.merge_cells(start_row=HEADER_ROW, start_column=cstart, end_row=HEADER_ROW, end_column=cend)
+            _merge(ws, HEADER_ROW, cstart, cend)
         t = nxt
 
     # para rows
@@ -178,20 +178,27 @@ def fit_label(text: str, width_units: float, lines: int = LINES) -> str | None:
     return text if used <= lines else None
 
 
-def _box() -> Border:
-    return Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_HOUR = Border(left=MEDIUM, bottom=THIN)
+HEAD_TICK = Border(left=HAIR, bottom=THIN)
+CELL_HOUR = Border(left=MEDIUM, bottom=THIN, top=THIN)
+CELL_TICK = Border(left=HAIR, bottom=THIN, top=THIN)
+
+
+def _merge(ws: Worksheet, row: int, c0: int, c1: int) -> None:
+    """Merge one row's cells c0..c1. Skips openpyxl's per-merge re-styling of the edge cells
+    (very slow on big grids); the cells inside already carry the block's fill and border."""
+    ws.merged_cells.ranges.add(CellRange(min_col=c0, min_row=row, max_col=c1, max_row=row))
 
 
 def _block(ws: Worksheet, row: int, c0: int, c1: int, text: str | None, color: str, font: Font = SMALL) -> None:
     if c1 < c0:
         return
-    put(ws, row, c0, text, fill=fill(color), font=font, alignment=CENTER_WRAP, border=_box())
+    put(ws, row, c0, text, fill=fill(color), font=font, alignment=CENTER_WRAP, border=BOX)
     for cc in range(c0 + 1, c1 + 1):
-        cell = ws.cell(row, cc)
-        cell.fill = fill(color)
-        cell.border = _box()
+        apply_style(ws.cell(row, cc), {"fill": fill(color), "border": BOX})
     if c1 > c0:
-        ws.merge_cells(start_row=row, start_column=c0, end_row=row, end_column=c1)
+        _merge(ws, row, c0, c1)
 
 
 def _para_row(ws: Worksheet, lb: Labels, day: str, pid: str, row: int, t0: int, t1: int, col, blocks) -> None:
@@ -206,11 +213,9 @@ def _para_row(ws: Worksheet, lb: Labels, day: str, pid: str, row: int, t0: int, 
 
     # background: grey outside hours, dark grey while absent, hairlines on the time grid
     for t in range(t0, t1, step):
-        cell = ws.cell(row, col(t))
         inside = any(s <= t < e for s, e in avail)
-        if not inside:
-            cell.fill = fill(ABSENT_COLOR if any(s <= t < e for s, e in absent) else OFF_COLOR)
-        cell.border = Border(left=MEDIUM if t % 60 == 0 else HAIR, bottom=THIN, top=THIN)
+        bg = None if inside else fill(ABSENT_COLOR if any(s <= t < e for s, e in absent) else OFF_COLOR)
+        apply_style(ws.cell(row, col(t)), {"fill": bg, "border": CELL_HOUR if t % 60 == 0 else CELL_TICK})
     taken: list[tuple[int, int]] = []
     for s, e in absent:
         s, e = max(s, t0), min(e, t1)

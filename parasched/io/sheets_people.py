@@ -13,7 +13,7 @@ from parasched.scheduler.model import Support
 from parasched.scheduler.schedule import Kind, UnmetKind
 from parasched.scheduler.timegrid import intersect, subtract
 
-from .cells import HEADER_FILL, HEADER_FONT, put
+from .cells import HEADER_FILL, HEADER_FONT, apply_style, put
 from .labels import Labels, fmt_minutes, span
 from .styles import (
     BOLD,
@@ -28,8 +28,9 @@ from .styles import (
     print_setup,
 )
 
-ROW_HEIGHT = 15.0
-PAGE_HEIGHT_PT = 10.0 * 72 - 40  # letter portrait less margins, header and footer
+ROW_HEIGHT = 13.5  # every body row gets this height explicitly, so the page arithmetic holds
+TITLE_HEIGHT = 20.0
+PAGE_HEIGHT_PT = 11.0 * 72 - 72 - 12  # letter portrait less top/bottom margins and a safety strip
 DAY_FILL = "DDEBF7"
 
 
@@ -37,18 +38,23 @@ def _finish(ws: Worksheet, widths: list[float], section_rows: list[int], landsca
     """Page break after each section; one scale so the longest section fits one page."""
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
-    ends = []
-    total = 0
-    for n in section_rows:
-        total += n
-        ends.append(total)
-    for end in ends[:-1]:
-        ws.row_breaks.append(Break(id=end))
+    start = 1
+    longest = 0.0
+    for i, n in enumerate(section_rows):
+        ws.row_dimensions[start].height = TITLE_HEIGHT
+        for r in range(start + 1, start + n):
+            ws.row_dimensions[r].height = ROW_HEIGHT
+        longest = max(longest, TITLE_HEIGHT + (n - 1) * ROW_HEIGHT)
+        start += n
+        if i < len(section_rows) - 1:
+            ws.row_breaks.append(Break(id=start - 1))
     print_setup(ws, landscape=landscape, fit_width=False)
-    longest = max(section_rows, default=1) * ROW_HEIGHT
+    if start > 1:  # text overflowing past the last column must not add pages to the right
+        ws.print_area = f"A1:{get_column_letter(len(widths))}{start - 1}"
+    page_h = (8.5 * 72 - 84) if landscape else PAGE_HEIGHT_PT
     page_w = (10.0 if landscape else 7.7) * 72
     width_pt = sum(widths) * 7.2 + 10  # LibreOffice/Excel: ~7pt per width unit
-    scale = min(100, int(100 * PAGE_HEIGHT_PT / longest), int(100 * page_w / width_pt))
+    scale = min(100, int(100 * page_h / max(longest, 1.0)), int(100 * page_w / width_pt))
     ws.page_setup.scale = max(25, scale)
 
 
@@ -63,7 +69,6 @@ def write_by_para(ws: Worksheet, lb: Labels) -> None:
     for p in lb.problem.paras:
         first = r
         put(ws, r, 1, lb.para_full(p.para_id), font=TITLE_FONT)
-        ws.row_dimensions[r].height = 20
         r += 1
         sub = f"{school + ' - ' if school else ''}{lb.week_title()}"
         if p.is_substitute:
@@ -81,7 +86,7 @@ def write_by_para(ws: Worksheet, lb: Labels) -> None:
             if hours:
                 head += "   (" + ", ".join(span(s, e) for s, e in hours) + ")"
             for j in range(1, len(PARA_COLUMNS) + 1):
-                ws.cell(r, j).fill = fill(DAY_FILL)
+                apply_style(ws.cell(r, j), {"fill": fill(DAY_FILL)})
             put(ws, r, 1, head, font=BOLD)
             r += 1
             if not hours and not rows:
@@ -139,7 +144,6 @@ def write_by_student(ws: Worksheet, lb: Labels) -> None:
         first = r
         sid = st.student_id
         put(ws, r, 1, lb.student_full(sid), font=TITLE_FONT)
-        ws.row_dimensions[r].height = 20
         r += 1
         facts = [f"grade {st.grade}" if st.grade else "", f"homeroom {st.homeroom}" if st.homeroom else "",
                  f"support {NEED_TEXT[st.support]}", f"priority {st.priority}"]
@@ -154,7 +158,7 @@ def write_by_student(ws: Worksheet, lb: Labels) -> None:
             week_req += rq
             week_cov += cv
             for j in range(1, len(STUDENT_COLUMNS) + 1):
-                ws.cell(r, j).fill = fill(DAY_FILL)
+                apply_style(ws.cell(r, j), {"fill": fill(DAY_FILL)})
             put(ws, r, 1, lb.day_title(day), font=BOLD)
             if rq:
                 put(ws, r, 4, f"required {rq} min, covered {cv} min", font=BOLD if cv >= rq else RED_BOLD)
@@ -182,11 +186,9 @@ def write_by_student(ws: Worksheet, lb: Labels) -> None:
                 font=BOLD if got >= st.weekly_flex_minutes else RED_BOLD)
             r += 1
         sessions = [p for p in sched.sessions if sid in lb.session_students(p.session_id)]
-        if sessions:
-            put(ws, r, 1, "Therapy: " + "; ".join(
-                f"{lb.session_kind(p.session_id)} ({p.session_id}) {p.day} {span(p.start, p.end)}"
-                f"{' with ' + p.provider if p.provider else ''}" for p in sorted(sessions, key=_day_key)),
-                font=GREY_ITALIC)
+        for p in sorted(sessions, key=_day_key):
+            put(ws, r, 1, f"Therapy: {lb.session_kind(p.session_id)} ({p.session_id}) {lb.day_title(p.day)} "
+                          f"{span(p.start, p.end)}{' with ' + p.provider if p.provider else ''}", font=GREY_ITALIC)
             r += 1
         sections.append(r - first)
     _finish(ws, [12, 30, 8, 32, 24], sections)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -49,7 +51,9 @@ MEDIUM = Side(style="medium", color="404040")
 BLOCK_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
+@functools.cache
 def fill(color: str) -> PatternFill:
+    """One shared solid fill per color (shared objects make styling fast, see ``cells.apply_style``)."""
     return PatternFill("solid", fgColor=color)
 
 
