@@ -456,3 +456,14 @@ def test_student_names_never_appear_in_messages(tmp_path: Path) -> None:
         "Therapy!B2 (student_ids): '(a student's name)' is not a student_id in Students; expected ids from the "
         "Students sheet",
     ]
+
+
+def test_a_misspelled_optional_column_is_a_warning(tmp_path: Path) -> None:
+    sheets = mb.valid_sheets()
+    sheets["Paras"][0][8] = "general_duty"  # would otherwise silently default to yes
+    sheets["Paras"][0].append("phone")  # unknown, not close to anything: ignored quietly
+    res = read_problem(mb.write_xlsx(tmp_path / "c.xlsx", sheets))
+    assert [str(w) for w in res.warnings] == [
+        "Paras!I1: the column 'general_duty' is not a contract column and is ignored; did you mean "
+        "'general_duties'?"]
+    assert res.problem.paras[2].general_duties is True

@@ -349,7 +349,8 @@ class _Sheet:
 _NOUN = {"Paras": "para", "Students": "student"}
 
 
-def _resolve_columns(spec: SheetSpec, table: _Table, issues: list[Issue]) -> _Sheet:
+def _resolve_columns(spec: SheetSpec, table: _Table, issues: list[Issue],
+                     warnings: list[Issue] | None = None) -> _Sheet:
     if not table.rows:  # an empty optional sheet simply has no rows
         if spec.required_sheet:
             issues.append(Issue(f"the sheet is empty; expected a header row with columns {', '.join(spec.required)} "
@@ -393,6 +394,16 @@ def _resolve_columns(spec: SheetSpec, table: _Table, issues: list[Issue]) -> _Sh
             original = next(h for h in unknown if norm_name(h) == guess[0])
             text += f"; the header '{original}' looks misspelled: did you mean '{col}'?"
         issues.append(Issue(text, where))
+    if warnings is not None:  # an optional column misspelled would be silently ignored
+        for h in found:
+            key = norm_name(h)
+            if key in spec.columns:
+                continue
+            guess = difflib.get_close_matches(key, [c for c in spec.columns if c not in cols], n=1, cutoff=0.8)
+            if guess and guess[0] not in spec.required:
+                column = column_letter(next(i for i, x in enumerate(header) if str(x).strip() == h))
+                warnings.append(Issue(f"the column '{h}' is not a contract column and is ignored; did you mean "
+                                      f"'{guess[0]}'?", f"{where}!{column}{header_row or 1}", "warning"))
     return _Sheet(spec, table, cols, header_row or 1, ok)
 
 
@@ -480,7 +491,7 @@ class _Reader:
                     text += f"; did you mean '{guess}'?"
                 self.issues.append(Issue(text, src.label))
             return None
-        sheet = _resolve_columns(spec, src.table(name, label), self.issues)
+        sheet = _resolve_columns(spec, src.table(name, label), self.issues, self.warnings)
         if not sheet.ok:
             self.structural = True
         elif spec.required_sheet and next(iter(sheet.data_rows()), None) is None:
