@@ -27,7 +27,7 @@ from parasched.scheduler.model import Support
 @pytest.mark.parametrize(("value", "minutes"), [
     ("08:30", 510), ("8:30", 510), (" 8:30 ", 510), ("8:30 AM", 510), ("8:30am", 510), ("8:30 a.m.", 510),
     ("1:15 PM", 795), ("12:00 PM", 720), ("12:10 am", 10), ("8am", 480), ("13:30", 810), ("0:00", 0),
-    ("24:00", 1440), ("08:30:00", 510),
+    ("24:00", 1440), ("08:30:00", 510), ("8:30:00 AM", 510), ("Noon", 720),
     (dt.time(8, 30), 510), (dt.time(13, 5), 785), (dt.time(8, 29, 59, 999000), 510),
     (dt.datetime(1899, 12, 30, 15, 0), 900), (dt.timedelta(hours=9, minutes=5), 545),
 ])
@@ -76,7 +76,8 @@ def test_blank_cells_are_none() -> None:
     ("Mon", ("Mon",)), ("monday", ("Mon",)), ("Mon, Wed", ("Mon", "Wed")), ("Wed; Mon", ("Mon", "Wed")),
     ("Mon-Thu", ("Mon", "Tue", "Wed", "Thu")), ("mon - thu, sat", ("Mon", "Tue", "Wed", "Thu", "Sat")),
     ("Tues thurs", ("Tue", "Thu")), ("Mon to Wed", ("Mon", "Tue", "Wed")), ("Mon, Mon-Tue", ("Mon", "Tue")),
-    ("Friday.", ("Fri",)),
+    ("Friday.", ("Fri",)), ("M-F", ("Mon", "Tue", "Wed", "Thu", "Fri")), ("M/W/F", ("Mon", "Wed", "Fri")),
+    ("Tu, R", ("Tue", "Thu")),
 ])
 def test_days(value: str, days: tuple[str, ...]) -> None:
     assert parse_days(value) == days
@@ -93,6 +94,8 @@ def test_blank_or_all_days_mean_every_school_day() -> None:
     ("Mon, Funday", "'Mon, Funday' is not a list of days ('Funday' is not a day); expected days such as Mon, "
                     "Wed or Mon-Thu"),
     ("Fri-Mon", "'Fri-Mon' runs backwards; expected days such as Mon, Wed or Mon-Thu"),
+    ("T, Th", "'T, Th' is ambiguous ('T' may be Tue or Thu); expected days such as Mon, Wed or Mon-Thu"),
+    ("S", "'S' is ambiguous ('S' may be Sat or Sun); expected days such as Mon, Wed or Mon-Thu"),
     (3, "'3' is not a day; expected days such as Mon, Wed or Mon-Thu"),
 ])
 def test_bad_days(value: object, message: str) -> None:

@@ -120,7 +120,7 @@ def _someone_elses_workbook(path: Path) -> Path:
     ws.append([102, "Sue Two", "", "Shared", "", "", ""])
     ws = wb.create_sheet("PARAS")
     ws.append(["Paras for the week"])  # a title above the header
-    ws.append([" Para_ID ", "Name", "Phone", "Days", "Start ", "END", "Skills", "Gender"])
+    ws.append([" Para_ID ", "Name", "Phone", "Days", "Start (HH:MM)", "END", "Skills", "Gender"])
     ws.append(["P01", "Ana Alpha", "555-0100", "Mon-Thu", dt.time(8, 0), "3:30 PM", "behavior;medical", "F"])
     ws.cell(row=3, column=5).number_format = "h:mm AM/PM"
     ws.append(["P02", "Ben Beta", "", "", "7:30am", dt.datetime(1899, 12, 30, 15, 0), "BEHAVIOR", " m"])

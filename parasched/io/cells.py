@@ -156,6 +156,8 @@ def parse_time(value: Any, *, time_format: bool = False) -> int | None:
     if isinstance(value, _dt.date):
         raise CellError(f"'{shown(value)}' is a date, not a time; {TIME_EXPECTED}")
     text = str(value).strip()
+    if text.lower() in ("noon", "midday"):
+        return 12 * 60
     m = _CLOCK_RE.match(text)
     if not m:
         raise CellError(f"'{text}' is not a time; {TIME_EXPECTED}")
@@ -202,12 +204,17 @@ _DAY_NAMES: dict[str, str] = {d.lower(): d for d in _DAYS} | {
     "monday": "Mon", "tuesday": "Tue", "wednesday": "Wed", "thursday": "Thu", "friday": "Fri",
     "saturday": "Sat", "sunday": "Sun", "tues": "Tue", "weds": "Wed", "thur": "Thu", "thurs": "Thu",
     "mo": "Mon", "tu": "Tue", "we": "Wed", "th": "Thu", "fr": "Fri", "sa": "Sat", "su": "Sun",
+    "m": "Mon", "w": "Wed", "r": "Thu", "f": "Fri",  # as in M-F, M/W/F, TR; T and S are ambiguous
 }
+_AMBIGUOUS_DAYS = {"t": "Tue or Thu", "s": "Sat or Sun"}
 _EVERY_DAY = {"all", "every day", "everyday", "daily", "all days"}
 
 
 def _day(token: str, whole: str) -> str:
-    day = _DAY_NAMES.get(token.strip().rstrip(".").lower())
+    key = token.strip().rstrip(".").lower()
+    if key in _AMBIGUOUS_DAYS:
+        raise CellError(f"'{whole}' is ambiguous ('{token.strip()}' may be {_AMBIGUOUS_DAYS[key]}); {DAYS_EXPECTED}")
+    day = _DAY_NAMES.get(key)
     if day is None:
         raise CellError(f"'{whole}' is not a list of days ('{token.strip()}' is not a day); {DAYS_EXPECTED}"
                         if token.strip() != whole else f"'{whole}' is not a day; {DAYS_EXPECTED}")

@@ -156,8 +156,10 @@ class _Table:
 
 
 def norm_name(text: Any) -> str:
-    """Header / setting name as compared: lower case, surrounding spaces dropped, inner spaces -> _."""
-    return re.sub(r"[\s\-]+", "_", str(text or "").strip().lower())
+    """Header / setting name as compared: lower case, surrounding spaces dropped, inner spaces -> _,
+    a hint in brackets dropped (``Start (HH:MM)`` is ``start``)."""
+    bare = re.sub(r"\s*[(\[].*?[)\]]\s*", " ", str(text or "")).strip().lower()
+    return re.sub(r"[\s\-]+", "_", bare)
 
 
 def _sheet_key(text: str) -> str:
