@@ -350,3 +350,43 @@ def test_complete_problem_anonymized_has_no_student_name(tmp_path):
             if word not in para_names:  # a para may share a first name with a student
                 assert word not in text, word
         assert st.student_id in text
+
+
+def test_changes_outlined_on_grid_and_counted_on_summary(tmp_path):
+    # P1 Tue 08:30-09:30 became free; P1 Mon 08:00-10:00 changed (support row still there)
+    changes = (Change("P1", "Tue", 510, 570, "1:1 S1", "free"), Change("P1", "Mon", 480, 600, "duty D1", "1:1 S1"))
+    out = tmp_path / "out.xlsx"
+    write_schedule(out, _problem(), _result(changes))
+    wb = openpyxl.load_workbook(out)
+    mon, tue = wb["Mon"], wb["Tue"]
+    assert mon["C4"].border.left.style == "thick" and mon["C4"].border.left.color.rgb.endswith("C00000")
+    assert mon["AA4"].border.left.style == "thin"  # the duty block did not change
+    # Tue grid starts 08:00 (P1 only): 08:30 is column I; the freed time is outlined and says what it was
+    merged = {str(r) for r in tue.merged_cells.ranges}
+    assert "I4:T4" in merged and tue["I4"].value == "was 1:1 S1" and tue["I4"].border.top.style == "thick"
+    legend = [tue.cell(2, c).value for c in range(1, tue.max_column + 1) if tue.cell(2, c).value]
+    assert legend[-1] == "Changed"
+    kv = {wb["Summary"].cell(r, 1).value: wb["Summary"].cell(r, 2).value for r in range(1, 60)}
+    assert kv["Changes from the baseline"].startswith("2 change(s) for 1 para(s)")
+
+
+def test_people_pages_fit_one_page_each(tmp_path):
+    from parasched.io.sheets_people import PAGE_HEIGHT_PT, ROW_HEIGHT, TITLE_HEIGHT
+    from parasched.scheduler.greedy import greedy_schedule
+    from tests.fixtures import complete_problem
+
+    problem = complete_problem()
+    out = tmp_path / "out.xlsx"
+    write_schedule(out, problem, SolveResult(Status.FEASIBLE, greedy_schedule(problem)))
+    wb = openpyxl.load_workbook(out)
+    for name, count in (("By Para", len(problem.paras)), ("By Student", len(problem.students))):
+        ws = wb[name]
+        breaks = [b.id for b in ws.row_breaks.brk]
+        assert len(breaks) == count - 1
+        assert ws.print_area == f"'{name}'!$A$1:$E${ws.max_row}"
+        assert ws.sheet_properties.pageSetUpPr is None or not ws.sheet_properties.pageSetUpPr.fitToPage
+        starts = [1] + [b + 1 for b in breaks]
+        ends = [*breaks, ws.max_row]
+        longest = max(TITLE_HEIGHT + (e - s) * ROW_HEIGHT for s, e in zip(starts, ends, strict=True))
+        assert longest * ws.page_setup.scale / 100 <= PAGE_HEIGHT_PT
+        assert all(ws.row_dimensions[r].height == ROW_HEIGHT for r in range(2, breaks[0] + 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from openpyxl.comments import Comment
-from openpyxl.styles import Border, Font
+from openpyxl.styles import Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
@@ -79,13 +79,16 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
     items = [(KIND_NAMES[k], KIND_COLORS[k], SMALL) for k in KIND_COLORS]
     items += [("Not working", OFF_COLOR, SMALL), ("Absent", ABSENT_COLOR, WHITE_SMALL),
               ("Uncovered need", UNCOVERED_COLOR, SMALL_BOLD)]
+    changes = lb.schedule.changes
     put(ws, 2, 1, "Legend:", font=BOLD, alignment=LEFT_CENTER)
-    width = max(2, min(12, n // len(items)))
+    width = max(2, min(12, n // (len(items) + (1 if changes else 0))))
     c = FIRST_TIME_COL
     for text, color, font in items:
         put(ws, 2, c, text, fill=fill(color), font=font, alignment=CENTER_WRAP, border=BOX)
         _merge(ws, 2, c, c + width - 1)
         c += width
+    if changes:
+        _block(ws, 2, c, c + width - 1, "Changed", "FFFFFF", SMALL_BOLD, CHANGED_BOX)
     ws.row_dimensions[2].height = 24
 
     # time header (row 3): a label every 30 minutes
@@ -179,6 +182,8 @@ def fit_label(text: str, width_units: float, lines: int = LINES) -> str | None:
 
 
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CHANGED_SIDE = Side(style="thick", color="C00000")
+CHANGED_BOX = Border(left=CHANGED_SIDE, right=CHANGED_SIDE, top=CHANGED_SIDE, bottom=CHANGED_SIDE)
 HEAD_HOUR = Border(left=MEDIUM, bottom=THIN)
 HEAD_TICK = Border(left=HAIR, bottom=THIN)
 CELL_HOUR = Border(left=MEDIUM, bottom=THIN, top=THIN)
@@ -191,12 +196,13 @@ def _merge(ws: Worksheet, row: int, c0: int, c1: int) -> None:
     ws.merged_cells.ranges.add(CellRange(min_col=c0, min_row=row, max_col=c1, max_row=row))
 
 
-def _block(ws: Worksheet, row: int, c0: int, c1: int, text: str | None, color: str, font: Font = SMALL) -> None:
+def _block(ws: Worksheet, row: int, c0: int, c1: int, text: str | None, color: str, font: Font = SMALL,
+           border: Border = BOX) -> None:
     if c1 < c0:
         return
-    put(ws, row, c0, text, fill=fill(color), font=font, alignment=CENTER_WRAP, border=BOX)
+    put(ws, row, c0, text, fill=fill(color), font=font, alignment=CENTER_WRAP, border=border)
     for cc in range(c0 + 1, c1 + 1):
-        apply_style(ws.cell(row, cc), {"fill": fill(color), "border": BOX})
+        apply_style(ws.cell(row, cc), {"fill": fill(color), "border": border})
     if c1 > c0:
         _merge(ws, row, c0, c1)
 
@@ -233,8 +239,19 @@ def _para_row(ws: Worksheet, lb: Labels, day: str, pid: str, row: int, t0: int, 
             text = fit_label(lb.block_label(a), ncols * col_width(step))
             if text is None:
                 text = fit_label(lb.block_short(a), ncols * col_width(step))
-            _block(ws, row, col(s), col(e) - 1, text, color, font)
+            changed = any(c.para_id == pid and c.day == day and c.start < e and s < c.end
+                          for c in lb.schedule.changes)
+            _block(ws, row, col(s), col(e) - 1, text, color, font, CHANGED_BOX if changed else BOX)
             if text != lb.block_label(a):
                 tip = f"{lb.what(a)} {span(a.start, a.end)}: {lb.block_label(a)}"
                 ws.cell(row, col(s)).comment = Comment(tip, "parasched", width=220, height=60)
+            taken = list(merge([*taken, (s, e)]))
+    # time a change left free (e.g. a para moved off a student) is outlined too
+    for c in lb.schedule.changes:
+        if c.para_id != pid or c.day != day:
+            continue
+        for s, e in subtract([(max(c.start, t0), min(c.end, t1))], taken):
+            ncols = (e - s) // step
+            text = fit_label(f"was {c.before}", ncols * col_width(step))
+            _block(ws, row, col(s), col(e) - 1, text, "FFFFFF", SMALL, CHANGED_BOX)
             taken = list(merge([*taken, (s, e)]))

@@ -131,6 +131,10 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
     else:
         kv("Duty minutes per para (min / avg / max)", "no para takes general duties")
     kv("Handoffs (student passed to another para)", nums.handoffs)
+    changes = result.schedule.changes
+    if changes:
+        kv("Changes from the baseline", f"{len(changes)} change(s) for {len({c.para_id for c in changes})} "
+                                        "para(s); outlined in red on the day grids, listed in Changes")
     if nums.substitute_minutes:
         kv("Substitutes used", ", ".join(f"{lb.para_full(pid)}: {fmt_minutes(m)}"
                                          for pid, m in nums.substitute_minutes.items()))
