@@ -18,8 +18,11 @@ from .weekgrid import WeekGrid
 
 
 def solve(problem, options=None, baseline: Schedule | None = None,
-          replan_days: tuple[str, ...] | None = None) -> SolveResult:
-    """Solve the week (or re-plan ``replan_days`` of ``baseline``); see the module docstring."""
+          replan_days: tuple[str, ...] | None = None, hint: Schedule | None = None) -> SolveResult:
+    """Solve the week (or re-plan ``replan_days`` of ``baseline``); see the module docstring.
+
+    ``hint``: the warm start when it is not the baseline itself (resolve passes the baseline
+    repaired and filled in, while changes are counted against the baseline)."""
     from parasched.solver.model import build, solve_model
     from parasched.solver.options import SolverOptions
 
@@ -27,7 +30,7 @@ def solve(problem, options=None, baseline: Schedule | None = None,
     from .explain import explain
 
     options = options or SolverOptions()
-    hint = baseline
+    hint = hint if hint is not None else baseline
     if hint is None and options.use_greedy_hint:
         hint = _greedy(problem)
     m = build(problem, options, baseline, replan_days, hint=hint)
