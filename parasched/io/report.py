@@ -16,6 +16,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from parasched.scheduler.capacity import CapacityMap, Segment, capacity_map, summary
 from parasched.scheduler.model import PRIORITY_NAMES, Problem
@@ -67,6 +69,7 @@ def build_report(problem: Problem, cmap: CapacityMap | None = None) -> openpyxl.
     cmap = cmap or capacity_map(problem)
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)
     ws.title = "Capacity"
     title = "Capacity: staff needed / paras available"
     if problem.settings.school_name:
@@ -104,14 +107,14 @@ def build_report(problem: Problem, cmap: CapacityMap | None = None) -> openpyxl.
                 put(ws, i, j, f"{worst.needed}/{worst.available}", font=Font(size=8),
                     fill=PatternFill("solid", fgColor=_FILL[level(worst)]),
                     alignment=Alignment(horizontal="center"))
-        ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+        ws.freeze_panes = f"B{header_row + 1}"
     else:
         put(ws, header_row, 1, "Nothing is needed and no para works in the school days.")
     ws.column_dimensions["A"].width = 16
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
     short = wb.create_sheet("Short")
     write_table(short, SEGMENT_COLUMNS, [_row(s) for s in cmap.flagged],

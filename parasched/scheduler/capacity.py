@@ -126,11 +126,14 @@ class _Capacity:
 
     @cached_property
     def _duty_ok(self) -> dict[str, frozenset[str]]:
-        return {d.duty_id: self._who(lambda p, d=d: self.grid.duty_refusal(p, d) is None) for d in self.problem.duties}
+        g = self.grid
+        return {d.duty_id: frozenset(p.para_id for p in self.problem.paras if g.duty_refusal(p, d) is None)
+                for d in self.problem.duties}
 
     @cached_property
     def _session_ok(self) -> dict[str, frozenset[str]]:
-        return {s.session_id: self._who(lambda p, s=s: self.grid.session_refusal(p, s) is None)
+        g = self.grid
+        return {s.session_id: frozenset(p.para_id for p in self.problem.paras if g.session_refusal(p, s) is None)
                 for s in self.problem.sessions if s.para_role != ParaRole.NONE}
 
     def fixed_units(self, day: str, needs: tuple[StudentSegment, ...]) -> list[_Unit]:
@@ -400,9 +403,8 @@ def protected_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[I
             for sid in s.student_ids:
                 clash = intersect([(s.start, s.end)], g.protected(sid, day))
                 if clash:
-                    blocks = [fmt_span(a, b) for a, b in merge(g.protected(sid, day))
-                              if a < s.end and s.start < b]
-                    hits[(sid, ", ".join(blocks))].append(day)
+                    spans = [fmt_span(a, b) for a, b in merge(g.protected(sid, day)) if a < s.end and s.start < b]
+                    hits[(sid, ", ".join(spans))].append(day)
         for (sid, blocks), days in hits.items():
             out.append(Issue(f"fixed session '{s.session_id}' {fmt_span(s.start, s.end)} on {_days_text(days)} "
                              f"pulls student '{sid}' out of a protected block ({blocks}); expected therapy "
