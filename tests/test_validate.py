@@ -77,6 +77,17 @@ def test_capacity_map_counts_need_presence_and_qualification(school: Path) -> No
         ("Fri", 720, 750)]
 
 
+def test_lunches_against_spare_staff_time_in_the_window(school: Path) -> None:
+    cmap = capacity_map(read_problem(school).problem)
+    mon, fri = cmap.lunch("Mon"), cmap.lunch("Fri")
+    assert mon is not None and fri is not None
+    # Mon: P01, P02, P03, P04 owe 30 min; spare 10:30-11:30 (2 needed of 4) and 12:00-13:30 (less at 13:00)
+    assert (mon.paras, mon.owed, mon.spare, mon.window, mon.squeezed) == (4, 120, 2 * 60 + 1 * 30 + 2 * 30 + 3 * 30,
+                                                                          (630, 810), False)
+    # Fri: P02 is out; only 10:30-11:30 has one para to spare for three lunches
+    assert (fri.paras, fri.owed, fri.spare, fri.squeezed) == (3, 90, 60, True)
+
+
 def test_shared_groups_split_by_group_max_and_location(tmp_path: Path) -> None:
     sheets = mb.valid_sheets()
     sheets["Students"].append(["S05", "Sal Five", "4", "Room 5", "shared", 3, "", "", "", "", "", "", ""])
@@ -116,8 +127,10 @@ def test_validate_valid_workbook_exit_0_with_summary_and_short_segments(school: 
     assert "  Paras: 3 (+1 substitute(s))  Students: 4  Schedule rows: 5  Duties: 2  Therapy: 1 fixed, 1 flexible" \
         in lines
     assert "  Staff time needed in the week: 77h30 (P1 critical 31h30, P2 required 45h00, P3 desirable 1h00)" in lines
-    assert "  Mon: tightest 4/4 at 11:30-12:00; SHORT in 1 segment(s), 30 min" in lines
-    assert "  Fri: tightest 4/3 at 11:30-12:00; SHORT in 2 segment(s), 1h00" in lines
+    assert ("  Mon: tightest 4/4 at 11:30-12:00; SHORT in 1 segment(s), 30 min; lunches 2h00 owed, 5h00 spare "
+            "staff time in 10:30-13:30") in lines
+    assert ("  Fri: tightest 4/3 at 11:30-12:00; SHORT in 2 segment(s), 1h00; lunches 1h30 owed, 1h00 spare staff "
+            "time in 10:30-13:30 (TOO LITTLE)") in lines
     assert "Short segments (6)" in lines
     assert "  Fri  12:00-12:30    3    2    2     1  D01 duty x2, Room 5 shared" in lines
     assert not any(name in out for name in STUDENT_NAMES)
@@ -165,7 +178,8 @@ def test_validate_with_absences_file(tmp_path: Path, school: Path) -> None:
     f.write_text("person_id,days,start,end\nP01,Mon,,\n", encoding="utf-8")
     code, out, _ = run("validate", str(school), "--absences", str(f))
     assert code == 0
-    assert "  Mon: tightest 4/3 at 11:30-12:00; SHORT in 3 segment(s), 1h30" in out.splitlines()
+    assert any(line.startswith("  Mon: tightest 4/3 at 11:30-12:00; SHORT in 3 segment(s), 1h30;")
+               for line in out.splitlines())
     f.write_text("person_id,days,start,end\nQ1,Mon,,\n", encoding="utf-8")
     code, _, err = run("validate", str(school), "--absences", str(f))
     assert code == 2
@@ -178,7 +192,9 @@ def test_report_heat_map_workbook(tmp_path: Path, school: Path) -> None:
     assert code == 0
     assert stdout.splitlines()[-1] == f"Wrote {out}"
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Capacity", "Short", "Segments"]
+    assert wb.sheetnames == ["Capacity", "Short", "Segments", "Lunches"]
+    assert [[c.value for c in row] for row in wb["Lunches"].iter_rows(min_row=2, max_row=6)][4] == [
+        "Fri", 3, 90, 60, "10:30-13:30", "no"]
     ws = wb["Capacity"]
     header = {ws.cell(row=5, column=j).value: j for j in range(2, ws.max_column + 1)}
     assert ws.cell(row=6, column=1).value == "Mon 2026-09-07"

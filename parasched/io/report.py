@@ -4,7 +4,8 @@ Sheet ``Capacity``: one row per school day, one column per time slot; each cell 
 ``needed/available`` for the worst moment of the slot, colored green (room to spare), amber
 (needed is at least 80% of the paras present) or red (more needed than the paras present and
 qualified can cover). Sheet ``Short``: every flagged segment. Sheet ``Segments``: every segment
-(a table for filters and other tools). Ids only, never student names.
+(a table for filters and other tools). Sheet ``Lunches``: per day, the lunch minutes owed against
+the spare staff time inside the lunch windows. Ids only, never student names.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ GREEN, AMBER, RED, GREY = "C6EFCE", "FFEB9C", "FFC7CE", "EDEDED"
 AMBER_RATIO = 0.8
 MAX_COLUMNS = 60
 
+LUNCH_COLUMNS = ("day", "paras_owed_lunch", "minutes_owed", "spare_staff_minutes", "window", "enough")
 SEGMENT_COLUMNS = ("day", "start", "end", "minutes", "needed", "available", "qualified", "short", "needs",
                    "no_qualified_para")
 
@@ -124,6 +126,12 @@ def build_report(problem: Problem, cmap: CapacityMap | None = None) -> openpyxl.
                 widths={"needs": 60, "no_qualified_para": 30})
     for r, s in enumerate(cmap.segments, start=2):
         table.cell(row=r, column=1).fill = PatternFill("solid", fgColor=_FILL[level(s)])
+    lunch = wb.create_sheet("Lunches")
+    write_table(lunch, LUNCH_COLUMNS, [[x.day, x.paras, x.owed, x.spare, fmt_span(*x.window),
+                                        "no" if x.squeezed else "yes"] for x in cmap.lunches],
+                widths={"window": 14, "enough": 10})
+    for r, x in enumerate(cmap.lunches, start=2):
+        lunch.cell(row=r, column=6).fill = PatternFill("solid", fgColor=RED if x.squeezed else GREEN)
     return wb
 
 
@@ -184,7 +192,12 @@ def validate_lines(label: str, read: ReadResult, cmap: CapacityMap | None = None
         flagged = [s for s in segs if s.flagged]
         state = (f"SHORT in {len(flagged)} segment(s), {_hm(sum(s.minutes for s in flagged))}" if flagged
                  else "ok")
-        out.append(f"  {day}: tightest {peak.needed}/{peak.available} at {fmt_span(peak.start, peak.end)}; {state}")
+        line = f"  {day}: tightest {peak.needed}/{peak.available} at {fmt_span(peak.start, peak.end)}; {state}"
+        lunch = cmap.lunch(day)
+        if lunch is not None:
+            line += (f"; lunches {_hm(lunch.owed)} owed, {_hm(lunch.spare)} spare staff time in "
+                     f"{fmt_span(*lunch.window)}" + (" (TOO LITTLE)" if lunch.squeezed else ""))
+        out.append(line)
     if cmap.flagged:
         out += ["", f"Short segments ({len(cmap.flagged)})",
                 f"  {'Day':<4} {'Time':<11} {'Need':>4} {'Here':>4} {'Qual':>4} {'Short':>5}  Needs"]
@@ -197,4 +210,5 @@ def validate_lines(label: str, read: ReadResult, cmap: CapacityMap | None = None
     return out
 
 
-__all__ = ["SEGMENT_COLUMNS", "build_report", "level", "slot_minutes", "validate_lines", "write_capacity_report"]
+__all__ = ["LUNCH_COLUMNS", "SEGMENT_COLUMNS", "build_report", "level", "slot_minutes", "validate_lines",
+           "write_capacity_report"]

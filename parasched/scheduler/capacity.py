@@ -21,7 +21,7 @@ from functools import cached_property
 
 from .errors import Issue, Source
 from .model import DAYS, Para, ParaRole, Problem, Student, Support
-from .timegrid import fmt_span, intersect, merge, total
+from .timegrid import Interval, fmt_span, intersect, merge, total
 from .weekgrid import Occurrence, StudentSegment, WeekGrid
 
 
@@ -82,11 +82,33 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class LunchRoom:
+    """A day's lunches against the spare staff time in the lunch windows.
+
+    ``spare`` sums, over the windows, the paras present beyond those needed (minutes x paras);
+    when it is below ``owed`` some lunch cannot be given without leaving a need uncovered."""
+
+    day: str
+    paras: int  # paras owed a lunch that day
+    owed: int  # lunch minutes owed in total
+    spare: int  # spare staff-minutes inside the lunch windows
+    window: Interval  # the span of the lunch windows of those paras
+
+    @property
+    def squeezed(self) -> bool:
+        return self.spare < self.owed
+
+
+@dataclass(frozen=True)
 class CapacityMap:
     segments: tuple[Segment, ...]
+    lunches: tuple[LunchRoom, ...] = ()
 
     def day(self, day: str) -> tuple[Segment, ...]:
         return tuple(s for s in self.segments if s.day == day)
+
+    def lunch(self, day: str) -> LunchRoom | None:
+        return next((x for x in self.lunches if x.day == day), None)
 
     @property
     def flagged(self) -> tuple[Segment, ...]:
@@ -239,9 +261,18 @@ def capacity_map(problem: Problem, grid: WeekGrid | None = None) -> CapacityMap:
     """Staff needed against paras available (and qualified) in every segment of every school day."""
     cap = _Capacity(problem, grid)
     segs: list[Segment] = []
+    lunches: list[LunchRoom] = []
     for day in cap.grid.days:
-        segs += _merge_segments([s for s, _ in cap.day_segments(day)])
-    return CapacityMap(tuple(segs))
+        day_segs = _merge_segments([s for s, _ in cap.day_segments(day)])
+        segs += day_segs
+        rules = [r for p in problem.paras if (r := cap.grid.lunch_rule(p.para_id, day)) is not None]
+        if rules:
+            windows = merge(r.window for r in rules)
+            spare = sum(max(0, sg.available - sg.needed) * total(intersect([(sg.start, sg.end)], windows))
+                        for sg in day_segs)
+            lunches.append(LunchRoom(day, len(rules), sum(r.minutes for r in rules), spare,
+                                     (windows[0][0], windows[-1][1])))
+    return CapacityMap(tuple(segs), tuple(lunches))
 
 
 def summary(problem: Problem, grid: WeekGrid | None = None) -> Summary:
@@ -433,5 +464,5 @@ def warnings(problem: Problem) -> list[Issue]:
             *duty_warnings(problem, g), *protected_warnings(problem, g)]
 
 
-__all__ = ["CapacityMap", "Segment", "Summary", "capacity_map", "duty_warnings", "lunch_warnings",
+__all__ = ["CapacityMap", "LunchRoom", "Segment", "Summary", "capacity_map", "duty_warnings", "lunch_warnings",
            "protected_warnings", "settings_warnings", "skill_warnings", "summary", "warnings"]
