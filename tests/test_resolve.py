@@ -366,6 +366,63 @@ def test_repaired_group_rows_therapy_and_sessions_on_a_complete_school():
     assert set(kept) <= set(got.assignments)
 
 
+def test_fill_in_covers_gaps_from_free_time_only_and_respects_the_rules():
+    from parasched.scheduler.resolve import fill_in, repaired
+
+    p = school(absences=(Absence("P1", ("Tue",)),))
+    start = repaired(school_baseline(), p, ["Tue"])
+    got = fill_in(start, p, ["Tue"])
+    passes(p, got)
+    # S1 (behavior) goes to the substitute, the only qualified para with free time; nobody else moves
+    assert covered_by(got, "S1", "Tue") == {"SUB": 210}
+    assert set(start.assignments) <= set(got.assignments)
+    assert len(got.assignments) == len(start.assignments) + 1
+    # on a Tuesday-only week: the rotation limit shortens what one para may take ...
+    tue = dataclasses.replace(p, settings=dataclasses.replace(p.settings, days=("Tue",)))
+    tue_base = Schedule(tuple(a for a in school_baseline().assignments if a.day == "Tue"))
+    capped = dataclasses.replace(tue, students=(dataclasses.replace(p.students[0], max_minutes_with_same_para=120),
+                                                *p.students[1:]))
+    got = fill_in(repaired(tue_base, capped, ["Tue"]), capped, ["Tue"])
+    passes(capped, got)
+    assert covered_by(got, "S1", "Tue") == {"SUB": 120}
+    # ... and max continuous work stops a piece early (P2 and P3 free but for the lunch put back
+    # at 10:30; P3 lacks behavior): P2 takes the most it can, the substitute the rest
+    tight = dataclasses.replace(tue, settings=dataclasses.replace(tue.settings, max_continuous_minutes=90))
+    few = Schedule(tuple(a for a in tue_base.assignments if a.para_id in ("P1", "SUB")))
+    got = fill_in(repaired(few, tight, ["Tue"]), tight, ["Tue"])
+    passes(tight, got)
+    assert sorted((a.para_id, a.start, a.end) for a in got.assignments if "S1" in a.students) == [
+        ("P2", 8 * H, 9 * H + 30), ("P2", 11 * H, 11 * H + 30), ("SUB", 9 * H + 30, 11 * H)]
+
+
+def test_fill_in_on_a_complete_school_only_adds_rows_and_passes_check():
+    from parasched.scheduler.coverage import unmet_rows
+    from parasched.scheduler.greedy import greedy_schedule
+    from parasched.scheduler.resolve import fill_in, repaired
+
+    try:
+        from tests.fixtures import complete_problem
+    except ImportError:  # pragma: no cover
+        from fixtures import complete_problem  # type: ignore[no-redef]
+
+    problem = complete_problem()
+    base = greedy_schedule(problem)
+    # P1 (behavior, medical, rbt: S1's preferred para, ABA and arrival duty) out Monday and Tuesday
+    after = dataclasses.replace(problem, absences=(*problem.absences, Absence("P1", ("Mon", "Tue"))))
+    start = repaired(base, after, ["Mon", "Tue"])
+    got = fill_in(start, after, ["Mon", "Tue"])
+    passes(after, got)
+    assert set(start.assignments) <= set(got.assignments)
+    assert rows_on(got, "Wed") == rows_on(base, "Wed")
+
+    def missing(sch):
+        return {pr: sum(u.minutes for u in unmet_rows(after, sch) if u.priority == pr) for pr in (1, 2, 3)}
+
+    before, now = missing(start), missing(got)
+    assert all(now[pr] <= before[pr] for pr in (1, 2, 3))
+    assert sum(now.values()) < sum(before.values())
+
+
 # -- the command line ------------------------------------------------------------------------------
 @pytest.fixture
 def workbooks(tmp_path):

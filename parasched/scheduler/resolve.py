@@ -220,6 +220,9 @@ def repaired(baseline: Schedule, problem: Problem, replan_days: Iterable[str]) -
     for leftover in by_para_day.values():  # paras unknown to the problem: keep (the checker reports them)
         rows += leftover
     sessions = [s for s in baseline.sessions if s.day not in replan or (s.session_id, s.day, s.start, s.end) in held]
+    staffed = {(a.para_id, a.ref, a.day) for a in rows if a.kind == Kind.THERAPY}
+    sessions = [dataclasses.replace(s, para_id="") if s.day in replan and s.para_id
+                and (s.para_id, s.session_id, s.day) not in staffed else s for s in sessions]
     return dataclasses.replace(baseline, assignments=tuple(sorted(rows)), sessions=tuple(sorted(sessions)),
                                unmet=(), changes=())
 
