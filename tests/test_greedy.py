@@ -299,6 +299,21 @@ def test_assist_session_gets_a_qualified_para_or_is_unmet() -> None:
     assert [(u.kind, u.ref, u.minutes) for u in schedule.unmet] == [("therapy", "T", 60)]
 
 
+def test_a_free_para_takes_over_so_the_skilled_one_can_swap_in() -> None:
+    """Only P1 signs; P1 took B at 08:00 before P2 arrived. A needs a signer from 10:00: P1 swaps
+    to A and P2 takes over B, as a coordinator would."""
+    st = Settings(lunch_minutes=0, days=("Mon",))
+    problem = Problem(st, (Para("P1", "a", 480, 720, skills=frozenset({"asl"})), Para("P2", "b", 600, 720)),
+                      (Student("B", "b", homeroom="R", priority=1),
+                       Student("A", "a", homeroom="Q", priority=2, skills_required=frozenset({"asl"}))),
+                      (StudentBlock("B", 480, 720), StudentBlock("A", 600, 720)))
+    schedule = greedy_schedule(problem)
+    assert_valid(problem, schedule)
+    assert [(a.para_id, a.start, a.end, a.students) for a in schedule.assignments] == [
+        ("P1", 480, 600, ("B",)), ("P1", 600, 720, ("A",)), ("P2", 600, 720, ("B",))]
+    assert schedule.unmet == ()
+
+
 # -- property: random small schools -------------------------------------------------------------
 
 @hs.composite

@@ -14,7 +14,9 @@ How it fills the week, the way a person would:
    the best simple score takes the need for as long as they can (regular staff before
    substitutes, joining an existing group, continuing with the same para, preferred paras, the
    longest stretch, fewest duty minutes);
-4. flex blocks last, until each student's ``weekly_flex_minutes`` is reached.
+4. what is left uncovered, a swap: an eligible para busy with another student (or a duty) at
+   that time takes this student, and a free para who may do so takes over the other;
+5. flex blocks last, until each student's ``weekly_flex_minutes`` is reached.
 
 Every fact about the week (availability, lunch and breaks owed, needs, eligibility) comes from
 :class:`WeekGrid`; nothing is re-derived here.
@@ -154,6 +156,8 @@ class _Greedy:
         self.session_para: dict[tuple[str, str, int], str] = {}
         self._eligible: dict[tuple[str, frozenset[str]], list[Para]] = {}
         self._session_ok: dict[str, list[Para]] = {}
+        self.gaps: list[tuple[StudentSegment, int, int]] = []  # required support nobody could take
+        self.segments: dict[tuple[str, str], list[StudentSegment]] = defaultdict(list)
 
     # -- public --------------------------------------------------------------------------------
     def run(self) -> Schedule:
@@ -169,6 +173,7 @@ class _Greedy:
         for day in self.grid.days:
             for seg in self.grid.support_needs(day, occ):
                 st = self.students[seg.student_id]
+                self.segments[(seg.student_id, day)].append(seg)
                 if seg.support == Support.FLEX:
                     if st.weekly_flex_minutes:
                         flex.append(seg)
@@ -186,6 +191,7 @@ class _Greedy:
             else:
                 duty, day = need  # type: ignore[misc]
                 self.cover_duty(duty, day)
+        self.swap_in()
         self.cover_flex(flex)
         return self.schedule()
 
@@ -402,7 +408,10 @@ class _Greedy:
                 if best is None or score < best[0]:
                     best = (score, p, tl, end, join)
             if best is None:
-                t = max(t + self.step, min(wake, seg.end))
+                nxt = max(t + self.step, min(wake, seg.end))
+                if budget is None:
+                    self.gaps.append((seg, t, nxt))
+                t = nxt
                 continue
             _, p, tl, end, join = best
             if join is None:
@@ -460,6 +469,72 @@ class _Greedy:
                 tl.insert(t, end, _Row(Kind.DUTY, duty.duty_id, (), duty.location))
                 self.duty_minutes[p.para_id] += end - t
                 t = end
+
+    # -- 3b. swaps -----------------------------------------------------------------------------
+    def swap_in(self) -> None:
+        """Cover what is left the way a coordinator would: an eligible para busy with another
+        student (or a duty) takes this one, and a free para who may do so takes over the other."""
+        for seg, a, b in self.gaps:
+            t = a
+            while t < b:
+                end = self._swap(seg, t, b)
+                t = end if end is not None else t + self.step
+
+    def _swap(self, seg: StudentSegment, t: int, until: int) -> int | None:
+        day, st = seg.day, self.students[seg.student_id]
+        best: tuple[tuple, Para, _Timeline, int, Para, _Timeline, int] | None = None
+        for p in self._eligible_for(st, seg.skills):
+            tl = self.timelines.get((p.para_id, day))
+            i = tl.at(t) if tl is not None else None
+            if tl is None or i is None:
+                continue
+            _, row_end, row = tl.items[i]
+            if row.kind == Kind.SUPPORT and len(row.students) == 1:
+                other = self.students[row.students[0]]
+                other_seg = next((g for g in self.segments[(other.student_id, day)] if g.start <= t < g.end), None)
+                if other_seg is None:
+                    continue
+                takers = self._eligible_for(other, other_seg.skills)
+            elif row.kind == Kind.DUTY:
+                duty = self.problem.duty(row.ref)
+                other = None
+                takers = [q for q in self.paras if self.grid.duty_refusal(q, duty) is None]
+            else:
+                continue
+            end = self._rotation_end(p, day, st, t, min(row_end, until))
+            if end <= t:
+                continue
+            for q in takers:
+                tq = self.timelines.get((q.para_id, day))
+                fe = tq.free_end(t) if tq is not None else None
+                if tq is None or fe is None or q.para_id == p.para_id:
+                    continue
+                e = self._cont_end(tq, t, min(fe, end))
+                if other is not None:
+                    e = self._rotation_end(q, day, other, t, e)
+                elif q.max_duty_minutes is not None:
+                    left = q.max_duty_minutes - self.duty_minutes[q.para_id]
+                    e = min(e, t + max(0, left) // self.step * self.step)
+                if e <= t:
+                    continue
+                score = (q.is_substitute, t - e, self.duty_minutes[q.para_id], len(q.skills), q.para_id, p.para_id)
+                if best is None or score < best[0]:
+                    best = (score, p, tl, e, q, tq, i)
+        if best is None:
+            return None
+        _, p, tl, e, q, tq, i = best
+        s0, e0, row = tl.items[i]
+        mine = _Row(Kind.SUPPORT, "", (seg.student_id,), seg.location, seg.support == Support.ONE_TO_ONE)
+        tl.replace(i, [(s0, t, row), (t, e, mine), (e, e0, row)])
+        tq.insert(t, e, row)
+        if row.kind == Kind.DUTY:
+            self.duty_minutes[p.para_id] -= e - t
+            self.duty_minutes[q.para_id] += e - t
+        else:
+            self.with_student[(p.para_id, day, row.students[0])] -= e - t
+            self.with_student[(q.para_id, day, row.students[0])] += e - t
+        self.with_student[(p.para_id, day, seg.student_id)] += e - t
+        return e
 
     # -- 4. flex -------------------------------------------------------------------------------
     def cover_flex(self, segments: list[StudentSegment]) -> None:
