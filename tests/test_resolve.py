@@ -260,6 +260,8 @@ def test_absent_paras_one_to_one_student_is_covered_by_a_qualified_para_the_subs
         "SUB: Tue 08:00-11:30 was free, now 1:1 S1 (covering P1)",
     ]
     assert [u for u in out.schedule.unmet if u.day == "Tue"] == []
+    # the substitute's 210 minutes at the substitute weight; the absent para's minutes cost nothing
+    assert (out.changed_minutes, out.chosen_changed_minutes) == (210 * 2, 210 * 2)
 
 
 def test_without_a_substitute_a_qualified_para_is_moved_and_the_unqualified_one_is_not_used():
@@ -285,6 +287,8 @@ def test_absent_students_para_is_not_moved_without_a_reason():
     # P2's time frees up; nobody is reshuffled, P2 is not put anywhere
     assert out.changes == (Change("P2", "Tue", 8 * H, 11 * H + 30, "1:1 S2", "free"),)
     assert out.absent_paras == ()
+    # against the baseline P2 was moved off S2 (weight 4); beyond the unavoidable, nothing changed
+    assert (out.changed_minutes, out.chosen_changed_minutes) == (210 * 4, 0)
 
 
 def test_nothing_outside_the_replanned_days_changes():

@@ -520,8 +520,9 @@ class ResolveOutcome:
     baseline_report: Any = None  # CheckReport of the baseline against base_problem (None = not checked)
     notes: tuple[str, ...] = ()
     absent_paras: tuple[str, ...] = ()
-    changed_minutes: int = 0  # weighted, as in the objective
+    changed_minutes: int = 0  # weighted as in the objective, against the baseline
     solved: bool = True  # False when no day needed re-planning (the baseline is returned as is)
+    chosen_changed_minutes: int = 0  # weighted, beyond the unavoidable repairs (what the solver minimizes)
 
     @property
     def schedule(self) -> Schedule:
@@ -617,7 +618,9 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     schedule = dataclasses.replace(schedule, changes=changes)
     result = dataclasses.replace(solved, schedule=schedule)
     weighted = ch.changed_minutes(baseline, schedule, problem=full)
-    return ResolveOutcome(full, base, baseline, new, replan, broken, result, report, notes, away, weighted)
+    chosen = ch.changed_minutes(start, schedule, problem=full)
+    return ResolveOutcome(full, base, baseline, new, replan, broken, result, report, notes, away, weighted,
+                          chosen_changed_minutes=chosen)
 
 
 def _with_unmet(problem: Problem, schedule: Schedule) -> Schedule:
@@ -721,7 +724,8 @@ def report_lines(outcome: ResolveOutcome, names: bool = False) -> list[str]:
         lines.append(f"Solver: {r.status}, {r.runtime:.1f} s{gap}")
     affected = affected_paras(outcome)
     lines.append(f"Changes: {len(outcome.changes)} row(s), {outcome.raw_changed_minutes} para-minutes "
-                 f"(weighted {outcome.changed_minutes}); paras affected: {len(affected)}"
+                 f"(weighted {outcome.changed_minutes}, {outcome.chosen_changed_minutes} beyond the unavoidable); "
+                 f"paras affected: {len(affected)}"
                  + (f" ({', '.join(affected)})" if affected else ""))
     lines += [f"  {x}" for x in para_lines(outcome)]
     uncovered = uncovered_lines(outcome, names=names)
