@@ -99,6 +99,18 @@ def test_shared_groups_split_by_group_max_and_location(tmp_path: Path) -> None:
     assert seg.needed == 4
 
 
+def test_a_shared_group_may_be_split_among_paras(tmp_path: Path) -> None:
+    sheets = mb.valid_sheets()
+    sheets["Students"][2][6] = "medical"  # S02: only P01 may support her
+    sheets["Students"].append(["S05", "Sal Five", "4", "Room 5", "shared", 3, "", "", "", "", "", "", ""])
+    p = read_problem(mb.write_xlsx(tmp_path / "g.xlsx", sheets)).problem
+    seg = next(s for s in capacity_map(p).day("Tue") if s.start <= 540 < s.end)
+    # Room 5: S02, S03, S05 with group_max 2 -> two paras: P01 with S02 (+1), another with the rest;
+    # S01 1:1 takes a third (P02 or P04). Nobody is short although only P01 may take S02.
+    assert (seg.needs, seg.needed, seg.available, seg.assignable, seg.flagged) == (
+        ("S01 1:1", "Room 5 shared x2"), 3, 4, 3, False)
+
+
 def test_needs_no_present_para_may_take_are_named(tmp_path: Path) -> None:
     sheets = mb.valid_sheets()
     sheets["Students"][1][6] = "medical"  # only P01 has medical

@@ -12,6 +12,7 @@ are not subtracted here; the summary subtracts them from the week's staff minute
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import math
 from collections import defaultdict
@@ -146,6 +147,27 @@ class _Capacity:
             self._support_cache[key] = self._who(lambda p: self.grid.support_refusal(p, student, skills) is None)
         return self._support_cache[key]
 
+    @functools.cache  # noqa: B019 - one _Capacity per analysis
+    def split_group(self, allowed: tuple[frozenset[str], ...], n: int, gmax: int) -> tuple[frozenset[str], ...]:
+        """Paras allowed for each of the ``n`` paras a shared group needs.
+
+        Students are split into ``n`` sub-groups of at most ``gmax`` (the most constrained
+        first, each into the sub-group keeping the most paras allowed for all its members);
+        a sub-group's para must be allowed for each of its students."""
+        groups: list[tuple[int, frozenset[str] | None]] = [(0, None)] * n  # (size, paras allowed for all)
+        for ok in sorted(allowed, key=len):
+            best, best_set = -1, frozenset[str]()
+            for i, (size, common) in enumerate(groups):
+                if size >= gmax:
+                    continue
+                cand = ok if common is None else common & ok
+                if best < 0 or len(cand) > len(best_set):
+                    best, best_set = i, cand
+            if best < 0:  # cannot happen: n * gmax >= number of students
+                break
+            groups[best] = (groups[best][0] + 1, best_set)
+        return tuple(frozenset() if common is None else common for _, common in groups)
+
     @cached_property
     def _duty_ok(self) -> dict[str, frozenset[str]]:
         g = self.grid
@@ -202,11 +224,11 @@ class _Capacity:
             for loc, members in sorted(groups.items()):
                 gmax = min(s.group_max for s, _ in members)
                 n = math.ceil(len(members) / gmax)
-                # conservative: each para of the group may support every student in it
-                allowed = frozenset.intersection(*(self.may_support(s, sk) for s, sk in members))
+                allowed_sets = self.split_group(tuple(self.may_support(s, sk) for s, sk in members), n, gmax)
                 label = f"{loc or 'homeroom'} shared" + (f" x{n}" if n > 1 else "")
                 pr = min(s.priority for s, _ in members)
-                here += [_Unit(a, b, label if k == 0 else f"{label} #{k + 1}", pr, allowed) for k in range(n)]
+                here += [_Unit(a, b, label if k == 0 else f"{label} #{k + 1}", pr, allowed)
+                         for k, allowed in enumerate(allowed_sets)]
             present = [p.para_id for p, ivs in paras if any(s <= a and b <= e for s, e in ivs)]
             if not here and not present:
                 continue
