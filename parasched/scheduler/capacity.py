@@ -12,7 +12,6 @@ are not subtracted here; the summary subtracts them from the week's staff minute
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import math
 from collections import defaultdict
@@ -132,6 +131,7 @@ class _Capacity:
         self.problem = problem
         self.grid = grid or WeekGrid(problem)
         self._support_cache: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+        self._group_cache: dict[tuple[tuple[frozenset[str], ...], int, int], tuple[frozenset[str], ...]] = {}
 
     @cached_property
     def occurrences(self) -> tuple[Occurrence, ...]:
@@ -147,26 +147,11 @@ class _Capacity:
             self._support_cache[key] = self._who(lambda p: self.grid.support_refusal(p, student, skills) is None)
         return self._support_cache[key]
 
-    @functools.cache  # noqa: B019 - one _Capacity per analysis
     def split_group(self, allowed: tuple[frozenset[str], ...], n: int, gmax: int) -> tuple[frozenset[str], ...]:
-        """Paras allowed for each of the ``n`` paras a shared group needs.
-
-        Students are split into ``n`` sub-groups of at most ``gmax`` (the most constrained
-        first, each into the sub-group keeping the most paras allowed for all its members);
-        a sub-group's para must be allowed for each of its students."""
-        groups: list[tuple[int, frozenset[str] | None]] = [(0, None)] * n  # (size, paras allowed for all)
-        for ok in sorted(allowed, key=len):
-            best, best_set = -1, frozenset[str]()
-            for i, (size, common) in enumerate(groups):
-                if size >= gmax:
-                    continue
-                cand = ok if common is None else common & ok
-                if best < 0 or len(cand) > len(best_set):
-                    best, best_set = i, cand
-            if best < 0:  # cannot happen: n * gmax >= number of students
-                break
-            groups[best] = (groups[best][0] + 1, best_set)
-        return tuple(frozenset() if common is None else common for _, common in groups)
+        key = (allowed, n, gmax)
+        if key not in self._group_cache:
+            self._group_cache[key] = _split_group(allowed, n, gmax)
+        return self._group_cache[key]
 
     @cached_property
     def _duty_ok(self) -> dict[str, frozenset[str]]:
@@ -241,6 +226,27 @@ class _Capacity:
                 by_priority[u.priority] += b - a
             out.append((Segment(day, a, b, len(here), len(present), assignable, labels, uncovered), by_priority))
         return out
+
+
+def _split_group(allowed: tuple[frozenset[str], ...], n: int, gmax: int) -> tuple[frozenset[str], ...]:
+    """Paras allowed for each of the ``n`` paras a shared group needs.
+
+    Students are split into ``n`` sub-groups of at most ``gmax`` (the most constrained
+    first, each into the sub-group keeping the most paras allowed for all its members);
+    a sub-group's para must be allowed for each of its students."""
+    groups: list[tuple[int, frozenset[str] | None]] = [(0, None)] * n  # (size, paras allowed for all)
+    for ok in sorted(allowed, key=len):
+        best, best_set = -1, frozenset[str]()
+        for i, (size, common) in enumerate(groups):
+            if size >= gmax:
+                continue
+            cand = ok if common is None else common & ok
+            if best < 0 or len(cand) > len(best_set):
+                best, best_set = i, cand
+        if best < 0:  # cannot happen: n * gmax >= number of students
+            break
+        groups[best] = (groups[best][0] + 1, best_set)
+    return tuple(frozenset() if common is None else common for _, common in groups)
 
 
 def _matching(units: list[_Unit], paras: list[str]) -> int:
