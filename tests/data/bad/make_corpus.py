@@ -298,14 +298,29 @@ def _zip(parts: list[tuple[str, bytes]], level: int = 9) -> bytes:
     return out.getvalue()
 
 
-def zip_bomb(total_mb: int, parts: int) -> bytes:
-    """A workbook-shaped zip whose sheets inflate to ``total_mb`` MB of blanks."""
-    each = total_mb * 1024 * 1024 // parts
-    members = [("[Content_Types].xml", CONTENT_TYPES),
-               ("xl/workbook.xml", b'<?xml version="1.0"?><workbook/>')]
-    for i in range(parts):
-        members.append((f"xl/worksheets/sheet{i + 1}.xml", b"<worksheet>" + b" " * each + b"</worksheet>"))
-    return _zip(members)
+def zip_bomb(src: Path, dest: Path, total_mb: int, sheets: tuple[str, ...]) -> None:
+    """``src`` whose ``sheets`` each inflate to ``total_mb / len(sheets)`` MB: millions of rows of
+    valid cells, so a reader that opens it spends minutes and gigabytes (written in a stream)."""
+    parts = {_sheet_xml_name(src, name) for name in sheets}
+    row = (b'<row><c t="inlineStr"><is><t>P01</t></is></c><c t="inlineStr"><is><t>Pat</t></is></c>'
+           b'<c t="inlineStr"><is><t>para</t></is></c></row>')
+    count = total_mb * 1024 * 1024 // len(sheets) // len(row)
+    head = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            b'<row><c t="inlineStr"><is><t>para_id</t></is></c><c t="inlineStr"><is><t>name</t></is></c>'
+            b'<c t="inlineStr"><is><t>role</t></is></c></row>')
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            out = zipfile.ZipInfo(info.filename, ZIP_TIME)
+            out.compress_type = zipfile.ZIP_DEFLATED
+            if info.filename not in parts:
+                zout.writestr(out, zin.read(info.filename), compresslevel=9)
+                continue
+            with zout.open(out, "w") as fh:
+                fh.write(head)
+                block = row * 10_000
+                for _ in range(count // 10_000):
+                    fh.write(block)
+                fh.write(b"</sheetData></worksheet>")
 
 
 def make_many_parts(path: Path, n: int = 20_000) -> Path:
@@ -348,7 +363,8 @@ def macro_workbook(src: Path, dest: Path) -> None:
 
     def edit(name: str, data: bytes) -> bytes:
         if name == "[Content_Types].xml":
-            data = data.replace(b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+            data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                                b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
             data = data.replace(b"</Types>", b'<Default Extension="bin" '
                                 b'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
         if name == "xl/_rels/workbook.xml.rels":
@@ -517,8 +533,9 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
         ("[Content_Types].xml", CONTENT_TYPES.replace(b"workbook.xml", b"workbook.bin")),
         ("xl/workbook.bin", _pseudo_random(300, b"xlsb")),
         ("xl/worksheets/sheet1.bin", _pseudo_random(300, b"xlsb1"))])))
-    made.append(_write(out / "zip_bomb.xlsx", zip_bomb(300, 3)))
-    made.append(_write(out / "zip_bomb_ratio.xlsx", zip_bomb(20, 1)))
+    zip_bomb(good, out / "zip_bomb.xlsx", 220, ("Paras", "Students"))
+    zip_bomb(good, out / "zip_bomb_ratio.xlsx", 20, ("Paras",))
+    made += [out / "zip_bomb.xlsx", out / "zip_bomb_ratio.xlsx"]
     for name, kwargs in (("xml_entity_bomb.xlsx", {}), ("xml_bomb_padded.xlsx", {"padding": 100_000}),
                          ("xml_external_entity.xlsx", {"external": True})):
         xml_bomb(good, out / name, **kwargs)
