@@ -314,6 +314,21 @@ def test_a_free_para_takes_over_so_the_skilled_one_can_swap_in() -> None:
     assert schedule.unmet == ()
 
 
+def test_a_duty_is_covered_by_a_swap_too() -> None:
+    """P2 is funded for support only; P1 had B from 08:00, before P2 came in. The 09:00 duty goes to
+    P1 and P2 takes over B."""
+    st = Settings(lunch_minutes=0, days=("Mon",))
+    problem = Problem(st, (Para("P1", "a", 480, 600), Para("P2", "b", 540, 600, general_duties=False)),
+                      (Student("B", "b", homeroom="R", priority=1),), (StudentBlock("B", 480, 600),),
+                      duties=(Duty("D", "hall", DutyKind.HALLWAY, 540, 600, location="hall"),))
+    schedule = greedy_schedule(problem)
+    assert_valid(problem, schedule)
+    assert [(a.para_id, a.start, a.end, a.kind, a.ref, a.students) for a in schedule.assignments] == [
+        ("P1", 480, 540, "support", "", ("B",)), ("P1", 540, 600, "duty", "D", ()),
+        ("P2", 540, 600, "support", "", ("B",))]
+    assert schedule.unmet == ()
+
+
 # -- property: random small schools -------------------------------------------------------------
 
 @hs.composite

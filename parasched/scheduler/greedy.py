@@ -14,7 +14,7 @@ How it fills the week, the way a person would:
    the best simple score takes the need for as long as they can (regular staff before
    substitutes, joining an existing group, continuing with the same para, preferred paras, the
    longest stretch, fewest duty minutes);
-4. what is left uncovered, a swap: an eligible para busy with another student (or a duty) at
+4. what is left uncovered (support or duty), a swap: an eligible para busy with another student (or a duty) at
    that time takes this student, and a free para who may do so takes over the other;
 5. flex blocks last, until each student's ``weekly_flex_minutes`` is reached.
 
@@ -155,8 +155,8 @@ class _Greedy:
         self.occurrences: list[Occurrence] = []
         self.session_para: dict[tuple[str, str, int], str] = {}
         self._eligible: dict[tuple[str, frozenset[str]], list[Para]] = {}
-        self._session_ok: dict[str, list[Para]] = {}
-        self.gaps: list[tuple[StudentSegment, int, int]] = []  # required support nobody could take
+        self._allowed: dict[tuple[str, str], list[Para]] = {}  # who may staff a session / duty
+        self.gaps: list[tuple[StudentSegment | tuple[Duty, str], int, int]] = []  # needs nobody could take
         self.segments: dict[tuple[str, str], list[StudentSegment]] = defaultdict(list)
 
     # -- public --------------------------------------------------------------------------------
@@ -306,9 +306,10 @@ class _Greedy:
         return first_any
 
     def _session_paras(self, ses: Session) -> list[Para]:
-        if ses.session_id not in self._session_ok:
-            self._session_ok[ses.session_id] = [p for p in self.paras if self.grid.session_refusal(p, ses) is None]
-        return self._session_ok[ses.session_id]
+        key = ("session", ses.session_id)
+        if key not in self._allowed:
+            self._allowed[key] = [p for p in self.paras if self.grid.session_refusal(p, ses) is None]
+        return self._allowed[key]
 
     def _session_fits(self, p: Para, ses: Session, day: str, start: int, end: int) -> _Timeline | None:
         tl = self.timelines.get((p.para_id, day))
@@ -439,9 +440,7 @@ class _Greedy:
             while t < duty.end:
                 best: tuple[tuple, Para, _Timeline, int] | None = None
                 wake = _NEVER
-                for p in self.paras:
-                    if self.grid.duty_refusal(p, duty) is not None:
-                        continue
+                for p in self._duty_paras(duty):
                     tl = self.timelines.get((p.para_id, day))
                     if tl is None:
                         continue
@@ -463,7 +462,9 @@ class _Greedy:
                     if best is None or score < best[0]:
                         best = (score, p, tl, end)
                 if best is None:
-                    t = max(t + self.step, min(wake, duty.end))
+                    nxt = max(t + self.step, min(wake, duty.end))
+                    self.gaps.append(((duty, day), t, nxt))
+                    t = nxt
                     continue
                 _, p, tl, end = best
                 tl.insert(t, end, _Row(Kind.DUTY, duty.duty_id, (), duty.location))
@@ -473,17 +474,31 @@ class _Greedy:
     # -- 3b. swaps -----------------------------------------------------------------------------
     def swap_in(self) -> None:
         """Cover what is left the way a coordinator would: an eligible para busy with another
-        student (or a duty) takes this one, and a free para who may do so takes over the other."""
-        for seg, a, b in self.gaps:
+        student (or a duty) takes this need, and a free para who may do so takes over the other."""
+        for need, a, b in self.gaps:
             t = a
             while t < b:
-                end = self._swap(seg, t, b)
+                end = self._swap(need, t, b)
                 t = end if end is not None else t + self.step
 
-    def _swap(self, seg: StudentSegment, t: int, until: int) -> int | None:
-        day, st = seg.day, self.students[seg.student_id]
+    def _duty_end(self, p: Para, t: int, end: int) -> int:
+        if p.max_duty_minutes is None:
+            return end
+        left = p.max_duty_minutes - self.duty_minutes[p.para_id]
+        return min(end, t + max(0, left) // self.step * self.step)
+
+    def _swap(self, need: StudentSegment | tuple[Duty, str], t: int, until: int) -> int | None:
+        if isinstance(need, StudentSegment):
+            day, st = need.day, self.students[need.student_id]
+            cands = self._eligible_for(st, need.skills)
+            mine = _Row(Kind.SUPPORT, "", (need.student_id,), need.location, need.support == Support.ONE_TO_ONE)
+        else:
+            duty, day = need
+            st = None
+            cands = self._duty_paras(duty)
+            mine = _Row(Kind.DUTY, duty.duty_id, (), duty.location)
         best: tuple[tuple, Para, _Timeline, int, Para, _Timeline, int] | None = None
-        for p in self._eligible_for(st, seg.skills):
+        for p in cands:
             tl = self.timelines.get((p.para_id, day))
             i = tl.at(t) if tl is not None else None
             if tl is None or i is None:
@@ -495,13 +510,13 @@ class _Greedy:
                 if other_seg is None:
                     continue
                 takers = self._eligible_for(other, other_seg.skills)
-            elif row.kind == Kind.DUTY:
-                duty = self.problem.duty(row.ref)
+            elif row.kind == Kind.DUTY and st is not None:
                 other = None
-                takers = [q for q in self.paras if self.grid.duty_refusal(q, duty) is None]
+                takers = self._duty_paras(self.problem.duty(row.ref))
             else:
                 continue
-            end = self._rotation_end(p, day, st, t, min(row_end, until))
+            end = min(row_end, until)
+            end = self._rotation_end(p, day, st, t, end) if st is not None else self._duty_end(p, t, end)
             if end <= t:
                 continue
             for q in takers:
@@ -510,11 +525,7 @@ class _Greedy:
                 if tq is None or fe is None or q.para_id == p.para_id:
                     continue
                 e = self._cont_end(tq, t, min(fe, end))
-                if other is not None:
-                    e = self._rotation_end(q, day, other, t, e)
-                elif q.max_duty_minutes is not None:
-                    left = q.max_duty_minutes - self.duty_minutes[q.para_id]
-                    e = min(e, t + max(0, left) // self.step * self.step)
+                e = self._rotation_end(q, day, other, t, e) if other is not None else self._duty_end(q, t, e)
                 if e <= t:
                     continue
                 score = (q.is_substitute, t - e, self.duty_minutes[q.para_id], len(q.skills), q.para_id, p.para_id)
@@ -524,7 +535,6 @@ class _Greedy:
             return None
         _, p, tl, e, q, tq, i = best
         s0, e0, row = tl.items[i]
-        mine = _Row(Kind.SUPPORT, "", (seg.student_id,), seg.location, seg.support == Support.ONE_TO_ONE)
         tl.replace(i, [(s0, t, row), (t, e, mine), (e, e0, row)])
         tq.insert(t, e, row)
         if row.kind == Kind.DUTY:
@@ -533,8 +543,17 @@ class _Greedy:
         else:
             self.with_student[(p.para_id, day, row.students[0])] -= e - t
             self.with_student[(q.para_id, day, row.students[0])] += e - t
-        self.with_student[(p.para_id, day, seg.student_id)] += e - t
+        if st is not None:
+            self.with_student[(p.para_id, day, st.student_id)] += e - t
+        else:
+            self.duty_minutes[p.para_id] += e - t
         return e
+
+    def _duty_paras(self, duty: Duty) -> list[Para]:
+        key = ("duty", duty.duty_id)
+        if key not in self._allowed:
+            self._allowed[key] = [q for q in self.paras if self.grid.duty_refusal(q, duty) is None]
+        return self._allowed[key]
 
     # -- 4. flex -------------------------------------------------------------------------------
     def cover_flex(self, segments: list[StudentSegment]) -> None:
