@@ -14,8 +14,8 @@ How it fills the week, the way a person would:
    the best simple score takes the need for as long as they can (regular staff before
    substitutes, joining an existing group, continuing with the same para, preferred paras, the
    longest stretch, fewest duty minutes);
-4. what is left uncovered (support or duty), a swap: an eligible para busy with another student (or a duty) at
-   that time takes this student, and a free para who may do so takes over the other;
+4. what is left uncovered (support or duty), a swap: an eligible para busy with another student
+   (or a duty) at that time takes this need, and a free para who may do so takes over the other;
 5. flex blocks last, until each student's ``weekly_flex_minutes`` is reached.
 
 Every fact about the week (availability, lunch and breaks owed, needs, eligibility) comes from
