@@ -467,3 +467,19 @@ def test_a_misspelled_optional_column_is_a_warning(tmp_path: Path) -> None:
         "Paras!I1: the column 'general_duty' is not a contract column and is ignored; did you mean "
         "'general_duties'?"]
     assert res.problem.paras[2].general_duties is True
+
+
+def test_a_damaged_sheet_is_reported_not_a_traceback(tmp_path: Path, school: Path) -> None:
+    import zipfile
+
+    bad = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(school) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":  # Paras
+                data = data[: len(data) // 2]
+            dst.writestr(item, data)
+    msgs = messages(bad)
+    assert len(msgs) == 1
+    assert msgs[0].startswith("damaged.xlsx: the sheet 'Paras' cannot be read (")
+    assert msgs[0].endswith("the file looks damaged: open it in Excel, save it again as .xlsx and run again")

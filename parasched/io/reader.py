@@ -493,7 +493,16 @@ class _Reader:
                     text += f"; did you mean '{guess}'?"
                 self.issues.append(Issue(text, src.label))
             return None
-        sheet = _resolve_columns(spec, src.table(name, label), self.issues, self.warnings)
+        try:
+            table = src.table(name, label)
+        except InputError:
+            raise
+        except (ValueError, KeyError, TypeError, IndexError, OverflowError, SyntaxError, zipfile.BadZipFile) as exc:
+            # xml.etree's ParseError is a SyntaxError: a damaged sheet, not a bug to show as a traceback
+            raise InputError([Issue(f"the sheet '{name}' cannot be read ({type(exc).__name__}: {exc}); the file "
+                                    "looks damaged: open it in Excel, save it again as .xlsx and run again",
+                                    src.label)]) from None
+        sheet = _resolve_columns(spec, table, self.issues, self.warnings)
         if not sheet.ok:
             self.structural = True
         elif spec.required_sheet and next(iter(sheet.data_rows()), None) is None:
