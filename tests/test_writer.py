@@ -390,3 +390,10 @@ def test_people_pages_fit_one_page_each(tmp_path):
         longest = max(TITLE_HEIGHT + (e - s) * ROW_HEIGHT for s, e in zip(starts, ends, strict=True))
         assert longest * ws.page_setup.scale / 100 <= PAGE_HEIGHT_PT
         assert all(ws.row_dimensions[r].height == ROW_HEIGHT for r in range(2, breaks[0] + 1))
+
+
+def test_control_characters_are_dropped_not_fatal(tmp_path):
+    out = tmp_path / "out.xlsx"
+    write_schedule(out, _problem(student_name="Ana\x07 Lopez"), _result())
+    wb = openpyxl.load_workbook(out)
+    assert wb["Mon"]["C4"].value == "Ana Lopez"

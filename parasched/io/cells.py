@@ -6,7 +6,7 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -20,6 +20,8 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 def put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Cell:
     """Write one cell. Strings are always stored as text: ``=SUM(A1)`` never becomes a formula."""
     cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in xlsx
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise turn a leading '=' into a formula

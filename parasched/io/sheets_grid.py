@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -244,7 +245,8 @@ def _para_row(ws: Worksheet, lb: Labels, day: str, pid: str, row: int, t0: int, 
             _block(ws, row, col(s), col(e) - 1, text, color, font, CHANGED_BOX if changed else BOX)
             if text != lb.block_label(a):
                 tip = f"{lb.what(a)} {span(a.start, a.end)}: {lb.block_label(a)}"
-                ws.cell(row, col(s)).comment = Comment(tip, "parasched", width=220, height=60)
+                ws.cell(row, col(s)).comment = Comment(ILLEGAL_CHARACTERS_RE.sub("", tip), "parasched", width=220,
+                                                       height=60)
             taken = list(merge([*taken, (s, e)]))
     # time a change left free (e.g. a para moved off a student) is outlined too
     for c in lb.schedule.changes:
