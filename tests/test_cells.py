@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parasched.io.cells import (
     CellError,
@@ -22,6 +24,7 @@ from parasched.io.cells import (
     parse_time,
 )
 from parasched.scheduler.model import Support
+from parasched.scheduler.timegrid import DAYS
 
 
 @pytest.mark.parametrize(("value", "minutes"), [
@@ -187,3 +190,28 @@ def test_text_of_numbers_typed_as_ids() -> None:
     assert parse_text(101.0) == "101"
     assert parse_text("  Room 4 ") == "Room 4"
     assert parse_number("7.5") == 7.5
+
+
+@given(st.integers(min_value=0, max_value=24 * 60 - 1))
+def test_every_time_of_day_round_trips_in_both_clocks(minutes: int) -> None:
+    h, m = divmod(minutes, 60)
+    assert parse_time(f"{h:02d}:{m:02d}") == minutes
+    assert parse_time(f"{h % 12 or 12}:{m:02d} {'PM' if h >= 12 else 'AM'}") == minutes
+    assert parse_time(dt.time(h, m)) == minutes
+
+
+@given(st.lists(st.sampled_from(DAYS), min_size=1, unique=True))
+def test_any_list_of_days_round_trips(days: list[str]) -> None:
+    assert parse_days(", ".join(days)) == tuple(d for d in DAYS if d in days)
+    first, last = DAYS.index(min(days, key=DAYS.index)), DAYS.index(max(days, key=DAYS.index))
+    assert parse_days(f"{DAYS[first]}-{DAYS[last]}") == DAYS[first:last + 1]
+
+
+@given(st.text(max_size=12))
+def test_parsers_raise_only_cell_errors(text: str) -> None:
+    for parse in (parse_time, parse_days, parse_bool, parse_support, parse_int, parse_span, parse_date,
+                  parse_priority, parse_number):
+        try:
+            parse(text)
+        except CellError as e:
+            assert e.text.startswith("'") and "expected" in e.text
