@@ -313,6 +313,10 @@ def test_no_student_names_without_verbose(workspace: Path) -> None:
         result, output = run(args)
         assert result.exit_code == 0, f"{command}: exit {result.exit_code}\n{output}"
         assert_no_names(output)
+    # the solver's own search log (--log) is no exception
+    result, output = run(["solve", str(inp), "-o", str(out / "logged.xlsx"), "--log"])
+    assert result.exit_code == 0 and len(output.splitlines()) > 20, output
+    assert_no_names(output)
     # the schedule itself does carry the names: the scan above is not vacuous
     import openpyxl
 
