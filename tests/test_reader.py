@@ -483,3 +483,14 @@ def test_a_damaged_sheet_is_reported_not_a_traceback(tmp_path: Path, school: Pat
     assert len(msgs) == 1
     assert msgs[0].startswith("damaged.xlsx: the sheet 'Paras' cannot be read (")
     assert msgs[0].endswith("the file looks damaged: open it in Excel, save it again as .xlsx and run again")
+
+
+def test_provider_names_resolve_case_insensitively_and_typos_are_warned(tmp_path: Path) -> None:
+    sheets = mb.valid_sheets()
+    sheets["Therapy"][1][3] = "smith"  # same provider, other case
+    sheets["Therapy"][2][3] = "Jomes"  # a typo: would get the whole school day
+    res = read_problem(mb.write_xlsx(tmp_path / "p.xlsx", sheets))
+    assert [s.provider for s in res.problem.sessions] == ["Smith", "Jomes"]
+    assert [str(w) for w in res.warnings] == [
+        "Therapy!D3 (provider): provider 'Jomes' has no Providers row, so they may be scheduled any time in the "
+        "school day; did you mean 'Jones'?"]

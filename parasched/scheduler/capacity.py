@@ -12,6 +12,7 @@ are not subtracted here; the summary subtracts them from the week's staff minute
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 import math
 from collections import defaultdict
@@ -471,6 +472,22 @@ def protected_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[I
     return out
 
 
+def provider_warnings(problem: Problem) -> list[Issue]:
+    """A session's provider with no Providers row although one is spelled almost the same (a typo
+    would silently give that provider the whole school day)."""
+    known = sorted({h.provider for h in problem.provider_hours})
+    out: list[Issue] = []
+    for s in problem.sessions:
+        if not s.provider or s.provider in known:
+            continue
+        guess = difflib.get_close_matches(s.provider.lower(), [k.lower() for k in known], n=1, cutoff=0.75)
+        if guess:
+            name = next(k for k in known if k.lower() == guess[0])
+            out.append(Issue(f"provider '{s.provider}' has no Providers row, so they may be scheduled any time in "
+                             f"the school day; did you mean '{name}'?", _where(s.source, "provider"), "warning"))
+    return out
+
+
 def settings_warnings(problem: Problem) -> list[Issue]:
     st = problem.settings
     out: list[Issue] = []
@@ -489,8 +506,8 @@ def warnings(problem: Problem) -> list[Issue]:
     """Every warning about legal but suspicious data, in a stable order."""
     g = WeekGrid(problem)
     return [*settings_warnings(problem), *lunch_warnings(problem, g), *skill_warnings(problem, g),
-            *duty_warnings(problem, g), *protected_warnings(problem, g)]
+            *duty_warnings(problem, g), *protected_warnings(problem, g), *provider_warnings(problem)]
 
 
 __all__ = ["CapacityMap", "LunchRoom", "Segment", "Summary", "capacity_map", "duty_warnings", "lunch_warnings",
-           "protected_warnings", "settings_warnings", "skill_warnings", "summary", "warnings"]
+           "protected_warnings", "provider_warnings", "settings_warnings", "skill_warnings", "summary", "warnings"]
