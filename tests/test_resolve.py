@@ -427,6 +427,27 @@ def test_fill_in_on_a_complete_school_only_adds_rows_and_passes_check():
     assert sum(now.values()) < sum(before.values())
 
 
+@pytest.mark.parametrize("solver_says", ["nothing", "worse"])
+def test_when_the_solver_finds_nothing_better_the_filled_in_baseline_is_returned(monkeypatch, solver_says):
+    from parasched.scheduler import workflows
+    from parasched.scheduler.resolve import resolve
+    from parasched.scheduler.schedule import SolveResult, Status
+
+    def fake_solve(problem, options=None, baseline=None, replan_days=None, hint=None):
+        if solver_says == "nothing":
+            return SolveResult(Status.UNKNOWN, Schedule())
+        # a "solution" leaving S1 uncovered on Tuesday: worse than filling in from free time
+        return SolveResult(Status.FEASIBLE, baseline)
+
+    monkeypatch.setattr(workflows, "solve", fake_solve)
+    out = resolve(school(), school_baseline(), options(), extra_absences=[Absence("P1", ("Tue",))])
+    passes(out.problem, out.schedule)
+    assert out.result.status == Status.FEASIBLE
+    assert covered_by(out.schedule, "S1", "Tue") == {"SUB": 210}
+    assert [u for u in out.schedule.unmet if u.day == "Tue"] == []
+    assert any("gaps filled from free time only" in n for n in out.notes)
+
+
 # -- the command line ------------------------------------------------------------------------------
 @pytest.fixture
 def workbooks(tmp_path):

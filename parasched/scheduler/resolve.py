@@ -604,15 +604,20 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     start = repaired(baseline, full, replan)
     filled = fill_in(start, full, replan)
     solved = solve(full, options, baseline=start, replan_days=replan, hint=filled)
-    if solved.status in (Status.INFEASIBLE, Status.UNKNOWN):
-        # nothing found in time: the repaired baseline, filled in from free time, is still safe
+    found = solved.status not in (Status.INFEASIBLE, Status.UNKNOWN)
+    got = _rank(full, solved.schedule, start) if found else ()
+    if not found or _rank(full, filled, start) < got:
+        # the solver found nothing (better) in time: the repaired baseline filled in from free time
         from .check import check_schedule
 
         safe = filled if check_schedule(full, filled).ok else start
-        solved = SolveResult(Status.FEASIBLE, _with_unmet(full, safe), runtime=solved.runtime, stats=solved.stats)
-        notes = (*notes, "the solver found no schedule within the time limit: this is the baseline with the rows "
-                         "the absences made impossible removed and the gaps filled from free time only; "
-                         "a longer --time-limit may cover more")
+        if not found or _rank(full, safe, start) < got:
+            solved = SolveResult(Status.FEASIBLE, _with_unmet(full, safe), runtime=solved.runtime,
+                                 stats=solved.stats)
+            notes = (*notes, f"the solver found {'no' if not found else 'no better'} schedule within the time "
+                             "limit: this is the baseline with the rows the absences made impossible removed "
+                             + ("and the gaps filled from free time only" if safe is filled else "")
+                             + "; a longer --time-limit may cover more")
     schedule = keep_days(baseline, solved.schedule, replan)
     changes = ch.diff(baseline, schedule, full)
     schedule = dataclasses.replace(schedule, changes=changes)
@@ -621,6 +626,21 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     chosen = ch.changed_minutes(start, schedule, problem=full)
     return ResolveOutcome(full, base, baseline, new, replan, broken, result, report, notes, away, weighted,
                           chosen_changed_minutes=chosen)
+
+
+def _rank(problem: Problem, schedule: Schedule, reference: Schedule) -> tuple[int, ...]:
+    """The objective's first tiers of a schedule: unmet minutes by priority, weighted changes
+    against ``reference``, flex minutes short (smaller is better, compared in this order)."""
+    from .coverage import unmet_rows
+
+    unmet = {1: 0, 2: 0, 3: 0}
+    flex = 0
+    for u in unmet_rows(problem, schedule):
+        if u.kind == UnmetKind.FLEX:
+            flex += u.minutes
+        else:
+            unmet[u.priority] += u.minutes
+    return (unmet[1], unmet[2], unmet[3], ch.changed_minutes(reference, schedule, problem=problem), flex)
 
 
 def _with_unmet(problem: Problem, schedule: Schedule) -> Schedule:
