@@ -156,6 +156,7 @@ class _Greedy:
         self.session_para: dict[tuple[str, str, int], str] = {}
         self._eligible: dict[tuple[str, frozenset[str]], list[Para]] = {}
         self._allowed: dict[tuple[str, str], list[Para]] = {}  # who may staff a session / duty
+        self._day_lists: dict[tuple[int, str], list[tuple[Para, _Timeline]]] = {}
         self.gaps: list[tuple[StudentSegment | tuple[Duty, str], int, int]] = []  # needs nobody could take
         self.segments: dict[tuple[str, str], list[StudentSegment]] = defaultdict(list)
 
@@ -380,10 +381,7 @@ class _Greedy:
             limit_end = seg.end if budget is None else min(seg.end, t + budget - given)
             best: tuple[tuple, Para, _Timeline, int, int | None] | None = None
             wake = _NEVER
-            for p in self._eligible_for(st, seg.skills):
-                tl = self.timelines.get((p.para_id, day))
-                if tl is None:
-                    continue
+            for p, tl in self._on_day(self._eligible_for(st, seg.skills), day):
                 join: int | None = None
                 fe = tl.free_end(t)
                 if fe is not None:
@@ -426,6 +424,14 @@ class _Greedy:
             t = end
         return given
 
+    def _on_day(self, paras: list[Para], day: str) -> list[tuple[Para, _Timeline]]:
+        """(para, timeline) of those among ``paras`` (a cached list) who work on ``day``."""
+        key = (id(paras), day)
+        if key not in self._day_lists:
+            self._day_lists[key] = [(p, self.timelines[(p.para_id, day)]) for p in paras
+                                    if (p.para_id, day) in self.timelines]
+        return self._day_lists[key]
+
     def _can_join(self, row: _Row, student: Student, seg: StudentSegment) -> bool:
         if row.kind != Kind.SUPPORT or row.exclusive or row.location != seg.location:
             return False
@@ -440,10 +446,7 @@ class _Greedy:
             while t < duty.end:
                 best: tuple[tuple, Para, _Timeline, int] | None = None
                 wake = _NEVER
-                for p in self._duty_paras(duty):
-                    tl = self.timelines.get((p.para_id, day))
-                    if tl is None:
-                        continue
+                for p, tl in self._on_day(self._duty_paras(duty), day):
                     fe = tl.free_end(t)
                     if fe is None:
                         wake = min(wake, tl.wakes(t))
