@@ -9,6 +9,22 @@ as warnings in :class:`ReadResult`.
 Sheet and column names are matched case-insensitively, ignoring surrounding spaces (and
 treating inner spaces as ``_``: ``Para ID`` is ``para_id``); unknown columns and sheets are
 ignored; rows whose contract columns are all blank are skipped.
+
+Choices where the contract is silent (cell formats: see ``cells.py``):
+- The header is the first of the top 10 rows naming a contract column (a title above it is
+  fine); a hint in brackets is dropped (``Start (HH:MM)``); a Settings sheet may have no header.
+- Ids typed as numbers are text (``101``); a reference typed in another case resolves to the
+  declared id (``p01`` is ``P01``), and a Therapy provider to its Providers spelling.
+- Duties: blank name = the duty_id, blank kind = ``other``. Therapy: blank para_role = ``none``;
+  window_start and window_end come together. Availability: one day per row.
+- Settings: an unknown setting is a warning (with the closest name); a setting twice is an error.
+- Formulas are read by their saved result; an Excel error value (``#REF!``) or a formula
+  without a saved result (a file written by a program) is an error at its cell.
+- Paras and Students need at least one row; more than ``MAX_ROWS`` filled rows is refused.
+- A cross-reference to a row already reported as broken is not reported a second time.
+- A student's name quoted from a cell in a message is masked (ids only, FERPA).
+- csv: UTF-8 (with or without BOM), else Windows-1252 with a warning; ``;`` separated files
+  (Excel in some locales) are recognised from the header line.
 """
 
 from __future__ import annotations
