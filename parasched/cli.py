@@ -204,6 +204,8 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     exactly as in the baseline. Prints the baseline's own violations, who is affected and what
     changed for them, and what is still uncovered.
     """
+    import time
+
     from parasched.io.absence_args import absences_from_args, parse_days
     from parasched.io.reader import read_absences, read_problem
     from parasched.io.schedule_reader import read_schedule
@@ -213,6 +215,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     from parasched.scheduler.schedule import Status
     from parasched.solver.options import SolverOptions
 
+    began = time.monotonic()
     verbose = bool((ctx.obj or {}).get("verbose"))
     read = read_problem(input_path)  # with the input's own Absences sheet
     for w in read.warnings:
@@ -226,7 +229,8 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
         raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])
     if workers < 1:
         raise InputError([Issue(f"'{workers}' workers; expected 1 or more", "--workers")])
-    options = SolverOptions(time_limit=time_limit, workers=workers, seed=seed, log=log)
+    options = SolverOptions(time_limit=time_limit, workers=workers, seed=seed, log=log,
+                            progress=sys.stderr.isatty() and not log)
 
     def baseline_checked(report: object) -> None:
         violations = list(getattr(report, "violations", ()))
@@ -259,7 +263,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
             click.echo(f"  - {v}")
     else:
         click.echo("New schedule: passes every hard rule (with the absences applied).")
-    click.echo(f"Wrote {output}")
+    click.echo(f"Wrote {output} ({time.monotonic() - began:.1f} s in all)")
 
 
 # --- export-ics -------------------------------------------------------------------------------
