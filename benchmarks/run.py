@@ -441,6 +441,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                     help="seconds for the resolve (default: the smaller of --time-limit and 30)")
     ap.add_argument("--long-time-limit", type=float, default=None,
                     help="seconds for the long resolve run giving the fewest changes (default 5 x --time-limit)")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="seconds before one instance is killed and reported as timed out "
+                         "(default 3 x time limit + 600)")
     ap.add_argument("--no-resolve", action="store_true", help="skip the resolve benchmark")
     ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results", help="where the CSVs go")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -460,7 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = machine()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
     args.results.mkdir(parents=True, exist_ok=True)
-    timeout = args.time_limit * 3 + 300
+    timeout = args.timeout or args.time_limit * 3 + 600
     print(f"# parasched benchmark — {info['date']}", flush=True)
     print(f"machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}; OR-Tools {info['ortools']}; "
           f"time limit {args.time_limit:g} s, {args.workers} workers, school seed {args.seed}, "
@@ -499,7 +502,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         llimit = args.long_time_limit or 5 * args.time_limit
         rspec = {**base, "task": "resolve", "n_paras": rsize, "solver_seed": 0, "resolve_limit": rlimit,
                  "long_limit": llimit}
-        res = run_task(rspec, args.time_limit + rlimit + llimit + 600)
+        res = run_task(rspec, (args.timeout or 600) + args.time_limit + rlimit + llimit)
         res = {"n_paras": rsize, **res}
         write_csv(args.results / f"resolve-{stamp}.csv", RESOLVE_FIELDS,
                   [{**info, **base, "resolve_limit": rlimit, "long_limit": llimit, **res}])
