@@ -231,10 +231,9 @@ def absences_for(problem: Any, seed: int) -> tuple[Any, ...]:
 
 def task_resolve(spec: dict[str, Any]) -> dict[str, Any]:
     from parasched.scheduler.generator import generate_school
+    from parasched.scheduler.greedy import greedy_schedule
     from parasched.scheduler.resolve import resolve
     from parasched.scheduler.workflows import solve
-
-    from parasched.scheduler.greedy import greedy_schedule
 
     problem = generate_school(spec["n_paras"], seed=spec["seed"])
     solved = solve(problem, _options(spec, spec["time_limit"], spec["solver_seed"]))
@@ -417,9 +416,9 @@ SOLVE_FIELDS = ("date", "cpu", "cores", "python", "ortools", "n_paras", "seed", 
                 "greedy_cov_all", "greedy_unmet_p1", "greedy_unmet_p2", "greedy_unmet_p3", "greedy_flex_short",
                 "greedy_handoffs", "greedy_peak_mb")
 RESOLVE_FIELDS = ("date", "cpu", "cores", "python", "ortools", "n_paras", "seed", "time_limit", "resolve_limit",
-                  "long_limit", "workers", "ok", "error", "students", "absences", "baseline", "replan_days", "status", "seconds",
-                  "changed", "changed_raw", "fewest_changed", "long_status", "long_seconds", "cov_p1", "cov_p2",
-                  "cov_p3", "cov_all", "unmet_p1", "unmet_p2", "unmet_p3", "peak_mb")
+                  "long_limit", "workers", "ok", "error", "students", "absences", "baseline", "replan_days",
+                  "status", "seconds", "changed", "changed_raw", "fewest_changed", "long_status", "long_seconds",
+                  "cov_p1", "cov_p2", "cov_p3", "cov_all", "unmet_p1", "unmet_p2", "unmet_p3", "peak_mb")
 
 
 def write_csv(path: Path, fields: Sequence[str], rows: list[dict[str, Any]]) -> None:
