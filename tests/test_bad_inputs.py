@@ -87,6 +87,14 @@ CASES = [
     Case("number_in_days.xlsx", patterns=(at("Paras", "D", 3), r"\b5\b")),
     Case("bad_day_name.xlsx", patterns=(at("StudentSchedule", "B", 5), r"\bFunday\b")),
     Case("hidden_row_bad.xlsx", patterns=(at("Paras", "E", 3), r"\blater\b")),
+    Case("settings_bad_value.xlsx", patterns=(at("Settings", "B", 5), r"\bfive\b")),
+    Case("negative_group_max.xlsx", patterns=(at("Students", "F", 3), r"-2\b")),
+    Case("bool_in_days.xlsx", patterns=(at("Duties", "D", 2), r"\bTRUE\b")),
+    # two sheets that both match "Paras" (names compare ignoring case and spaces): which one is meant?
+    Case("duplicate_sheet.xlsx", patterns=(r"\bParas\b", r"two|both|duplicate|same|twice|more than one")),
+    Case("duplicate_column.xlsx", patterns=(r"\bParas\b", r"\bstart\b")),
+    Case("title_above_header_bad.xlsx", patterns=(at("Paras", "A", 6), r"\bP01\b")),  # Excel row, not data row
+    Case("csv_unclosed_quote", patterns=(at("Paras", "[A-I]", 3),), names=("csv_unclosed_quote", "Paras.csv")),
     # formulas
     Case("formula_ref_error.xlsx", patterns=(at("Paras", "E", 3), r"#REF!")),
     Case("formula_div0_error.xlsx", patterns=(at("Students", "F", 3), r"#DIV/0!")),
@@ -130,6 +138,10 @@ CASES = [
     Case("csv_bom", expect="accept"),
     Case("hidden_rows.xlsx", expect="accept"),  # hidden rows are read like any other row
     Case("formula_cached_ok.xlsx", expect="accept"),  # a formula's cached value is read
+    Case("padded_ids.xlsx", expect="accept"),  # ' P01 ' is P01; blank list items ignored
+    Case("title_above_header.xlsx", expect="accept"),  # a title and a blank row above the header
+    Case("csv_short_rows", expect="accept"),  # trailing blank cells left out
+    Case("csv_long_row", expect="accept"),  # extra cells past the header, like unknown columns
     Case("csv_semicolon", expect="either", patterns=(r";|separat|delimit|comma",),
          names=("csv_semicolon", "Paras.csv", "Students.csv", "Settings.csv")),
     Case("csv_latin1", expect="either", patterns=(r"utf-?8|encoding|cp1252|latin",),

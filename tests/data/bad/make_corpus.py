@@ -489,7 +489,18 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     xlsx("text_in_priority.xlsx", mutate(lambda s: set_cell(s, "Duties", 2, "priority", "high")))
     xlsx("number_in_days.xlsx", mutate(lambda s: set_cell(s, "Paras", 3, "days", 5)))
     xlsx("bad_day_name.xlsx", mutate(lambda s: set_cell(s, "StudentSchedule", 5, "days", "Mon, Funday")))
+    xlsx("settings_bad_value.xlsx", mutate(lambda s: s["Settings"].append(["time_step_minutes", "five"])))
+    xlsx("negative_group_max.xlsx", mutate(lambda s: set_cell(s, "Students", 3, "group_max", -2)))
+    xlsx("bool_in_days.xlsx", mutate(lambda s: set_cell(s, "Duties", 2, "days", True)))
+    xlsx("padded_ids.xlsx", mutate(lambda s: (set_cell(s, "Paras", 2, "para_id", " P01 "),
+                                              set_cell(s, "Students", 2, "preferred_paras", "P01 ,  "))))
     # layout
+    xlsx("duplicate_sheet.xlsx", mutate(lambda s: s.__setitem__("Paras ", copy.deepcopy(s["Paras"]))))
+    xlsx("duplicate_column.xlsx", mutate(lambda s: [r.append(r[4]) for r in s["Paras"]]))
+    xlsx("title_above_header.xlsx", mutate(lambda s: s.__setitem__(
+        "Paras", [["Paras of Corpus Test School"], [], *s["Paras"]])))
+    xlsx("title_above_header_bad.xlsx", mutate(lambda s: (set_cell(s, "Paras", 4, "para_id", "P01"), s.__setitem__(
+        "Paras", [["Paras of Corpus Test School"], [], *s["Paras"]]))))
     xlsx("merged_header.xlsx", base(), _merged_header)
     xlsx("hidden_rows.xlsx", base(), _hidden_row)  # accepted: hidden rows are read like any other
     xlsx("hidden_row_bad.xlsx", mutate(lambda s: set_cell(s, "Paras", 3, "start", "later")), _hidden_row)
@@ -509,6 +520,17 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     made.append(write_csv_folder(out / "csv_latin1", latin, encoding="cp1252"))
     made.append(write_csv_folder(out / "csv_missing_students", mutate(lambda s: s.pop("Students"))))
     made.append(write_csv_folder(out / "csv_utf16", base(), encoding="utf-16", sep="\t"))
+    folder = write_csv_folder(out / "csv_short_rows", base())  # trailing blank cells left out, as people type
+    for f in folder.iterdir():
+        f.write_bytes(re.sub(rb",+\r\n", b"\r\n", f.read_bytes()))
+    made.append(folder)
+    long_row = base()
+    long_row["Paras"][2].extend(["", "a note", "another note"])
+    made.append(write_csv_folder(out / "csv_long_row", long_row))
+    folder = write_csv_folder(out / "csv_unclosed_quote", base())
+    paras = (folder / "Paras.csv").read_bytes().replace(b"P02,Sam Chen", b'P02,"Sam Chen', 1)
+    (folder / "Paras.csv").write_bytes(paras)
+    made.append(folder)
     made.append(write_csv_folder(out / "csv_duplicate_para", mutate(
         lambda s: set_cell(s, "Paras", 4, "para_id", "P01"))))
     folder = out / "csv_no_csv_files"
