@@ -494,3 +494,12 @@ def test_provider_names_resolve_case_insensitively_and_typos_are_warned(tmp_path
     assert [str(w) for w in res.warnings] == [
         "Therapy!D3 (provider): provider 'Jomes' has no Providers row, so they may be scheduled any time in the "
         "school day; did you mean 'Jones'?"]
+
+
+def test_absences_from_a_folder_of_csv_files(tmp_path: Path) -> None:
+    folder = mb.write_csv_dir(tmp_path / "out", {"absences": [["Person ID", "Days", "Start", "End", "Reason"],
+                                                              ["P03", "Mon-Tue", "8:00 AM", "10:00 AM", "dentist"]]})
+    assert [(a.person_id, a.days, a.start, a.end, a.reason) for a in read_absences(folder)] == [
+        ("P03", ("Mon", "Tue"), 480, 600, "dentist")]
+    src = read_absences(folder)[0].source
+    assert src is not None and src.cell("start") == "[out]Absences!C2 (start)"
