@@ -174,6 +174,76 @@ def _check_lines(report: Any) -> list[str]:
 
 
 # --- solve ------------------------------------------------------------------------------------
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+              help="The schedule workbook to write (.xlsx).")
+@click.option("--absences", "absences_path", type=click.Path(path_type=Path),
+              help="A workbook (or .csv) with an Absences sheet, added to the input's own absences.")
+@click.option("--time-limit", type=float, default=None, help="Seconds (default: the workbook's time_limit_seconds).")
+@click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers (1 + --seed: reproducible).")
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@click.option("--log", is_flag=True, help="Print the CP-SAT search log.")
+@click.option("--anonymize", is_flag=True, help="Write student initials and ids instead of names.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
+              help="Also write the schedule as JSON to this file.")
+@click.pass_context
+@_friendly
+def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Path | None, time_limit: float | None,
+          workers: int, seed: int, log: bool, anonymize: bool, json_path: Path | None) -> None:
+    """Build the week's schedule with the CP-SAT solver and write it to OUTPUT.
+
+    Coverage comes first (priority 1, then 2, then 3), then flex minutes, substitutes,
+    continuity and fairness. Needs left uncovered are listed in the Unmet sheet with the reason.
+    """
+    from collections import Counter
+
+    from parasched.io.reader import read_problem
+    from parasched.io.writer import write_schedule
+    from parasched.scheduler.errors import Issue
+    from parasched.scheduler.kpis import compute_kpis
+    from parasched.scheduler.schedule import Status
+    from parasched.scheduler.workflows import solve as solve_week
+    from parasched.solver.options import SolverOptions
+
+    if time_limit is not None and time_limit <= 0:
+        raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])
+    if workers < 1:
+        raise InputError([Issue(f"'{workers}' workers; expected 1 or more", "--workers")])
+    read = read_problem(input_path, absences=absences_path)
+    for w in read.warnings:
+        click.echo(f"warning: {w}", err=True)
+    problem = read.problem
+    options = SolverOptions(time_limit=time_limit, workers=workers, seed=seed, log=log, progress=True)
+    limit = options.time_limit or problem.settings.time_limit_seconds
+    click.echo(f"Solving {len(problem.paras)} paras, {len(problem.students)} students, "
+               f"{len(problem.settings.days)} days (limit {limit:g} s)...", err=True)
+    result = solve_week(problem, options)
+    if result.status in (Status.INFEASIBLE, Status.UNKNOWN):
+        click.echo(f"No schedule found ({result.status}) within the time limit; nothing written. "
+                   "Try a longer --time-limit.", err=True)
+        sys.exit(1)
+    inputs = [p for p in (input_path, absences_path) if p is not None]
+    write_schedule(output, problem, result, inputs=inputs, anonymize=anonymize, json_path=json_path)
+    k = compute_kpis(problem, result.schedule)
+    gap = f", gap {100 * result.gap:.1f}% on priority-1 minutes" if result.gap is not None else ""
+    click.echo(f"Status: {result.status} in {result.runtime:.1f} s{gap}")
+    for pr in (1, 2, 3):
+        req = k.required_minutes.get(pr, 0)
+        if req:
+            click.echo(f"  priority {pr}: {k.coverage_percent_of(pr):5.1f}% of {req} required minutes covered")
+    unmet = result.schedule.unmet
+    click.echo(f"Unmet: {len(unmet)} row(s), {sum(u.minutes for u in unmet)} minutes")
+    if unmet:
+        by_need: Counter[tuple[int, str, str]] = Counter()
+        for u in unmet:
+            by_need[(u.priority, u.kind, u.ref)] += u.minutes
+        for (pr, kind, ref), minutes in sorted(by_need.items(), key=lambda x: (x[0][0], -x[1]))[:5]:
+            example = next(u for u in unmet if (u.priority, u.kind, u.ref) == (pr, kind, ref))
+            click.echo(f"  - P{pr} {kind} {ref}: {minutes} min; e.g. {example.day} {example.reason}")
+    click.echo(f"Wrote {output}")
+
+
 
 # --- resolve ----------------------------------------------------------------------------------
 @main.command()

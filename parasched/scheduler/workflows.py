@@ -23,7 +23,7 @@ def solve(problem, options=None, baseline: Schedule | None = None,
 
     ``hint``: the warm start when it is not the baseline itself (resolve passes the baseline
     repaired and filled in, while changes are counted against the baseline)."""
-    from parasched.solver.model import build, solve_model
+    from parasched.solver.model import solve_week
     from parasched.solver.options import SolverOptions
 
     from .coverage import unmet_rows
@@ -33,14 +33,13 @@ def solve(problem, options=None, baseline: Schedule | None = None,
     hint = hint if hint is not None else baseline
     if hint is None and options.use_greedy_hint:
         hint = _greedy(problem)
-    m = build(problem, options, baseline, replan_days, hint=hint)
-    raw = solve_model(m, hint)
+    raw = solve_week(problem, options, baseline, replan_days, hint)
     stats = SolveStats(raw.variables, raw.constraints, raw.first_solution_seconds, options.workers, options.seed)
     if raw.status == "infeasible":
-        raise InputError(_infeasible_issues(problem, m))
+        raise InputError(_infeasible_issues(problem, replan_days))
     if raw.schedule is None:
         return SolveResult(Status.UNKNOWN, Schedule(), None, None, raw.runtime, stats)
-    grid = m.grid
+    grid = WeekGrid(problem)
     schedule = raw.schedule
     rows = unmet_rows(problem, schedule, grid)
     schedule = dataclasses.replace(schedule, unmet=tuple(explain(problem, schedule, rows, grid)))
@@ -60,19 +59,23 @@ def _greedy(problem) -> Schedule | None:
         return None
 
 
-def _infeasible_issues(problem, m) -> list[Issue]:
+def _infeasible_issues(problem, replan_days) -> list[Issue]:
     """Name the para-days whose lunch and breaks cannot all fit in their hours."""
-    grid: WeekGrid = m.grid
+    grid = WeekGrid(problem)
     issues: list[Issue] = []
     bm = problem.settings.break_minutes
-    for (pid, d), n in m.breaks_owed.items():
-        lunch = m.lunch_len.get((pid, d), 0)
-        free = sum(e - s for s, e in grid.para_available(pid, d))
-        if n * bm + lunch > free or len(m.breaks[(pid, d)]) < n:
-            para = problem.para(pid)
-            where = para.source.cell("start") if para.source else ""
-            issues.append(Issue(f"{pid} on {d}: {n} break(s) of {bm} min and a {lunch}-min lunch do not fit in "
-                                "their hours; expected longer hours or fewer breaks", where))
+    for para in problem.paras:
+        for d in grid.days:
+            if replan_days is not None and d not in replan_days:
+                continue
+            n = grid.breaks_owed(para.para_id, d)
+            rule = grid.lunch_rule(para.para_id, d)
+            lunch = rule.minutes if rule else 0
+            free = sum(e - s for s, e in grid.para_available(para.para_id, d))
+            if n and n * bm + lunch > free:
+                where = para.source.cell("start") if para.source else ""
+                issues.append(Issue(f"{para.para_id} on {d}: {n} break(s) of {bm} min and a {lunch}-min lunch do "
+                                    "not fit in their hours; expected longer hours or fewer breaks", where))
     if not issues:
         issues.append(Issue("the rules contradict each other (lunch, breaks and hours of some para cannot all "
                             "be met); check lunch windows, breaks_per_day and Availability"))

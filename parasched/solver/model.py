@@ -7,6 +7,7 @@ lexicographic stages of ``objective.stages`` and returns the best schedule found
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from dataclasses import dataclass, field
@@ -24,8 +25,7 @@ from .objective import TERM_NAMES, build_terms, stage_share, stages
 from .options import SolverOptions
 from .variables import ModelData, build_variables
 
-
-MIN_DAY_SECONDS = 0.5  # below this a day pass is not worth its presolve
+DAY_PHASE_SHARE = 0.7  # of the time limit, for the day-by-day phase of a multi-day solve
 
 
 @dataclass
@@ -45,18 +45,19 @@ class RawResult:
 
 def build(problem: Problem, options: SolverOptions, baseline: Schedule | None = None,
           replan_days: tuple[str, ...] | None = None, hint: Schedule | None = None,
-          track_changes: bool = True) -> ModelData:
+          keep: Schedule | None = None) -> ModelData:
     """The whole model: variables, constraints, objective terms.
 
-    Days not in ``replan_days`` are copied from ``baseline``; with ``track_changes`` the
-    re-planned days pay ``changed_minutes`` against it.
+    Days not in ``replan_days`` are copied from ``keep`` (default: ``baseline``); with a
+    ``baseline`` the planned days pay ``changed_minutes`` against it.
     """
     grid = WeekGrid(problem)
     plan = grid.days if replan_days is None else tuple(d for d in grid.days if d in replan_days)
-    m = ModelData(problem, grid, options, plan, baseline, track_changes)
-    if baseline is not None:
-        m.copied = Schedule(tuple(a for a in baseline.assignments if a.day not in plan),
-                            tuple(s for s in baseline.sessions if s.day not in plan))
+    m = ModelData(problem, grid, options, plan, baseline)
+    kept = keep if keep is not None else baseline
+    if kept is not None:
+        m.copied = Schedule(tuple(a for a in kept.assignments if a.day not in plan),
+                            tuple(s for s in kept.sessions if s.day not in plan))
     m.hint_schedule = hint  # type: ignore[attr-defined]
     build_variables(m)
     add_constraints(m)
@@ -92,9 +93,7 @@ def required_minutes(m: ModelData) -> int:
 def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
     """Solve stage by stage, each constrained to the best value of the previous ones.
 
-    Each stage first improves the incumbent one day at a time (the other days' decisions fixed:
-    small models CP-SAT solves well), then runs the whole week for the weekly links and the
-    bound. Stages share the time limit by ``objective.stage_share``.
+    Stages share the time limit (``options.time_limit``) by ``objective.stage_share``.
     """
     opts = m.options
     t0 = time.monotonic()
@@ -112,7 +111,6 @@ def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
             values = full  # a complete schedule before the search starts
             first = time.monotonic() - t0
     required = required_minutes(m)
-    by_day = day_variables(m)
     deterministic = opts.workers == 1  # budgets fixed up front, deterministic time: same seed, same result
     start_limit = limit if deterministic else limit - (time.monotonic() - t0)
     for i, weights in enumerate(plan):
@@ -125,24 +123,13 @@ def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
             stage_end = time.monotonic() + budget
         expr = sum(w * m.terms[t][0] for t, w in weights)
         m.model.minimize(expr)
+        if values is not None and _evaluate(m, values, weights) == 0:
+            m.model.add(expr <= 0)  # already at its least possible value: nothing to search
+            continue
         label = f"{i + 1}/{len(plan)}"
-        per_day = 0.6 * budget / max(1, len(m.plan_days))
-        if values is not None and len(m.plan_days) > 1 and per_day >= MIN_DAY_SECONDS:
-            for d in m.plan_days:
-                if time.monotonic() + per_day > stage_end:
-                    break
-                sub = m.model.clone()
-                _fix(sub, values, [v for day, vs in by_day.items() if day != d for v in vs])
-                _hint(sub, values)
-                st, solver, cb = _run(m, sub, per_day, t0, f"{label} {d}", required)
-                if first is None:
-                    first = cb.first
-                if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    values = list(solver.response_proto.solution)
         if values is not None:
             _hint(m.model, values)
-        last = 0.4 * budget if deterministic and values is not None and len(m.plan_days) > 1 else budget
-        st, solver, cb = _run(m, m.model, max(0.05, min(last, stage_end - time.monotonic())), t0, label, required)
+        st, solver, cb = _run(m, m.model, max(0.05, min(budget, stage_end - time.monotonic())), t0, label, required)
         if first is None and cb.first is not None:
             first = cb.first
         if st in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
@@ -188,42 +175,17 @@ def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label:
     prm.log_search_progress = opts.log
     if opts.workers == 1:
         prm.max_deterministic_time = budget
-        prm.max_time_in_seconds = 10 * budget  # a safety net only; the deterministic limit decides
+        prm.max_time_in_seconds = 50 * budget + 5  # a safety net only; the deterministic limit decides
     else:
         prm.max_time_in_seconds = budget
+    # light presolve: many short solves, where full probing and symmetry cost more than they give
+    prm.cp_model_probing_level = 0
+    prm.symmetry_level = 0
     for name, val in opts.params.items():
         setattr(prm, name, val)
     cb = _Progress(m, t0, label, opts.progress, required)
     st = solver.solve(model, cb)
     return st, solver, cb
-
-
-def day_variables(m: ModelData) -> dict[str, list[int]]:
-    """Indices of the decision variables of each planned day."""
-    out: dict[str, list[int]] = {d: [] for d in m.plan_days}
-    for (_, _, d, _), v in m.y.items():
-        out[d].append(v.Index())
-    for (_, d, _, _), v in m.group.items():
-        out[d].append(v.Index())
-    for (_, _, d, _), v in m.duty.items():
-        out[d].append(v.Index())
-    for o in m.occs:
-        if o.var is not None:
-            out[o.day].append(o.var.Index())
-    for (_, idx), v in m.occ_para.items():
-        out[m.occs[idx].day].append(v.Index())
-    for table in (m.lunch, m.breaks):
-        for (_, d), cands in table.items():
-            out[d].extend(v.Index() for _, v in cands)
-    return out
-
-
-def _fix(model: cp_model.CpModel, values: list[int], indices: list[int]) -> None:
-    proto = model.Proto()
-    for i in indices:
-        dom = proto.variables[i].domain
-        dom[0] = values[i]
-        dom[1] = values[i]
 
 
 def _hint(model: cp_model.CpModel, values: list[int]) -> None:
@@ -249,7 +211,7 @@ def complete_hint(m: ModelData, partial: dict[int, int], time_limit: float) -> l
         dom[1] = v
     proto.clear_objective()
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 4 * time_limit
+    solver.parameters.max_time_in_seconds = 50 * time_limit + 5
     solver.parameters.max_deterministic_time = time_limit
     solver.parameters.num_workers = 1
     st = solver.solve(trial)
@@ -258,4 +220,56 @@ def complete_hint(m: ModelData, partial: dict[int, int], time_limit: float) -> l
     return list(solver.response_proto.solution)
 
 
-__all__ = ["RawResult", "build", "solve_model"]
+def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | None = None,
+               replan_days: tuple[str, ...] | None = None, hint: Schedule | None = None) -> RawResult:
+    """Solve the planned days: day by day first, then the whole week.
+
+    Day phase (when more than one day is planned and a complete starting schedule exists — the
+    baseline or the warm start): each planned day in turn is a model of its own, the other days
+    kept as they are in the incumbent, every term still counted over the whole week (so weekly
+    rules and targets hold); small models CP-SAT solves well. Week phase: the whole model,
+    hinted with the incumbent, for the links between days (weekly duty caps, flex targets,
+    flexible sessions, fairness) and a bound on priority-1 minutes. The week phase is skipped
+    when its model could not be built in the time left (large schools; see README).
+    """
+    t0 = time.monotonic()
+    grid = WeekGrid(problem)
+    limit = options.time_limit if options.time_limit is not None else problem.settings.time_limit_seconds
+    plan = grid.days if replan_days is None else tuple(d for d in grid.days if d in replan_days)
+    incumbent = baseline if baseline is not None else hint
+    deterministic = options.workers == 1
+    first: float | None = None
+    last: RawResult | None = None
+    build_seconds = 0.0
+    if len(plan) > 1 and incumbent is not None:
+        share = DAY_PHASE_SHARE * limit / len(plan)
+        for d in plan:
+            tb = time.monotonic()
+            m = build(problem, dataclasses.replace(options, time_limit=share), baseline, (d,), hint=incumbent,
+                      keep=incumbent)
+            build_seconds += time.monotonic() - tb
+            raw = solve_model(m, incumbent)
+            if raw.schedule is None:
+                last = None
+                break
+            if first is None and raw.first_solution_seconds is not None:
+                first = time.monotonic() - t0 - raw.runtime + raw.first_solution_seconds
+            incumbent, last = raw.schedule, raw
+        if last is not None:
+            last = dataclasses.replace(last, status="feasible", bound=None)
+    remaining = limit - (time.monotonic() - t0)
+    if last is None or deterministic or remaining > 1.2 * build_seconds + 1.0:
+        budget = (1 - DAY_PHASE_SHARE) * limit if (last is not None and deterministic) else max(0.5, remaining)
+        m = build(problem, dataclasses.replace(options, time_limit=budget), baseline, plan,
+                  hint=incumbent, keep=baseline)
+        raw = solve_model(m, incumbent)
+        if raw.schedule is not None or last is None:
+            if first is None and raw.first_solution_seconds is not None:
+                first = time.monotonic() - t0 - raw.runtime + raw.first_solution_seconds
+            last = raw
+    last.runtime = time.monotonic() - t0
+    last.first_solution_seconds = first
+    return last
+
+
+__all__ = ["RawResult", "build", "solve_model", "solve_week"]

@@ -16,11 +16,12 @@ tier term(s)                                      weight inside the level
 ==== ========================================== ===========================================
 
 Levels are strictly lexicographic: no amount of a later level pays for one unit of an earlier
-one. Each level is solved as its own stage (no big weights, which overflow int64 for large
-schools and, even where they fit, weaken CP-SAT's LP and search): optimize the stage, constrain
-it to the best value found, continue from that solution as a hint. The time limit is shared
-by ``STAGE_SHARE`` (coverage and changes get more). The reported objective, bound and gap are
-those of the first stage, ``unmet_p1``; every term's value is in ``SolveResult.tiers``.
+one. Stages (see ``stages``): unmet_p1, unmet_p2, unmet_p3 (and changed_minutes) each alone;
+the later levels folded with exact lexicographic weights while they fit ``FOLD_LIMIT``. Each
+stage is optimized, constrained to the best value found, and the next continues from that
+solution as a hint. The time limit is shared by ``STAGE_SHARE`` (coverage and changes get
+more). The reported objective, bound and gap are those of the first stage, ``unmet_p1``;
+every term's value is in ``SolveResult.tiers``.
 
 ``changed_minutes`` (resolve, a re-planned day, per para-minute whose assignment — kind, duty
 or session, students supported — differs from the baseline): 4 when a para who is not absent
@@ -138,7 +139,7 @@ def build_terms(m: ModelData) -> None:
         _term_var(m, f"unmet_p{pr}", unmet[pr])
 
     # -- changes (resolve) ----------------------------------------------------------------------
-    if m.baseline is not None and m.track_changes:
+    if m.baseline is not None:
         _term_var(m, "changed_minutes", _changes(m))
 
     # -- tier 2: flex short ----------------------------------------------------------------------
@@ -187,7 +188,8 @@ def build_terms(m: ModelData) -> None:
             continue
         # h = 1 exactly when someone supports s in k-1, someone in k, and not the same para
         h = m.model.new_bool_var(f"handoff_{sid}_{d}_{k}")
-        cov_k = sum(here.values())
+        cov_k = m.model.new_bool_var(f"covered_{sid}_{d}_{k}")  # at most one para: the sum is 0/1
+        m.model.add(cov_k == sum(here.values()))
         for pid, v in before.items():
             m.model.add(h >= v + cov_k - here.get(pid, 0) - 1)
             if pid in here:
@@ -365,16 +367,44 @@ def day_continuity(problem: Any, schedule: Schedule, days: list[str]) -> tuple[i
     return handoffs, extra, preferred
 
 
-def stages(m: ModelData) -> list[list[tuple[str, int]]]:
-    """One stage per level: (term, integer weight) pairs of each, most important first.
+FOLD_LIMIT = 2**40
+SEPARATE = ("unmet_p1", "unmet_p2", "unmet_p3", "changed_minutes")
 
-    Folding levels into one weighted objective is exact while ``prod(ub + 1) <= STAGE_LIMIT``,
-    but big coefficients weaken CP-SAT's LP and neighbourhood search (measured: the priority-1
-    minutes of a 7-para school stall with folded weights and reach the optimum alone), so
-    levels are folded only when ``fold`` levels fit; by default every level is its own stage.
+
+def stages(m: ModelData) -> list[list[tuple[str, int]]]:
+    """The stages, most important first, each a list of (term, integer weight).
+
+    Coverage levels and changes are stages of their own (big weights there weaken CP-SAT's LP
+    and neighbourhood search: measured, the priority-1 minutes of a 7-para school stall when
+    folded with priority 2 and 3 and reach the optimum alone). The later levels are folded
+    into one weighted stage while exact lexicographic weights fit ``FOLD_LIMIT``
+    (``weight(level) = prod(ub + 1 of every later level in the stage)``), else split.
     """
-    lv = levels(m.baseline is not None and m.track_changes)
-    return [list(level.items()) for level in lv]
+    lv = levels(m.baseline is not None)
+    ubs = [sum(w * m.terms[t][1] for t, w in level.items()) for level in lv]
+    groups: list[list[int]] = []
+    for i, level in enumerate(lv):
+        if any(t in SEPARATE for t in level):
+            groups.append([i])
+            continue
+        if groups and not any(t in SEPARATE for t in lv[groups[-1][0]]):
+            total = 1
+            for j in [*groups[-1], i]:
+                total *= ubs[j] + 1
+            if total <= FOLD_LIMIT:
+                groups[-1].append(i)
+                continue
+        groups.append([i])
+    out = []
+    for g in groups:
+        weights: list[tuple[str, int]] = []
+        for pos, i in enumerate(g):
+            mult = 1
+            for j in g[pos + 1:]:
+                mult *= ubs[j] + 1
+            weights += [(t, w * mult) for t, w in lv[i].items()]
+        out.append(weights)
+    return out
 
 
 STAGE_SHARE = {"unmet_p1": 3, "unmet_p2": 3, "unmet_p3": 2, "changed_minutes": 2}

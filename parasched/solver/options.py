@@ -20,6 +20,10 @@ class SolverOptions:
     (None = every eligible para, exact). ``None`` is the default; large schools may set it to trade
     exactness for speed (see ``variables.candidate_paras``).
 
+    With ``workers = 1`` the solve is reproducible: the same seed gives the same schedule. The
+    time limit is then CP-SAT's deterministic time (about seconds on an idle machine; the wall
+    clock is only a safety net at 50x), and it is shared between phases and stages up front.
+
     ``params`` are extra CP-SAT parameters passed straight through (name -> value).
     ``progress`` prints a live progress line to stderr; ``log`` prints the CP-SAT search log.
     """

@@ -70,8 +70,7 @@ class ModelData:
     grid: WeekGrid
     options: SolverOptions
     plan_days: tuple[str, ...]
-    baseline: Schedule | None = None
-    track_changes: bool = True  # False: the baseline only supplies the days kept and hints
+    baseline: Schedule | None = None  # the reference of changed_minutes (resolve), None = solve
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     step: int = 15
     bps: dict[str, list[int]] = field(default_factory=dict)

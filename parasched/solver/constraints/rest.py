@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..variables import ModelData
 
 
@@ -26,7 +28,14 @@ def add_max_continuous(m: ModelData) -> None:
         pid = para.para_id
         for d in m.plan_days:
             ks = sorted(m.avail[(pid, d)])
-            work = {k: [v for v, _, w in m.para_at.get((pid, d, k), ()) if w] for k in ks}
+            work: dict[int, Any] = {}
+            for k in ks:
+                vs = [v for v, _, w in m.para_at.get((pid, d, k), ()) if w]
+                if len(vs) == 1:
+                    work[k] = vs[0]
+                elif vs:  # one 0/1 'working' literal per segment keeps the windows short
+                    work[k] = m.model.new_bool_var(f"work_{pid}_{d}_{k}")
+                    m.model.add(work[k] == sum(vs))
             b = m.bps[d]
             for i in range(len(ks)):
                 # smallest window of contiguous available segments starting at ks[i] longer than limit
@@ -41,6 +50,6 @@ def add_max_continuous(m: ModelData) -> None:
                         break
                 if length <= limit:
                     continue
-                if any(not work[k] for k in window):
+                if any(k not in work for k in window):
                     continue
-                m.model.add(sum(v for k in window for v in work[k]) <= len(window) - 1)
+                m.model.add(sum(work[k] for k in window) <= len(window) - 1)

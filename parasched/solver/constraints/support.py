@@ -21,7 +21,12 @@ def add_shared_groups(m: ModelData) -> None:
             m.model.add_implication(v, g)
         m.model.add(sum(v for _, v in members) >= g)  # an open group has a member
         n = len(members)
-        for sid, v in members:
-            gmax = m.problem.student(sid).group_max
+        caps = [m.problem.student(sid).group_max for sid, _ in members]
+        if min(caps) >= n:
+            continue
+        size = m.model.new_int_var(0, n, f"size_{'_'.join(map(str, gk))}")
+        m.model.add(size == sum(v for _, v in members))
+        m.model.add(size <= max(min(max(caps), n), 0))
+        for (_, v), gmax in zip(members, caps, strict=True):
             if gmax < n:
-                m.model.add(sum(w for _, w in members) <= gmax).only_enforce_if(v)
+                m.model.add(size <= gmax).only_enforce_if(v)
