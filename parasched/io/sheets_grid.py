@@ -209,7 +209,8 @@ def _block(ws: Worksheet, row: int, c0: int, c1: int, text: str | None, color: s
 
 
 def _para_row(ws: Worksheet, lb: Labels, day: str, pid: str, row: int, t0: int, t1: int, col, blocks) -> None:
-    put(ws, row, 1, lb.para_full(pid), font=SMALL_BOLD, alignment=LEFT_CENTER)
+    sub = pid in lb._paras and lb._paras[pid].is_substitute
+    put(ws, row, 1, lb.para_full(pid) + (" - substitute" if sub else ""), font=SMALL_BOLD, alignment=LEFT_CENTER)
     hours = lb.grid.para_hours(pid, day) if pid in lb._paras else ()
     avail = lb.grid.para_available(pid, day) if pid in lb._paras else ()
     absent = intersect(hours, lb.grid.absent(pid, day)) if pid in lb._paras else ()

@@ -43,6 +43,8 @@ GREY_ITALIC = Font(italic=True, color="808080")
 CENTER_WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="top")
+WRAP_TOP = Alignment(vertical="top", wrap_text=True)
+TOP = Alignment(vertical="top")
 LEFT_CENTER = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
 HAIR = Side(style="hair", color="BFBFBF")

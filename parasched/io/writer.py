@@ -16,9 +16,9 @@ from openpyxl import Workbook
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import SolveResult
 
-from .cells import put, write_table
+from .cells import apply_style, put, write_table
 from .files import atomic_output
-from .styles import print_setup
+from .styles import SHORT_COLOR, TOP, WRAP_TOP, fill, print_setup
 
 ASSIGNMENT_COLUMNS = ("para_id", "day", "start", "end", "kind", "ref", "students", "location")
 SESSION_COLUMNS = ("session_id", "day", "start", "end", "provider", "para_id")
@@ -82,8 +82,19 @@ def write_contract_sheets(wb: Workbook, problem: Problem, result: SolveResult, *
 
     rows = [[str(u.kind), u.ref, u.day or None, hhmm(u.start), hhmm(u.end), u.minutes, u.priority, u.reason]
             for u in sorted(sched.unmet, key=lambda u: (u.priority, _day_pos(u.day), u.start or 0, u.kind, u.ref))]
-    write_table(wb.create_sheet("Unmet"), UNMET_COLUMNS, rows, widths={"reason": 60})
-    print_setup(wb["Unmet"], landscape=True, title_rows="1:1")
+    ws = wb.create_sheet("Unmet")
+    write_table(ws, UNMET_COLUMNS, rows, widths={"reason": 90})
+    for r, row in enumerate(rows, start=2):  # readable: reasons wrap, critical needs tinted
+        apply_style(ws.cell(r, len(UNMET_COLUMNS)), {"alignment": WRAP_TOP})
+        lines = -(-len(str(row[7] or "")) // 85)  # ~85 characters a line in a 90-wide column
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
+        tint = fill(SHORT_COLOR) if row[6] == 1 else None
+        for c in range(1, len(UNMET_COLUMNS)):
+            apply_style(ws.cell(r, c), {"fill": tint, "alignment": TOP})
+        if tint is not None:
+            apply_style(ws.cell(r, len(UNMET_COLUMNS)), {"fill": tint})
+    print_setup(ws, landscape=True, title_rows="1:1")
 
     if sched.changes or changes_sheet:
         rows = [[c.para_id, c.day, hhmm(c.start), hhmm(c.end), c.before, c.after]
