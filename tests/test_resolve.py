@@ -235,6 +235,7 @@ def test_no_absences_means_zero_changes():
     assert out.solved and out.replan_days == ("Tue",)
     assert out.changes == ()
     assert out.changed_minutes == 0
+    assert out.answer == "solver"
     assert sorted(out.schedule.assignments) == sorted(school_baseline().assignments)
     passes(out.problem, out.schedule)
 
@@ -446,6 +447,7 @@ def test_when_the_solver_finds_nothing_better_the_filled_in_baseline_is_returned
     assert covered_by(out.schedule, "S1", "Tue") == {"SUB": 210}
     assert [u for u in out.schedule.unmet if u.day == "Tue"] == []
     assert any("gaps filled from free time only" in n for n in out.notes)
+    assert out.answer == "filled"
 
 
 # -- the command line ------------------------------------------------------------------------------

@@ -523,6 +523,7 @@ class ResolveOutcome:
     changed_minutes: int = 0  # weighted as in the objective, against the baseline
     solved: bool = True  # False when no day needed re-planning (the baseline is returned as is)
     chosen_changed_minutes: int = 0  # weighted, beyond the unavoidable repairs (what the solver minimizes)
+    answer: str = "solver"  # whose schedule this is: solver, filled (free time only), repaired, baseline
 
     @property
     def schedule(self) -> Schedule:
@@ -593,7 +594,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
         result = SolveResult(Status.OPTIMAL, dataclasses.replace(baseline, changes=()), objective=0.0, bound=0.0)
         return ResolveOutcome(full, base, baseline, new, replan, broken, result, report,
                               (*notes, "no new absences and no --day: the baseline is kept as it is"),
-                              away, 0, solved=False)
+                              away, 0, solved=False, answer="baseline")
 
     from parasched.scheduler.workflows import solve
 
@@ -605,6 +606,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     filled = fill_in(start, full, replan)
     solved = solve(full, options, baseline=start, replan_days=replan, hint=filled)
     found = solved.status not in (Status.INFEASIBLE, Status.UNKNOWN)
+    answer = "solver"
     got = _rank(full, solved.schedule, start) if found else ()
     if not found or _rank(full, filled, start) < got:
         # the solver found nothing (better) in time: the repaired baseline filled in from free time
@@ -612,6 +614,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
 
         safe = filled if check_schedule(full, filled).ok else start
         if not found or _rank(full, safe, start) < got:
+            answer = "filled" if safe is filled else "repaired"
             solved = SolveResult(Status.FEASIBLE, _with_unmet(full, safe), runtime=solved.runtime,
                                  stats=solved.stats)
             notes = (*notes, f"the solver found {'no' if not found else 'no better'} schedule within the time "
@@ -625,7 +628,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     weighted = ch.changed_minutes(baseline, schedule, problem=full)
     chosen = ch.changed_minutes(start, schedule, problem=full)
     return ResolveOutcome(full, base, baseline, new, replan, broken, result, report, notes, away, weighted,
-                          chosen_changed_minutes=chosen)
+                          chosen_changed_minutes=chosen, answer=answer)
 
 
 def _rank(problem: Problem, schedule: Schedule, reference: Schedule) -> tuple[int, ...]:
@@ -740,8 +743,10 @@ def report_lines(outcome: ResolveOutcome, names: bool = False) -> list[str]:
             lines.append(f"  ... and {len(outcome.broken) - len(shown)} more (see the Changes sheet)")
     r = outcome.result
     if outcome.solved:
-        gap = f", gap {r.gap:.1%}" if r.gap is not None else ""
-        lines.append(f"Solver: {r.status}, {r.runtime:.1f} s{gap}")
+        gap = f", gap {r.gap:.1%}" if r.gap is not None and outcome.answer == "solver" else ""
+        kept = {"filled": " (kept: the baseline repaired and filled in from free time, see the note)",
+                "repaired": " (kept: the baseline repaired, see the note)"}.get(outcome.answer, "")
+        lines.append(f"Solver: {r.status}, {r.runtime:.1f} s{gap}{kept}")
     affected = affected_paras(outcome)
     lines.append(f"Changes: {len(outcome.changes)} row(s), {outcome.raw_changed_minutes} para-minutes "
                  f"(weighted {outcome.changed_minutes}, {outcome.chosen_changed_minutes} beyond the unavoidable); "
