@@ -82,6 +82,10 @@ def test_contract_sheets_exact(tmp_path):
         ("therapy", "T9", None, None, None, 30, 1, "no slot"),
         ("support", "S1", "Tue", "08:30", "09:00", 30, 2, "no qualified para free"),
     ]
+    unmet = wb["Unmet"]
+    assert unmet["A2"].fill.fgColor.rgb.endswith("FFC7CE")  # priority 1 tinted
+    assert unmet["A3"].fill.fill_type is None
+    assert unmet["H2"].alignment.wrap_text is True
     assert "Changes" not in wb.sheetnames
     assert wb.sheetnames[0] == "Summary"
     assert wb["Assignments"]["C2"].data_type == "s"
