@@ -147,12 +147,16 @@ CASES = [
     Case("csv_latin1", expect="either", patterns=(r"utf-?8|encoding|cp1252|latin",),
          names=("csv_latin1", "Paras.csv")),
 ]
-ACCEPTED = {c.name for c in CASES if c.expect != "refuse"}
+SCHEDULE_CASES = {  # broken schedule workbooks, given to `check` and `resolve --baseline`
+    "schedule_missing_assignments.xlsx": (r"\bAssignments\b",),
+    "schedule_bad_time.xlsx": (at("Assignments", "D", 3), r"half past"),
+    "schedule_bad_kind.xlsx": (at("Assignments", "E", 3), r"\bnap\b"),
+}
 
 
 def test_every_corpus_input_has_a_case() -> None:
     committed = {p.name for p in CORPUS.iterdir()} - {"make_corpus.py", "__pycache__", BASELINE.name}
-    assert committed == {c.name for c in CASES if not c.generated}
+    assert committed == {c.name for c in CASES if not c.generated} | set(SCHEDULE_CASES)
     assert len(CASES) >= 40
 
 
@@ -372,4 +376,25 @@ def test_hostile_second_file(case: Case, how: str, workspace: Path, generated: d
         assert re.search(pattern, output, re.IGNORECASE), f"{pattern!r} not in:\n{output}"
     assert snapshot(workspace) == before
     assert seconds < HOSTILE_SECONDS and peak < HOSTILE_PEAK_BYTES, (seconds, peak)
+    assert_no_names(output)
+
+
+@pytest.mark.parametrize("command", ["check", "resolve"])
+@pytest.mark.parametrize("name", sorted(SCHEDULE_CASES))
+def test_bad_schedule(name: str, command: str, workspace: Path) -> None:
+    (workspace / "in").mkdir()
+    inp = workspace / "in" / "valid.xlsx"
+    shutil.copyfile(CORPUS / "valid.xlsx", inp)
+    sched = workspace / "in" / name
+    shutil.copyfile(CORPUS / name, sched)
+    before = snapshot(workspace)
+    args = ["check", str(inp), str(sched)] if command == "check" else \
+        ["resolve", str(inp), "--baseline", str(sched), "-o", str(workspace / "out" / "r.xlsx"),
+         "--absent", "P01", "--day", "Mon"]
+    result, output = run(args)
+    assert result.exit_code == 2, f"exit {result.exit_code}, expected 2:\n{output}"
+    assert name in output, output
+    for pattern in SCHEDULE_CASES[name]:
+        assert re.search(pattern, output, re.IGNORECASE), f"{pattern!r} not in:\n{output}"
+    assert snapshot(workspace) == before
     assert_no_names(output)

@@ -457,6 +457,17 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     good = xlsx("valid.xlsx", base())
     made.append(write_xlsx(out / "baseline_schedule.xlsx", copy.deepcopy(BASELINE)))
 
+    # broken schedules (the SCHEDULE of `check`, the --baseline of `resolve`)
+    sched = copy.deepcopy(BASELINE)
+    sched.pop("Assignments")
+    made.append(write_xlsx(out / "schedule_missing_assignments.xlsx", sched))
+    sched = copy.deepcopy(BASELINE)
+    sched["Assignments"][2][3] = "half past"
+    made.append(write_xlsx(out / "schedule_bad_time.xlsx", sched))
+    sched = copy.deepcopy(BASELINE)
+    sched["Assignments"][2][4] = "nap"
+    made.append(write_xlsx(out / "schedule_bad_kind.xlsx", sched))
+
     # structure
     xlsx("missing_sheet_students.xlsx", mutate(lambda s: s.pop("Students")))
     xlsx("missing_sheet_paras.xlsx", mutate(lambda s: s.pop("Paras")))
