@@ -15,6 +15,7 @@ from typing import Any
 from parasched.scheduler.kpis import compute_kpis
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import SolveResult
+from parasched.scheduler.timegrid import DAYS
 
 from .labels import hhmm, initials
 
@@ -55,16 +56,20 @@ def schedule_to_json(problem: Problem, result: SolveResult, anonymize: bool = Fa
         "kpis": compute_kpis(problem, sched).as_dict(),
         "paras": [{"para_id": p.para_id, "name": p.name, "role": str(p.role)} for p in problem.paras],
         "students": students,
-        "assignments": [assignment(a) for a in sorted(sched.assignments)],
+        "assignments": [assignment(a) for a in sorted(sched.assignments, key=_week_order)],
         "sessions": [{"session_id": p.session_id, "day": p.day, "date": date(p.day), "start": hhmm(p.start),
                       "end": hhmm(p.end), "provider": p.provider, "para_id": p.para_id}
-                     for p in sorted(sched.sessions)],
+                     for p in sorted(sched.sessions, key=lambda p: (DAYS.index(p.day), p.start, p.session_id))],
         "unmet": [{"kind": str(u.kind), "ref": u.ref, "day": u.day or None, "start": hhmm(u.start),
                    "end": hhmm(u.end), "minutes": u.minutes, "priority": u.priority, "reason": u.reason}
                   for u in sched.unmet],
         "changes": [{"para_id": c.para_id, "day": c.day, "start": hhmm(c.start), "end": hhmm(c.end),
                      "before": c.before, "after": c.after} for c in sched.changes],
     }
+
+
+def _week_order(a) -> tuple[str, int, int, int]:
+    return (a.para_id, DAYS.index(a.day), a.start, a.end)
 
 
 def write_json(path: str | Path, problem: Problem, result: SolveResult, *, anonymize: bool = False,
