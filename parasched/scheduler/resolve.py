@@ -615,7 +615,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
         safe = filled if check_schedule(full, filled).ok else start
         if not found or _rank(full, safe, start) < got:
             answer = "filled" if safe is filled else "repaired"
-            solved = SolveResult(Status.FEASIBLE, _with_unmet(full, safe), runtime=solved.runtime,
+            solved = SolveResult(Status.FEASIBLE, _with_unmet(full, safe, baseline, replan), runtime=solved.runtime,
                                  stats=solved.stats)
             notes = (*notes, f"the solver found {'no' if not found else 'no better'} schedule within the time "
                              "limit: this is the baseline with the rows the absences made impossible removed "
@@ -646,19 +646,36 @@ def _rank(problem: Problem, schedule: Schedule, reference: Schedule) -> tuple[in
     return (unmet[1], unmet[2], unmet[3], ch.changed_minutes(reference, schedule, problem=problem), flex)
 
 
-def _with_unmet(problem: Problem, schedule: Schedule) -> Schedule:
-    """``schedule`` with its Unmet rows (and their reasons) recomputed for ``problem``."""
+def _with_unmet(problem: Problem, schedule: Schedule, baseline: Schedule, replan: Iterable[str]) -> Schedule:
+    """``schedule`` with its Unmet rows recomputed for ``problem``, with reasons.
+
+    Rows of days kept from the baseline take the baseline's own reason when it has the same row;
+    only the others are explained (explaining is the slow part on a large school)."""
     from .coverage import unmet_rows
 
     grid = WeekGrid(problem)
     rows = unmet_rows(problem, schedule, grid)
+    days = set(replan)
+    known = {(u.kind, u.ref, u.day, u.start, u.end): u.reason for u in baseline.unmet if u.reason}
+    done: list[Any] = []
+    todo: list[Any] = []
+    for u in rows:
+        reason = known.get((u.kind, u.ref, u.day, u.start, u.end)) if u.day and u.day not in days else None
+        if reason:
+            done.append(dataclasses.replace(u, reason=reason))
+        else:
+            todo.append(u)
     try:
         from .explain import explain
 
-        rows = list(explain(problem, schedule, rows, grid))
+        todo = list(explain(problem, schedule, todo, grid))
     except ImportError:  # pragma: no cover - reasons come with the solver
         pass
-    return dataclasses.replace(schedule, unmet=tuple(rows))
+    return dataclasses.replace(schedule, unmet=tuple(sorted((*done, *todo), key=_unmet_order)))
+
+
+def _unmet_order(u: Any) -> tuple[int, int, int, str, str]:
+    return (u.priority, DAYS.index(u.day) if u.day in DAYS else len(DAYS), u.start or 0, str(u.kind), u.ref)
 
 
 # -- what to tell people -------------------------------------------------------------------------
