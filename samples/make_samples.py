@@ -157,21 +157,28 @@ def small_school() -> Problem:
     none, flex, shared = Support.NONE, Support.FLEX, Support.SHARED
     blocks: list[StudentBlock] = []
     blocks += day_rows("S01", "K-1")
-    blocks += day_rows("S02", "K-1", support={"Recess": shared})
+    # S02 (diabetes): 1:1 around food and exercise; a para checks in during class (flex)
+    blocks += day_rows("S02", "K-1", support={"Reading": flex, "Writing": flex, "Math": flex, "Centers": flex,
+                                              "Science": flex, "Social skills": flex, "Art": none, "Music": none,
+                                              "Library": none})
     # S03 has no rows: Room 104 (self-contained) all school day, 1:1
     blocks += day_rows("S04", "2-3", skills={"PE": "lift"}, protected=("Reading",))
-    blocks += day_rows("S05", "4-5", support={"Recess": none, "Lunch": shared})
+    # S05 (ASL): an interpreter in class and music; with signing friends at lunch, recess, art, PE
+    blocks += day_rows("S05", "4-5", support={"Recess": none, "Lunch": none, "Art": none, "PE": none,
+                                              "Library": none, "Read aloud": none})
     blocks += day_rows("S06", "K-1", support={"Writing": flex, "Centers": flex, "Science": none, "Social skills": none,
-                                              "Art": none, "Music": none, "Library": none},
+                                              "Art": none, "Music": none, "Library": none, "PE": none,
+                                              "Recess": none},
                        protected=("Reading",))
     blocks += day_rows("S07", "K-1", support={"Centers": flex, "Science": flex, "Art": none, "Music": none,
-                                              "Library": none, "Lunch": none, "Social skills": none},
+                                              "Library": none, "PE": none, "Lunch": none, "Writing": none,
+                                              "Social skills": none},
                        skills={"Recess": "behavior"}, protected=("Reading",))
     blocks += day_rows("S08", "2-3", support={"Lunch": none, "Recess": none, "Pack-up": none, "Art": none,
                                               "Music": none, "PE": none, "Library": none, "Writing": none},
                        protected=("Reading",))
     blocks += day_rows("S09", "2-3", support={"Math": none, "Art": none, "Music": none, "Library": none,
-                                              "Intervention": flex})
+                                              "Pack-up": none, "Science": flex, "Intervention": flex})
     blocks += day_rows("S10", "2-3", support={"Reading": none, "Math": none, "Writing": none, "Art": none,
                                               "Music": none, "Library": none, "Science": flex})
     blocks += day_rows("S11", "2-3", support={"Lunch": none, "Recess": none, "Art": none, "Music": none, "PE": none,
@@ -184,7 +191,7 @@ def small_school() -> Problem:
                        protected=("Reading",))
     blocks += day_rows("S14", "4-5", protected=("Reading",))
     blocks += day_rows("S15", "K-1", support={"Math": none, "Art": none, "Music": none, "Library": none,
-                                              "Science": none, "Social skills": none})
+                                              "Science": none, "Social skills": none, "Centers": flex})
     duties = (
         Duty("D01", "Arrival front door", DutyKind.ARRIVAL, t("07:30"), t("08:00"), location="Front door",
              staff_needed=2, priority=1),

@@ -353,10 +353,16 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     n_slp = max(1, math.ceil(n_students / 40))
     slp_names = ("Ms. Reed", "Mr. Vance", "Ms. Ortiz", "Ms. Burke", "Mr. Stone", "Ms. Park", "Ms. Ferris", "Mr. Hunt",
                  "Ms. Lowe", "Ms. Dean", "Ms. Ruiz", "Mr. Ames")
+    ot_names = ("Ms. Park", "Ms. Lang", "Mr. Cole", "Ms. Shah", "Ms. Byrne", "Mr. Ito", "Ms. Webb", "Ms. Quinn")
+
+    def who(k: int, title: str, names: tuple[str, ...]) -> str:
+        name = names[k % len(names)]
+        return f"{name} ({title})" if k < len(names) else f"{name} {k // len(names) + 1} ({title})"
+
     for k in range(n_slp):
-        providers.append((f"{slp_names[k % len(slp_names)]} (SLP {k + 1})", "speech"))
+        providers.append((who(k, "SLP", slp_names), "speech"))
     for k in range(max(1, math.ceil(n_students / 60))):
-        providers.append((f"{slp_names[(k + 5) % len(slp_names)]} (OT {k + 1})", "OT"))
+        providers.append((who(k, "OT", ot_names), "OT"))
     providers.append(("Ms. Grant (PT)", "PT"))
     providers.append(("Mr. Hale (counselor)", "counseling"))
     provider_hours: list[ProviderHours] = []
@@ -475,7 +481,7 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     availability: list[Availability] = []
     absences: list[Absence] = []
     regular_ids = para_ids[:n_regular]
-    n_exc = max(1, n_paras // 25)
+    n_exc = max(1, n_paras // 15)
     for pid in rng.sample(regular_ids, min(n_exc, len(regular_ids))):
         day = rng.choice(days)
         if rng.random() < 0.5:
@@ -483,7 +489,7 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
         else:
             availability.append(Availability(pid, day, _t(8), _t(12)))
     if n_paras >= 6:
-        n_abs = max(1, n_paras // 40)
+        n_abs = max(1, n_paras // 20)
         for pid in rng.sample(regular_ids, min(n_abs, len(regular_ids))):
             day = rng.choice(days)
             if rng.random() < 0.5:
