@@ -205,12 +205,24 @@ class _Source:
         self._wb: Any = None
         self._wb_formulas: Any = None
         self._titles: dict[str, str] = {}  # sheet key -> real title / file name
+        self._clashes: list[Issue] = []
         if self.is_folder:
             for f in sorted(path.iterdir()):
                 if f.is_file() and f.suffix.lower() == ".csv":
-                    self._titles.setdefault(_sheet_key(f.stem), f.name)
+                    self._add_title(f.stem, f.name)
         else:
             self._open_xlsx()
+        if self._clashes:  # two sheets both match a contract sheet name: which one is meant?
+            self.close()
+            raise InputError(self._clashes)
+
+    def _add_title(self, name: str, title: str) -> None:
+        key = _sheet_key(name)
+        known = next((s for s in SHEETS if _sheet_key(s) == key), None)
+        if key in self._titles and known is not None:
+            self._clashes.append(Issue(f"{self._titles[key]!r} and {title!r} both name the {known} sheet (names are "
+                                       "compared ignoring case and spaces); delete or rename one", self.label))
+        self._titles.setdefault(key, title)
 
     def _open_xlsx(self) -> None:
         import openpyxl
@@ -224,7 +236,7 @@ class _Source:
             raise InputError([Issue(f"cannot be read as an Excel workbook ({exc}); expected an .xlsx file "
                                     "saved from Excel or LibreOffice", self.label)]) from None
         for title in self._wb.sheetnames:
-            self._titles.setdefault(_sheet_key(title), title)
+            self._add_title(title, title)
 
     def close(self) -> None:
         for wb in (self._wb, self._wb_formulas):
