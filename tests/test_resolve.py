@@ -371,6 +371,36 @@ def test_repaired_group_rows_therapy_and_sessions_on_a_complete_school():
     assert set(kept) <= set(got.assignments)
 
 
+def test_a_chain_of_swaps_the_familiar_para_takes_the_student_and_the_substitute_her_duty():
+    from parasched.scheduler.model import Duty, DutyKind
+    from parasched.scheduler.resolve import para_lines, resolve
+
+    base_problem = school()
+    sub = dataclasses.replace(base_problem.paras[3], skills=frozenset())  # the substitute is not behavior-trained
+    problem = dataclasses.replace(
+        base_problem, paras=(*base_problem.paras[:3], sub),
+        students=(base_problem.students[0], base_problem.students[2]),
+        student_blocks=tuple(b for b in base_problem.student_blocks if b.student_id != "S2"),
+        duties=(Duty("HALL", "Hallway", DutyKind.HALLWAY, 8 * H, 11 * H + 30, location="Hall"),))
+    rows = []
+    for day in ("Mon", "Tue"):
+        rows += [A("P1", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
+                 A("P2", day, 8 * H, 11 * H + 30, Kind.DUTY, ref="HALL", location="Hall"),
+                 A("P3", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S3",), location="R3")]
+        rows += [A(p, day, 11 * H + 30, 12 * H, Kind.LUNCH) for p in ("P1", "P2", "P3", "SUB")]
+    baseline = Schedule(tuple(rows))
+    passes(problem, baseline)
+    out = resolve(problem, baseline, options(), extra_absences=[Absence("P1", ("Tue",))])
+    passes(out.problem, out.schedule)
+    assert para_lines(out) == [
+        "P1: Tue 08:00-11:30 was 1:1 S1, now free (absent)",
+        "P1: Tue 11:30-12:00 was lunch, now free (absent)",
+        "P2: Tue 08:00-11:30 was duty HALL, now 1:1 S1 (covering P1)",
+        "SUB: Tue 08:00-11:30 was free, now duty HALL",
+    ]
+    assert [u for u in out.schedule.unmet if u.day == "Tue"] == []
+
+
 def test_fill_in_covers_gaps_from_free_time_only_and_respects_the_rules():
     from parasched.scheduler.resolve import fill_in, repaired
 
