@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -271,18 +269,8 @@ def build_input_workbook(sheet_rows: dict[str, list[list[Any]]]) -> Workbook:
 @contextlib.contextmanager
 def atomic_path(path: Path, inputs: Sequence[str | Path] = ()) -> Iterator[Path]:
     """A temporary path moved onto ``path`` on success (``parasched.io.files.atomic_output``)."""
-    try:
-        from .files import atomic_output
-    except ImportError:  # files.py not there yet: same behaviour, locally
-        fd, name = tempfile.mkstemp(suffix=path.suffix or ".tmp", prefix=f".{path.name}.", dir=path.parent or ".")
-        os.close(fd)
-        try:
-            yield Path(name)
-            os.replace(name, path)
-        finally:
-            if os.path.exists(name):
-                os.unlink(name)
-        return
+    from .files import atomic_output
+
     with atomic_output(path, inputs=inputs) as tmp:
         yield Path(tmp)
 
