@@ -333,3 +333,17 @@ def test_fifo_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "school.xlsx"
     os.mkfifo(fifo)
     assert "is not a regular file" in refusal(fifo)
+
+
+def test_parent_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "school.xlsx").write_bytes(b"x")
+    assert "is not a folder" in issue_of(tmp_path / "school.xlsx" / "out.xlsx")
+
+
+def test_relative_output_in_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with atomic_output("out.xlsx", inputs=["school.xlsx"]) as tmp:
+        tmp.write_bytes(b"new")
+    assert listing(tmp_path) == ["out.xlsx"]
+    (tmp_path / "school.xlsx").write_bytes(b"input")
+    assert "overwrite the input" in issue_of(Path("school.xlsx"), inputs=[tmp_path / "school.xlsx"])
