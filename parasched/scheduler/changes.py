@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from itertools import pairwise
 
 from .model import Problem, Support
@@ -65,10 +66,16 @@ def _needs_one_to_one(grid: WeekGrid, a: Assignment) -> bool:
         return True
     if a.day not in grid.days:
         return student.support == Support.ONE_TO_ONE
-    for seg in grid.student_day(sid, a.day):
-        if seg.start <= a.start < seg.end:
-            return seg.support == Support.ONE_TO_ONE
+    for start, end, support in _levels(grid, sid, a.day):
+        if start <= a.start < end:
+            return support == Support.ONE_TO_ONE
     return student.support == Support.ONE_TO_ONE
+
+
+@lru_cache(maxsize=8192)
+def _levels(grid: WeekGrid, sid: str, day: str) -> tuple[tuple[int, int, Support], ...]:
+    """(start, end, support) of a student's day (cached per grid: labels are asked for often)."""
+    return tuple((seg.start, seg.end, seg.support) for seg in grid.student_day(sid, day))
 
 
 Timeline = list[tuple[int, int, str]]  # sorted, non-overlapping (start, end, label)
@@ -130,13 +137,14 @@ def diff(baseline: Schedule, new: Schedule, problem: Problem | None = None) -> t
 
 
 def changed_minutes(baseline: Schedule, new: Schedule, absent_paras: Iterable[str] = (),
-                    substitutes: Iterable[str] = (), problem: Problem | None = None) -> int:
+                    substitutes: Iterable[str] = (), problem: Problem | None = None,
+                    changes: Iterable[Change] | None = None) -> int:
     """Changed para-minutes weighed like the resolve objective (see the module docstring).
 
     With ``problem`` (absences applied), minutes outside a para's available time weigh
     :data:`ABSENT_WEIGHT`, and its substitutes are known from the Paras roles. Without it, every
     changed minute of a para in ``absent_paras`` weighs :data:`ABSENT_WEIGHT`; ``substitutes``
-    names the substitutes.
+    names the substitutes. ``changes``: ``diff(baseline, new, problem)`` when already computed.
     """
     absent = set(absent_paras)
     subs = set(substitutes)
@@ -144,7 +152,7 @@ def changed_minutes(baseline: Schedule, new: Schedule, absent_paras: Iterable[st
     if problem is not None:
         subs |= {p.para_id for p in problem.paras if p.is_substitute}
     out = 0
-    for c in diff(baseline, new, problem):
+    for c in (diff(baseline, new, problem) if changes is None else changes):
         if grid is not None:
             present = total(intersect([(c.start, c.end)], grid.para_available(c.para_id, c.day)))
         else:

@@ -608,12 +608,13 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     found = solved.status not in (Status.INFEASIBLE, Status.UNKNOWN)
     answer = "solver"
     got = _rank(full, solved.schedule, start) if found else ()
-    if not found or _rank(full, filled, start) < got:
+    filled_rank = _rank(full, filled, start)
+    if not found or filled_rank < got:
         # the solver found nothing (better) in time: the repaired baseline filled in from free time
         from .check import check_schedule
 
         safe = filled if check_schedule(full, filled).ok else start
-        if not found or _rank(full, safe, start) < got:
+        if not found or (filled_rank if safe is filled else _rank(full, safe, start)) < got:
             answer = "filled" if safe is filled else "repaired"
             solved = SolveResult(Status.FEASIBLE, _with_unmet(full, safe, baseline, replan), runtime=solved.runtime,
                                  stats=solved.stats)
@@ -625,7 +626,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     changes = ch.diff(baseline, schedule, full)
     schedule = dataclasses.replace(schedule, changes=changes)
     result = dataclasses.replace(solved, schedule=schedule)
-    weighted = ch.changed_minutes(baseline, schedule, problem=full)
+    weighted = ch.changed_minutes(baseline, schedule, problem=full, changes=changes)
     chosen = ch.changed_minutes(start, schedule, problem=full)
     return ResolveOutcome(full, base, baseline, new, replan, broken, result, report, notes, away, weighted,
                           chosen_changed_minutes=chosen, answer=answer)
