@@ -143,7 +143,8 @@ def _repack(path: Path, *, replace: dict[str, bytes] | None = None, add: dict[st
 
 def write_xlsx(path: Path, sheets: Sheets, hook: Callable[[openpyxl.Workbook], None] | None = None) -> Path:
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    for ws in list(wb.worksheets):
+        wb.remove(ws)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for row in rows:
@@ -181,7 +182,7 @@ def base() -> Sheets:
     return copy.deepcopy(BASE)
 
 
-def mutate(fn: Callable[[Sheets], None]) -> Sheets:
+def mutate(fn: Callable[[Sheets], object]) -> Sheets:
     sheets = base()
     fn(sheets)
     return sheets
@@ -338,7 +339,7 @@ def make_rows_50000(path: Path, rows: int = 50_000) -> Path:
     """
     write_xlsx(path, base())
     part = _sheet_xml_name(path, "Students")
-    header = BASE["Students"][0][:5]
+    header = [str(h) for h in BASE["Students"][0][:5]]
 
     def cell(ref: str, text: str) -> str:
         return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
@@ -503,15 +504,21 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     xlsx("settings_bad_value.xlsx", mutate(lambda s: s["Settings"].append(["time_step_minutes", "five"])))
     xlsx("negative_group_max.xlsx", mutate(lambda s: set_cell(s, "Students", 3, "group_max", -2)))
     xlsx("bool_in_days.xlsx", mutate(lambda s: set_cell(s, "Duties", 2, "days", True)))
-    xlsx("padded_ids.xlsx", mutate(lambda s: (set_cell(s, "Paras", 2, "para_id", " P01 "),
-                                              set_cell(s, "Students", 2, "preferred_paras", "P01 ,  "))))
+    def padded(s: Sheets) -> None:
+        set_cell(s, "Paras", 2, "para_id", " P01 ")
+        set_cell(s, "Students", 2, "preferred_paras", "P01 ,  ")
+
+    xlsx("padded_ids.xlsx", mutate(padded))
     # layout
     xlsx("duplicate_sheet.xlsx", mutate(lambda s: s.__setitem__("Paras ", copy.deepcopy(s["Paras"]))))
-    xlsx("duplicate_column.xlsx", mutate(lambda s: [r.append(r[4]) for r in s["Paras"]]))
+    xlsx("duplicate_column.xlsx", mutate(lambda s: s.__setitem__("Paras", [[*r, r[4]] for r in s["Paras"]])))
     xlsx("title_above_header.xlsx", mutate(lambda s: s.__setitem__(
         "Paras", [["Paras of Corpus Test School"], [], *s["Paras"]])))
-    xlsx("title_above_header_bad.xlsx", mutate(lambda s: (set_cell(s, "Paras", 4, "para_id", "P01"), s.__setitem__(
-        "Paras", [["Paras of Corpus Test School"], [], *s["Paras"]]))))
+    def title_bad(s: Sheets) -> None:
+        set_cell(s, "Paras", 4, "para_id", "P01")
+        s["Paras"] = [["Paras of Corpus Test School"], [], *s["Paras"]]
+
+    xlsx("title_above_header_bad.xlsx", mutate(title_bad))
     xlsx("merged_header.xlsx", base(), _merged_header)
     xlsx("hidden_rows.xlsx", base(), _hidden_row)  # accepted: hidden rows are read like any other
     xlsx("hidden_row_bad.xlsx", mutate(lambda s: set_cell(s, "Paras", 3, "start", "later")), _hidden_row)
