@@ -313,7 +313,7 @@ def test_sheet_with_too_many_rows(tmp_path: Path) -> None:
 
 def test_row_limit_is_exact(tmp_path: Path) -> None:
     at_limit = make_corpus.make_rows_50000(tmp_path / "ok.xlsx", rows=files.MAX_SHEET_ROWS - 1)
-    check_input_file(at_limit)  # no InputError  # header + 9,999 students = 10,000 rows
+    check_input_file(at_limit)  # no InputError: header + 9,999 students = 10,000 rows
     over = make_corpus.make_rows_50000(tmp_path / "over.xlsx", rows=files.MAX_SHEET_ROWS)
     assert "has 10,001 rows" in refusal(over)
 
