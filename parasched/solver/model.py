@@ -181,6 +181,7 @@ def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label:
     # light presolve: many short solves, where full probing and symmetry cost more than they give
     prm.cp_model_probing_level = 0
     prm.symmetry_level = 0
+    prm.max_presolve_iterations = 1  # measured: a 20-para day improves 2x faster than with full presolve
     for name, val in opts.params.items():
         setattr(prm, name, val)
     cb = _Progress(m, t0, label, opts.progress, required)

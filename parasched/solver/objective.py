@@ -219,7 +219,7 @@ def build_terms(m: ModelData) -> None:
             extra.add(1, z)
         extra.add(-1, anyone)
     for (pid, sid, d, k), v in m.y.items():
-        pref = p_.student(sid).preferred_paras
+        pref = m.students[sid].preferred_paras
         if pref and pid not in pref:
             preferred.add(m.seg_len(d, k), v)
     _term_var(m, "handoffs", handoffs)

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+AUTO_EXACT_PARAS = 24
+AUTO_CANDIDATES = 10
+
 
 @dataclass(frozen=True)
 class SolverOptions:
@@ -16,9 +19,11 @@ class SolverOptions:
     to a multiple of ``time_step_minutes``. ``grid_minutes = time_step`` makes every start on the
     contract grid possible (larger model).
 
-    ``max_paras_per_student`` limits, per student and day, the paras the model considers
-    (None = every eligible para, exact). ``None`` is the default; large schools may set it to trade
-    exactness for speed (see ``variables.candidate_paras``).
+    ``max_paras_per_student`` limits, per student and day, the paras the model considers (see
+    ``variables.candidate_paras``): None = automatic (every para up to ``AUTO_EXACT_PARAS``
+    paras; beyond, the best ``AUTO_CANDIDATES`` per student and day, always including the
+    warm start's and baseline's paras, so the result is never worse than the warm start).
+    ``exact = True`` considers every para whatever the size (large models).
 
     With ``workers = 1`` the solve is reproducible: the same seed gives the same schedule. The
     time limit is then CP-SAT's deterministic time (about seconds on an idle machine; the wall
@@ -35,6 +40,7 @@ class SolverOptions:
     progress: bool = False
     grid_minutes: int | None = None
     max_paras_per_student: int | None = None
+    exact: bool = False
     use_greedy_hint: bool = True
     params: MappingProxyType[str, Any] | dict[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -48,3 +54,11 @@ class SolverOptions:
         if self.max_paras_per_student is not None and self.max_paras_per_student < 1:
             raise ValueError("max_paras_per_student must be 1 or more")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def candidate_limit(self, n_paras: int) -> int | None:
+        """Paras per student and day the model considers (None = all)."""
+        if self.exact:
+            return None
+        if self.max_paras_per_student is not None:
+            return self.max_paras_per_student
+        return None if n_paras <= AUTO_EXACT_PARAS else AUTO_CANDIDATES

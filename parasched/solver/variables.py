@@ -97,6 +97,10 @@ class ModelData:
     terms: dict[str, tuple[Any, int]] = field(default_factory=dict)
     # constants from days copied from the baseline (resolve)
     copied: Schedule = field(default_factory=Schedule)
+    students: dict[str, Any] = field(default_factory=dict)  # id -> Student (Problem.student rebuilds its index)
+
+    def __post_init__(self) -> None:
+        self.students = {s.student_id: s for s in self.problem.students}
 
     # -- segments ---------------------------------------------------------------------------
     def seg(self, day: str, k: int) -> Interval:
@@ -298,7 +302,7 @@ def build_variables(m: ModelData) -> None:
         for seg in g_.support_needs(d, tuple(fixed)):
             segs_by_student[seg.student_id].append(seg)
         for sid, segs in segs_by_student.items():
-            st = p_.student(sid)
+            st = m.students[sid]
             paras = candidate_paras(m, sid, d, segs)
             for seg in segs:
                 for k in m.segs_in(d, seg.start, seg.end):
@@ -327,18 +331,19 @@ def _conflicts(a: Session, b: Session) -> bool:
 
 
 def candidate_paras(m: ModelData, sid: str, day: str, segs: list) -> list:
-    """Paras considered for a student on a day: every para, or the best ``max_paras_per_student``.
+    """Paras considered for a student on a day: every para, or the best few (``SolverOptions``).
 
-    With a limit (not exact), eligible paras are ranked by: preferred, in the baseline or the
-    warm-start hint with this student that day, minutes of the student's needs they can cover,
-    then spread over paras by a student-dependent rotation so students do not all share the
-    same few candidates.
+    With a limit (not exact: a para left out might have been the better choice), eligible paras
+    are ranked by: preferred, with this student that day in the baseline or the warm start
+    (these are always kept, so the warm start stays a solution), minutes of the student's needs
+    they can cover, then spread over paras by a student-dependent rotation so students do not
+    all share the same few candidates.
     """
     paras = list(m.problem.paras)
-    limit = m.options.max_paras_per_student
+    limit = m.options.candidate_limit(len(paras))
     if limit is None or len(paras) <= limit:
         return paras
-    st = m.problem.student(sid)
+    st = m.students[sid]
     known: set[str] = set()
     for sched in (m.baseline, getattr(m, "hint_schedule", None)):
         if sched is not None:
@@ -356,7 +361,9 @@ def candidate_paras(m: ModelData, sid: str, day: str, segs: list) -> list:
         scored.append(((para.para_id not in st.preferred_paras, para.para_id not in known, -overlap,
                         (i - s_idx * 7) % n), para))
     scored.sort(key=lambda t: t[0])
-    return [p for _, p in scored[:limit]]
+    chosen = [p for _, p in scored[:limit]]
+    chosen += [p for _, p in scored[limit:] if p.para_id in known]  # the warm start stays possible
+    return chosen
 
 
 __all__ = ["ModelData", "NeedSeg", "Occ", "Occurrence", "build_variables", "candidate_starts", "decision_step"]

@@ -21,7 +21,7 @@ def add_shared_groups(m: ModelData) -> None:
             m.model.add_implication(v, g)
         m.model.add(sum(v for _, v in members) >= g)  # an open group has a member
         n = len(members)
-        caps = [m.problem.student(sid).group_max for sid, _ in members]
+        caps = [m.students[sid].group_max for sid, _ in members]
         if min(caps) >= n:
             continue
         size = m.model.new_int_var(0, n, f"size_{'_'.join(map(str, gk))}")
