@@ -101,7 +101,7 @@ def small_school() -> Problem:
         P("P01", "Maria Gonzalez", t("07:30"), t("15:30"), skills=tags("behavior, spanish"), gender="f"),
         P("P02", "James Carter", t("07:30"), t("15:30"), skills=tags("behavior, lift, toileting"), gender="m"),
         P("P03", "Linda Nguyen", t("08:00"), t("15:00"), skills=tags("medical, toileting"), gender="f"),
-        P("P04", "Aisha Johnson", t("07:30"), t("15:30"), skills=tags("behavior, rbt"), gender="f"),
+        P("P04", "Aisha Johnson", t("07:30"), t("15:30"), skills=tags("behavior, rbt, spanish"), gender="f"),
         P("P05", "Rosa Martinez", t("08:00"), t("15:00"), skills=tags("spanish, toileting"), gender="f",
           general_duties=False),
         P("P06", "David Kim", t("08:00"), t("15:00"), skills=tags("behavior, toileting"), gender="m",
