@@ -271,7 +271,8 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             same = [p for p in full_time if p["gender"] == st.gender]
         held = [p for p in same if st.skills_required <= p["skills"]]
         lacking = [p for p in same if not st.skills_required <= p["skills"]]
-        for p in rng.sample(lacking, max(0, min(len(lacking), 2 - len(held)))):
+        want = 3 if st.max_minutes_with_same_para else 2  # a rotation needs a third qualified para
+        for p in rng.sample(lacking, max(0, min(len(lacking), want - len(held)))):
             p["skills"] |= st.skills_required
     n_rbt = max(1, n_regular // 10)
     for p in rng.sample(full_time or regular, min(n_rbt, len(full_time or regular))):
