@@ -403,3 +403,25 @@ def test_bad_schedule(name: str, command: str, workspace: Path) -> None:
         assert re.search(pattern, output, re.IGNORECASE), f"{pattern!r} not in:\n{output}"
     assert snapshot(workspace) == before
     assert_no_names(output)
+
+
+# --- as a real process: exit status, streams and memory as an administrator sees them ----------------
+
+
+@pytest.mark.parametrize("name", ["zip_bomb.xlsx", "xml_entity_bomb.xlsx", "encrypted.xlsx", "rows_50000.xlsx",
+                                  "duplicate_para_id.xlsx"])
+def test_real_process(name: str, tmp_path: Path, generated: dict[str, Path]) -> None:
+    import resource
+
+    inp = place(Case(name, generated=name in generated), tmp_path / "in", generated)
+    before = snapshot(tmp_path)
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "parasched.cli", "solve", str(inp), "-o", str(tmp_path / "s.xlsx")],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    seconds = time.perf_counter() - started
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 2, output
+    assert name in output and "Traceback" not in output, output
+    assert snapshot(tmp_path) == before
+    assert seconds < 30, seconds  # includes starting Python and importing the solver
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1024 * 1024  # KB: under 1 GB
