@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parasched.scheduler.model import (
@@ -223,8 +224,16 @@ def print_setup(ws: Worksheet) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(ws)
     ws.print_title_rows = "1:1"
+
+
+def fit_to_page(ws: Worksheet) -> None:
+    props = ws.sheet_properties.pageSetUpPr
+    if props is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        props.fitToPage = True
 
 
 def add_dropdowns(ws: Worksheet, columns: Sequence[str], last_row: int) -> None:
@@ -257,11 +266,9 @@ def add_dropdowns(ws: Worksheet, columns: Sequence[str], last_row: int) -> None:
 def build_input_workbook(sheet_rows: dict[str, list[list[Any]]]) -> Workbook:
     """A workbook with every input sheet (contract order), the given rows, styled for people."""
     wb = Workbook()
-    default = wb.active
+    wb.remove(wb.worksheets[0])
     for name, columns in INPUT_SHEETS.items():
-        ws = wb.create_sheet(name)
-        write_sheet(ws, columns, sheet_rows.get(name, []))
-    wb.remove(default)
+        write_sheet(wb.create_sheet(name), columns, sheet_rows.get(name, []))
     return wb
 
 
@@ -285,7 +292,7 @@ def write_problem(problem: Problem, path: str | Path, *, inputs: Sequence[str | 
 def write_absences(absences: Iterable[Absence], path: str | Path) -> None:
     """A workbook holding only an Absences sheet (input to ``resolve --absences``)."""
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "Absences"
     write_sheet(ws, INPUT_SHEETS["Absences"], absence_rows(absences))
     with atomic_path(Path(path)) as tmp:

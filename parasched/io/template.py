@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .input_writer import INPUT_SHEETS, SETTING_ROWS, atomic_path, put, write_sheet
+from .input_writer import INPUT_SHEETS, SETTING_ROWS, atomic_path, fit_to_page, put, write_sheet
 
 # Settings rows of the template: (setting, example value, what it means)
 SETTINGS_HELP: dict[str, tuple[Any, str]] = {
@@ -237,13 +237,13 @@ def _instructions(ws: Worksheet) -> None:
     ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(ws)
 
 
 def build_template() -> Workbook:
     """The template workbook: Instructions first, then every input sheet with one example row."""
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "Instructions"
     _instructions(ws)
     for name, columns in INPUT_SHEETS.items():

@@ -252,8 +252,8 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             p["skills"].add("spanish")
         if rng.random() < 0.2:
             p["skills"].add("behavior")
-    for g, ids in (("m", male_one), ("f", female_one)):
-        same = [p for p in full_time if p["gender"] == g]
+    for sex, ids in (("m", male_one), ("f", female_one)):
+        same = [p for p in full_time if p["gender"] == sex]
         want = min(len(same), math.ceil(len(ids) * 1.5) + 1) if ids else 0
         have = [p for p in same if "toileting" in p["skills"]]
         for p in rng.sample([p for p in same if "toileting" not in p["skills"]], max(0, want - len(have))):
@@ -382,10 +382,10 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     sessions: list[Session] = []
     busy_provider: dict[tuple[str, str], list[tuple[int, int]]] = {}
     busy_student: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    protected: dict[str, list[tuple[int, int]]] = {}
+    protected_at: dict[str, list[tuple[int, int]]] = {}
     for b in blocks:
         if b.protected:
-            protected.setdefault(b.student_id, []).append((b.start, b.end))
+            protected_at.setdefault(b.student_id, []).append((b.start, b.end))
     load: dict[str, int] = {p: 0 for p, _ in providers}
     capacity = {p: sum(len(d) * (e - s) for d, s, e in hours_of[p]) * 0.55 for p, _ in providers}
     rbt_ok = {p.para_id for p in paras if "rbt" in p.skills and p.role == Role.PARA}
@@ -404,7 +404,7 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             for _ in range(30):
                 start = rng.randrange(hs, he - dur + 1, 15)
                 span = (start, start + dur)
-                if any(overlaps(span, iv) for s in ids for iv in protected.get(s, ())):
+                if any(overlaps(span, iv) for x in ids for iv in protected_at.get(x, ())):
                     continue
                 if any(overlaps(span, iv) for d in pick_days for iv in busy_provider.get((prov, d), ())):
                     continue
@@ -443,39 +443,39 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     ots = [p for p, k in providers if k == "OT"]
     pool = list(students)
     rng.shuffle(pool)
-    speech = [s for s in pool if rng.random() < 0.35]
+    speech = [x for x in pool if rng.random() < 0.35]
     # speech groups of 1-3 students of the same grade
     by_grade: dict[str, list[Student]] = {}
-    for s in speech:
-        by_grade.setdefault(s.grade, []).append(s)
+    for stu in speech:
+        by_grade.setdefault(stu.grade, []).append(stu)
     k = 0
-    for grade in sorted(by_grade):
-        group = by_grade[grade]
+    for grade_name in sorted(by_grade):
+        group = by_grade[grade_name]
         while group:
             size = rng.choice((1, 2, 2, 3))
-            g, group = group[:size], group[size:]
-            add_session(g, "speech", slps[k % len(slps)], ParaRole.NONE, rng.random() < 0.4,
+            members, group = group[:size], group[size:]
+            add_session(members, "speech", slps[k % len(slps)], ParaRole.NONE, rng.random() < 0.4,
                         rng.choice((1, 2, 2)), 30)
             k += 1
-    for j, s in enumerate(s for s in pool if rng.random() < 0.2):
-        assist = s.support == Support.ONE_TO_ONE and "behavior" in s.skills_required
-        add_session([s], "OT", ots[j % len(ots)], ParaRole.ASSIST if assist else ParaRole.NONE,
+    for j, stu in enumerate(x for x in pool if rng.random() < 0.2):
+        assist = stu.support == Support.ONE_TO_ONE and "behavior" in stu.skills_required
+        add_session([stu], "OT", ots[j % len(ots)], ParaRole.ASSIST if assist else ParaRole.NONE,
                     rng.random() < 0.5, rng.choice((1, 2)), 30, skills=frozenset({"behavior"}) if assist else
                     frozenset(), priority=1 if assist else 2)
-    for s in pool:
-        if "lift" in s.skills_required:
-            add_session([s], "PT", "Ms. Grant (PT)", ParaRole.ASSIST, rng.random() < 0.5, 1, 30,
+    for stu in pool:
+        if "lift" in stu.skills_required:
+            add_session([stu], "PT", "Ms. Grant (PT)", ParaRole.ASSIST, rng.random() < 0.5, 1, 30,
                         skills=frozenset({"lift"}))
-    counsel = [s for s in pool if s.support != Support.ONE_TO_ONE and rng.random() < 0.15]
+    counsel = [x for x in pool if x.support != Support.ONE_TO_ONE and rng.random() < 0.15]
     for j in range(0, len(counsel), 2):
         add_session(counsel[j:j + 2], "counseling", "Mr. Hale (counselor)", ParaRole.NONE, False, 1, 30,
                     priority=3)
     rbt_paras = [p for p in paras if p.para_id in rbt_ok]
-    aba = [s for s in pool if s.support == Support.ONE_TO_ONE and "behavior" in s.skills_required
-           and any(s.skills_required <= p.skills and p.para_id not in s.avoid_paras
-                   and (not s.gender_match or p.gender == s.gender) for p in rbt_paras)]
-    for s in aba[:max(1, len(rbt_ok) // 2) if rbt_ok else 0]:
-        add_session([s], "ABA", "", ParaRole.DELIVER, rng.random() < 0.3, rng.choice((2, 3)), 30,
+    aba = [x for x in pool if x.support == Support.ONE_TO_ONE and "behavior" in x.skills_required
+           and any(x.skills_required <= p.skills and p.para_id not in x.avoid_paras
+                   and (not x.gender_match or p.gender == x.gender) for p in rbt_paras)]
+    for stu in aba[:max(1, len(rbt_ok) // 2) if rbt_ok else 0]:
+        add_session([stu], "ABA", "", ParaRole.DELIVER, rng.random() < 0.3, rng.choice((2, 3)), 30,
                     skills=frozenset({"rbt"}))
 
     # -- availability and absences --------------------------------------------------------------------------
