@@ -213,7 +213,7 @@ def test_busy_school_breaks_no_hard_rule() -> None:
     assert all(u.reason.startswith("greedy:") for u in schedule.unmet)
 
 
-def test_lunch_at_one_time_per_para_and_staggered() -> None:
+def test_lunch_at_one_time_per_para_all_week() -> None:
     problem = busy_school(breaks_per_day=0, max_continuous_minutes=None)
     schedule = greedy_schedule(problem)
     assert_valid(problem, schedule)
@@ -221,11 +221,23 @@ def test_lunch_at_one_time_per_para_and_staggered() -> None:
     for a in schedule.assignments:
         if a.kind == Kind.LUNCH:
             starts[a.para_id].add(a.start)
-    # one slot each in turn (P4 leaves at 12:00, so its lunch moves to the latest that fits); P1 is
-    # out Tue 10:00-12:00, so that day only its lunch comes later
-    assert starts == {"P1": {630, 720}, "P2": {660}, "P3": {690}, "P4": {690}, "SUB": {750}}
-    assert {a.day for a in schedule.assignments if a.para_id == "P1" and a.kind == Kind.LUNCH and a.start == 720} \
-        == {"Tue"}
+    # P1 is out Tue 10:00-12:00: its one lunch time for the week is one that fits Tuesday too
+    assert {pid: len(v) for pid, v in starts.items()} == {"P1": 1, "P2": 1, "P3": 1, "P4": 1, "SUB": 1}
+    assert starts["P1"] == {720}
+
+
+def test_lunches_go_where_fewest_students_need_staff() -> None:
+    """Two 1:1 students need staff 10:30-12:00 and nobody after: the three lunches are staggered
+    over 12:00-13:30, so every minute is covered."""
+    st = Settings(days=("Mon", "Tue"))
+    problem = Problem(st, tuple(Para(f"P{i}", "p", 480, 900) for i in (1, 2, 3)),
+                      (Student("A", "a", homeroom="R"), Student("B", "b", homeroom="Q")),
+                      (StudentBlock("A", 630, 720), StudentBlock("B", 630, 720)))
+    schedule = greedy_schedule(problem)
+    assert_valid(problem, schedule)
+    lunches = {(a.para_id, a.start) for a in schedule.assignments if a.kind == Kind.LUNCH}
+    assert lunches == {("P1", 720), ("P2", 750), ("P3", 780)}
+    assert schedule.unmet == ()
 
 
 def test_one_to_one_is_exclusive_and_shared_students_are_grouped() -> None:

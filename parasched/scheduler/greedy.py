@@ -5,8 +5,9 @@ the solver. It breaks no hard rule; it only covers less than the solver would.
 
 How it fills the week, the way a person would:
 
-1. each para's lunch at one fixed time (staggered between paras, the same every day where it
-   fits), then the breaks owed, spread over the day;
+1. each para's lunch at one time for the whole week, then the breaks owed, spread over the day,
+   both where they hurt least: when few students need staff compared with the paras working, and
+   when the students only this para (and few others) may support do not need them;
 2. therapy in time: fixed sessions at their time; flexible sessions on spread-out allowed days at
    the first time where provider, students and (for assist/deliver) a qualified para are free;
 3. needs in priority order (1, then 2, then 3; within a priority: therapy staffing, 1:1 support,
@@ -28,11 +29,13 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .coverage import unmet_rows
 from .model import Duty, Para, Problem, Session, Student, Support
 from .schedule import Assignment, Kind, PlacedSession, Schedule, UnmetKind
 from .timegrid import Interval, intersect, overlaps, subtract
-from .weekgrid import Occurrence, StudentSegment, WeekGrid
+from .weekgrid import LunchRule, Occurrence, StudentSegment, WeekGrid
 
 _NEVER = 10**9
 REASON_NO_PARA = "greedy: no eligible para free"
@@ -156,6 +159,8 @@ class _Greedy:
         self.session_para: dict[tuple[str, str, int], str] = {}
         self._eligible: dict[tuple[str, frozenset[str]], list[Para]] = {}
         self._allowed: dict[tuple[str, str], list[Para]] = {}  # who may staff a session / duty
+        self._load: dict[str, np.ndarray] = {}
+        self._para_load: dict[tuple[str, str], np.ndarray] = {}
         self._day_lists: dict[tuple[int, str], list[tuple[Para, _Timeline]]] = {}
         self.gaps: list[tuple[StudentSegment | tuple[Duty, str], int, int]] = []  # needs nobody could take
         self.segments: dict[tuple[str, str], list[StudentSegment]] = defaultdict(list)
@@ -201,40 +206,128 @@ class _Greedy:
 
     # -- 1. lunch and breaks -------------------------------------------------------------------
     def place_rest(self) -> None:
+        """Each para's lunch at one time every day, then the breaks, where they hurt least: a
+        coordinator looks at when many students need staff (and when the students only this para
+        can support need them) and sends people to lunch around that."""
+        self._load = self._pressure()
+        self._para_load = self._para_weights()
         ordered = sorted(self.paras, key=lambda p: p.para_id)
         for i, p in enumerate(ordered):
-            for day in self.grid.days:
-                tl = self.timelines.get((p.para_id, day))
-                if tl is None:
-                    continue
-                lunch = self.grid.lunch_rule(p.para_id, day)
+            days = [d for d in self.grid.days if (p.para_id, d) in self.timelines]
+            rules = {d: self.grid.lunch_rule(p.para_id, d) for d in days}
+            week = self._week_lunch(p, days, rules, i)
+            for day in days:
+                tl = self.timelines[(p.para_id, day)]
                 n_breaks = self.grid.breaks_owed(p.para_id, day)
                 best: tuple[Interval | None, list[Interval]] | None = None
-                for cand in self._lunch_candidates(tl, lunch, i):
+                for cand in self._lunch_candidates(p, day, tl, rules[day], week):
                     taken = [cand] if cand else []
-                    breaks = self._place_breaks(tl.available, taken, n_breaks)
+                    breaks = self._place_breaks(p, day, tl.available, taken, n_breaks)
                     if best is None or len(breaks) > len(best[1]):
                         best = (cand, breaks)
                     if len(breaks) >= n_breaks:
                         break
                 assert best is not None
-                if best[0] is not None:
-                    tl.insert(*best[0], _Row(Kind.LUNCH))
-                for b in best[1]:
-                    tl.insert(*b, _Row(Kind.BREAK))
+                rest = ([best[0]] if best[0] is not None else []) + best[1]
+                for k, iv in enumerate(rest):
+                    tl.insert(*iv, _Row(Kind.LUNCH if k == 0 and best[0] is not None else Kind.BREAK))
+                    self._load[day][iv[0] // self.step:iv[1] // self.step] += 1
 
-    def _lunch_candidates(self, tl: _Timeline, lunch, index: int) -> list[Interval | None]:
+    def _pressure(self) -> dict[str, np.ndarray]:
+        """Per day and time step: staff needed (1:1, shared share, duties, fixed therapy with a para)
+        less paras available."""
+        slots = 24 * 60 // self.step
+        fixed = self.grid.fixed_occurrences()
+        out: dict[str, np.ndarray] = {}
+        for day in self.grid.days:
+            load = np.zeros(slots)
+            for seg in self.grid.support_needs(day, fixed):
+                load[seg.start // self.step:seg.end // self.step] += self._need_weight(seg)
+            for duty in self.grid.duties_on(day):
+                load[duty.start // self.step:duty.end // self.step] += duty.staff_needed
+            for o in fixed:
+                if o.day == day and self.problem.session(o.session_id).needs_para:
+                    load[o.start // self.step:o.end // self.step] += 1
+            for p in self.paras:
+                for a, b in self.grid.para_available(p.para_id, day):
+                    load[a // self.step:b // self.step] -= 1
+            out[day] = load
+        return out
+
+    def _need_weight(self, seg: StudentSegment) -> float:
+        if seg.support == Support.ONE_TO_ONE:
+            return 1.0
+        if seg.support == Support.SHARED:
+            return 1.0 / self.students[seg.student_id].group_max
+        return 0.0
+
+    def _para_weights(self) -> dict[tuple[str, str], np.ndarray]:
+        """Per para and day: the share of each student's need only a few paras may cover."""
+        slots = 24 * 60 // self.step
+        index = {p.para_id: k for k, p in enumerate(self.paras)}
+        fixed = self.grid.fixed_occurrences()
+        out: dict[tuple[str, str], np.ndarray] = {}
+        for day in self.grid.days:
+            segs = [g for g in self.grid.support_needs(day, fixed) if self._need_weight(g) > 0]
+            if not segs:
+                continue
+            inc = np.zeros((len(self.paras), len(segs)))
+            need = np.zeros((len(segs), slots))
+            for j, seg in enumerate(segs):
+                elig = self._eligible_for(self.students[seg.student_id], seg.skills)
+                if not elig:
+                    continue
+                need[j, seg.start // self.step:seg.end // self.step] = self._need_weight(seg) / len(elig)
+                for p in elig:
+                    inc[index[p.para_id], j] = 1.0
+            weights = inc @ need
+            for p in self.paras:
+                out[(p.para_id, day)] = weights[index[p.para_id]]
+        return out
+
+    def _cost(self, p: Para, day: str, start: int, end: int) -> float:
+        a, b = start // self.step, end // self.step
+        w = self._para_load.get((p.para_id, day))
+        seg = self._load[day][a:b] if w is None else self._load[day][a:b] + w[a:b]
+        return float(seg.max()) if len(seg) else 0.0
+
+    def _lunch_starts(self, tl: _Timeline, lunch: LunchRule | None) -> list[int]:
+        if lunch is None:
+            return []
+        m = lunch.minutes
+        return [s for a, b in intersect(tl.available, [lunch.window]) for s in range(a, b - m + 1, self.step)]
+
+    def _week_lunch(self, p: Para, days: list[str], rules: dict[str, LunchRule | None], index: int) -> int | None:
+        """One lunch start for the week: the least pressure summed over the days it fits."""
+        fits: dict[int, list[str]] = defaultdict(list)
+        for d in days:
+            for s in self._lunch_starts(self.timelines[(p.para_id, d)], rules[d]):
+                fits[s].append(d)
+        if not fits:
+            return None
+        some = next(r for r in rules.values() if r is not None)
+        slots = list(range(some.window[0], some.window[1] - some.minutes + 1, some.minutes)) or [some.window[0]]
+        target = slots[index % len(slots)]
+
+        def key(s: int) -> tuple:
+            cost = sum(self._cost(p, d, s, s + (rules[d].minutes if rules[d] else 0)) for d in fits[s])
+            return (-len(fits[s]), round(cost, 6), s % 15 != 0,
+                    abs(s - target), s)
+
+        return min(fits, key=key)
+
+    def _lunch_candidates(self, p: Para, day: str, tl: _Timeline, lunch: LunchRule | None,
+                          week: int | None) -> list[Interval | None]:
         if lunch is None:
             return [None]
-        m, (ws, we) = lunch.minutes, lunch.window
-        slots = list(range(ws, we - m + 1, m)) or [ws]
-        target = slots[index % len(slots)]
-        starts = [s for a, b in intersect(tl.available, [lunch.window])
-                  for s in range(a, b - m + 1, self.step)]
-        starts.sort(key=lambda s: (abs(s - target), s))
+        m = lunch.minutes
+        starts = self._lunch_starts(tl, lunch)
+        starts.sort(key=lambda s: (s != week, round(self._cost(p, day, s, s + m), 6), s % 15 != 0,
+                                   abs(s - (week or 0)), s))
         return [(s, s + m) for s in starts] or [None]
 
-    def _place_breaks(self, available: tuple[Interval, ...], taken: list[Interval], n: int) -> list[Interval]:
+    def _place_breaks(self, p: Para, day: str, available: tuple[Interval, ...], taken: list[Interval],
+                      n: int) -> list[Interval]:
         if n <= 0:
             return []
         bm = self.problem.settings.break_minutes
@@ -247,7 +340,8 @@ class _Greedy:
             if not cands:
                 break
             near = {e for _, e in [*taken, *breaks]} | {s for s, _ in [*taken, *breaks]}
-            cands.sort(key=lambda c: (c[0] in near or c[1] in near, abs(c[0] - target), c[0]))
+            cands.sort(key=lambda c: (c[0] in near or c[1] in near,
+                                      round(self._cost(p, day, *c) + abs(c[0] - target) / 240, 6), c[0]))
             breaks.append(cands[0])
         if len(breaks) >= n:
             return breaks
