@@ -324,9 +324,12 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     write_schedule(output, outcome.problem, outcome.result, inputs=inputs, changes_sheet=True)
     for line in rs.report_lines(outcome, names=verbose):
         click.echo(line)
-    from parasched.scheduler.check import check_schedule
+    if outcome.new_report is None:
+        from parasched.scheduler.check import check_schedule
 
-    final = list(check_schedule(outcome.problem, outcome.schedule, names=verbose).violations)
+        final = list(check_schedule(outcome.problem, outcome.schedule, names=verbose).violations)
+    else:
+        final = list(outcome.new_report.violations)
     if final:
         click.echo(f"The new schedule breaks {len(final)} rule(s) (with the absences applied):")
         for v in final:

@@ -263,6 +263,7 @@ def test_absent_paras_one_to_one_student_is_covered_by_a_qualified_para_the_subs
     assert [u for u in out.schedule.unmet if u.day == "Tue"] == []
     # the substitute's 210 minutes at the substitute weight; the absent para's minutes cost nothing
     assert (out.changed_minutes, out.chosen_changed_minutes) == (210 * 2, 210 * 2)
+    assert out.baseline_report.ok and out.new_report.ok  # both checked by the independent checker
 
 
 def test_without_a_substitute_a_qualified_para_is_moved_and_the_unqualified_one_is_not_used():

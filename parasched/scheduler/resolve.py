@@ -524,6 +524,7 @@ class ResolveOutcome:
     solved: bool = True  # False when no day needed re-planning (the baseline is returned as is)
     chosen_changed_minutes: int = 0  # weighted, beyond the unavoidable repairs (what the solver minimizes)
     answer: str = "solver"  # whose schedule this is: solver, filled (free time only), repaired, baseline
+    new_report: Any = None  # CheckReport of the new schedule against ``problem`` (None = not checked)
 
     @property
     def schedule(self) -> Schedule:
@@ -607,13 +608,15 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     solved = solve(full, options, baseline=start, replan_days=replan, hint=filled)
     found = solved.status not in (Status.INFEASIBLE, Status.UNKNOWN)
     answer = "solver"
+    filled_report = None
     got = _rank(full, solved.schedule, start) if found else ()
     filled_rank = _rank(full, filled, start)
     if not found or filled_rank < got:
         # the solver found nothing (better) in time: the repaired baseline filled in from free time
         from .check import check_schedule
 
-        safe = filled if check_schedule(full, filled).ok else start
+        filled_report = check_schedule(full, filled, names=names)
+        safe = filled if filled_report.ok else start
         if not found or (filled_rank if safe is filled else _rank(full, safe, start)) < got:
             answer = "filled" if safe is filled else "repaired"
             solved = SolveResult(Status.FEASIBLE, _with_unmet(full, safe, baseline, replan), runtime=solved.runtime,
@@ -628,8 +631,16 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     result = dataclasses.replace(solved, schedule=schedule)
     weighted = ch.changed_minutes(baseline, schedule, problem=full, changes=changes)
     chosen = ch.changed_minutes(start, schedule, problem=full)
+    new_report = None
+    if check:
+        if answer == "filled" and filled_report is not None:
+            new_report = filled_report  # the same rows: checked already
+        else:
+            from .check import check_schedule
+
+            new_report = check_schedule(full, schedule, names=names)
     return ResolveOutcome(full, base, baseline, new, replan, broken, result, report, notes, away, weighted,
-                          chosen_changed_minutes=chosen, answer=answer)
+                          chosen_changed_minutes=chosen, answer=answer, new_report=new_report)
 
 
 def _rank(problem: Problem, schedule: Schedule, reference: Schedule) -> tuple[int, ...]:
