@@ -244,11 +244,14 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
     build_seconds = 0.0
     if len(plan) > 1 and incumbent is not None:
         share = DAY_PHASE_SHARE * limit / len(plan)
-        for d in plan:
+        phase_end = t0 + DAY_PHASE_SHARE * limit
+        for i, d in enumerate(plan):
             tb = time.monotonic()
-            m = build(problem, dataclasses.replace(options, time_limit=share), baseline, (d,), hint=incumbent,
-                      keep=incumbent)
+            m = build(problem, options, baseline, (d,), hint=incumbent, keep=incumbent)
             build_seconds += time.monotonic() - tb
+            if not deterministic:  # the wall clock: what is left of the phase, building included
+                share = max(0.3, (phase_end - time.monotonic()) / (len(plan) - i))
+            m.options = dataclasses.replace(options, time_limit=share)
             raw = solve_model(m, incumbent)
             if raw.schedule is None:
                 last = None
@@ -259,10 +262,13 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
         if last is not None:
             last = dataclasses.replace(last, status="feasible", bound=None)
     remaining = limit - (time.monotonic() - t0)
-    if last is None or deterministic or remaining > 1.2 * build_seconds + 1.0:
-        budget = (1 - DAY_PHASE_SHARE) * limit if (last is not None and deterministic) else max(0.5, remaining)
-        m = build(problem, dataclasses.replace(options, time_limit=budget), baseline, plan,
-                  hint=incumbent, keep=baseline)
+    if last is None or deterministic or remaining > 1.2 * build_seconds + 2.0:
+        m = build(problem, options, baseline, plan, hint=incumbent, keep=baseline)
+        if last is not None and deterministic:
+            budget = (1 - DAY_PHASE_SHARE) * limit
+        else:
+            budget = max(0.5, limit - (time.monotonic() - t0))
+        m.options = dataclasses.replace(options, time_limit=budget)
         raw = solve_model(m, incumbent)
         if raw.schedule is not None or last is None:
             if first is None and raw.first_solution_seconds is not None:
