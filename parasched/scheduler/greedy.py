@@ -170,11 +170,14 @@ class _Greedy:
         self.place_rest()
         self.place_sessions()
         occ = tuple(self.occurrences)
-        needs: list[tuple[tuple[int, int, int, str, int], object]] = []
+        # within a priority: the most constrained first (therapy at its time, 1:1, duties, shared),
+        # and students few paras may support before those many may
+        needs: list[tuple[tuple[int, int, int, int, str, int], object]] = []
         for o in occ:
             ses = self.problem.session(o.session_id)
             if ses.needs_para:
-                needs.append(((ses.priority, 0, self._day_i(o.day), o.session_id, o.start), o))
+                needs.append(((ses.priority, 0, self._day_i(o.day), len(self._session_paras(ses)), o.session_id,
+                               o.start), o))
         flex: list[StudentSegment] = []
         for day in self.grid.days:
             for seg in self.grid.support_needs(day, occ):
@@ -185,9 +188,11 @@ class _Greedy:
                         flex.append(seg)
                     continue
                 rank = 1 if seg.support == Support.ONE_TO_ONE else 3
-                needs.append(((st.priority, rank, self._day_i(day), seg.student_id, seg.start), seg))
+                n_elig = len(self._eligible_for(st, st.skills_required))
+                needs.append(((st.priority, rank, self._day_i(day), n_elig, seg.student_id, seg.start), seg))
             for duty in self.grid.duties_on(day):
-                needs.append(((duty.priority, 2, self._day_i(day), duty.duty_id, duty.start), (duty, day)))
+                needs.append(((duty.priority, 2, self._day_i(day), len(self._duty_paras(duty)), duty.duty_id,
+                               duty.start), (duty, day)))
         needs.sort(key=lambda n: n[0])
         for _, need in needs:
             if isinstance(need, Occurrence):
