@@ -11,10 +11,10 @@ How it fills the week, the way a person would:
 2. therapy in time: fixed sessions at their time; flexible sessions on spread-out allowed days at
    the first time where provider, students and (for assist/deliver) a qualified para are free;
 3. needs in priority order (1, then 2, then 3; within a priority: therapy staffing, 1:1 support,
-   duties, shared support), each walked through time: at each moment the free eligible para with
-   the best simple score takes the need for as long as they can (regular staff before
-   substitutes, joining an existing group, continuing with the same para, preferred paras, the
-   longest stretch, fewest duty minutes);
+   duties, shared support, and the needs few paras may take before those many may), each walked
+   through time: at each moment the free eligible para with the best simple score takes the need
+   for as long as they can (regular staff before substitutes, joining an existing group,
+   continuing with the same para, preferred paras, the longest stretch, fewest duty minutes);
 4. what is left uncovered (support or duty), a swap: an eligible para busy with another student
    (or a duty) at that time takes this need, and a free para who may do so takes over the other;
 5. flex blocks last, until each student's ``weekly_flex_minutes`` is reached.
