@@ -50,6 +50,8 @@ class _Explainer:
                 for sid in a.students:
                     self.with_student[(a.para_id, sid, a.day)] += a.minutes
         self.occ = occurrences_of(schedule)
+        self._needs: dict[str, tuple] = {}
+        self._flex: dict[str, int] | None = None
 
     # -- dispatch -------------------------------------------------------------------------------
     def reason(self, u: Unmet) -> str:
@@ -116,8 +118,13 @@ class _Explainer:
         return f"{pid} works {_spans(av)}" if av else f"{pid} is off {day}"
 
     # -- support ---------------------------------------------------------------------------------
+    def needs(self, day: str) -> tuple:
+        if day not in self._needs:
+            self._needs[day] = self.g.support_needs(day, self.occ)
+        return self._needs[day]
+
     def segment(self, sid: str, day: str, start: int) -> tuple[frozenset[str], Support, str]:
-        for seg in self.g.support_needs(day, self.occ):
+        for seg in self.needs(day):
             if seg.student_id == sid and seg.start <= start < seg.end:
                 return seg.skills, seg.support, seg.location
         st = self.p.student(sid)
@@ -250,11 +257,13 @@ class _Explainer:
     def flex(self, sid: str, short: int) -> str:
         st = self.p.student(sid)
         target = st.weekly_flex_minutes
-        got = flex_minutes(self.p, self.s, self.g).get(sid, 0)
+        if self._flex is None:
+            self._flex = flex_minutes(self.p, self.s, self.g)
+        got = self._flex.get(sid, 0)
         offered = 0
         examples: list[str] = []
         for d in self.g.days:
-            for seg in self.g.support_needs(d, self.occ):
+            for seg in self.needs(d):
                 if seg.student_id != sid or seg.support != Support.FLEX:
                     continue
                 offered += seg.end - seg.start
