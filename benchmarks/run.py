@@ -264,6 +264,7 @@ def task_resolve(spec: dict[str, Any]) -> dict[str, Any]:
         "long_seconds": round(long_seconds, 2),
     }
     out.update(_coverage(quick.problem, quick.schedule))
+    out.update({f"long_{k}": v for k, v in _coverage(best.problem, best.schedule).items()})
     return out
 
 
@@ -396,7 +397,8 @@ def resolve_table(r: dict[str, Any]) -> str:
              "| fewest found (long run) | P1 / P2 / P3 % | peak MB | status |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     if r.get("ok"):
-        fewest = f"{r['fewest_changed']} ({r['long_status']}, {r['long_seconds']:.0f} s)"
+        fewest = (f"{r['fewest_changed']} ({r['long_status']}, {r['long_seconds']:.0f} s; "
+                  f"P1 / P2 / P3 {r['long_cov_p1']:.1f} / {r['long_cov_p2']:.1f} / {r['long_cov_p3']:.1f})")
         lines.append(f"| {r['n_paras']} | {r['students']} | {r['absences']} | {r['baseline']} | {r['replan_days']} "
                      f"| {r['seconds']:.1f} | {r['changed']} ({r['changed_raw']} raw) | {fewest} "
                      f"| {_cov(r)} | {r['peak_mb']:.0f} "
@@ -418,7 +420,8 @@ SOLVE_FIELDS = ("date", "cpu", "cores", "python", "ortools", "n_paras", "seed", 
 RESOLVE_FIELDS = ("date", "cpu", "cores", "python", "ortools", "n_paras", "seed", "time_limit", "resolve_limit",
                   "long_limit", "workers", "ok", "error", "students", "absences", "baseline", "replan_days",
                   "status", "seconds", "changed", "changed_raw", "fewest_changed", "long_status", "long_seconds",
-                  "cov_p1", "cov_p2", "cov_p3", "cov_all", "unmet_p1", "unmet_p2", "unmet_p3", "peak_mb")
+                  "cov_p1", "cov_p2", "cov_p3", "cov_all", "unmet_p1", "unmet_p2", "unmet_p3", "long_cov_p1",
+                  "long_cov_p2", "long_cov_p3", "long_unmet_p1", "long_unmet_p2", "long_unmet_p3", "peak_mb")
 
 
 def write_csv(path: Path, fields: Sequence[str], rows: list[dict[str, Any]]) -> None:
