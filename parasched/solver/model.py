@@ -237,7 +237,7 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
     grid = WeekGrid(problem)
     limit = options.time_limit if options.time_limit is not None else problem.settings.time_limit_seconds
     plan = grid.days if replan_days is None else tuple(d for d in grid.days if d in replan_days)
-    incumbent = baseline if baseline is not None else hint
+    incumbent = hint if hint is not None else baseline  # resolve: a repaired, filled-in warm start
     deterministic = options.workers == 1
     first: float | None = None
     last: RawResult | None = None
