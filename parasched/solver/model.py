@@ -25,6 +25,7 @@ from .objective import TERM_NAMES, build_terms, stage_share, stages
 from .options import SolverOptions
 from .variables import ModelData, build_variables
 
+MIN_STAGE_SECONDS = 0.5  # a stage given less wall time is skipped (its presolve alone takes that)
 DAY_PHASE_SHARE = 0.7  # of the time limit, for the day-by-day phase of a multi-day solve
 
 
@@ -123,9 +124,16 @@ def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
             stage_end = time.monotonic() + budget
         expr = sum(w * m.terms[t][0] for t, w in weights)
         m.model.minimize(expr)
-        if values is not None and _evaluate(m, values, weights) == 0:
-            m.model.add(expr <= 0)  # already at its least possible value: nothing to search
-            continue
+        if values is not None:
+            now = _evaluate(m, values, weights)
+            floor = sum(w * m.floors.get(t, 0) for t, w in weights)
+            if now <= floor or (not deterministic and budget < MIN_STAGE_SECONDS):
+                # at its least possible value, or too little time to beat presolve: keep the incumbent
+                m.model.add(expr <= now)
+                status_all = status_all if now <= floor else "feasible"
+                if i == 0:
+                    objective, bound = float(now), (float(floor) if now <= floor else None)
+                continue
         label = f"{i + 1}/{len(plan)}"
         if values is not None:
             _hint(m.model, values)
@@ -143,8 +151,11 @@ def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
                 break
             best = _evaluate(m, values, weights)
         else:
-            values = list(solver.response_proto.solution)
             best = round(solver.objective_value)
+            if values is None or best < _evaluate(m, values, weights):
+                values = list(solver.response_proto.solution)
+            else:  # no better: keep the incumbent, which may be better on the later tiers
+                best = _evaluate(m, values, weights)
             if st != cp_model.OPTIMAL:
                 status_all = "feasible"
         if i == 0:

@@ -95,9 +95,10 @@ def build_terms(m: ModelData) -> None:
 
     # -- tier 1: unmet minutes by priority --------------------------------------------------
     unmet = {1: Lin(), 2: Lin(), 3: Lin()}
-    for need in coverage(p_, m.copied, g_):
-        if need.day in copied_days:
-            unmet[need.priority].const += need.missing
+    kept = [need for need in coverage(p_, m.copied, g_) if need.day in copied_days]
+    for need in kept:
+        unmet[need.priority].const += need.missing
+        m.floors[f"unmet_p{need.priority}"] = m.floors.get(f"unmet_p{need.priority}", 0) + need.missing
     for (sid, d, k), need in m.needs.items():
         if need.support == Support.FLEX:
             continue

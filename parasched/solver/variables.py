@@ -95,6 +95,7 @@ class ModelData:
     avail: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     # objective terms (filled by objective.py): name -> (IntVar, upper bound)
     terms: dict[str, tuple[Any, int]] = field(default_factory=dict)
+    floors: dict[str, int] = field(default_factory=dict)  # a term's least possible value (days kept)
     # constants from days copied from the baseline (resolve)
     copied: Schedule = field(default_factory=Schedule)
     students: dict[str, Any] = field(default_factory=dict)  # id -> Student (Problem.student rebuilds its index)
