@@ -257,6 +257,8 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
         share = DAY_PHASE_SHARE * limit / len(plan)
         phase_end = t0 + DAY_PHASE_SHARE * limit
         for i, d in enumerate(plan):
+            if not deterministic and i > 0 and time.monotonic() + build_seconds / i > phase_end:
+                break  # no time left to build another day: the rest keep the incumbent
             tb = time.monotonic()
             m = build(problem, options, baseline, (d,), hint=incumbent, keep=incumbent)
             build_seconds += time.monotonic() - tb
