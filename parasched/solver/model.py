@@ -249,10 +249,17 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
     limit = options.time_limit if options.time_limit is not None else problem.settings.time_limit_seconds
     plan = grid.days if replan_days is None else tuple(d for d in grid.days if d in replan_days)
     incumbent = hint if hint is not None else baseline  # resolve: a repaired, filled-in warm start
+    if incumbent is not None and baseline is not None:  # days not re-planned: exactly the baseline's
+        incumbent = Schedule(
+            tuple(a for a in baseline.assignments if a.day not in plan)
+            + tuple(a for a in incumbent.assignments if a.day in plan),
+            tuple(s for s in baseline.sessions if s.day not in plan)
+            + tuple(s for s in incumbent.sessions if s.day in plan))
     deterministic = options.workers == 1
     first: float | None = None
     last: RawResult | None = None
     build_seconds = 0.0
+    n_built = 0
     if len(plan) > 1 and incumbent is not None:
         share = DAY_PHASE_SHARE * limit / len(plan)
         phase_end = t0 + DAY_PHASE_SHARE * limit
@@ -262,6 +269,9 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
             tb = time.monotonic()
             m = build(problem, options, baseline, (d,), hint=incumbent, keep=incumbent)
             build_seconds += time.monotonic() - tb
+            n_built += 1
+            if not deterministic and i == 0 and build_seconds * len(plan) * 1.2 > (1 - DAY_PHASE_SHARE) * limit:
+                phase_end = t0 + 0.95 * limit  # the week model will not fit: the day phase takes it all
             if not deterministic:  # the wall clock: what is left of the phase, building included
                 share = max(0.3, (phase_end - time.monotonic()) / (len(plan) - i))
             m.options = dataclasses.replace(options, time_limit=share)
@@ -275,7 +285,8 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
         if last is not None:
             last = dataclasses.replace(last, status="feasible", bound=None)
     remaining = limit - (time.monotonic() - t0)
-    if last is None or deterministic or remaining > 1.2 * build_seconds + 2.0:
+    week_build = build_seconds / max(1, n_built) * len(plan)  # estimated from the day models
+    if last is None or deterministic or remaining > 1.2 * week_build + 2.0:
         m = build(problem, options, baseline, plan, hint=incumbent, keep=baseline)
         if last is not None and deterministic:
             budget = (1 - DAY_PHASE_SHARE) * limit
