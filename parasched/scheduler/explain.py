@@ -144,7 +144,7 @@ class _Explainer:
         span = f"{day} {fmt_span(start, end)}"
         if not eligible:
             why = [r for r in refusals.values() if r]
-            return f"{prefix}no para may support {sid} ({_listing(why)})" if why else f"no paras to support {sid}"
+            return f"{prefix}no para may support {sid} ({_listing(why)})" if why else "no paras in the Paras sheet"
         working = [p for p in eligible if intersect(self.g.para_available(p.para_id, day), [(start, end)])]
         if not working:
             return (f"no eligible para works {span} ({prefix.rstrip(': ') + '; ' if prefix else ''}"
