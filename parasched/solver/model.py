@@ -134,7 +134,8 @@ def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
                 if i == 0:
                     objective, bound = float(now), (float(floor) if now <= floor else None)
                 continue
-        label = f"{i + 1}/{len(plan)}"
+        scope = "week" if len(m.plan_days) == len(m.grid.days) else ",".join(m.plan_days)
+        label = f"{scope} {i + 1}/{len(plan)}"
         if values is not None:
             _hint(m.model, values)
         st, solver, cb = _run(m, m.model, max(0.05, min(budget, stage_end - time.monotonic())), t0, label, required)
