@@ -46,13 +46,28 @@ def support_cover(schedule: Schedule, day: str) -> dict[str, list[tuple[Interval
     return out
 
 
+def _support_covers(schedule: Schedule) -> dict[str, dict[str, list[tuple[Interval, bool]]]]:
+    """``support_cover`` of every day at once (one pass over the schedule)."""
+    out: dict[str, dict[str, list[tuple[Interval, bool]]]] = defaultdict(lambda: defaultdict(list))
+    for a in schedule.assignments:
+        if a.kind == Kind.SUPPORT:
+            for sid in a.students:
+                out[a.day][sid].append(((a.start, a.end), len(a.students) == 1))
+    return out
+
+
 def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None) -> list[NeedCoverage]:
     """Required and uncovered minutes of every required need (1:1, shared, duty, therapy)."""
     grid = grid or WeekGrid(problem)
     occ = occurrences_of(schedule)
     out: list[NeedCoverage] = []
+    rows_of: dict[tuple[str, Kind, str], list[Interval]] = defaultdict(list)  # one pass, not one per need
+    for a in schedule.assignments:
+        if a.kind in (Kind.DUTY, Kind.THERAPY):
+            rows_of[(a.day, a.kind, a.ref)].append((a.start, a.end))
+    covers = _support_covers(schedule)
     for day in grid.days:
-        cover = support_cover(schedule, day)
+        cover = covers.get(day, {})
         for seg in grid.support_needs(day, occ):
             if seg.support == Support.FLEX:
                 continue
@@ -62,8 +77,7 @@ def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None)
             out.append(NeedCoverage(UnmetKind.SUPPORT, seg.student_id, day, st.priority, seg.end - seg.start,
                                     tuple((s, e, e - s) for s, e in gaps)))
         for duty in grid.duties_on(day):
-            on_duty = [(a.start, a.end) for a in schedule.assignments
-                       if a.day == day and a.kind == Kind.DUTY and a.ref == duty.duty_id]
+            on_duty = rows_of.get((day, Kind.DUTY, duty.duty_id), [])
             out.append(NeedCoverage(UnmetKind.DUTY, duty.duty_id, day, duty.priority,
                                     (duty.end - duty.start) * duty.staff_needed,
                                     _staff_gaps((duty.start, duty.end), on_duty, duty.staff_needed)))
@@ -73,8 +87,7 @@ def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None)
             ses = problem.session(o.session_id)
             if ses.para_role == ParaRole.NONE:
                 continue
-            with_para = [(a.start, a.end) for a in schedule.assignments
-                         if a.day == day and a.kind == Kind.THERAPY and a.ref == o.session_id]
+            with_para = rows_of.get((day, Kind.THERAPY, o.session_id), [])
             gaps = subtract([(o.start, o.end)], with_para)
             out.append(NeedCoverage(UnmetKind.THERAPY, o.session_id, day, ses.priority, o.end - o.start,
                                     tuple((s, e, e - s) for s, e in gaps)))
@@ -103,8 +116,9 @@ def flex_minutes(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
     grid = grid or WeekGrid(problem)
     occ = occurrences_of(schedule)
     got: dict[str, int] = defaultdict(int)
+    covers = _support_covers(schedule)
     for day in grid.days:
-        cover = support_cover(schedule, day)
+        cover = covers.get(day, {})
         for seg in grid.support_needs(day, occ):
             if seg.support != Support.FLEX:
                 continue

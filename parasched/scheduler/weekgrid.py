@@ -54,6 +54,9 @@ class WeekGrid:
         self.problem = problem
         self.settings = problem.settings
         self.days = problem.settings.days
+        self._available: dict[tuple[str, str], tuple[Interval, ...]] = {}
+        self._student_day: dict[tuple[str, str], tuple[StudentSegment, ...]] = {}
+        self._needs: dict[tuple[str, tuple[Occurrence, ...]], tuple[StudentSegment, ...]] = {}
 
     # -- paras ---------------------------------------------------------------------------------
     def para_hours(self, para_id: str, day: str) -> tuple[Interval, ...]:
@@ -91,7 +94,11 @@ class WeekGrid:
 
     def para_available(self, para_id: str, day: str) -> tuple[Interval, ...]:
         """Times a para can be given anything on a day: hours less absences."""
-        return subtract(self.para_hours(para_id, day), self.absent(para_id, day))
+        key = (para_id, day)
+        got = self._available.get(key)
+        if got is None:
+            got = self._available[key] = subtract(self.para_hours(para_id, day), self.absent(para_id, day))
+        return got
 
     def working_days(self, para_id: str) -> tuple[str, ...]:
         return tuple(d for d in self.days if self.para_available(para_id, d))
@@ -135,6 +142,13 @@ class WeekGrid:
 
     def student_day(self, student_id: str, day: str) -> tuple[StudentSegment, ...]:
         """Where a student is and what they need on a day, less their absences (before therapy)."""
+        key = (student_id, day)
+        got = self._student_day.get(key)
+        if got is None:
+            got = self._student_day[key] = self._make_student_day(student_id, day)
+        return got
+
+    def _make_student_day(self, student_id: str, day: str) -> tuple[StudentSegment, ...]:
         student = self.problem.student(student_id)
         blocks = self._blocks_by_student.get(student_id)
         segs: list[StudentSegment] = []
@@ -161,6 +175,13 @@ class WeekGrid:
 
     def support_needs(self, day: str, occurrences: tuple[Occurrence, ...]) -> tuple[StudentSegment, ...]:
         """Every student's segments needing (or welcoming) a para, with therapy time removed."""
+        key = (day, tuple(o for o in occurrences if o.day == day))
+        got = self._needs.get(key)
+        if got is None:
+            got = self._needs[key] = self._make_support_needs(day, key[1])
+        return got
+
+    def _make_support_needs(self, day: str, occurrences: tuple[Occurrence, ...]) -> tuple[StudentSegment, ...]:
         in_therapy: dict[str, list[Interval]] = {}
         for o in occurrences:
             if o.day != day:

@@ -345,10 +345,16 @@ def candidate_paras(m: ModelData, sid: str, day: str, segs: list) -> list:
     if limit is None or len(paras) <= limit:
         return paras
     st = m.students[sid]
-    known: set[str] = set()
-    for sched in (m.baseline, getattr(m, "hint_schedule", None)):
-        if sched is not None:
-            known |= {a.para_id for a in sched.assignments if a.day == day and sid in a.students}
+    index = getattr(m, "_with_student", None)
+    if index is None:  # (day, student) -> paras with them in the baseline or warm start; built once
+        index = defaultdict(set)
+        for sched in (m.baseline, getattr(m, "hint_schedule", None)):
+            if sched is not None:
+                for a in sched.assignments:
+                    for s in a.students:
+                        index[(a.day, s)].add(a.para_id)
+        m._with_student = index  # type: ignore[attr-defined]
+    known: set[str] = index.get((day, sid), set())
     n = len(paras)
     s_idx = m.problem.students.index(st)
     scored = []
