@@ -125,7 +125,7 @@ def diff_para_day(para_id: str, day: str, before: Timeline, after: Timeline) -> 
 
 def diff(baseline: Schedule, new: Schedule, problem: Problem | None = None) -> tuple[Change, ...]:
     """Every difference between two schedules, per para and day, in para, day, time order."""
-    grid = WeekGrid(problem) if problem is not None else None
+    grid = WeekGrid.of(problem) if problem is not None else None
     before, after = timelines(baseline, grid), timelines(new, grid)
     order = {p.para_id: i for i, p in enumerate(problem.paras)} if problem is not None else {}
     keys = sorted(set(before) | set(after),
@@ -148,7 +148,7 @@ def changed_minutes(baseline: Schedule, new: Schedule, absent_paras: Iterable[st
     """
     absent = set(absent_paras)
     subs = set(substitutes)
-    grid = WeekGrid(problem) if problem is not None else None
+    grid = WeekGrid.of(problem) if problem is not None else None
     if problem is not None:
         subs |= {p.para_id for p in problem.paras if p.is_substitute}
     out = 0

@@ -58,7 +58,7 @@ def _support_covers(schedule: Schedule) -> dict[str, dict[str, list[tuple[Interv
 
 def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None) -> list[NeedCoverage]:
     """Required and uncovered minutes of every required need (1:1, shared, duty, therapy)."""
-    grid = grid or WeekGrid(problem)
+    grid = grid or WeekGrid.of(problem)
     occ = occurrences_of(schedule)
     out: list[NeedCoverage] = []
     rows_of: dict[tuple[str, Kind, str], list[Interval]] = defaultdict(list)  # one pass, not one per need
@@ -113,7 +113,7 @@ def _staff_gaps(span: Interval, rows: list[Interval], needed: int) -> tuple[tupl
 
 def flex_minutes(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None) -> dict[str, int]:
     """Minutes of para support each student received in their ``flex`` blocks this week."""
-    grid = grid or WeekGrid(problem)
+    grid = grid or WeekGrid.of(problem)
     occ = occurrences_of(schedule)
     got: dict[str, int] = defaultdict(int)
     covers = _support_covers(schedule)
@@ -143,7 +143,7 @@ def unplaced_sessions(problem: Problem, schedule: Schedule) -> list[tuple[str, i
 
 def unmet_rows(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None) -> list[Unmet]:
     """Every uncovered need as Unmet rows (reasons left blank; see ``explain``)."""
-    grid = grid or WeekGrid(problem)
+    grid = grid or WeekGrid.of(problem)
     rows: list[Unmet] = []
     for need in coverage(problem, schedule, grid):
         for s, e, m in need.uncovered:

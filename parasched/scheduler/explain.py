@@ -22,7 +22,7 @@ MAX_LISTED = 4
 
 def explain(problem: Problem, schedule: Schedule, rows: list[Unmet], grid: WeekGrid | None = None) -> list[Unmet]:
     """The rows with ``reason`` filled in (a reason already given is kept)."""
-    ctx = _Explainer(problem, schedule, grid or WeekGrid(problem))
+    ctx = _Explainer(problem, schedule, grid or WeekGrid.of(problem))
     return [r if r.reason else dataclasses.replace(r, reason=ctx.reason(r)) for r in rows]
 
 

@@ -118,7 +118,7 @@ class Kpis:
 
 def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None) -> Kpis:
     """Every KPI of ``schedule`` for ``problem`` (definitions in the module docstring)."""
-    grid = grid or WeekGrid(problem)
+    grid = grid or WeekGrid.of(problem)
     # -- coverage ------------------------------------------------------------------------------
     required = dict.fromkeys(PRIORITIES, 0)
     for need in coverage(problem, schedule, grid):

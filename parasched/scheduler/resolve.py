@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -51,6 +52,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 MAX_BROKEN_SHOWN = 20
+AFTER_SOLVE_RANKINGS = 3  # work after the solver, in units of one ``_rank`` of a schedule (measured)
+MIN_SOLVE_SECONDS = 0.5  # the solver always gets at least this (it returns the warm start if short)
 
 
 # -- absences -----------------------------------------------------------------------------------
@@ -202,7 +205,7 @@ def repaired(baseline: Schedule, problem: Problem, replan_days: Iterable[str]) -
     Every other day is returned as it is. Coverage may fall (the solver then fills the gaps).
     """
     replan = set(replan_days)
-    grid = WeekGrid(problem)
+    grid = WeekGrid.of(problem)
     held = _held_sessions(baseline, problem, grid, replan)
     rows: list[Assignment] = [a for a in baseline.assignments if a.day not in replan]
     by_para_day: dict[tuple[str, str], list[Assignment]] = {}
@@ -354,7 +357,7 @@ def fill_in(schedule: Schedule, problem: Problem, replan_days: Iterable[str]) ->
     from .coverage import coverage, occurrences_of
 
     replan = set(replan_days)
-    grid = WeekGrid(problem)
+    grid = WeekGrid.of(problem)
     rows = list(schedule.assignments)
     sessions = list(schedule.sessions)
     needs = [n for n in coverage(problem, schedule, grid) if n.day in replan and n.uncovered]
@@ -585,8 +588,11 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     ``on_baseline_checked`` is called with the baseline's check report before solving (so the
     terminal shows it while the solver runs); ``names`` lets its sentences name students.
     """
+    t0 = time.monotonic()
     full, base, new, replan, notes = plan(problem, baseline, extra_absences, days)
+    tc = time.monotonic()
     report = check_baseline(base, baseline, names=names) if check else None
+    check_seconds = time.monotonic() - tc
     if report is not None and on_baseline_checked is not None:
         on_baseline_checked(report)
     broken = broken_rows(baseline, base, new)
@@ -605,12 +611,22 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
         options = SolverOptions()
     start = repaired(baseline, full, replan)
     filled = fill_in(start, full, replan)
-    solved = solve(full, options, baseline=start, replan_days=replan, hint=filled)
+    tr = time.monotonic()
+    filled_rank = _rank(full, filled, start)
+    rank_seconds = time.monotonic() - tr
+    solve_options = options
+    if options.workers > 1:  # the limit is a wall budget for the whole workflow (1 worker: deterministic time)
+        limit = options.time_limit if options.time_limit is not None else full.settings.time_limit_seconds
+        # what is left after the solver: ranking its answer, reasons, Changes (each about one ranking)
+        # and, when asked, the check of the new schedule (about as long as the baseline's)
+        after = AFTER_SOLVE_RANKINGS * rank_seconds + check_seconds
+        solve_options = dataclasses.replace(
+            options, time_limit=max(MIN_SOLVE_SECONDS, limit - (time.monotonic() - t0) - after))
+    solved = solve(full, solve_options, baseline=start, replan_days=replan, hint=filled)
     found = solved.status not in (Status.INFEASIBLE, Status.UNKNOWN)
     answer = "solver"
     filled_report = None
     got = _rank(full, solved.schedule, start) if found else ()
-    filled_rank = _rank(full, filled, start)
     if not found or filled_rank < got:
         # the solver found nothing (better) in time: the repaired baseline filled in from free time
         from .check import check_schedule
@@ -665,7 +681,7 @@ def _with_unmet(problem: Problem, schedule: Schedule, baseline: Schedule, replan
     only the others are explained (explaining is the slow part on a large school)."""
     from .coverage import unmet_rows
 
-    grid = WeekGrid(problem)
+    grid = WeekGrid.of(problem)
     rows = unmet_rows(problem, schedule, grid)
     days = set(replan)
     known = {(u.kind, u.ref, u.day, u.start, u.end): u.reason for u in baseline.unmet if u.reason}
@@ -694,7 +710,7 @@ def _unmet_order(u: Any) -> tuple[int, int, int, str, str]:
 def para_lines(outcome: ResolveOutcome) -> list[str]:
     """One line per change, grouped by para:
     ``P04: Tue 09:00-11:30 was 1:1 S03, now 1:1 S12 (covering P07)``."""
-    grid = WeekGrid(outcome.problem)
+    grid = WeekGrid.of(outcome.problem)
     lines: list[str] = []
     absent = set(outcome.absent_paras)
     for para_id, rows in ch.by_para(outcome.changes).items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 from .model import Duty, Para, Problem, Session, Student, Support
 from .timegrid import Interval, intersect, merge, subtract
@@ -49,6 +50,20 @@ class Occurrence:
 
 class WeekGrid:
     """Derived, read-only views of a Problem. Build once per problem; cheap to query."""
+
+    _recent: ClassVar[list[WeekGrid]] = []  # the last few grids made by ``of`` (their caches are shared)
+
+    @classmethod
+    def of(cls, problem: Problem) -> WeekGrid:
+        """The grid of ``problem``, shared: one workflow builds its views (and caches) once.
+
+        Problems are frozen, so a grid made for the same object stays valid."""
+        for g in cls._recent:
+            if g.problem is problem:
+                return g
+        g = cls(problem)
+        cls._recent = [g, *cls._recent[:3]]
+        return g
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem

@@ -39,7 +39,7 @@ def solve(problem, options=None, baseline: Schedule | None = None,
         raise InputError(_infeasible_issues(problem, replan_days))
     if raw.schedule is None:
         return SolveResult(Status.UNKNOWN, Schedule(), None, None, raw.runtime, stats)
-    grid = WeekGrid(problem)
+    grid = WeekGrid.of(problem)
     schedule = raw.schedule
     rows = unmet_rows(problem, schedule, grid)
     schedule = dataclasses.replace(schedule, unmet=tuple(explain(problem, schedule, rows, grid)))
@@ -61,7 +61,7 @@ def _greedy(problem) -> Schedule | None:
 
 def _infeasible_issues(problem, replan_days) -> list[Issue]:
     """Name the para-days whose lunch and breaks cannot all fit in their hours."""
-    grid = WeekGrid(problem)
+    grid = WeekGrid.of(problem)
     issues: list[Issue] = []
     bm = problem.settings.break_minutes
     for para in problem.paras:

@@ -52,7 +52,7 @@ def build(problem: Problem, options: SolverOptions, baseline: Schedule | None = 
     Days not in ``replan_days`` are copied from ``keep`` (default: ``baseline``); with a
     ``baseline`` the planned days pay ``changed_minutes`` against it.
     """
-    grid = WeekGrid(problem)
+    grid = WeekGrid.of(problem)
     plan = grid.days if replan_days is None else tuple(d for d in grid.days if d in replan_days)
     m = ModelData(problem, grid, options, plan, baseline)
     kept = keep if keep is not None else baseline
@@ -246,7 +246,7 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
     when its model could not be built in the time left (large schools; see README).
     """
     t0 = time.monotonic()
-    grid = WeekGrid(problem)
+    grid = WeekGrid.of(problem)
     limit = options.time_limit if options.time_limit is not None else problem.settings.time_limit_seconds
     plan = grid.days if replan_days is None else tuple(d for d in grid.days if d in replan_days)
     incumbent = hint if hint is not None else baseline  # resolve: a repaired, filled-in warm start
