@@ -299,9 +299,23 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
             if first is None and raw.first_solution_seconds is not None:
                 first = time.monotonic() - t0 - raw.runtime + raw.first_solution_seconds
             last = raw
+    last.bound = valid_bound(problem, options, plan, baseline, last.bound)
     last.runtime = time.monotonic() - t0
     last.first_solution_seconds = first
     return last
+
+
+def valid_bound(problem: Problem, options: SolverOptions, plan: tuple[str, ...], baseline: Schedule | None,
+                model_bound: float | None) -> float:
+    """A lower bound of ``unmet_p1`` (see docs/solver.md): the max-flow relaxation of each planned
+    day (``bound.py``, valid for every schedule of the contract), or CP-SAT's stage-1 bound when
+    the model considered every para (valid for schedules on the decision grid), the larger."""
+    from .bound import week_bound
+
+    kept = baseline if baseline is not None and len(plan) < len(problem.settings.days) else None
+    flow = float(week_bound(problem, plan, kept))
+    exact = options.candidate_limit(len(problem.paras)) is None
+    return max(flow, model_bound) if model_bound is not None and exact else flow
 
 
 __all__ = ["RawResult", "build", "solve_model", "solve_week"]

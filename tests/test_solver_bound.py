@@ -1,0 +1,67 @@
+"""The lower bound on unmet_p1 (``parasched/solver/bound.py``) and resolve's wall budget."""
+
+from __future__ import annotations
+
+import time
+
+from checking import assert_passes_check
+from test_solver_rules import para, settings, student, t
+
+from parasched.scheduler.model import Absence, Problem
+from parasched.scheduler.schedule import Status
+from parasched.scheduler.workflows import solve
+from parasched.solver.bound import day_bound, week_bound
+from parasched.solver.options import SolverOptions
+
+
+def lonely() -> Problem:
+    """One para for one all-day 1:1 priority-1 student: the lunch and the break go uncovered."""
+    s = settings(days=("Mon", "Tue"), school_start=t("08:00"), school_end=t("15:00"), lunch_minutes=30,
+                 lunch_window=(t("11:00"), t("13:00")), breaks_per_day=1, break_minutes=15)
+    return Problem(s, (para("P1", "08:00", "15:00"),), (student("S1", priority=1),))
+
+
+def test_bound_is_tight_and_proves_the_optimum_on_a_tiny_school() -> None:
+    p = lonely()
+    assert day_bound(p, "Mon") == 45  # 30-min lunch + 15-min break, nobody else may cover
+    assert week_bound(p) == 90
+    r = solve(p, SolverOptions(time_limit=5, workers=1))
+    assert_passes_check(p, r.schedule)
+    assert r.term("unmet_p1") == 90
+    assert r.objective == 90 and r.bound == 90 and r.gap == 0.0
+
+
+def test_bound_counts_a_second_qualified_para() -> None:
+    p = lonely()
+    two = Problem(p.settings, (*p.paras, para("P2", "08:00", "15:00")), p.students)
+    assert week_bound(two) == 0  # the other para covers the lunch and the break
+
+
+def test_bound_never_exceeds_the_objective_on_generated_schools() -> None:
+    from parasched.scheduler.generator import generate_school
+
+    for n, seed in ((7, 0), (20, 1)):
+        p = generate_school(n, seed=seed)
+        r = solve(p, SolverOptions(time_limit=4, workers=2))
+        assert r.status in (Status.OPTIMAL, Status.FEASIBLE)
+        assert r.bound is not None and r.objective is not None
+        assert 0 <= r.bound <= r.objective == r.term("unmet_p1")
+        assert r.gap is not None and 0.0 <= r.gap <= 1.0
+
+
+def test_resolve_keeps_to_its_time_limit_as_a_wall_budget() -> None:
+    from parasched.scheduler.generator import generate_school
+    from parasched.scheduler.greedy import greedy_schedule
+    from parasched.scheduler.resolve import resolve
+
+    p = generate_school(20, seed=0)
+    baseline = greedy_schedule(p)
+    away = next(x.para_id for x in p.paras if not x.is_substitute)
+    limit = 2.0
+    t0 = time.monotonic()
+    out = resolve(p, baseline, SolverOptions(time_limit=limit, workers=2),
+                  extra_absences=(Absence(away, ("Wed",)),), check=False)
+    wall = time.monotonic() - t0
+    assert out.replan_days == ("Wed",)
+    assert_passes_check(out.problem, out.schedule)
+    assert wall < 2.5 * limit  # generous: the machine is shared; before, the solver alone took the limit
