@@ -52,6 +52,7 @@ class _Explainer:
         self.occ = occurrences_of(schedule)
         self._needs: dict[str, tuple] = {}
         self._flex: dict[str, int] | None = None
+        self._by_student: dict[tuple[str, str], list] | None = None
 
     # -- dispatch -------------------------------------------------------------------------------
     def reason(self, u: Unmet) -> str:
@@ -123,8 +124,17 @@ class _Explainer:
             self._needs[day] = self.g.support_needs(day, self.occ)
         return self._needs[day]
 
+    def needs_of(self, sid: str, day: str) -> list:
+        """One student's segments that day (indexed once per day, not scanned per row)."""
+        if self._by_student is None:
+            self._by_student = defaultdict(list)
+            for d in self.g.days:
+                for seg in self.needs(d):
+                    self._by_student[(seg.student_id, d)].append(seg)
+        return self._by_student.get((sid, day), [])
+
     def segment(self, sid: str, day: str, start: int) -> tuple[frozenset[str], Support, str]:
-        for seg in self.needs(day):
+        for seg in self.needs_of(sid, day):
             if seg.student_id == sid and seg.start <= start < seg.end:
                 return seg.skills, seg.support, seg.location
         st = self.p.student(sid)
@@ -263,8 +273,8 @@ class _Explainer:
         offered = 0
         examples: list[str] = []
         for d in self.g.days:
-            for seg in self.needs(d):
-                if seg.student_id != sid or seg.support != Support.FLEX:
+            for seg in self.needs_of(sid, d):
+                if seg.support != Support.FLEX:
                     continue
                 offered += seg.end - seg.start
                 if len(examples) < 2:
