@@ -65,3 +65,23 @@ def test_resolve_keeps_to_its_time_limit_as_a_wall_budget() -> None:
     assert out.replan_days == ("Wed",)
     assert_passes_check(out.problem, out.schedule)
     assert wall < 2.5 * limit  # generous: the machine is shared; before, the solver alone took the limit
+
+
+def test_neighbourhood_is_the_short_students_and_those_their_paras_serve() -> None:
+    from parasched.scheduler.schedule import Assignment, Kind, Schedule
+    from parasched.scheduler.weekgrid import WeekGrid
+    from parasched.solver.model import neighbourhood
+
+    s = settings(days=("Mon",))
+    p = Problem(s, (para("P1"), para("P2", gender="m"), para("P3", skills=frozenset({"asl"}))),
+                (student("S1", gender="m", gender_match=True), student("S2"),
+                 student("S3", skills_required=frozenset({"asl"}))))
+    g = WeekGrid.of(p)
+    everyone = Schedule((Assignment("P2", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S1",)),
+                         Assignment("P1", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S2",)),
+                         Assignment("P3", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S3",))))
+    assert neighbourhood(p, g, everyone, "Mon") is None  # nothing short: no neighbourhood
+    s1_short = Schedule((Assignment("P2", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S2",)),
+                         Assignment("P3", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S3",))))
+    # S1 needs a male para: only P2 qualifies, and P2 serves S2; S3 (with P3) keeps its para
+    assert neighbourhood(p, g, s1_short, "Mon") == {"S1", "S2"}

@@ -20,8 +20,9 @@ one. Stages (see ``stages``): unmet_p1, unmet_p2, unmet_p3 (and changed_minutes)
 the later levels folded with exact lexicographic weights while they fit ``FOLD_LIMIT``. Each
 stage is optimized, constrained to the best value found, and the next continues from that
 solution as a hint. The time limit is shared by ``STAGE_SHARE`` (coverage and changes get
-more). The reported objective, bound and gap are those of the first stage, ``unmet_p1``;
-every term's value is in ``SolveResult.tiers``.
+more). The reported objective, bound and gap are those of the first stage, ``unmet_p1``
+(the bound: ``model.valid_bound``, see ``bound.py``); every term's value is in
+``SolveResult.tiers``.
 
 ``changed_minutes`` (resolve, a re-planned day, per para-minute whose assignment — kind, duty
 or session, students supported — differs from the baseline): 4 when a para who is not absent

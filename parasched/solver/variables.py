@@ -345,6 +345,7 @@ def candidate_paras(m: ModelData, sid: str, day: str, segs: list) -> list:
     if limit is None or len(paras) <= limit:
         return paras
     st = m.students[sid]
+    focus = getattr(m, "focus", None)
     index = getattr(m, "_with_student", None)
     if index is None:  # (day, student) -> paras with them in the baseline or warm start; built once
         index = defaultdict(set)
@@ -355,6 +356,8 @@ def candidate_paras(m: ModelData, sid: str, day: str, segs: list) -> list:
                         index[(a.day, s)].add(a.para_id)
         m._with_student = index  # type: ignore[attr-defined]
     known: set[str] = index.get((day, sid), set())
+    if focus is not None and sid not in focus:  # outside the neighbourhood: keeps the warm start's paras
+        return [p for p in paras if p.para_id in known]
     n = len(paras)
     s_idx = m.problem.students.index(st)
     scored = []
