@@ -27,6 +27,7 @@ from .variables import ModelData, build_variables
 
 MIN_STAGE_SECONDS = 0.5  # a stage given less wall time is skipped (its presolve alone takes that)
 DAY_PHASE_SHARE = 0.7  # of the time limit, for the day-by-day phase of a multi-day solve
+MAX_WEEK_VARIABLES = 400_000  # a larger week model is not built (160 paras: ~1.5 GB peak when it was)
 FOCUS_BUILD_FACTOR = 2.5  # a day model without a neighbourhood / with one, build time (80 paras: 2.7 s / 1.0 s)
 
 
@@ -294,7 +295,8 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
     week_build = build_seconds / max(1, n_built) * len(plan)  # estimated from the day models
     if limited and n_built:
         week_build *= FOCUS_BUILD_FACTOR  # the day models had a neighbourhood, the week model has not
-    if last is None or deterministic or remaining > 1.2 * week_build + 2.0:
+    week_vars = (last.variables if last is not None else 0) * len(plan) * (FOCUS_BUILD_FACTOR if limited else 1)
+    if last is None or deterministic or (remaining > 1.2 * week_build + 2.0 and week_vars <= MAX_WEEK_VARIABLES):
         focus = neighbourhood(problem, grid, incumbent, plan[0]) if limited and len(plan) == 1 and incumbent else None
         m = build(problem, options, baseline, plan, hint=incumbent, keep=baseline, focus=focus)
         if last is not None and deterministic:
