@@ -85,3 +85,19 @@ def test_neighbourhood_is_the_short_students_and_those_their_paras_serve() -> No
                          Assignment("P3", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S3",))))
     # S1 needs a male para: only P2 qualifies, and P2 serves S2; S3 (with P3) keeps its para
     assert neighbourhood(p, g, s1_short, "Mon") == {"S1", "S2"}
+
+
+def test_resolve_changed_minutes_term_equals_the_changes_module() -> None:
+    """Kept shared groups count as kept in the solver's term (it was only an upper bound)."""
+    from parasched.scheduler.generator import generate_school
+    from parasched.scheduler.greedy import greedy_schedule
+    from parasched.scheduler.resolve import resolve
+    from parasched.scheduler.weekgrid import WeekGrid
+
+    p = generate_school(20, seed=0)
+    g = WeekGrid.of(p)
+    working = [x.para_id for x in p.paras if not x.is_substitute and g.para_available(x.para_id, "Wed")]
+    away = (*(Absence(pid, ("Wed",)) for pid in working[:3]), Absence(working[3], ("Wed",), t("10:00"), t("12:00")))
+    out = resolve(p, greedy_schedule(p), SolverOptions(time_limit=4, workers=2), extra_absences=away, check=False)
+    assert out.answer == "solver"
+    assert out.result.term("changed_minutes") == out.chosen_changed_minutes
