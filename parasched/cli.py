@@ -198,6 +198,7 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
     """
     from collections import Counter
 
+    from parasched.io.files import check_output_path
     from parasched.io.reader import read_problem
     from parasched.io.writer import write_schedule
     from parasched.scheduler.errors import Issue
@@ -210,6 +211,11 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
         raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])
     if workers < 1:
         raise InputError([Issue(f"'{workers}' workers; expected 1 or more", "--workers")])
+    inputs = [p for p in (input_path, absences_path) if p is not None]
+    # refuse a bad -o before the solve, not after minutes of work
+    check_output_path(output, inputs=inputs)
+    if json_path is not None:
+        check_output_path(json_path, inputs=inputs)
     read = read_problem(input_path, absences=absences_path)
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
@@ -223,7 +229,6 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
         click.echo(f"No schedule found ({result.status}) within the time limit; nothing written. "
                    "Try a longer --time-limit.", err=True)
         sys.exit(1)
-    inputs = [p for p in (input_path, absences_path) if p is not None]
     write_schedule(output, problem, result, inputs=inputs, anonymize=anonymize, json_path=json_path)
     k = compute_kpis(problem, result.schedule)
     gap = f", gap {100 * result.gap:.1f}% on priority-1 minutes" if result.gap is not None else ""
@@ -277,6 +282,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     import time
 
     from parasched.io.absence_args import absences_from_args, parse_days
+    from parasched.io.files import check_output_path
     from parasched.io.reader import read_absences, read_problem
     from parasched.io.schedule_reader import read_schedule
     from parasched.io.writer import write_schedule
@@ -287,6 +293,8 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
 
     began = time.monotonic()
     verbose = bool((ctx.obj or {}).get("verbose"))
+    inputs = [p for p in (input_path, baseline_path, absences_path) if p is not None]
+    check_output_path(output, inputs=inputs)  # before the work, not after it
     read = read_problem(input_path)  # with the input's own Absences sheet
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
@@ -320,7 +328,6 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
         click.echo(f"No schedule found ({outcome.result.status}) within the time limit; nothing written. "
                    "Try a longer --time-limit.", err=True)
         sys.exit(1)
-    inputs = [p for p in (input_path, baseline_path, absences_path) if p is not None]
     write_schedule(output, outcome.problem, outcome.result, inputs=inputs, changes_sheet=True)
     for line in rs.report_lines(outcome, names=verbose):
         click.echo(line)

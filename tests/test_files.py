@@ -347,3 +347,32 @@ def test_relative_output_in_working_folder(tmp_path: Path, monkeypatch: pytest.M
     assert listing(tmp_path) == ["out.xlsx"]
     (tmp_path / "school.xlsx").write_bytes(b"input")
     assert "overwrite the input" in issue_of(Path("school.xlsx"), inputs=[tmp_path / "school.xlsx"])
+
+
+def test_check_output_path_refuses_early_and_leaves_nothing(tmp_path: Path) -> None:
+    from parasched.io.files import check_output_path
+
+    inp = tmp_path / "school.xlsx"
+    inp.write_bytes(b"x")
+    check_output_path(tmp_path / "out.xlsx", inputs=[inp])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["school.xlsx"]
+    with pytest.raises(InputError, match="does not exist; create it"):
+        check_output_path(tmp_path / "missing" / "out.xlsx")
+    with pytest.raises(InputError, match=r"would overwrite the input school\.xlsx"):
+        check_output_path(inp, inputs=[inp])
+
+
+def test_solve_refuses_a_bad_output_before_solving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from parasched.cli import main
+    from parasched.scheduler import workflows
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("solved although the output path is unusable")
+
+    monkeypatch.setattr(workflows, "solve", must_not_run)
+    sample = Path(__file__).parent.parent / "samples" / "small_school.xlsx"
+    result = CliRunner().invoke(main, ["solve", str(sample), "-o", str(tmp_path / "nope" / "s.xlsx")])
+    assert result.exit_code == 2
+    assert "does not exist; create it or choose another output path" in result.output

@@ -344,14 +344,18 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def atomic_output(path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str]] = ()) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; on success move it into place, else remove it.
+def check_output_path(path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """Refuse with ``InputError`` an output path that cannot be written, before any work is done.
 
-    Before anything is written, refuse with ``InputError``: a missing or unwritable folder, a
-    target that is a folder, is read-only or open in Excel, or is one of ``inputs``.
+    A missing or unwritable folder, a target that is a folder, is read-only or open in Excel, or
+    is one of ``inputs``. Nothing is left behind (the write probe is removed).
     """
-    target = Path(path)
+    fd, tmp = _open_temp(Path(path), inputs)
+    os.close(fd)
+    Path(tmp).unlink()
+
+
+def _open_temp(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> tuple[int, str]:
     folder = target.parent if str(target.parent) != "" else Path(".")
     name = target.name
     if not folder.exists():
@@ -372,13 +376,23 @@ def atomic_output(path: str | os.PathLike[str], *, inputs: Iterable[str | os.Pat
         raise _refuse(target, "is read-only or locked; close it in Excel (or clear its read-only flag) and "
                               "run again, or choose another output name")
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=target.suffix)
+        return tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=target.suffix)
     except PermissionError as exc:
         raise _refuse(target, f"cannot write in folder {folder} (permission denied); choose another output "
                               f"folder") from exc
     except OSError as exc:
         raise _refuse(target, f"cannot write in folder {folder} ({exc.strerror}); choose another output "
                               f"folder") from exc
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str]] = ()) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success move it into place, else remove it.
+
+    Before anything is written, refuse with ``InputError`` what ``check_output_path`` refuses.
+    """
+    target = Path(path)
+    fd, tmp_name = _open_temp(target, inputs)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
