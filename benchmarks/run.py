@@ -86,7 +86,8 @@ def _events(result: Any) -> list[tuple[float, float, float | None]]:
     return sorted(out)
 
 
-PROGRESS = re.compile(r"([\d.]+)s\s+stage (\d+)/(\d+)\s+objective (-?[\d.]+)\s+bound (-?[\d.]+)"
+# "  12.3s  stage Mon 1/5  objective ..." (the solver names the day or "week" being solved)
+PROGRESS = re.compile(r"([\d.]+)s\s+stage (?:\S+ )?(\d+)/(\d+)\s+objective (-?[\d.]+)\s+bound (-?[\d.]+)"
                       r"(?:\s+coverage\s+([\d.]+)%)?")
 
 

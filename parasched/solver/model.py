@@ -72,15 +72,17 @@ def build(problem: Problem, options: SolverOptions, baseline: Schedule | None = 
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Records the first solution time; prints a progress line when asked."""
 
-    def __init__(self, m: ModelData, t0: float, stage: str, show: bool, required: int) -> None:
+    def __init__(self, m: ModelData, t0: float, stage: str, show: bool, required: int,
+                 shown_from: float | None = None) -> None:
         super().__init__()
         self.m, self.t0, self.stage, self.show, self.required = m, t0, stage, show, required
+        self.shown_from = t0 if shown_from is None else shown_from  # progress shows time since the solve began
         self.first: float | None = None
 
     def on_solution_callback(self) -> None:
-        now = time.monotonic() - self.t0
         if self.first is None:
-            self.first = now
+            self.first = time.monotonic() - self.t0
+        now = time.monotonic() - self.shown_from
         if self.show:
             unmet = sum(self.Value(self.m.terms[f"unmet_p{p}"][0]) for p in (1, 2, 3))
             cov = 100.0 * (1 - unmet / self.required) if self.required else 100.0
@@ -94,13 +96,15 @@ def required_minutes(m: ModelData) -> int:
     return sum(m.terms[f"unmet_p{p}"][1] for p in (1, 2, 3))
 
 
-def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
+def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None = None) -> RawResult:
     """Solve stage by stage, each constrained to the best value of the previous ones.
 
     Stages share the time limit (``options.time_limit``) by ``objective.stage_share``.
+    ``clock``: when the whole solve began, so progress lines show time since then.
     """
     opts = m.options
     t0 = time.monotonic()
+    shown_from = clock if clock is not None else t0
     limit = opts.time_limit if opts.time_limit is not None else m.problem.settings.time_limit_seconds
     plan = stages(m)
     proto = m.model.Proto()
@@ -141,7 +145,8 @@ def solve_model(m: ModelData, hint: Schedule | None = None) -> RawResult:
         label = f"{scope} {i + 1}/{len(plan)}"
         if values is not None:
             _hint(m.model, values)
-        st, solver, cb = _run(m, m.model, max(0.05, min(budget, stage_end - time.monotonic())), t0, label, required)
+        st, solver, cb = _run(m, m.model, max(0.05, min(budget, stage_end - time.monotonic())), t0, label, required,
+                              shown_from=shown_from)
         if first is None and cb.first is not None:
             first = cb.first
         if st in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
@@ -180,7 +185,7 @@ def _evaluate(m: ModelData, values: list[int], weights: list[tuple[str, int]]) -
 
 
 def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label: str,
-         required: int) -> tuple[int, cp_model.CpSolver, _Progress]:
+         required: int, shown_from: float | None = None) -> tuple[int, cp_model.CpSolver, _Progress]:
     """One CP-SAT run with the options (with 1 worker the limit is deterministic time)."""
     opts = m.options
     solver = cp_model.CpSolver()
@@ -199,7 +204,7 @@ def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label:
     prm.max_presolve_iterations = 1  # measured: a 20-para day improves 2x faster than with full presolve
     for name, val in opts.params.items():
         setattr(prm, name, val)
-    cb = _Progress(m, t0, label, opts.progress, required)
+    cb = _Progress(m, t0, label, opts.progress, required, shown_from)
     st = solver.solve(model, cb)
     return st, solver, cb
 
@@ -282,7 +287,7 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
             if not deterministic:  # the wall clock: what is left of the phase, building included
                 share = max(0.3, (phase_end - time.monotonic()) / (len(plan) - i))
             m.options = dataclasses.replace(options, time_limit=share)
-            raw = solve_model(m, incumbent)
+            raw = solve_model(m, incumbent, t0)
             if raw.schedule is None:
                 last = None
                 break
@@ -304,7 +309,7 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
         else:
             budget = max(0.5, limit - (time.monotonic() - t0))
         m.options = dataclasses.replace(options, time_limit=budget)
-        raw = solve_model(m, incumbent)
+        raw = solve_model(m, incumbent, t0)
         if raw.schedule is not None or last is None:
             if first is None and raw.first_solution_seconds is not None:
                 first = time.monotonic() - t0 - raw.runtime + raw.first_solution_seconds
