@@ -6,7 +6,7 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -17,7 +17,7 @@ THIN = Side(style="thin", color="A6A6A6")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-def put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Cell:
+def put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Cell | MergedCell:
     """Write one cell. Strings are always stored as text: ``=SUM(A1)`` never becomes a formula."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import SolveResult
@@ -21,7 +24,7 @@ def build_workbook(problem: Problem, result: SolveResult, *, anonymize: bool = F
 
     lb = Labels(problem, result, anonymize=anonymize, names=names)
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new Workbook's one sheet is a Worksheet
     ws.title = "Summary"
     write_summary(ws, lb)
     for day in problem.settings.days:

@@ -54,8 +54,8 @@ def day_range(lb: Labels, day: str) -> tuple[int, int]:
             starts.append(a.start)
             ends.append(a.end)
     if not starts:
-        s = lb.problem.settings
-        return s.school_start, s.school_end
+        st = lb.problem.settings
+        return st.school_start, st.school_end
     return min(starts), max(ends)
 
 
@@ -84,6 +84,7 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
     put(ws, 2, 1, "Legend:", font=BOLD, alignment=LEFT_CENTER)
     width = max(2, min(12, n // (len(items) + (1 if changes else 0))))
     c = FIRST_TIME_COL
+    text: str | None
     for text, color, font in items:
         put(ws, 2, c, text, fill=fill(color), font=font, alignment=CENTER_WRAP, border=BOX)
         _merge(ws, 2, c, c + width - 1)
@@ -137,8 +138,8 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
             for u in sorted(rows, key=lambda u: u.start or 0):
                 assert u.start is not None and u.end is not None
                 for s, e in subtract([(max(u.start, t0), min(u.end, t1))], done):
-                    width = (e - s) // step * col_width(step)
-                    text = fit_label(f"{e - s} min", width, 2) or fit_label(str(e - s), width, 1)
+                    w = (e - s) // step * col_width(step)
+                    text = fit_label(f"{e - s} min", w, 2) or fit_label(str(e - s), w, 1)
                     _block(ws, row, col(s), col(e) - 1, text, UNCOVERED_COLOR, SMALL_BOLD)
                     done.append((s, e))
             ws.row_dimensions[row].height = 24

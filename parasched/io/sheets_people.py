@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import cast
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -10,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parasched.scheduler.coverage import coverage
 from parasched.scheduler.model import Support
-from parasched.scheduler.schedule import Kind, UnmetKind
+from parasched.scheduler.schedule import Assignment, Kind, UnmetKind
 from parasched.scheduler.timegrid import intersect, subtract
 
 from .cells import HEADER_FILL, HEADER_FONT, apply_style, put
@@ -106,7 +107,7 @@ def write_by_para(ws: Worksheet, lb: Labels) -> None:
                 elif what == "free":
                     put(ws, r, 2, "No assignment", font=GREY_ITALIC)
                 else:
-                    a = what
+                    a = cast(Assignment, what)  # neither 'absent' nor 'free': one of the rows
                     put(ws, r, 2, lb.what(a), fill=fill(KIND_COLORS.get(lb.group_kind(a), "FFFFFF")),
                         font=BOLD if a.kind in (Kind.LUNCH, Kind.BREAK) else None)
                     put(ws, r, 3, lb.where(a))

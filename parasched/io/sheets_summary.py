@@ -150,15 +150,15 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
 
     heading("Minutes per para this week")
     header(["Para", "Work min", "Duty min", "Role"])
-    for p in problem.paras:
-        put(ws, r, 1, lb.para_full(p.para_id))
-        put(ws, r, 2, nums.work_minutes.get(p.para_id, 0))
-        dm = nums.duty_minutes.get(p.para_id)
+    for para in problem.paras:
+        put(ws, r, 1, lb.para_full(para.para_id))
+        put(ws, r, 2, nums.work_minutes.get(para.para_id, 0))
+        dm = nums.duty_minutes.get(para.para_id)
         if dm is None:
-            put(ws, r, 3, "no duties" if not p.general_duties else "-", font=GREY_ITALIC)
+            put(ws, r, 3, "no duties" if not para.general_duties else "-", font=GREY_ITALIC)
         else:
             put(ws, r, 3, dm)
-        put(ws, r, 4, str(p.role))
+        put(ws, r, 4, str(para.role))
         r += 1
 
     heading("Flex minutes against weekly targets")
@@ -168,8 +168,8 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
             put(ws, r, 1, lb.student_full(sid))
             put(ws, r, 2, target)
             put(ws, r, 3, got)
-            short = max(0, target - got)
-            put(ws, r, 4, short, fill=fill(SHORT_COLOR if short else OK_COLOR))
+            short_min = max(0, target - got)
+            put(ws, r, 4, short_min, fill=fill(SHORT_COLOR if short_min else OK_COLOR))
             r += 1
     else:
         put(ws, r, 1, "No student has a weekly flex target.", font=GREY_ITALIC)

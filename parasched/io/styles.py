@@ -65,6 +65,7 @@ def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
     if fit_width:
+        assert ws.sheet_properties.pageSetUpPr is not None  # openpyxl creates it with every worksheet
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
@@ -75,5 +76,6 @@ def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None
         ws.print_title_rows = title_rows
     if title_cols:
         ws.print_title_cols = title_cols
+    assert ws.oddFooter is not None and ws.oddFooter.center is not None  # openpyxl creates it with every worksheet
     ws.oddFooter.center.text = "&A - page &P of &N"
     ws.oddFooter.center.size = 8

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from typing import cast
 
 import numpy as np
 
@@ -315,7 +316,7 @@ class _Greedy:
         target = slots[index % len(slots)]
 
         def key(s: int) -> tuple:
-            cost = sum(self._cost(p, d, s, s + (rules[d].minutes if rules[d] else 0)) for d in fits[s])
+            cost = sum(self._cost(p, d, s, s + (cast(LunchRule, rules[d]).minutes if rules[d] else 0)) for d in fits[s])
             return (-len(fits[s]), round(cost, 6), s % 15 != 0,
                     abs(s - target), s)
 

@@ -790,9 +790,9 @@ def report_lines(outcome: ResolveOutcome, names: bool = False) -> list[str]:
     r = outcome.result
     if outcome.solved:
         gap = f", gap {r.gap:.1%}" if r.gap is not None and outcome.answer == "solver" else ""
-        kept = {"filled": " (kept: the baseline repaired and filled in from free time, see the note)",
-                "repaired": " (kept: the baseline repaired, see the note)"}.get(outcome.answer, "")
-        lines.append(f"Solver: {r.status}, {r.runtime:.1f} s{gap}{kept}")
+        kept_note = {"filled": " (kept: the baseline repaired and filled in from free time, see the note)",
+                     "repaired": " (kept: the baseline repaired, see the note)"}.get(outcome.answer, "")
+        lines.append(f"Solver: {r.status}, {r.runtime:.1f} s{gap}{kept_note}")
     affected = affected_paras(outcome)
     lines.append(f"Changes: {len(outcome.changes)} row(s), {outcome.raw_changed_minutes} para-minutes "
                  f"(weighted {outcome.changed_minutes}, {outcome.chosen_changed_minutes} beyond the unavoidable); "

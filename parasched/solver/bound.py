@@ -27,6 +27,7 @@ count 0 in the bound, which stays valid (all are >= 0).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import pairwise
 
 from parasched.scheduler.coverage import coverage
@@ -66,6 +67,7 @@ def day_bound(problem: Problem, day: str, grid: WeekGrid | None = None) -> int:
     if not needs:
         return 0
     points = {t for s, e, *_ in needs for t in (s, e)}
+    where: Sequence[tuple[int, int]]
     for where in therapy_where.values():
         points |= {t for iv in where for t in iv}
     rest: dict[str, tuple[int, tuple[int, int] | None, int]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from parasched.scheduler.schedule import Kind, Schedule
 
-from .variables import ModelData
+from .variables import ModelData, Occ
 
 
 def hint_values(m: ModelData, schedule: Schedule) -> dict[int, int]:
@@ -12,6 +12,7 @@ def hint_values(m: ModelData, schedule: Schedule) -> dict[int, int]:
     out: dict[int, int] = {}
     for v in (*m.y.values(), *m.group.values(), *m.duty.values(), *m.occ_para.values()):
         out[v.Index()] = 0
+    o: Occ | None
     for o in m.occs:
         if o.var is not None:
             out[o.var.Index()] = 0

@@ -184,8 +184,8 @@ def _evaluate(m: ModelData, values: list[int], weights: list[tuple[str, int]]) -
     return sum(w * values[m.terms[t][0].Index()] for t, w in weights)
 
 
-def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label: str,
-         required: int, shown_from: float | None = None) -> tuple[int, cp_model.CpSolver, _Progress]:
+def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label: str, required: int,
+         shown_from: float | None = None) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, _Progress]:
     """One CP-SAT run with the options (with 1 worker the limit is deterministic time)."""
     opts = m.options
     solver = cp_model.CpSolver()

@@ -99,9 +99,9 @@ def build_terms(m: ModelData) -> None:
     # -- tier 1: unmet minutes by priority --------------------------------------------------
     unmet = {1: Lin(), 2: Lin(), 3: Lin()}
     kept = [need for need in coverage(p_, m.copied, g_) if need.day in copied_days]
-    for need in kept:
-        unmet[need.priority].const += need.missing
-        m.floors[f"unmet_p{need.priority}"] = m.floors.get(f"unmet_p{need.priority}", 0) + need.missing
+    for cov in kept:
+        unmet[cov.priority].const += cov.missing
+        m.floors[f"unmet_p{cov.priority}"] = m.floors.get(f"unmet_p{cov.priority}", 0) + cov.missing
     for (sid, d, k), need in m.needs.items():
         if need.support == Support.FLEX:
             continue
@@ -172,9 +172,9 @@ def build_terms(m: ModelData) -> None:
     subs = Lin()
     sub_ids = {p.para_id for p in p_.paras if p.is_substitute}
     subs.const = sum(a.minutes for a in m.copied.assignments if a.para_id in sub_ids and a.kind.is_work)
-    for (pid, d, k), vs in m.para_at.items():
+    for (pid, d, k), at in m.para_at.items():
         if pid in sub_ids:
-            for v, _, work in vs:
+            for v, _, work in at:
                 if work:
                     subs.add(m.seg_len(d, k), v)
     _term_var(m, "substitute_minutes", subs)
@@ -329,7 +329,7 @@ def _same_as(m: ModelData, pid: str, d: str, k: int, row: Any) -> list[tuple[int
                 if p == pid and m.occs[idx].session.session_id == row.ref and m.occs[idx].day == d
                 and k in m.occs[idx].segs]
     # support
-    ys = [m.y.get((pid, sid, d, k)) for sid in row.students]
+    ys: list[Any] = [m.y.get((pid, sid, d, k)) for sid in row.students]  # no None past the check below
     if any(v is None for v in ys) or not ys:
         return []
     need = m.needs[(row.students[0], d, k)]

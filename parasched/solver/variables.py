@@ -203,10 +203,10 @@ def build_variables(m: ModelData) -> None:
             allowed = g_.session_allowed(ses, d)
             busy = [(o.start, o.end) for o in fixed
                     if o.day == d and _conflicts(p_.session(o.session_id), ses)]
-            starts = set(candidate_starts(allowed, ses.duration, step))
-            starts |= {x.start for x in known_sessions if x.session_id == ses.session_id and x.day == d
-                       and any(a <= x.start and x.start + ses.duration <= b for a, b in allowed)}
-            for c in sorted(starts):
+            ses_starts = set(candidate_starts(allowed, ses.duration, step))
+            ses_starts |= {x.start for x in known_sessions if x.session_id == ses.session_id and x.day == d
+                           and any(a <= x.start and x.start + ses.duration <= b for a, b in allowed)}
+            for c in sorted(ses_starts):
                 if any(c < e and s < c + ses.duration for s, e in busy):
                     continue
                 flex_cands.append((ses, d, c))
@@ -217,9 +217,9 @@ def build_variables(m: ModelData) -> None:
             points[d] |= {seg.start, seg.end}
         for duty in g_.duties_on(d):
             points[d] |= {duty.start, duty.end}
-        for o in fixed:
-            if o.day == d:
-                points[d] |= {o.start, o.end}
+        for fo in fixed:
+            if fo.day == d:
+                points[d] |= {fo.start, fo.end}
     fine = p_.settings.max_continuous_minutes is not None or any(
         s.max_minutes_with_same_para is not None for s in p_.students)
     for d in m.plan_days:
@@ -257,9 +257,9 @@ def build_variables(m: ModelData) -> None:
                 m.para_at[(pid, d, k)].append((v, (Kind.BREAK, c), False))
 
     # therapy occurrences
-    for o in fixed:
-        m.occs.append(Occ(len(m.occs), p_.session(o.session_id), o.day, o.start, o.end, None,
-                          tuple(m.segs_in(o.day, o.start, o.end))))
+    for fo in fixed:
+        m.occs.append(Occ(len(m.occs), p_.session(fo.session_id), fo.day, fo.start, fo.end, None,
+                          tuple(m.segs_in(fo.day, fo.start, fo.end))))
     for ses, d, c in flex_cands:
         v = model.new_bool_var(f"ses_{ses.session_id}_{d}_{c}")
         o = Occ(len(m.occs), ses, d, c, c + ses.duration, v, tuple(m.segs_in(d, c, c + ses.duration)))
@@ -288,9 +288,9 @@ def build_variables(m: ModelData) -> None:
             for para in p_.paras:
                 if g_.duty_refusal(para, duty) is not None:
                     continue
-                av = m.avail[(para.para_id, d)]
+                seg_av = m.avail[(para.para_id, d)]
                 for k in m.segs_in(d, duty.start, duty.end):
-                    if k not in av:
+                    if k not in seg_av:
                         continue
                     v = model.new_bool_var(f"duty_{para.para_id}_{duty.duty_id}_{d}_{k}")
                     m.duty[(para.para_id, duty.duty_id, d, k)] = v

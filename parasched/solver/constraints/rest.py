@@ -39,7 +39,7 @@ def add_max_continuous(m: ModelData) -> None:
             b = m.bps[d]
             for i in range(len(ks)):
                 # smallest window of contiguous available segments starting at ks[i] longer than limit
-                window = []
+                window: list[int] = []
                 length = 0
                 for k in ks[i:]:
                     if window and k != window[-1] + 1:
