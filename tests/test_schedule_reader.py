@@ -125,6 +125,20 @@ def test_end_before_start(tmp_path: Path) -> None:
     assert _errors(path) == ["Assignments!D2 (end): end 08:00 is not after start 09:00; expected a later end"]
 
 
+def test_end_before_start_in_sessions_and_changes(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "bad.xlsx", {
+        "Assignments": [ASSIGN_HEAD, ["P1", "Mon", "08:00", "08:30", "lunch"]],
+        "Sessions": [["session_id", "day", "start", "end", "provider", "para_id"],
+                     ["T1", "Mon", "10:00", "09:30", "SLP", ""]],
+        "Changes": [["para_id", "day", "start", "end", "before", "after"],
+                    ["P1", "Tue", "11:00", "11:00", "free", "lunch"]],
+    })
+    assert _errors(path) == [
+        "Sessions!D2 (end): end 09:30 is not after start 10:00; expected a later end",
+        "Changes!D2 (end): end 11:00 is not after start 11:00; expected a later end",
+    ]
+
+
 def test_missing_columns_and_sheets(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "cols.xlsx", {"Assignments": [["para_id", "day", "begin", "end", "kind"]]})
     assert _errors(path) == ["Assignments row 1: column(s) start missing from the header (found: para_id, day, "

@@ -85,6 +85,16 @@ class _Row:
             self.error(column, f"{column} is blank; expected HH:MM such as 08:30")
         return out
 
+    def ordered(self, start: int | None, end: int | None) -> tuple[int, int] | None:
+        """(start, end) when the row is otherwise sound and end is after start, else None
+        (an end before start is recorded; a row already broken is not judged twice)."""
+        if self.bad or start is None or end is None:
+            return None
+        if end <= start:
+            self.error("end", f"end {_hhmm(end)} is not after start {_hhmm(start)}; expected a later end")
+            return None
+        return start, end
+
     def day(self, column: str = "day", required: bool = True) -> str:
         value, _ = self.cells.get(column, (None, False))
         if is_blank(value):
@@ -162,12 +172,10 @@ def _assignment(row: _Row) -> Assignment | None:
     ref = row.text("ref")
     students = row.get("students", parse_list, ())
     location = row.text("location")
-    if row.bad or start is None or end is None or kind is None:
+    span = row.ordered(start, end)
+    if span is None or kind is None:
         return None
-    if end <= start:
-        row.error("end", f"end {_hhmm(end)} is not after start {_hhmm(start)}; expected a later end")
-        return None
-    return Assignment(para_id, day, start, end, kind, ref, tuple(students), location)
+    return Assignment(para_id, day, *span, kind, ref, tuple(students), location)
 
 
 def _session(row: _Row) -> PlacedSession | None:
@@ -175,12 +183,10 @@ def _session(row: _Row) -> PlacedSession | None:
     day = row.day()
     start, end = row.time("start"), row.time("end")
     provider, para_id = row.text("provider"), row.text("para_id")
-    if row.bad or start is None or end is None:
+    span = row.ordered(start, end)
+    if span is None:
         return None
-    if end <= start:
-        row.error("end", f"end {_hhmm(end)} is not after start {_hhmm(start)}; expected a later end")
-        return None
-    return PlacedSession(session_id, day, start, end, provider, para_id)
+    return PlacedSession(session_id, day, *span, provider, para_id)
 
 
 def _unmet(row: _Row) -> Unmet | None:
@@ -207,9 +213,10 @@ def _change(row: _Row) -> Change | None:
     day = row.day()
     start, end = row.time("start"), row.time("end")
     before, after = row.text("before"), row.text("after")
-    if row.bad or start is None or end is None:
+    span = row.ordered(start, end)
+    if span is None:
         return None
-    return Change(para_id, day, start, end, before, after)
+    return Change(para_id, day, *span, before, after)
 
 
 def _hhmm(minutes: int) -> str:
