@@ -137,10 +137,28 @@ def unmet_disagreements(problem: Problem, schedule: Schedule, grid: WeekGrid | N
     return out
 
 
+def day_violations(problem: Problem, schedule: Schedule, days: Iterable[str],
+                   grid: WeekGrid | None = None) -> list[Violation]:
+    """The hard rules broken on ``days`` only, judged from those days' rows.
+
+    For a search that changes one day at a time: a day's rules (hours, lunch, breaks, support,
+    rotation, sessions of that day) in a fraction of a full check. Weekly totals (duty minutes,
+    sessions per week) see only these days' rows, so they are not judged here.
+    """
+    keep = set(days)
+    grid = grid or WeekGrid.of(problem)
+    part = Schedule(tuple(a for a in schedule.assignments if a.day in keep),
+                    tuple(s for s in schedule.sessions if s.day in keep))
+    checker = _Checker(problem, part, grid, False, days=keep)
+    return [v for v in checker.run() if v.day in keep and v.rule not in ("max_duty_minutes", "session_count")]
+
+
 class _Checker:
-    def __init__(self, problem: Problem, schedule: Schedule, grid: WeekGrid, names: bool) -> None:
+    def __init__(self, problem: Problem, schedule: Schedule, grid: WeekGrid, names: bool,
+                 days: set[str] | None = None) -> None:
         self.problem = problem
         self.schedule = schedule
+        self.check_days = [d for d in problem.settings.days if days is None or d in days]
         self.grid = grid
         self.names = names
         self.out: list[Violation] = []
@@ -169,13 +187,13 @@ class _Checker:
         rows = self.valid_rows()
         sessions = self.valid_sessions()
         self.occ = occurrences_of(Schedule(sessions=tuple(sessions)))
-        self.needs = {day: self._needs_by_student(day) for day in self.problem.settings.days}
+        self.needs = {day: self._needs_by_student(day) for day in self.check_days}
         by_para_day: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
         for a in self.schedule.assignments:  # a row with a bad reference still takes the para's time
             if a.para_id in self.para_ids and a.day in self.days:
                 by_para_day[(a.para_id, a.day)].append(a)
         for p in self.problem.paras:
-            for day in self.problem.settings.days:
+            for day in self.check_days:
                 self.para_day(p, day, sorted(by_para_day.get((p.para_id, day), []),
                                              key=lambda a: (a.start, a.end)))
         for a in rows:

@@ -29,6 +29,8 @@ MIN_STAGE_SECONDS = 0.5  # a stage given less wall time is skipped (its presolve
 DAY_PHASE_SHARE = 0.7  # of the time limit, for the day-by-day phase of a multi-day solve
 MAX_WEEK_VARIABLES = 400_000  # a larger week model is not built (160 paras: ~1.5 GB peak when it was)
 FOCUS_BUILD_FACTOR = 2.5  # a day model without a neighbourhood / with one, build time (80 paras: 2.7 s / 1.0 s)
+REPAIR_SHARE = 0.5  # of the time limit, at most, for the repair search of a large school (repair.py)
+MAX_DAY_MODEL_PARAS = 120  # above: no day or week model (160 paras: 1.1 GB); the repair search takes the time
 
 
 @dataclass
@@ -44,6 +46,7 @@ class RawResult:
     first_solution_seconds: float | None = None
     variables: int = 0
     constraints: int = 0
+    repair: object = None  # RepairStats of the repair search, when it ran
 
 
 def build(problem: Problem, options: SolverOptions, baseline: Schedule | None = None,
@@ -96,12 +99,19 @@ def required_minutes(m: ModelData) -> int:
     return sum(m.terms[f"unmet_p{p}"][1] for p in (1, 2, 3))
 
 
-def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None = None) -> RawResult:
+def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None = None,
+                shares: dict[str, int] | None = None) -> RawResult:
     """Solve stage by stage, each constrained to the best value of the previous ones.
 
-    Stages share the time limit (``options.time_limit``) by ``objective.stage_share``.
-    ``clock``: when the whole solve began, so progress lines show time since then.
+    Stages share the time limit (``options.time_limit``) by ``objective.stage_share``, time
+    one stage leaves passing to the next; or by ``shares`` (term -> share, others 1), each stage
+    at most its share of the limit. ``clock``: when the whole solve began, so progress
+    lines show time since then.
     """
+
+    def share(weights: list[tuple[str, int]]) -> int:
+        return stage_share(weights) if shares is None else max(shares.get(t, 1) for t, _ in weights)
+
     opts = m.options
     t0 = time.monotonic()
     shown_from = clock if clock is not None else t0
@@ -123,11 +133,13 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
     start_limit = limit if deterministic else limit - (time.monotonic() - t0)
     for i, weights in enumerate(plan):
         if deterministic:
-            budget = max(0.05, start_limit) * stage_share(weights) / sum(stage_share(w) for w in plan)
+            budget = max(0.05, start_limit) * share(weights) / sum(share(w) for w in plan)
             stage_end = float("inf")
         else:
             remaining = max(0.05, limit - (time.monotonic() - t0))
-            budget = remaining * stage_share(weights) / sum(stage_share(w) for w in plan[i:])
+            budget = remaining * share(weights) / sum(share(w) for w in plan[i:])
+            if shares is not None:  # fixed shares: time a stage does not use is not passed on
+                budget = min(budget, limit * share(weights) / sum(share(w) for w in plan))
             stage_end = time.monotonic() + budget
         expr = sum(w * m.terms[t][0] for t, w in weights)
         m.model.minimize(expr)
@@ -270,6 +282,19 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
     build_seconds = 0.0
     n_built = 0
     limited = options.candidate_limit(len(problem.paras)) is not None
+    repair_stats = None
+    if limited and incumbent is not None:  # a large school: local repairs first (repair.py)
+        from .repair import RepairStats, repair
+
+        repair_stats = RepairStats()
+        whole = len(problem.paras) > MAX_DAY_MODEL_PARAS
+        if deterministic:
+            options = dataclasses.replace(options, workers=1)
+        first = time.monotonic() - t0  # the warm start is a complete schedule
+        incumbent = repair(problem, incumbent, options, t0 + (0.95 if whole else REPAIR_SHARE) * limit,
+                           baseline, plan, repair_stats)
+        if whole:
+            return _repaired_result(problem, options, plan, baseline, incumbent, t0, first, repair_stats)
     if len(plan) > 1 and incumbent is not None:
         share = DAY_PHASE_SHARE * limit / len(plan)
         phase_end = t0 + DAY_PHASE_SHARE * limit
@@ -317,7 +342,23 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
     last.bound = valid_bound(problem, options, plan, baseline, last.bound)
     last.runtime = time.monotonic() - t0
     last.first_solution_seconds = first
+    last.repair = repair_stats
     return last
+
+
+def _repaired_result(problem: Problem, options: SolverOptions, plan: tuple[str, ...], baseline: Schedule | None,
+                     schedule: Schedule, t0: float, first: float, stats: object) -> RawResult:
+    """The result of a solve that was the repair search alone (no CP-SAT model of the whole school)."""
+    from parasched.scheduler.changes import changed_minutes
+    from parasched.scheduler.kpis import compute_kpis
+
+    terms = dict(compute_kpis(problem, schedule).objective_terms())
+    if baseline is not None:
+        terms["changed_minutes"] = changed_minutes(baseline, schedule, problem=problem)
+    terms = {t: terms[t] for t in TERM_NAMES if t in terms}
+    bound = valid_bound(problem, options, plan, baseline, None)
+    return RawResult("feasible", schedule, float(terms["unmet_p1"]), bound, terms, time.monotonic() - t0, first,
+                     repair=stats)
 
 
 def neighbourhood(problem: Problem, grid: WeekGrid, schedule: Schedule, day: str) -> set[str] | None:

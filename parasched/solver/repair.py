@@ -1,0 +1,166 @@
+"""Repair: a large-neighbourhood search over small pieces of a day (docs/solver.md).
+
+A large school's day model is too big to search well in seconds, yet a shortfall is local: a
+student is left short because the few paras who may serve them are busy or at lunch at that
+time. For each short need (priority order), the piece is those paras, the 1:1 students they
+serve that day, and the short student (``scheduler/subschool.py``); everything else stays. The
+piece is an ordinary one-day problem of a few paras, solved exactly by the same model in a
+fraction of a second; its rows replace the piece's rows in the week, and the result is kept
+only when the checker finds no broken rule on that day and the objective levels
+(``objective.levels``, recomputed from the schedule by ``kpis``) are lexicographically better.
+
+So the search never makes a schedule worse and never breaks a rule, whatever the piece left
+out. It runs before the day models (large schools) and on a resolve's re-planned days.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+from dataclasses import dataclass
+
+from parasched.scheduler.check import day_violations
+from parasched.scheduler.coverage import coverage
+from parasched.scheduler.kpis import compute_kpis
+from parasched.scheduler.model import Problem, Support
+from parasched.scheduler.schedule import Kind, Schedule, UnmetKind
+from parasched.scheduler.subschool import DayPiece, day_piece, splice
+from parasched.scheduler.weekgrid import WeekGrid
+
+from .objective import levels
+from .options import SolverOptions
+
+MAX_PIECE_PARAS = 10  # a piece's paras: its model stays a few thousand variables
+PIECE_SECONDS = 2.0  # CP-SAT time for one piece (at most; stages at their floor are skipped)
+# most of a piece's time goes to its uncovered minutes: the levels after them gain little in a piece
+PIECE_SHARES = {"unmet_p1": 12, "unmet_p2": 6, "unmet_p3": 3, "changed_minutes": 3}
+
+
+@dataclass
+class RepairStats:
+    """What the search did (for the log, the benchmark and the tests)."""
+
+    pieces: int = 0
+    improved: int = 0
+    rejected: int = 0  # the piece improved, the week did not (or a rule broke at a seam)
+    seconds: float = 0.0
+
+
+def level_key(problem: Problem, schedule: Schedule, baseline: Schedule | None = None,
+              grid: WeekGrid | None = None) -> tuple[int, ...]:
+    """The objective levels of ``schedule``, most important first (compare as tuples)."""
+    from parasched.scheduler.changes import changed_minutes
+
+    terms = dict(compute_kpis(problem, schedule, grid).objective_terms())
+    if baseline is not None:
+        terms["changed_minutes"] = changed_minutes(baseline, schedule, problem=problem)
+    return tuple(sum(w * terms.get(t, 0) for t, w in level.items()) for level in levels(baseline is not None))
+
+
+def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadline: float,
+           baseline: Schedule | None = None, days: tuple[str, ...] | None = None,
+           stats: RepairStats | None = None) -> Schedule:
+    """A schedule at least as good as ``schedule`` on every level, searched until ``deadline``."""
+    t0 = time.monotonic()
+    stats = stats if stats is not None else RepairStats()
+    grid = WeekGrid.of(problem)
+    plan = set(days if days is not None else grid.days)
+    rng = random.Random(options.seed)
+    best, key = schedule, level_key(problem, schedule, baseline, grid)
+    tried: set[tuple[str, str, int]] = set()
+    while time.monotonic() < deadline:
+        short = _short(problem, best, grid, plan, tried)
+        if short is None:
+            break
+        sid, day, start = short
+        tried.add(short)
+        paras = _paras_for(problem, best, grid, sid, day, start, rng)
+        students = [sid, *sorted(_one_to_one_served(problem, best, day, set(paras)) - {sid})]
+        piece = day_piece(problem, best, day, paras, students, grid)
+        if piece is None:
+            continue
+        stats.pieces += 1
+        rows = _solve_piece(piece, options, baseline, min(PIECE_SECONDS, deadline - time.monotonic()))
+        if rows is None:
+            continue
+        trial = splice(best, piece, rows)
+        if day_violations(problem, trial, (day,), grid):
+            stats.rejected += 1
+            continue
+        new_key = level_key(problem, trial, baseline, grid)
+        if new_key < key:
+            best, key = trial, new_key
+            stats.improved += 1
+            tried = {t for t in tried if t[1] != day}  # the day changed: its needs get a new try
+        else:
+            stats.rejected += 1
+    stats.seconds += time.monotonic() - t0
+    return best
+
+
+def _short(problem: Problem, schedule: Schedule, grid: WeekGrid, plan: set[str],
+           tried: set[tuple[str, str, int]]) -> tuple[str, str, int] | None:
+    """The most important support need left short that has not been tried: (student, day, start)."""
+    cands = []
+    for n in coverage(problem, schedule, grid):
+        if n.kind != UnmetKind.SUPPORT or n.day not in plan or not n.uncovered:
+            continue
+        for s, e, _ in n.uncovered:
+            key = (n.ref, n.day, s)
+            if key not in tried:
+                cands.append((n.priority, -(e - s), key))
+    return min(cands)[2] if cands else None
+
+
+def _paras_for(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, day: str, start: int,
+               rng: random.Random) -> list[str]:
+    """Paras who may serve the student then (the first pick), and who may take over from them."""
+    st = problem.student(sid)
+    segs = [s for s in grid.student_day(sid, day) if s.start <= start < s.end] or list(grid.student_day(sid, day))
+    ok = [p for p in problem.paras
+          if any(a <= start < b for a, b in grid.para_available(p.para_id, day))
+          and all(grid.support_refusal(p, st, s.skills) is None for s in segs)]
+    rng.shuffle(ok)
+    chosen = [p.para_id for p in ok[:MAX_PIECE_PARAS]]
+    # who else could serve the 1:1 students these paras have: they may free one of them
+    served = _one_to_one_served(problem, schedule, day, set(chosen))
+    extra = []
+    for other in served:
+        o = problem.student(other)
+        osegs = grid.student_day(other, day)
+        extra += [p.para_id for p in problem.paras if p.para_id not in chosen and grid.para_available(p.para_id, day)
+                  and all(grid.support_refusal(p, o, s.skills) is None for s in osegs)]
+    rng.shuffle(extra)
+    for pid in extra:
+        if len(chosen) >= MAX_PIECE_PARAS:
+            break
+        if pid not in chosen:
+            chosen.append(pid)
+    return chosen
+
+
+def _one_to_one_served(problem: Problem, schedule: Schedule, day: str, paras: set[str]) -> set[str]:
+    return {s for a in schedule.assignments if a.day == day and a.para_id in paras and a.kind == Kind.SUPPORT
+            and len(a.students) == 1 for s in a.students if problem.student(s).support == Support.ONE_TO_ONE}
+
+
+def _solve_piece(piece: DayPiece, options: SolverOptions, baseline: Schedule | None, seconds: float):
+    """The piece re-planned by the model (exactly, every para considered), or None."""
+    from .model import build, solve_model
+
+    if seconds <= 0.05:
+        return None
+    opts = dataclasses.replace(options, time_limit=seconds, exact=True, progress=False, log=False,
+                               use_greedy_hint=False)
+    base = None
+    if baseline is not None:
+        base = Schedule(tuple(a for a in baseline.assignments if a.day == piece.day and a.para_id in piece.paras))
+    m = build(piece.problem, opts, base, hint=piece.hint)
+    raw = solve_model(m, piece.hint, shares=PIECE_SHARES)
+    if raw.schedule is None:
+        return None
+    return raw.schedule.assignments
+
+
+__all__ = ["RepairStats", "level_key", "repair"]

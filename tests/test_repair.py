@@ -1,0 +1,181 @@
+"""The repair search: day pieces, the day checker, and the search itself (solver/repair.py)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from checking import assert_passes_check
+from fixtures import t
+
+from parasched.scheduler.check import check_schedule, day_violations
+from parasched.scheduler.coverage import coverage
+from parasched.scheduler.generator import generate_school
+from parasched.scheduler.greedy import greedy_schedule
+from parasched.scheduler.kpis import compute_kpis
+from parasched.scheduler.model import Duty, DutyKind, Para, Problem, Settings, Student, StudentBlock, Support
+from parasched.scheduler.schedule import Assignment, Kind, Schedule
+from parasched.scheduler.subschool import day_piece, splice
+from parasched.scheduler.weekgrid import WeekGrid
+from parasched.scheduler.workflows import solve
+from parasched.solver.options import SolverOptions
+from parasched.solver.repair import RepairStats, level_key, repair
+
+
+def lunch_school(duty: bool = False) -> Problem:
+    """Two paras, two 1:1 priority-1 students, one day; each student is at lunch (flex) at a
+    different time, so each para must take lunch exactly while their own student eats."""
+    settings = Settings(days=("Mon",), school_start=t("08:00"), school_end=t("14:00"),
+                        lunch_window=(t("11:00"), t("13:00")))
+    paras = (Para("P1", "Ann", t("08:00"), t("14:00")), Para("P2", "Bob", t("08:00"), t("14:00")))
+    students = (Student("S1", "Sam", support=Support.ONE_TO_ONE, priority=1),
+                Student("S2", "Sue", support=Support.ONE_TO_ONE, priority=1))
+    blocks = (StudentBlock("S1", t("08:00"), t("12:00"), activity="Class"),
+              StudentBlock("S1", t("12:00"), t("12:30"), activity="Lunch", support=Support.FLEX),
+              StudentBlock("S1", t("12:30"), t("14:00"), activity="Class"),
+              StudentBlock("S2", t("08:00"), t("11:00"), activity="Class"),
+              StudentBlock("S2", t("11:00"), t("11:30"), activity="Lunch", support=Support.FLEX),
+              StudentBlock("S2", t("11:30"), t("14:00"), activity="Class"))
+    arrival = Duty("D1", "Arrival", DutyKind.ARRIVAL, t("08:00"), t("08:30"), staff_needed=1, priority=3)
+    duties = (arrival,) if duty else ()
+    return Problem(settings, paras, students, blocks, duties=duties)
+
+
+def row(pid: str, start: str, end: str, kind: Kind = Kind.SUPPORT, *students: str, ref: str = "") -> Assignment:
+    return Assignment(pid, "Mon", t(start), t(end), kind, ref, tuple(students))
+
+
+def bad_lunches() -> Schedule:
+    """P1 eats 11:00-11:30 while S1 is in class: S1 is short 30 minutes (priority 1)."""
+    return Schedule((
+        row("P1", "08:00", "11:00", Kind.SUPPORT, "S1"), row("P1", "11:00", "11:30", Kind.LUNCH),
+        row("P1", "11:30", "12:00", Kind.SUPPORT, "S1"), row("P1", "12:30", "14:00", Kind.SUPPORT, "S1"),
+        row("P2", "08:00", "11:00", Kind.SUPPORT, "S2"), row("P2", "11:00", "11:30", Kind.LUNCH),
+        row("P2", "11:30", "14:00", Kind.SUPPORT, "S2"),
+    ))
+
+
+def unmet_p1(problem: Problem, schedule: Schedule) -> int:
+    return compute_kpis(problem, schedule).unmet_p1
+
+
+# -- the day checker ----------------------------------------------------------------------------
+
+def test_day_violations_judges_only_the_days_asked() -> None:
+    p = generate_school(6, seed=3)
+    s = greedy_schedule(p)
+    assert check_schedule(p, s).ok
+    no_tue_lunch = Schedule(tuple(a for a in s.assignments if not (a.day == "Tue" and a.kind == Kind.LUNCH)),
+                            s.sessions)
+    assert "lunch_missing" in check_schedule(p, no_tue_lunch).rules()
+    assert day_violations(p, no_tue_lunch, ("Mon",)) == []
+    assert {v.rule for v in day_violations(p, no_tue_lunch, ("Tue",))} == {"lunch_missing"}
+
+
+# -- day pieces -----------------------------------------------------------------------------------
+
+def test_piece_turns_fixed_rows_into_absences_and_keeps_the_rest_free() -> None:
+    p = lunch_school(duty=True)
+    s = Schedule((row("P1", "08:00", "08:30", Kind.DUTY, ref="D1"), *bad_lunches().assignments[1:],
+                  row("P1", "08:30", "11:00", Kind.SUPPORT, "S1")))
+    piece = day_piece(p, s, "Mon", ["P1"], ["S1"])
+    assert piece is not None
+    # P1's duty stays: P1 is away then; P2's rows with S2 stay: S2 is not in the piece
+    away = {(a.person_id, a.start, a.end) for a in piece.problem.absences}
+    assert away == {("P1", t("08:00"), t("08:30"))}
+    assert {a.kind for a in piece.free} == {Kind.SUPPORT, Kind.LUNCH}
+    assert all(a.para_id == "P1" for a in piece.free)
+    assert [x.para_id for x in piece.problem.paras] == ["P1"]
+    assert [x.student_id for x in piece.problem.students] == ["S1"]
+    assert piece.problem.duties == () and piece.problem.settings.days == ("Mon",)
+
+
+def test_piece_student_covered_by_a_para_outside_is_away_then() -> None:
+    p = lunch_school()
+    piece = day_piece(p, bad_lunches(), "Mon", ["P2"], ["S1", "S2"])
+    assert piece is not None
+    away = {(a.person_id, a.start, a.end) for a in piece.problem.absences}
+    assert ("S1", t("08:00"), t("11:00")) in away and ("S1", t("12:30"), t("14:00")) in away
+    assert not any(a.person_id == "S2" for a in piece.problem.absences)  # only P2 (in the piece) serves S2
+
+
+def test_piece_leaves_out_a_para_whose_lunch_would_change() -> None:
+    """A fixed row filling the lunch window would make the piece owe no lunch: that para stays out."""
+    p = lunch_school(duty=True)
+    long_duty = Duty("D2", "Lunchroom", DutyKind.LUNCH, t("11:00"), t("13:00"), priority=3)
+    p = Problem(p.settings, p.paras, p.students, p.student_blocks, duties=(*p.duties, long_duty))
+    s = Schedule((row("P1", "11:00", "13:00", Kind.DUTY, ref="D2"),))
+    assert day_piece(p, s, "Mon", ["P1"], ["S1"]) is None
+    piece = day_piece(p, s, "Mon", ["P1", "P2"], ["S1"])
+    assert piece is not None and piece.paras == frozenset({"P2"})
+
+
+def test_splice_replaces_only_the_free_rows() -> None:
+    p = lunch_school()
+    s = bad_lunches()
+    piece = day_piece(p, s, "Mon", ["P1"], ["S1"])
+    assert piece is not None
+    new = splice(s, piece, [row("P1", "08:00", "12:00", Kind.SUPPORT, "S1"), row("P1", "12:00", "12:30", Kind.LUNCH),
+                            row("P1", "12:30", "14:00", Kind.SUPPORT, "S1")])
+    assert [a for a in new.assignments if a.para_id == "P2"] == [a for a in s.assignments if a.para_id == "P2"]
+    assert unmet_p1(p, new) == 0
+
+
+# -- the search -------------------------------------------------------------------------------------
+
+def test_repair_moves_a_lunch_to_cover_a_priority_one_student() -> None:
+    p = lunch_school()
+    s = bad_lunches()
+    assert unmet_p1(p, s) == 30
+    stats = RepairStats()
+    out = repair(p, s, SolverOptions(workers=1), time.monotonic() + 20, stats=stats)
+    assert unmet_p1(p, out) == 0
+    lunch = next(a for a in out.assignments if a.para_id == "P1" and a.kind == Kind.LUNCH)
+    assert (lunch.start, lunch.end) == (t("12:00"), t("12:30"))  # while S1 eats: the only way
+    assert stats.improved >= 1
+    assert_passes_check(p, out)
+
+
+def test_repair_keeps_a_schedule_with_nothing_short() -> None:
+    p = lunch_school()
+    good = Schedule((row("P1", "08:00", "12:00", Kind.SUPPORT, "S1"), row("P1", "12:00", "12:30", Kind.LUNCH),
+                     row("P1", "12:30", "14:00", Kind.SUPPORT, "S1"),
+                     row("P2", "08:00", "11:00", Kind.SUPPORT, "S2"), row("P2", "11:00", "11:30", Kind.LUNCH),
+                     row("P2", "11:30", "14:00", Kind.SUPPORT, "S2")))
+    stats = RepairStats()
+    assert repair(p, good, SolverOptions(workers=1), time.monotonic() + 20, stats=stats) == good
+    assert stats.pieces == 0
+
+
+def test_repair_leaves_days_not_planned_alone() -> None:
+    p = generate_school(10, seed=4)
+    s = greedy_schedule(p)
+    out = repair(p, s, SolverOptions(workers=1), time.monotonic() + 10, days=("Tue",))
+    assert [a for a in out.assignments if a.day != "Tue"] == [a for a in s.assignments if a.day != "Tue"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_repair_never_worsens_and_never_breaks_a_rule(seed: int) -> None:
+    p = generate_school(10, seed=seed)
+    s = greedy_schedule(p)
+    out = repair(p, s, SolverOptions(workers=1, seed=seed), time.monotonic() + 6)
+    assert level_key(p, out) <= level_key(p, s)
+    assert_passes_check(p, out)
+
+
+def test_level_key_counts_changes_against_a_baseline() -> None:
+    p = lunch_school()
+    s = bad_lunches()
+    key = level_key(p, s, baseline=s)
+    assert key[:4] == (30, 0, 0, 0)  # unmet p1, p2, p3, changed minutes
+    moved = Schedule(tuple(a for a in s.assignments if a.para_id != "P2"))
+    assert level_key(p, moved, baseline=s)[3] > 0
+
+
+def test_solve_of_a_large_school_runs_the_repair_and_passes_the_checker() -> None:
+    """The limited (large-school) path: repair first, then day models; the answer passes check."""
+    p = lunch_school()
+    res = solve(p, SolverOptions(time_limit=10, workers=1, max_paras_per_student=1), hint=bad_lunches())
+    assert dict(res.tiers)["unmet_p1"] == 0
+    assert_passes_check(p, res.schedule)
+    assert [n for n in coverage(p, res.schedule, WeekGrid.of(p)) if n.uncovered and n.priority == 1] == []
