@@ -41,3 +41,19 @@ def test_progress_line_with_a_day_label() -> None:
     bench = _bench_module()
     line = "\r     2.5s  stage Tue 3/5  objective 40  bound 10  coverage  98.2%   "
     assert bench.progress_events(line) == [(2.5, 3, 40.0, 10.0, 98.2)]
+
+
+def test_resolve_task_measures_changes_against_the_fewest_at_the_same_coverage() -> None:
+    """The real resolve task on a tiny school: quick answer, long run, and the capped run from the
+    quick answer (coverage held, never more changes), rendered in the table with their ratio."""
+    bench = _bench_module()
+    spec = {"n_paras": 8, "seed": 2, "time_limit": 3, "solver_seed": 0, "workers": 1, "resolve_limit": 2,
+            "long_limit": 4}
+    r = {"ok": True, "n_paras": 8, "peak_mb": 100.0, **bench.task_resolve(spec)}
+    assert r["same_cov_held"] is True
+    assert r["same_cov_changed"] <= r["changed"]
+    if r["same_cov_changed"]:
+        assert r["changed_ratio"] == round(r["changed"] / r["same_cov_changed"], 3)
+    table = bench.resolve_table(r)
+    assert "fewest at the same coverage" in table
+    assert (f"{r['changed_ratio']:.2f}x" if r["changed_ratio"] is not None else "—") in table.splitlines()[2]

@@ -179,3 +179,12 @@ def test_solve_of_a_large_school_runs_the_repair_and_passes_the_checker() -> Non
     assert dict(res.tiers)["unmet_p1"] == 0
     assert_passes_check(p, res.schedule)
     assert [n for n in coverage(p, res.schedule, WeekGrid.of(p)) if n.uncovered and n.priority == 1] == []
+
+
+def test_max_unmet_caps_hold_in_a_solve() -> None:
+    """Caps on uncovered minutes are hard: the answer covers at least that much."""
+    p = lunch_school()
+    res = solve(p, SolverOptions(time_limit=10, workers=1, max_unmet=(0, 0, 0), use_greedy_hint=False),
+                hint=bad_lunches())
+    assert dict(res.tiers)["unmet_p1"] == 0
+    assert_passes_check(p, res.schedule)

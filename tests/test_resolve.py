@@ -607,3 +607,48 @@ def test_cli_resolve_prints_what_is_still_uncovered_names_only_with_verbose(work
     res = run_cli("--verbose", *args)
     assert res.exit_code == 0, res.output
     assert "support S2 (Yara Young) Tue 08:00-11:30, 210 min, priority 2" in res.output
+
+
+def test_large_school_path_repairs_first_and_finds_the_same_answer():
+    """With a candidate limit (the path of schools above 24 paras) the repair search runs first;
+    the absent para's priority-1 student is still covered by the substitute, nobody else moved."""
+    from parasched.scheduler.resolve import resolve
+
+    limited = dataclasses.replace(options(), max_paras_per_student=2)
+    out = resolve(school(), school_baseline(), limited, extra_absences=[Absence("P1", ("Tue",))])
+    passes(out.problem, out.schedule)
+    assert covered_by(out.schedule, "S1", "Tue") == {"SUB": 210}
+    assert covered_by(out.schedule, "S2", "Tue") == {"P2": 210}
+    assert out.chosen_changed_minutes == 210 * 2
+
+
+def test_start_from_an_answer_with_coverage_capped_never_does_worse():
+    """The benchmark's "fewest changes at the same coverage": a run from a quick answer with its
+    uncovered minutes as hard caps keeps the coverage and changes no more than the quick answer."""
+    from parasched.scheduler.kpis import compute_kpis
+    from parasched.scheduler.resolve import resolve
+
+    absent = [Absence("P1", ("Tue",))]
+    # a poor quick answer: P2 (not the substitute) moved onto S1, S2 left alone
+    poor = Schedule(tuple(a for a in school_baseline().assignments if not (a.day == "Tue" and a.para_id in ("P1", "P2")))
+                    + (A("P2", "Tue", 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
+                       A("P2", "Tue", 11 * H + 30, 12 * H, Kind.LUNCH)))
+    first = resolve(school(), school_baseline(), options(), extra_absences=absent, start_from=poor)
+    k = compute_kpis(first.problem, first.schedule)
+    capped = dataclasses.replace(options(), max_unmet=(k.unmet_p1, k.unmet_p2, k.unmet_p3))
+    again = resolve(school(), school_baseline(), capped, extra_absences=absent, start_from=first.schedule)
+    k2 = compute_kpis(again.problem, again.schedule)
+    assert (k2.unmet_p1, k2.unmet_p2, k2.unmet_p3) <= (k.unmet_p1, k.unmet_p2, k.unmet_p3)
+    assert again.chosen_changed_minutes <= first.chosen_changed_minutes
+    passes(again.problem, again.schedule)
+    # the start is only a start: the solver still finds the substitute (S2 keeps P2)
+    assert covered_by(first.schedule, "S1", "Tue") == {"SUB": 210}
+
+
+def test_max_unmet_caps_are_checked():
+    from parasched.solver.options import SolverOptions
+
+    with pytest.raises(ValueError, match="max_unmet"):
+        SolverOptions(max_unmet=(0, -1, 0))
+    with pytest.raises(ValueError, match="max_unmet"):
+        SolverOptions(max_unmet=(0, 0))  # type: ignore[arg-type]

@@ -581,13 +581,15 @@ def plan(problem: Problem, baseline: Schedule, extra_absences: Sequence[Absence]
 def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None = None, *,
             extra_absences: Sequence[Absence] = (), days: Sequence[str] = (),
             check: bool = True, on_baseline_checked: Callable[[Any], None] | None = None,
-            names: bool = False) -> ResolveOutcome:
+            names: bool = False, start_from: Schedule | None = None) -> ResolveOutcome:
     """Re-plan the week after absences (see the module docstring).
 
     ``problem``: the input as read (its own Absences sheet included); ``extra_absences``: from a
     separate workbook or the command line; ``days``: days chosen to re-plan (``--day``).
     ``on_baseline_checked`` is called with the baseline's check report before solving (so the
     terminal shows it while the solver runs); ``names`` lets its sentences name students.
+    ``start_from``: a schedule of the new situation to start from instead of the baseline
+    repaired and filled in (benchmarks: a longer run from a quick answer, never worse than it).
     """
     t0 = time.monotonic()
     full, base, new, replan, notes = plan(problem, baseline, extra_absences, days)
@@ -611,7 +613,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
 
         options = SolverOptions()
     start = repaired(baseline, full, replan)
-    filled = fill_in(start, full, replan)
+    filled = fill_in(start, full, replan) if start_from is None else keep_days(baseline, start_from, replan)
     tr = time.monotonic()
     filled_rank = _rank(full, filled, start)
     rank_seconds = time.monotonic() - tr

@@ -69,6 +69,9 @@ def build(problem: Problem, options: SolverOptions, baseline: Schedule | None = 
     build_variables(m)
     add_constraints(m)
     build_terms(m)
+    if options.max_unmet is not None:
+        for pr, cap in enumerate(options.max_unmet, start=1):
+            m.model.add(m.terms[f"unmet_p{pr}"][0] <= cap)
     return m
 
 

@@ -29,6 +29,10 @@ class SolverOptions:
     time limit is then CP-SAT's deterministic time (about seconds on an idle machine; the wall
     clock is only a safety net at 50x), and it is shared between phases and stages up front.
 
+    ``max_unmet``: at most these uncovered minutes per priority (1, 2, 3), a hard limit on the
+    whole answer (benchmarks: the fewest changes a resolve can make at a given coverage). None
+    (the default): coverage is only minimized.
+
     ``params`` are extra CP-SAT parameters passed straight through (name -> value).
     ``progress`` prints a live progress line to stderr; ``log`` prints the CP-SAT search log.
     """
@@ -42,6 +46,7 @@ class SolverOptions:
     max_paras_per_student: int | None = None
     exact: bool = False
     use_greedy_hint: bool = True
+    max_unmet: tuple[int, int, int] | None = None
     params: MappingProxyType[str, Any] | dict[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:
@@ -53,6 +58,8 @@ class SolverOptions:
             raise ValueError("grid_minutes must be positive")
         if self.max_paras_per_student is not None and self.max_paras_per_student < 1:
             raise ValueError("max_paras_per_student must be 1 or more")
+        if self.max_unmet is not None and (len(self.max_unmet) != 3 or min(self.max_unmet) < 0):
+            raise ValueError("max_unmet must be three minute counts >= 0 (priority 1, 2, 3)")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     def candidate_limit(self, n_paras: int) -> int | None:

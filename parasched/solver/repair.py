@@ -152,7 +152,7 @@ def _solve_piece(piece: DayPiece, options: SolverOptions, baseline: Schedule | N
     if seconds <= 0.05:
         return None
     opts = dataclasses.replace(options, time_limit=seconds, exact=True, progress=False, log=False,
-                               use_greedy_hint=False)
+                               use_greedy_hint=False, max_unmet=None)  # a piece's terms are not the week's
     base = None
     if baseline is not None:
         base = Schedule(tuple(a for a in baseline.assignments if a.day == piece.day and a.para_id in piece.paras))
