@@ -439,7 +439,8 @@ SOLVE_FIELDS = ("date", "cpu", "cores", "python", "ortools", "n_paras", "seed", 
 RESOLVE_FIELDS = ("date", "cpu", "cores", "python", "ortools", "n_paras", "seed", "time_limit", "resolve_limit",
                   "long_limit", "workers", "ok", "error", "students", "absences", "baseline", "replan_days",
                   "status", "seconds", "changed", "changed_raw", "fewest_changed", "long_status", "long_seconds",
-                  "same_cov_changed", "same_cov_seconds", "same_cov_held", "changed_ratio", "cov_p1", "cov_p2", "cov_p3", "cov_all", "unmet_p1", "unmet_p2", "unmet_p3", "long_cov_p1",
+                  "same_cov_changed", "same_cov_seconds", "same_cov_held", "changed_ratio",
+                  "cov_p1", "cov_p2", "cov_p3", "cov_all", "unmet_p1", "unmet_p2", "unmet_p3", "long_cov_p1",
                   "long_cov_p2", "long_cov_p3", "long_unmet_p1", "long_unmet_p2", "long_unmet_p3", "peak_mb")
 
 
