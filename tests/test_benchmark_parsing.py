@@ -47,8 +47,8 @@ def test_resolve_task_measures_changes_against_the_fewest_at_the_same_coverage()
     """The real resolve task on a tiny school: quick answer, long run, and the capped run from the
     quick answer (coverage held, never more changes), rendered in the table with their ratio."""
     bench = _bench_module()
-    spec = {"n_paras": 8, "seed": 2, "time_limit": 3, "solver_seed": 0, "workers": 1, "resolve_limit": 2,
-            "long_limit": 4}
+    spec = {"n_paras": 8, "seed": 2, "time_limit": 2, "solver_seed": 0, "workers": 1, "resolve_limit": 1,
+            "long_limit": 2}
     r = {"ok": True, "n_paras": 8, "peak_mb": 100.0, **bench.task_resolve(spec)}
     assert r["same_cov_held"] is True
     assert r["same_cov_changed"] <= r["changed"]
@@ -57,3 +57,17 @@ def test_resolve_task_measures_changes_against_the_fewest_at_the_same_coverage()
     table = bench.resolve_table(r)
     assert "fewest at the same coverage" in table
     assert (f"{r['changed_ratio']:.2f}x" if r["changed_ratio"] is not None else "—") in table.splitlines()[2]
+
+
+def test_progress_lines_of_the_repair_search_are_parsed() -> None:
+    """Large schools start with the repair search; its lines must count for 'within 1 %'."""
+    from parasched.scheduler.generator import generate_school
+
+    bench = _bench_module()
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        solve(generate_school(10, seed=0),
+              SolverOptions(time_limit=3, workers=1, progress=True, max_paras_per_student=3))
+    events = bench.progress_events(err.getvalue())
+    assert "stage repair:start 1/1" in err.getvalue()
+    assert events and all(0 <= cov <= 100 for *_, cov in events if cov is not None)

@@ -107,8 +107,8 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
     """Solve stage by stage, each constrained to the best value of the previous ones.
 
     Stages share the time limit (``options.time_limit``) by ``objective.stage_share``, time
-    one stage leaves passing to the next; or by ``shares`` (term -> share, others 1), each stage
-    at most its share of the limit. ``clock``: when the whole solve began, so progress
+    one stage leaves passing to the next; or by ``shares`` (term -> share, others 1, and a stage
+    of terms not named there gets at most its share of the limit). ``clock``: when the whole solve began, so progress
     lines show time since then.
     """
 
@@ -141,7 +141,8 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
         else:
             remaining = max(0.05, limit - (time.monotonic() - t0))
             budget = remaining * share(weights) / sum(share(w) for w in plan[i:])
-            if shares is not None:  # fixed shares: time a stage does not use is not passed on
+            if shares is not None and not any(t in shares for t, _ in weights):
+                # with shares: a stage not named there gets its share at most, no time passed on
                 budget = min(budget, limit * share(weights) / sum(share(w) for w in plan))
             stage_end = time.monotonic() + budget
         expr = sum(w * m.terms[t][0] for t, w in weights)
@@ -295,7 +296,7 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
             options = dataclasses.replace(options, workers=1)
         first = time.monotonic() - t0  # the warm start is a complete schedule
         incumbent = repair(problem, incumbent, options, t0 + (0.95 if whole else REPAIR_SHARE) * limit,
-                           baseline, plan, repair_stats)
+                           baseline, plan, repair_stats, clock=t0)
         if whole:
             return _repaired_result(problem, options, plan, baseline, incumbent, t0, first, repair_stats)
     if len(plan) > 1 and incumbent is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import sys
 import time
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ from parasched.scheduler.weekgrid import WeekGrid
 from .objective import levels
 from .options import SolverOptions
 
-MAX_PIECE_PARAS = 10  # a piece's paras: its model stays a few thousand variables
+PIECE_PARAS = (10, 14, 18)  # a piece's paras, round by round: its model stays a few thousand variables
 PIECE_SECONDS = 2.0  # CP-SAT time for one piece (at most; stages at their floor are skipped)
 # most of a piece's time goes to its uncovered minutes: the levels after them gain little in a piece
 PIECE_SHARES = {"unmet_p1": 12, "unmet_p2": 6, "unmet_p3": 3, "changed_minutes": 3}
@@ -60,23 +61,33 @@ def level_key(problem: Problem, schedule: Schedule, baseline: Schedule | None = 
 
 def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadline: float,
            baseline: Schedule | None = None, days: tuple[str, ...] | None = None,
-           stats: RepairStats | None = None) -> Schedule:
-    """A schedule at least as good as ``schedule`` on every level, searched until ``deadline``."""
+           stats: RepairStats | None = None, clock: float | None = None) -> Schedule:
+    """A schedule at least as good as ``schedule`` on every level, searched until ``deadline``.
+
+    With ``options.progress`` a line per improvement, in the solver's format (``clock``: when the
+    solve began; the bound is the max-flow bound of ``bound.py``)."""
     t0 = time.monotonic()
     stats = stats if stats is not None else RepairStats()
     grid = WeekGrid.of(problem)
     plan = set(days if days is not None else grid.days)
     rng = random.Random(options.seed)
     best, key = schedule, level_key(problem, schedule, baseline, grid)
+    show = _Progress(problem, plan, baseline, t0 if clock is None else clock) if options.progress else None
+    if show:
+        show(best, key, "")
     tried: set[tuple[str, str, int]] = set()
+    size = 0  # index in PIECE_PARAS: every short need is tried with small pieces, then larger ones
     while time.monotonic() < deadline:
         short = _short(problem, best, grid, plan, tried)
         if short is None:
-            break
+            if size + 1 >= len(PIECE_PARAS):
+                break
+            size, tried = size + 1, set()
+            continue
         sid, day, start = short
         tried.add(short)
-        paras = _paras_for(problem, best, grid, sid, day, start, rng)
-        students = [sid, *sorted(_one_to_one_served(problem, best, day, set(paras)) - {sid})]
+        paras = _paras_for(problem, best, grid, sid, day, start, rng, PIECE_PARAS[size])
+        students = [sid, *sorted(_served(best, day, set(paras)) - {sid})]
         piece = day_piece(problem, best, day, paras, students, grid)
         if piece is None:
             continue
@@ -93,10 +104,32 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
             best, key = trial, new_key
             stats.improved += 1
             tried = {t for t in tried if t[1] != day}  # the day changed: its needs get a new try
+            if show:
+                show(best, key, day)
         else:
             stats.rejected += 1
     stats.seconds += time.monotonic() - t0
+    if show:
+        print(file=sys.stderr)
     return best
+
+
+class _Progress:
+    """Prints ``  12.3s  stage repair:Mon 1/1  objective 30  bound 0  coverage 99.8%`` to stderr."""
+
+    def __init__(self, problem: Problem, plan: set[str], baseline: Schedule | None, clock: float) -> None:
+        from .bound import week_bound
+
+        self.problem, self.clock = problem, clock
+        days = tuple(d for d in problem.settings.days if d in plan)
+        kept = baseline if baseline is not None and len(days) < len(problem.settings.days) else None
+        self.bound = week_bound(problem, days, kept)
+
+    def __call__(self, schedule: Schedule, key: tuple[int, ...], day: str) -> None:
+        k = compute_kpis(self.problem, schedule)
+        cov = 100.0 * (1 - sum(key[:3]) / k.required_total) if k.required_total else 100.0
+        print(f"\r  {time.monotonic() - self.clock:6.1f}s  stage repair:{day or 'start'} 1/1  objective {key[0]}  "
+              f"bound {self.bound}  coverage {cov:5.1f}%   ", end="", file=sys.stderr, flush=True)
 
 
 def _short(problem: Problem, schedule: Schedule, grid: WeekGrid, plan: set[str],
@@ -114,7 +147,7 @@ def _short(problem: Problem, schedule: Schedule, grid: WeekGrid, plan: set[str],
 
 
 def _paras_for(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, day: str, start: int,
-               rng: random.Random) -> list[str]:
+               rng: random.Random, limit: int) -> list[str]:
     """Paras who may serve the student then (the first pick), and who may take over from them."""
     st = problem.student(sid)
     segs = [s for s in grid.student_day(sid, day) if s.start <= start < s.end] or list(grid.student_day(sid, day))
@@ -122,7 +155,7 @@ def _paras_for(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, d
           if any(a <= start < b for a, b in grid.para_available(p.para_id, day))
           and all(grid.support_refusal(p, st, s.skills) is None for s in segs)]
     rng.shuffle(ok)
-    chosen = [p.para_id for p in ok[:MAX_PIECE_PARAS]]
+    chosen = [p.para_id for p in ok[:limit]]
     # who else could serve the 1:1 students these paras have: they may free one of them
     served = _one_to_one_served(problem, schedule, day, set(chosen))
     extra = []
@@ -133,11 +166,17 @@ def _paras_for(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, d
                   and all(grid.support_refusal(p, o, s.skills) is None for s in osegs)]
     rng.shuffle(extra)
     for pid in extra:
-        if len(chosen) >= MAX_PIECE_PARAS:
+        if len(chosen) >= limit:
             break
         if pid not in chosen:
             chosen.append(pid)
     return chosen
+
+
+def _served(schedule: Schedule, day: str, paras: set[str]) -> set[str]:
+    """Every student the paras support that day (1:1 or in a group): the piece may re-plan them."""
+    return {s for a in schedule.assignments if a.day == day and a.para_id in paras and a.kind == Kind.SUPPORT
+            for s in a.students}
 
 
 def _one_to_one_served(problem: Problem, schedule: Schedule, day: str, paras: set[str]) -> set[str]:
