@@ -31,6 +31,7 @@ MAX_WEEK_VARIABLES = 400_000  # a larger week model is not built (160 paras: ~1.
 FOCUS_BUILD_FACTOR = 2.5  # a day model without a neighbourhood / with one, build time (80 paras: 2.7 s / 1.0 s)
 REPAIR_SHARE = 0.5  # of the time limit, at most, for the repair search of a large school (repair.py)
 MAX_DAY_MODEL_PARAS = 120  # above: no day or week model (160 paras: 1.1 GB); the repair search takes the time
+DAY_BUILD_SECONDS_PER_PARA = 0.0125  # building one focused day model (80 paras: 1.0 s), to budget the wall clock
 
 
 @dataclass
@@ -291,7 +292,11 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
         from .repair import RepairStats, repair
 
         repair_stats = RepairStats()
-        whole = len(problem.paras) > MAX_DAY_MODEL_PARAS
+        # no model after the repair when the school is too large for one, or when the time left
+        # would not even build it (a 5 s resolve of 80 paras): the repair search takes the time
+        build_guess = DAY_BUILD_SECONDS_PER_PARA * len(problem.paras)
+        whole = len(problem.paras) > MAX_DAY_MODEL_PARAS or (
+            not deterministic and (1 - REPAIR_SHARE) * limit < 1.2 * build_guess + 1.5)
         if deterministic:
             options = dataclasses.replace(options, workers=1)
         first = time.monotonic() - t0  # the warm start is a complete schedule

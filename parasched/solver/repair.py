@@ -77,12 +77,17 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
         show(best, key, "")
     tried: set[tuple[str, str, int]] = set()
     size = 0  # index in PIECE_PARAS: every short need is tried with small pieces, then larger ones
+    improved_at_cycle_start = stats.improved
     while time.monotonic() < deadline:
         short = _short(problem, best, grid, plan, tried)
         if short is None:
-            if size + 1 >= len(PIECE_PARAS):
-                break
-            size, tried = size + 1, set()
+            if size + 1 < len(PIECE_PARAS):
+                size, tried = size + 1, set()
+                continue
+            if stats.improved == improved_at_cycle_start:
+                break  # a whole cycle of piece sizes found nothing: done
+            # something improved: new random pieces may find more
+            size, tried, improved_at_cycle_start = 0, set(), stats.improved
             continue
         sid, day, start = short
         tried.add(short)
