@@ -107,10 +107,10 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
                 shares: dict[str, int] | None = None) -> RawResult:
     """Solve stage by stage, each constrained to the best value of the previous ones.
 
-    Stages share the time limit (``options.time_limit``) by ``objective.stage_share``, time
-    one stage leaves passing to the next; or by ``shares`` (term -> share, others 1, and a stage
-    of terms not named there gets at most its share of the limit). ``clock``: when the whole solve began, so progress
-    lines show time since then.
+    Stages (``objective.stages(m)``) share the time limit (``options.time_limit``) by
+    ``objective.stage_share``, time one stage leaves passing to the next; or by ``shares``
+    (term -> share, others 1; a stage of terms not named there gets at most its share of the
+    limit). ``clock``: when the whole solve began, so progress lines show time since then.
     """
 
     def share(weights: list[tuple[str, int]]) -> int:
