@@ -133,6 +133,7 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
             values = full  # a complete schedule before the search starts
             first = time.monotonic() - t0
     required = required_minutes(m)
+    shown = False
     deterministic = opts.workers == 1  # budgets fixed up front, deterministic time: same seed, same result
     start_limit = limit if deterministic else limit - (time.monotonic() - t0)
     for i, weights in enumerate(plan):
@@ -164,6 +165,7 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
             _hint(m.model, values)
         st, solver, cb = _run(m, m.model, max(0.05, min(budget, stage_end - time.monotonic())), t0, label, required,
                               shown_from=shown_from)
+        shown = shown or cb.first is not None
         if first is None and cb.first is not None:
             first = cb.first
         if st in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
@@ -188,7 +190,7 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
             objective = float(best)
             bound = solver.best_objective_bound if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
         m.model.add(expr <= best)
-    if opts.progress:
+    if opts.progress and shown:  # end the progress line (only if one was printed)
         print(file=sys.stderr)
     runtime = time.monotonic() - t0
     if values is None:
@@ -297,11 +299,17 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
         build_guess = DAY_BUILD_SECONDS_PER_PARA * len(problem.paras)
         whole = len(problem.paras) > MAX_DAY_MODEL_PARAS or (
             not deterministic and (1 - REPAIR_SHARE) * limit < 1.2 * build_guess + 1.5)
-        if deterministic:
-            options = dataclasses.replace(options, workers=1)
         first = time.monotonic() - t0  # the warm start is a complete schedule
-        incumbent = repair(problem, incumbent, options, t0 + (0.95 if whole else REPAIR_SHARE) * limit,
-                           baseline, plan, repair_stats, clock=t0)
+        part = 0.95 if whole else REPAIR_SHARE
+        if deterministic:  # reproducible: a number of pieces, each on deterministic time, no clock
+            from .repair import PIECE_SECONDS
+
+            incumbent = repair(problem, incumbent, options, float("inf"), baseline, plan, repair_stats,
+                               clock=t0, max_pieces=max(1, int(part * limit / PIECE_SECONDS)))
+            limit = (1 - part) * limit  # what the models after it get
+        else:
+            incumbent = repair(problem, incumbent, options, t0 + part * limit, baseline, plan, repair_stats,
+                               clock=t0)
         if whole:
             return _repaired_result(problem, options, plan, baseline, incumbent, t0, first, repair_stats)
     if len(plan) > 1 and incumbent is not None:

@@ -64,8 +64,10 @@ def level_key(problem: Problem, schedule: Schedule, baseline: Schedule | None = 
 
 def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadline: float,
            baseline: Schedule | None = None, days: tuple[str, ...] | None = None,
-           stats: RepairStats | None = None, clock: float | None = None) -> Schedule:
-    """A schedule at least as good as ``schedule`` on every level, searched until ``deadline``.
+           stats: RepairStats | None = None, clock: float | None = None,
+           max_pieces: int | None = None) -> Schedule:
+    """A schedule at least as good as ``schedule`` on every level, searched until ``deadline``
+    (or ``max_pieces`` pieces: with one worker the search is then reproducible).
 
     With ``options.progress`` a line per improvement, in the solver's format (``clock``: when the
     solve began; the bound is the max-flow bound of ``bound.py``)."""
@@ -81,7 +83,7 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
     tried: set[tuple[str, str, int]] = set()
     size = 0  # index in PIECE_PARAS: every short need is tried with small pieces, then larger ones
     improved_at_cycle_start = stats.improved
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and (max_pieces is None or stats.pieces < max_pieces):
         short = _short(problem, best, grid, plan, tried)
         if short is None:
             if size + 1 < len(PIECE_PARAS):
