@@ -199,3 +199,17 @@ def test_one_worker_large_school_path_is_reproducible() -> None:
     b = solve(p, opts)
     assert a.schedule.assignments == b.schedule.assignments
     assert_passes_check(p, a.schedule)
+
+
+def test_repair_on_the_complete_school_keeps_every_rule() -> None:
+    """Every feature of the contract (therapy, duties, substitutes, breaks, rotation, absences):
+    pieces cut around them, and the search still never breaks a rule or makes things worse."""
+    from fixtures import complete_problem
+
+    p = complete_problem()
+    s = greedy_schedule(p)
+    stats = RepairStats()
+    out = repair(p, s, SolverOptions(workers=1), time.monotonic() + 30, stats=stats, max_pieces=40)
+    assert stats.pieces > 0
+    assert level_key(p, out) <= level_key(p, s)
+    assert_passes_check(p, out)
