@@ -80,10 +80,34 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
     show = _Progress(problem, plan, baseline, t0 if clock is None else clock) if options.progress else None
     if show:
         show(best, key, "")
+    def attempt(day: str, paras: list[str], students: list[str]) -> bool:
+        """Re-plan one piece; keep it if the day breaks no rule and the levels improve."""
+        nonlocal best, key
+        piece = day_piece(problem, best, day, paras, students, grid)
+        if piece is None:
+            return False
+        stats.pieces += 1
+        rows = _solve_piece(piece, options, baseline, min(PIECE_SECONDS, deadline - time.monotonic()))
+        if rows is None:
+            return False
+        trial = splice(best, piece, rows)
+        new_key = level_key(problem, trial, baseline, grid) if not day_violations(problem, trial, (day,), grid) else key
+        if new_key >= key:
+            stats.rejected += 1
+            return False
+        best, key = trial, new_key
+        stats.improved += 1
+        if show:
+            show(best, key, day)
+        return True
+
+    def more() -> bool:
+        return time.monotonic() < deadline and (max_pieces is None or stats.pieces < max_pieces)
+
     tried: set[tuple[str, str, int]] = set()
     size = 0  # index in PIECE_PARAS: every short need is tried with small pieces, then larger ones
     improved_at_cycle_start = stats.improved
-    while time.monotonic() < deadline and (max_pieces is None or stats.pieces < max_pieces):
+    while more():
         short = _short(problem, best, grid, plan, tried)
         if short is None:
             if size + 1 < len(PIECE_PARAS):
@@ -97,27 +121,20 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
         sid, day, start = short
         tried.add(short)
         paras = _paras_for(problem, best, grid, sid, day, start, rng, PIECE_PARAS[size])
-        students = [sid, *sorted(_served(best, day, set(paras)) - {sid})]
-        piece = day_piece(problem, best, day, paras, students, grid)
-        if piece is None:
-            continue
-        stats.pieces += 1
-        rows = _solve_piece(piece, options, baseline, min(PIECE_SECONDS, deadline - time.monotonic()))
-        if rows is None:
-            continue
-        trial = splice(best, piece, rows)
-        if day_violations(problem, trial, (day,), grid):
-            stats.rejected += 1
-            continue
-        new_key = level_key(problem, trial, baseline, grid)
-        if new_key < key:
-            best, key = trial, new_key
-            stats.improved += 1
+        if attempt(day, paras, [sid, *sorted(_served(best, day, set(paras)) - {sid})]):
             tried = {t for t in tried if t[1] != day}  # the day changed: its needs get a new try
-            if show:
-                show(best, key, day)
-        else:
-            stats.rejected += 1
+    # a resolve: then tidy up, piece by piece around the paras changed most (fewer changes,
+    # coverage kept: the levels only let a piece through if nothing more important gets worse)
+    done: set[tuple[str, str]] = set()
+    while baseline is not None and more():
+        target = _most_changed(problem, baseline, best, plan, done)
+        if target is None:
+            break
+        done.add(target)
+        pid, day = target
+        paras = _partners(baseline, best, day, pid, PIECE_PARAS[0])
+        students = sorted(_served(best, day, set(paras)) | _served(baseline, day, set(paras)))
+        attempt(day, paras, students)
     stats.seconds += time.monotonic() - t0
     if show:
         print(file=sys.stderr)
@@ -140,6 +157,27 @@ class _Progress:
         cov = 100.0 * (1 - sum(key[:3]) / k.required_total) if k.required_total else 100.0
         print(f"\r  {time.monotonic() - self.clock:6.1f}s  stage repair:{day or 'start'} 1/1  objective {key[0]}  "
               f"bound {self.bound}  coverage {cov:5.1f}%   ", end="", file=sys.stderr, flush=True)
+
+
+def _most_changed(problem: Problem, baseline: Schedule, schedule: Schedule, plan: set[str],
+                  done: set[tuple[str, str]]) -> tuple[str, str] | None:
+    """The (para, day) with the most changed minutes against the baseline not tidied yet."""
+    from parasched.scheduler.changes import diff
+
+    minutes: dict[tuple[str, str], int] = {}
+    for c in diff(baseline, schedule, problem):
+        if c.day in plan and (c.para_id, c.day) not in done:
+            minutes[(c.para_id, c.day)] = minutes.get((c.para_id, c.day), 0) + c.end - c.start
+    return max(minutes, key=lambda k: (minutes[k], k)) if minutes else None
+
+
+def _partners(baseline: Schedule, schedule: Schedule, day: str, pid: str, limit: int) -> list[str]:
+    """The para and the paras who serve, now or in the baseline, the students it serves now or did:
+    the paras a swap back would involve."""
+    students = _served(baseline, day, {pid}) | _served(schedule, day, {pid})
+    others = sorted({a.para_id for sch in (baseline, schedule) for a in sch.assignments
+                     if a.day == day and a.para_id != pid and a.kind == Kind.SUPPORT and set(a.students) & students})
+    return [pid, *others[:limit - 1]]
 
 
 def _short(problem: Problem, schedule: Schedule, grid: WeekGrid, plan: set[str],
