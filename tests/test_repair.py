@@ -241,3 +241,16 @@ def test_without_a_baseline_there_is_no_tidy_up() -> None:
     stats = RepairStats()
     assert repair(p, swapped, SolverOptions(workers=1), time.monotonic() + 20, stats=stats) == swapped
     assert stats.pieces == 0
+
+
+def test_a_piece_that_fails_is_skipped_and_the_schedule_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    import parasched.solver.repair as rep
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("cannot cut this piece")
+
+    monkeypatch.setattr(rep, "day_piece", broken)
+    p = lunch_school()
+    stats = RepairStats()
+    assert repair(p, bad_lunches(), SolverOptions(workers=1), time.monotonic() + 5, stats=stats) == bad_lunches()
+    assert stats.failed > 0 and stats.improved == 0

@@ -48,6 +48,7 @@ class RepairStats:
     pieces: int = 0
     improved: int = 0
     rejected: int = 0  # the piece improved, the week did not (or a rule broke at a seam)
+    failed: int = 0  # pieces that could not be cut out or solved (skipped)
     seconds: float = 0.0
 
 
@@ -83,11 +84,15 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
     def attempt(day: str, paras: list[str], students: list[str]) -> bool:
         """Re-plan one piece; keep it if the day breaks no rule and the levels improve."""
         nonlocal best, key
-        piece = day_piece(problem, best, day, paras, students, grid)
-        if piece is None:
+        try:
+            piece = day_piece(problem, best, day, paras, students, grid)
+            if piece is None:
+                return False
+            stats.pieces += 1
+            rows = _solve_piece(piece, options, baseline, min(PIECE_SECONDS, deadline - time.monotonic()))
+        except Exception:  # a piece that cannot be cut or solved is skipped: never lose the schedule we have
+            stats.failed += 1
             return False
-        stats.pieces += 1
-        rows = _solve_piece(piece, options, baseline, min(PIECE_SECONDS, deadline - time.monotonic()))
         if rows is None:
             return False
         trial = splice(best, piece, rows)
