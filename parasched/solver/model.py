@@ -297,8 +297,8 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
         # no model after the repair when the school is too large for one, or when the time left
         # would not even build it (a 5 s resolve of 80 paras): the repair search takes the time
         build_guess = DAY_BUILD_SECONDS_PER_PARA * len(problem.paras)
-        whole = len(problem.paras) > MAX_DAY_MODEL_PARAS or (
-            not deterministic and (1 - REPAIR_SHARE) * limit < 1.2 * build_guess + 1.5)
+        whole = len(problem.paras) > MAX_DAY_MODEL_PARAS or (  # (caps are held by the models)
+            not deterministic and options.max_unmet is None and (1 - REPAIR_SHARE) * limit < 1.2 * build_guess + 1.5)
         first = time.monotonic() - t0  # the warm start is a complete schedule
         part = 0.95 if whole else REPAIR_SHARE
         if deterministic:  # reproducible: a number of pieces, each on deterministic time, no clock

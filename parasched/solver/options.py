@@ -29,9 +29,11 @@ class SolverOptions:
     time limit is then CP-SAT's deterministic time (about seconds on an idle machine; the wall
     clock is only a safety net at 50x), and it is shared between phases and stages up front.
 
-    ``max_unmet``: at most these uncovered minutes per priority (1, 2, 3), a hard limit on the
-    whole answer (benchmarks: the fewest changes a resolve can make at a given coverage). None
-    (the default): coverage is only minimized.
+    ``max_unmet``: at most these uncovered minutes per priority (1, 2, 3), a hard limit in every
+    CP-SAT model of the school (benchmarks: the fewest changes a resolve can make at a given
+    coverage). Above 120 paras no such model is built and the repair search only lowers
+    uncovered minutes: start from a schedule within the caps there. None (the default):
+    coverage is only minimized.
 
     ``params`` are extra CP-SAT parameters passed straight through (name -> value).
     ``progress`` prints a live progress line to stderr; ``log`` prints the CP-SAT search log.
