@@ -2,12 +2,14 @@
 
 A large school's day model is too big to search well in seconds, yet a shortfall is local: a
 student is left short because the few paras who may serve them are busy or at lunch at that
-time. For each short need (priority order), the piece is those paras, the 1:1 students they
-serve that day, and the short student (``scheduler/subschool.py``); everything else stays. The
-piece is an ordinary one-day problem of a few paras, solved exactly by the same model in a
-fraction of a second; its rows replace the piece's rows in the week, and the result is kept
-only when the checker finds no broken rule on that day and the objective levels
-(``objective.levels``, recomputed from the schedule by ``kpis``) are lexicographically better.
+time. For each short need (priority order), the piece is those paras (and the paras who could
+take over their 1:1 students), every student they serve that day, and the short student
+(``scheduler/subschool.py``); everything else stays. The piece is an ordinary one-day problem
+of a few paras, solved exactly by the same model in a second or two; its rows replace the
+piece's rows in the week, and the result is kept only when the checker finds no broken rule on
+that day and the objective levels (``objective.levels``, recomputed from the schedule by
+``kpis``) are lexicographically better. In a resolve, once no short need is left to try,
+pieces around the paras changed most tidy up (fewer changes at the same coverage).
 
 So the search never makes a schedule worse and never breaks a rule, whatever the piece left
 out. It runs before the day models (large schools) and on a resolve's re-planned days.
@@ -25,7 +27,7 @@ from parasched.scheduler.check import day_violations
 from parasched.scheduler.coverage import coverage
 from parasched.scheduler.kpis import compute_kpis
 from parasched.scheduler.model import Problem, Support
-from parasched.scheduler.schedule import Kind, Schedule, UnmetKind
+from parasched.scheduler.schedule import Assignment, Kind, Schedule, UnmetKind
 from parasched.scheduler.subschool import DayPiece, day_piece, splice
 from parasched.scheduler.weekgrid import WeekGrid
 
@@ -34,9 +36,9 @@ from .options import SolverOptions
 
 PIECE_PARAS = (10, 14, 18)  # a piece's paras, round by round: its model stays a few thousand variables
 PIECE_SECONDS = 2.0  # CP-SAT time for one piece (at most; stages at their floor are skipped)
-# most of a piece's time goes to its uncovered minutes: the levels after them gain little in a piece
-# measured (80 paras, seed 0, 30 s, two seeds): priority 1 alone first leaves 185-205 priority-1
-# minutes (priority 2: 805-1015); coverage folded into one first stage 290-355 (priority 2: 35-565).
+# most of a piece's time goes to its uncovered minutes, priority 1 alone first. Measured (80
+# paras, seed 0, 30 s, two seeds): so, 185-205 priority-1 minutes left (priority 2: 805-1015);
+# with the three coverage levels folded into one first stage, 290-355 (priority 2: 35-565).
 # The tiers are lexicographic (safety first), so priority 1 goes alone first.
 PIECE_SHARES = {"unmet_p1": 12, "unmet_p2": 6, "unmet_p3": 3, "changed_minutes": 3}
 
@@ -237,7 +239,8 @@ def _one_to_one_served(problem: Problem, schedule: Schedule, day: str, paras: se
             and len(a.students) == 1 for s in a.students if problem.student(s).support == Support.ONE_TO_ONE}
 
 
-def _solve_piece(piece: DayPiece, options: SolverOptions, baseline: Schedule | None, seconds: float):
+def _solve_piece(piece: DayPiece, options: SolverOptions, baseline: Schedule | None,
+                 seconds: float) -> tuple[Assignment, ...] | None:
     """The piece re-planned by the model (exactly, every para considered), or None."""
     from .model import build, solve_model
 
