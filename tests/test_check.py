@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from checking import assert_passes_check
+from fixtures import t
 
 from parasched.scheduler.check import CheckReport, Violation, check_schedule, unmet_disagreements
 from parasched.scheduler.model import (
@@ -28,11 +29,6 @@ from parasched.scheduler.model import (
     Support,
 )
 from parasched.scheduler.schedule import Assignment, Kind, PlacedSession, Schedule, Unmet, UnmetKind
-
-
-def t(text: str) -> int:
-    h, m = text.split(":")
-    return int(h) * 60 + int(m)
 
 
 def sup(pid: str, start: str, end: str, *students: str, day: str = "Mon", location: str = "") -> Assignment:

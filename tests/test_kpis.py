@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from checking import assert_passes_check
+from fixtures import t
 
 from parasched.scheduler.kpis import OBJECTIVE_TERMS, compute_kpis
 from parasched.scheduler.model import (
@@ -20,11 +21,6 @@ from parasched.scheduler.model import (
     Support,
 )
 from parasched.scheduler.schedule import Assignment, Kind, PlacedSession, Schedule
-
-
-def t(text: str) -> int:
-    h, m = text.split(":")
-    return int(h) * 60 + int(m)
 
 
 def sup(pid: str, day: str, start: str, end: str, *students: str) -> Assignment:

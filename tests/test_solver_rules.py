@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from checking import assert_passes_check
+from fixtures import t
 
 from parasched.scheduler.model import (
     Duty,
@@ -24,11 +25,6 @@ from parasched.scheduler.model import (
 from parasched.scheduler.schedule import Kind, SolveResult, Status, UnmetKind
 from parasched.scheduler.workflows import solve
 from parasched.solver.options import SolverOptions
-
-
-def t(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 def settings(**kw) -> Settings:
