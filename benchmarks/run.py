@@ -159,7 +159,7 @@ def _options(spec: dict[str, Any], time_limit: float, seed: int) -> Any:
 
 def task_solve(spec: dict[str, Any]) -> dict[str, Any]:
     from parasched.scheduler.generator import generate_school
-    from parasched.scheduler.workflows import solve
+    from parasched.workflows.solve import solve
 
     problem = generate_school(spec["n_paras"], seed=spec["seed"])
     options = _options(spec, spec["time_limit"], spec["solver_seed"])
@@ -233,8 +233,8 @@ def absences_for(problem: Any, seed: int) -> tuple[Any, ...]:
 def task_resolve(spec: dict[str, Any]) -> dict[str, Any]:
     from parasched.scheduler.generator import generate_school
     from parasched.scheduler.greedy import greedy_schedule
-    from parasched.scheduler.resolve import resolve
-    from parasched.scheduler.workflows import solve
+    from parasched.workflows.resolve import resolve
+    from parasched.workflows.solve import solve
 
     problem = generate_school(spec["n_paras"], seed=spec["seed"])
     solved = solve(problem, _options(spec, spec["time_limit"], spec["solver_seed"]))

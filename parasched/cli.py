@@ -204,7 +204,7 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
     from parasched.scheduler.errors import Issue
     from parasched.scheduler.kpis import compute_kpis
     from parasched.scheduler.schedule import Status
-    from parasched.scheduler.workflows import solve as solve_week
+    from parasched.workflows.solve import solve as solve_week
     from parasched.solver.options import SolverOptions
 
     if time_limit is not None and time_limit <= 0:
@@ -286,7 +286,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     from parasched.io.reader import read_absences, read_problem
     from parasched.io.schedule_reader import read_schedule
     from parasched.io.writer import write_schedule
-    from parasched.scheduler import resolve as rs
+    from parasched.workflows import resolve as rs
     from parasched.scheduler.errors import Issue
     from parasched.scheduler.schedule import Status
     from parasched.solver.options import SolverOptions

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fixtures import small_problem
 
-from parasched.scheduler.workflows import solve
+from parasched.workflows.solve import solve
 from parasched.solver.options import SolverOptions
 
 RUN = Path(__file__).parent.parent / "benchmarks" / "run.py"

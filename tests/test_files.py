@@ -366,7 +366,7 @@ def test_solve_refuses_a_bad_output_before_solving(tmp_path: Path, monkeypatch: 
     from click.testing import CliRunner
 
     from parasched.cli import main
-    from parasched.scheduler import workflows
+    from parasched.workflows import solve as workflows
 
     def must_not_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("solved although the output path is unusable")

@@ -18,7 +18,7 @@ from parasched.scheduler.model import Duty, DutyKind, Para, Problem, Settings, S
 from parasched.scheduler.schedule import Assignment, Kind, Schedule
 from parasched.scheduler.subschool import day_piece, splice
 from parasched.scheduler.weekgrid import WeekGrid
-from parasched.scheduler.workflows import solve
+from parasched.workflows.solve import solve
 from parasched.solver.options import SolverOptions
 from parasched.solver.repair import RepairStats, level_key, repair
 

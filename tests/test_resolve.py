@@ -9,7 +9,7 @@ import pytest
 from parasched.io.absence_args import absences_from_args, parse_absent, parse_days
 from parasched.scheduler.errors import InputError
 from parasched.scheduler.model import Absence, Para, Problem, Role, Settings, Student, StudentBlock, Support
-from parasched.scheduler.resolve import broken_rows, keep_days, plan, split_absences
+from parasched.workflows.resolve import broken_rows, keep_days, plan, split_absences
 from parasched.scheduler.schedule import Assignment, Change, Kind, PlacedSession, Schedule
 
 try:
@@ -224,7 +224,7 @@ def test_hand_baseline_passes_check():
 
 
 def test_no_absences_means_zero_changes():
-    from parasched.scheduler.resolve import resolve
+    from parasched.workflows.resolve import resolve
 
     # nothing new and no day chosen: the baseline comes back untouched, no solve
     out = resolve(school(), school_baseline(), options())
@@ -241,7 +241,7 @@ def test_no_absences_means_zero_changes():
 
 
 def test_absent_paras_one_to_one_student_is_covered_by_a_qualified_para_the_substitute():
-    from parasched.scheduler.resolve import para_lines, resolve
+    from parasched.workflows.resolve import para_lines, resolve
 
     out = resolve(school(), school_baseline(), options(), extra_absences=[Absence("P1", ("Tue",))])
     passes(out.problem, out.schedule)
@@ -267,7 +267,7 @@ def test_absent_paras_one_to_one_student_is_covered_by_a_qualified_para_the_subs
 
 
 def test_without_a_substitute_a_qualified_para_is_moved_and_the_unqualified_one_is_not_used():
-    from parasched.scheduler.resolve import resolve
+    from parasched.workflows.resolve import resolve
 
     problem = school()
     no_sub = dataclasses.replace(problem, paras=problem.paras[:3])
@@ -282,7 +282,7 @@ def test_without_a_substitute_a_qualified_para_is_moved_and_the_unqualified_one_
 
 
 def test_absent_students_para_is_not_moved_without_a_reason():
-    from parasched.scheduler.resolve import resolve
+    from parasched.workflows.resolve import resolve
 
     out = resolve(school(), school_baseline(), options(), extra_absences=[Absence("S2", ("Tue",))])
     passes(out.problem, out.schedule)
@@ -294,7 +294,7 @@ def test_absent_students_para_is_not_moved_without_a_reason():
 
 
 def test_nothing_outside_the_replanned_days_changes():
-    from parasched.scheduler.resolve import resolve
+    from parasched.workflows.resolve import resolve
 
     base = school_baseline(mon_gap=True)  # Monday could be improved (S3 alone 08:00-09:00) ...
     out = resolve(school(), base, options(), extra_absences=[Absence("P1", ("Tue",), 10 * H, 12 * H)])
@@ -313,7 +313,7 @@ def test_nothing_outside_the_replanned_days_changes():
 
 
 def test_repaired_cuts_absent_people_and_puts_lunch_back_where_owed():
-    from parasched.scheduler.resolve import repaired
+    from parasched.workflows.resolve import repaired
 
     base = school_baseline()
     tue = lambda sch: rows_on(sch, "Tue")  # noqa: E731
@@ -345,7 +345,7 @@ def test_repaired_cuts_absent_people_and_puts_lunch_back_where_owed():
 
 def test_repaired_group_rows_therapy_and_sessions_on_a_complete_school():
     from parasched.scheduler.greedy import greedy_schedule
-    from parasched.scheduler.resolve import repaired
+    from parasched.workflows.resolve import repaired
 
     try:
         from tests.fixtures import complete_problem
@@ -374,7 +374,7 @@ def test_repaired_group_rows_therapy_and_sessions_on_a_complete_school():
 
 def test_a_chain_of_swaps_the_familiar_para_takes_the_student_and_the_substitute_her_duty():
     from parasched.scheduler.model import Duty, DutyKind
-    from parasched.scheduler.resolve import para_lines, resolve
+    from parasched.workflows.resolve import para_lines, resolve
 
     base_problem = school()
     sub = dataclasses.replace(base_problem.paras[3], skills=frozenset())  # the substitute is not behavior-trained
@@ -403,7 +403,7 @@ def test_a_chain_of_swaps_the_familiar_para_takes_the_student_and_the_substitute
 
 
 def test_fill_in_covers_gaps_from_free_time_only_and_respects_the_rules():
-    from parasched.scheduler.resolve import fill_in, repaired
+    from parasched.workflows.resolve import fill_in, repaired
 
     p = school(absences=(Absence("P1", ("Tue",)),))
     start = repaired(school_baseline(), p, ["Tue"])
@@ -434,7 +434,7 @@ def test_fill_in_covers_gaps_from_free_time_only_and_respects_the_rules():
 def test_fill_in_on_a_complete_school_only_adds_rows_and_passes_check():
     from parasched.scheduler.coverage import unmet_rows
     from parasched.scheduler.greedy import greedy_schedule
-    from parasched.scheduler.resolve import fill_in, repaired
+    from parasched.workflows.resolve import fill_in, repaired
 
     try:
         from tests.fixtures import complete_problem
@@ -461,8 +461,8 @@ def test_fill_in_on_a_complete_school_only_adds_rows_and_passes_check():
 
 @pytest.mark.parametrize("solver_says", ["nothing", "worse"])
 def test_when_the_solver_finds_nothing_better_the_filled_in_baseline_is_returned(monkeypatch, solver_says):
-    from parasched.scheduler import workflows
-    from parasched.scheduler.resolve import resolve
+    from parasched.workflows import solve as workflows
+    from parasched.workflows.resolve import resolve
     from parasched.scheduler.schedule import SolveResult, Status
 
     def fake_solve(problem, options=None, baseline=None, replan_days=None, hint=None):
@@ -612,7 +612,7 @@ def test_cli_resolve_prints_what_is_still_uncovered_names_only_with_verbose(work
 def test_large_school_path_repairs_first_and_finds_the_same_answer():
     """With a candidate limit (the path of schools above 24 paras) the repair search runs first;
     the absent para's priority-1 student is still covered by the substitute, nobody else moved."""
-    from parasched.scheduler.resolve import resolve
+    from parasched.workflows.resolve import resolve
 
     limited = dataclasses.replace(options(), max_paras_per_student=2)
     out = resolve(school(), school_baseline(), limited, extra_absences=[Absence("P1", ("Tue",))])
@@ -626,7 +626,7 @@ def test_start_from_an_answer_with_coverage_capped_never_does_worse():
     """The benchmark's "fewest changes at the same coverage": a run from a quick answer with its
     uncovered minutes as hard caps keeps the coverage and changes no more than the quick answer."""
     from parasched.scheduler.kpis import compute_kpis
-    from parasched.scheduler.resolve import resolve
+    from parasched.workflows.resolve import resolve
 
     absent = [Absence("P1", ("Tue",))]
     # a poor quick answer: P2 (not the substitute) moved onto S1, S2 left alone

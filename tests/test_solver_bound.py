@@ -9,7 +9,7 @@ from test_solver_rules import para, settings, student, t
 
 from parasched.scheduler.model import Absence, Problem
 from parasched.scheduler.schedule import Status
-from parasched.scheduler.workflows import solve
+from parasched.workflows.solve import solve
 from parasched.solver.bound import day_bound, week_bound
 from parasched.solver.options import SolverOptions
 
@@ -52,7 +52,7 @@ def test_bound_never_exceeds_the_objective_on_generated_schools() -> None:
 def test_resolve_keeps_to_its_time_limit_as_a_wall_budget() -> None:
     from parasched.scheduler.generator import generate_school
     from parasched.scheduler.greedy import greedy_schedule
-    from parasched.scheduler.resolve import resolve
+    from parasched.workflows.resolve import resolve
 
     p = generate_school(20, seed=0)
     baseline = greedy_schedule(p)
@@ -91,7 +91,7 @@ def test_resolve_changed_minutes_term_equals_the_changes_module() -> None:
     """Kept shared groups count as kept in the solver's term (it was only an upper bound)."""
     from parasched.scheduler.generator import generate_school
     from parasched.scheduler.greedy import greedy_schedule
-    from parasched.scheduler.resolve import resolve
+    from parasched.workflows.resolve import resolve
     from parasched.scheduler.weekgrid import WeekGrid
 
     p = generate_school(20, seed=0)

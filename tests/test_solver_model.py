@@ -11,7 +11,7 @@ from parasched.scheduler import changes as ch
 from parasched.scheduler.kpis import compute_kpis
 from parasched.scheduler.model import Absence, Problem
 from parasched.scheduler.schedule import Kind, SolveResult, Status
-from parasched.scheduler.workflows import solve
+from parasched.workflows.solve import solve
 from parasched.solver.objective import W_FILL, W_MOVED, W_SUBSTITUTE, levels
 from parasched.solver.options import SolverOptions
 

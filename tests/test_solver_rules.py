@@ -23,7 +23,7 @@ from parasched.scheduler.model import (
     Support,
 )
 from parasched.scheduler.schedule import Kind, SolveResult, Status, UnmetKind
-from parasched.scheduler.workflows import solve
+from parasched.workflows.solve import solve
 from parasched.solver.options import SolverOptions
 
 

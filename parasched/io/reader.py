@@ -54,6 +54,7 @@ from parasched.scheduler.model import (
     Settings,
     Student,
     StudentBlock,
+    Support,
 )
 
 from .cells import (
@@ -644,7 +645,7 @@ class _Reader:
             student_id=r.get("student_id", parse_text, required="a unique student_id such as S01"),
             name=name,
             grade=r.text("grade"), homeroom=r.text("homeroom"),
-            support=r.get("support", parse_support) or "1:1",
+            support=r.get("support", parse_support) or Support.ONE_TO_ONE,
             group_max=_default(r.get("group_max", parse_int), 3),
             skills_required=r.get("skills_required", parse_tags),
             gender=r.text("gender"),

@@ -1,1 +1,1 @@
-"""The domain: problem data, the week grid, schedules, and the workflows (solve, resolve, check)."""
+"""The domain: problem data, the week grid, schedules, coverage, KPIs, the greedy scheduler and the checker (no solver)."""

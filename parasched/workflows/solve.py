@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from .errors import InputError, Issue
-from .schedule import Schedule, SolveResult, SolveStats, Status
-from .weekgrid import WeekGrid
+from parasched.scheduler.errors import InputError, Issue
+from parasched.scheduler.schedule import Schedule, SolveResult, SolveStats, Status
+from parasched.scheduler.weekgrid import WeekGrid
 
 
 def solve(problem, options=None, baseline: Schedule | None = None,
@@ -26,8 +26,8 @@ def solve(problem, options=None, baseline: Schedule | None = None,
     from parasched.solver.model import solve_week
     from parasched.solver.options import SolverOptions
 
-    from .coverage import unmet_rows
-    from .explain import explain
+    from parasched.scheduler.coverage import unmet_rows
+    from parasched.scheduler.explain import explain
 
     options = options or SolverOptions()
     hint = hint if hint is not None else baseline
@@ -50,7 +50,7 @@ def solve(problem, options=None, baseline: Schedule | None = None,
 
 def _greedy(problem) -> Schedule | None:
     try:
-        from .greedy import greedy_schedule
+        from parasched.scheduler.greedy import greedy_schedule
     except ImportError:  # pragma: no cover - greedy is optional
         return None
     try:

@@ -40,12 +40,12 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from . import changes as ch
-from .errors import InputError, Issue
-from .model import Absence, Problem
-from .schedule import Assignment, Change, Kind, Schedule, SolveResult, Status, UnmetKind
-from .timegrid import DAYS, Interval, contains, fmt_span, intersect, merge, overlaps, subtract, total
-from .weekgrid import WeekGrid
+from parasched.scheduler import changes as ch
+from parasched.scheduler.errors import InputError, Issue
+from parasched.scheduler.model import Absence, Problem
+from parasched.scheduler.schedule import Assignment, Change, Kind, Schedule, SolveResult, Status, UnmetKind
+from parasched.scheduler.timegrid import DAYS, Interval, contains, fmt_span, intersect, merge, overlaps, subtract, total
+from parasched.scheduler.weekgrid import WeekGrid
 
 if TYPE_CHECKING:  # pragma: no cover
     from parasched.solver.options import SolverOptions
@@ -355,7 +355,7 @@ def fill_in(schedule: Schedule, problem: Problem, replan_days: Iterable[str]) ->
     or the student's rotation limit would be broken; duties respect ``max_duty_minutes``.
     A shared student is supported alone (the solver may group them later).
     """
-    from .coverage import coverage, occurrences_of
+    from parasched.scheduler.coverage import coverage, occurrences_of
 
     replan = set(replan_days)
     grid = WeekGrid.of(problem)
@@ -547,7 +547,7 @@ def check_baseline(problem: Problem, baseline: Schedule, names: bool = False) ->
     """The checker's report on the baseline (import late: the checker is independent of us).
 
     ``names``: students as ``S07 (name)`` in the sentences (``--verbose`` only)."""
-    from .check import check_schedule
+    from parasched.scheduler.check import check_schedule
 
     return check_schedule(problem, baseline, names=names)
 
@@ -606,7 +606,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
                               (*notes, "no new absences and no --day: the baseline is kept as it is"),
                               away, 0, solved=False, answer="baseline")
 
-    from parasched.scheduler.workflows import solve
+    from parasched.workflows.solve import solve
 
     if options is None:
         from parasched.solver.options import SolverOptions
@@ -632,7 +632,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     got = _rank(full, solved.schedule, start) if found else ()
     if not found or filled_rank < got:
         # the solver found nothing (better) in time: the repaired baseline filled in from free time
-        from .check import check_schedule
+        from parasched.scheduler.check import check_schedule
 
         filled_report = check_schedule(full, filled, names=names)
         safe = filled if filled_report.ok else start
@@ -655,7 +655,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
         if answer == "filled" and filled_report is not None:
             new_report = filled_report  # the same rows: checked already
         else:
-            from .check import check_schedule
+            from parasched.scheduler.check import check_schedule
 
             new_report = check_schedule(full, schedule, names=names)
     return ResolveOutcome(full, base, baseline, new, replan, broken, result, report, notes, away, weighted,
@@ -665,7 +665,7 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
 def _rank(problem: Problem, schedule: Schedule, reference: Schedule) -> tuple[int, ...]:
     """The objective's first tiers of a schedule: unmet minutes by priority, weighted changes
     against ``reference``, flex minutes short (smaller is better, compared in this order)."""
-    from .coverage import unmet_rows
+    from parasched.scheduler.coverage import unmet_rows
 
     unmet = {1: 0, 2: 0, 3: 0}
     flex = 0
@@ -682,7 +682,7 @@ def _with_unmet(problem: Problem, schedule: Schedule, baseline: Schedule, replan
 
     Rows of days kept from the baseline take the baseline's own reason when it has the same row;
     only the others are explained (explaining is the slow part on a large school)."""
-    from .coverage import unmet_rows
+    from parasched.scheduler.coverage import unmet_rows
 
     grid = WeekGrid.of(problem)
     rows = unmet_rows(problem, schedule, grid)
@@ -697,7 +697,7 @@ def _with_unmet(problem: Problem, schedule: Schedule, baseline: Schedule, replan
         else:
             todo.append(u)
     try:
-        from .explain import explain
+        from parasched.scheduler.explain import explain
 
         todo = list(explain(problem, schedule, todo, grid))
     except ImportError:  # pragma: no cover - reasons come with the solver
