@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 AUTO_EXACT_PARAS = 24
 AUTO_CANDIDATES = 10
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a person watching a solve wants to know: the stage, time used of the limit, the
+    share of required minutes covered per priority (percent, never falling during one solve)
+    and the handoffs of the best schedule so far."""
+
+    stage: str
+    elapsed: float
+    limit: float
+    covered_percent: tuple[float, float, float]
+    handoffs: int | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,10 @@ class SolverOptions:
     uncovered minutes: start from a schedule within the caps there. None (the default):
     coverage is only minimized.
 
+    ``stop``: set this event (Ctrl-C, a web "cancel") and the solve ends as soon as it can,
+    returning the best schedule found so far. ``on_progress`` is called with a ``Progress``
+    whenever the best schedule improves (from the solver's thread: keep it quick).
+
     ``params`` are extra CP-SAT parameters passed straight through (name -> value).
     ``progress`` prints a live progress line to stderr; ``log`` prints the CP-SAT search log.
     """
@@ -50,6 +69,8 @@ class SolverOptions:
     use_greedy_hint: bool = True
     max_unmet: tuple[int, int, int] | None = None
     params: MappingProxyType[str, Any] | dict[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    stop: threading.Event | None = field(default=None, compare=False)
+    on_progress: Callable[[Progress], None] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.time_limit is not None and self.time_limit <= 0:
