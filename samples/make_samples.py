@@ -95,7 +95,7 @@ def small_school() -> Problem:
     settings = Settings(school_name="Lincoln Park Elementary", days=WEEK, week_of=dt.date(2026, 11, 30),
                         school_start=t("08:00"), school_end=t("15:00"), time_step=5, lunch_minutes=30,
                         lunch_window=(t("10:30"), t("13:30")), breaks_per_day=1, break_minutes=15,
-                        max_continuous_minutes=180, time_limit_seconds=30)
+                        max_continuous_minutes=180, min_support_minutes=15, time_limit_seconds=30)
     P = Para
     paras = (
         P("P01", "Maria Gonzalez", t("07:30"), t("15:30"), skills=tags("behavior, spanish"), gender="f"),

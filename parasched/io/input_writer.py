@@ -54,7 +54,8 @@ INPUT_SHEETS: dict[str, tuple[str, ...]] = {
 }
 SETTING_ROWS: tuple[str, ...] = ("school_name", "days", "week_of", "school_start", "school_end",
                                  "time_step_minutes", "lunch_minutes", "lunch_window", "breaks_per_day",
-                                 "break_minutes", "max_continuous_minutes", "time_limit_seconds")
+                                 "break_minutes", "max_continuous_minutes", "min_support_minutes",
+                                 "time_limit_seconds")
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -144,6 +145,7 @@ def settings_rows(s: Settings) -> list[list[Any]]:
         "breaks_per_day": s.breaks_per_day,
         "break_minutes": s.break_minutes,
         "max_continuous_minutes": s.max_continuous_minutes,
+        "min_support_minutes": s.min_support_minutes,
         "time_limit_seconds": _number(s.time_limit_seconds),
     }
     return [[name, values[name]] for name in SETTING_ROWS]

@@ -110,7 +110,7 @@ SHEETS: dict[str, SheetSpec] = {s.name: s for s in (
 
 SETTING_NAMES = ("school_name", "days", "week_of", "school_start", "school_end", "time_step_minutes",
                  "lunch_minutes", "lunch_window", "breaks_per_day", "break_minutes", "max_continuous_minutes",
-                 "time_limit_seconds")
+                 "min_support_minutes", "time_limit_seconds")
 
 _HEADER_SCAN_ROWS = 10
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -578,6 +578,7 @@ class _Reader:
             "breaks_per_day": ("breaks_per_day", lambda v, _: parse_int(v, example="2")),
             "break_minutes": ("break_minutes", lambda v, _: parse_int(v, example="15")),
             "max_continuous_minutes": ("max_continuous_minutes", lambda v, _: parse_int(v, example="120")),
+            "min_support_minutes": ("min_support_minutes", lambda v, _: parse_int(v, example="15")),
             "time_limit_seconds": ("time_limit_seconds", lambda v, _: parse_number(v, example="60")),
         }
         kwargs: dict[str, Any] = {}

@@ -31,6 +31,8 @@ SETTINGS_HELP: dict[str, tuple[Any, str]] = {
     "break_minutes": (15, "Length of each break."),
     "max_continuous_minutes": (None, "Longest stretch of work a para may do without lunch, a break or free "
                                      "time (blank = no limit)."),
+    "min_support_minutes": (15, "Shortest time a para stays with a student: no 5-minute drop-ins (a whole "
+                                "shorter need, such as a 10-minute arrival, is fine; 0 = no minimum)."),
     "time_limit_seconds": (60, "How long the solver may search for a better schedule."),
 }
 

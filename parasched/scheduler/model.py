@@ -91,6 +91,7 @@ class Settings:
     breaks_per_day: int = 0
     break_minutes: int = 15
     max_continuous_minutes: int | None = None
+    min_support_minutes: int = 15
     time_limit_seconds: float = 60.0
 
     def __post_init__(self) -> None:
@@ -114,6 +115,8 @@ class Settings:
             raise DataError("break_minutes must be positive", "break_minutes")
         if self.max_continuous_minutes is not None and self.max_continuous_minutes <= 0:
             raise DataError("max_continuous_minutes must be positive", "max_continuous_minutes")
+        if self.min_support_minutes < 0:
+            raise DataError("min_support_minutes is negative; expected 0 (no minimum) or more", "min_support_minutes")
         if self.time_limit_seconds <= 0:
             raise DataError("time_limit_seconds must be positive", "time_limit_seconds")
         for name in ("school_start", "school_end"):
