@@ -141,7 +141,7 @@ def near_bound_seconds(final_bound: float | None,
 
 
 def task_greedy(spec: dict[str, Any]) -> dict[str, Any]:
-    from parasched.scheduler.generator import generate_school
+    from samples.generator import generate_school
     from parasched.scheduler.greedy import greedy_schedule
 
     problem = generate_school(spec["n_paras"], seed=spec["seed"])
@@ -158,7 +158,7 @@ def _options(spec: dict[str, Any], time_limit: float, seed: int) -> Any:
 
 
 def task_solve(spec: dict[str, Any]) -> dict[str, Any]:
-    from parasched.scheduler.generator import generate_school
+    from samples.generator import generate_school
     from parasched.workflows.solve import solve
 
     problem = generate_school(spec["n_paras"], seed=spec["seed"])
@@ -231,7 +231,7 @@ def absences_for(problem: Any, seed: int) -> tuple[Any, ...]:
 
 
 def task_resolve(spec: dict[str, Any]) -> dict[str, Any]:
-    from parasched.scheduler.generator import generate_school
+    from samples.generator import generate_school
     from parasched.scheduler.greedy import greedy_schedule
     from parasched.workflows.resolve import resolve
     from parasched.workflows.solve import solve

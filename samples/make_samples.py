@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from parasched.io.input_writer import write_absences, write_problem, write_problem_csv  # noqa: E402
-from parasched.scheduler.generator import generate_school  # noqa: E402
+from samples.generator import generate_school  # noqa: E402
 from parasched.scheduler.model import (  # noqa: E402
     Absence,
     Availability,

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from parasched.scheduler.model import Problem
+# the repository root, so tests import the seeded generator as ``samples.generator`` under plain
+# `pytest` too (`python -m pytest` already has it)
+ROOT = str(Path(__file__).resolve().parent.parent)
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from parasched.scheduler.model import Problem  # noqa: E402
 
 try:  # repo root on sys.path (python -m pytest, scripts)
     from tests import fixtures

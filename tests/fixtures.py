@@ -37,7 +37,7 @@ def t(hhmm: str) -> int:
 
 def small_problem() -> Problem:
     """A generated school: 7 paras, ~10 students, Mon-Fri, seed fixed."""
-    from parasched.scheduler.generator import generate_school
+    from samples.generator import generate_school
 
     return generate_school(SMALL_PARAS, seed=SMALL_SEED)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from fixtures import small_problem
 
-from parasched.workflows.solve import solve
 from parasched.solver.options import SolverOptions
+from parasched.workflows.solve import solve
 
 RUN = Path(__file__).parent.parent / "benchmarks" / "run.py"
 
@@ -61,7 +61,7 @@ def test_resolve_task_measures_changes_against_the_fewest_at_the_same_coverage()
 
 def test_progress_lines_of_the_repair_search_are_parsed() -> None:
     """Large schools start with the repair search; its lines must count for 'within 1 %'."""
-    from parasched.scheduler.generator import generate_school
+    from samples.generator import generate_school
 
     bench = _bench_module()
     err = io.StringIO()

@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 
 from parasched.scheduler.capacity import capacity_map, summary, warnings
-from parasched.scheduler.generator import generate_school
 from parasched.scheduler.model import DutyKind, ParaRole, Role, Support
+from samples.generator import generate_school
 
 try:
     from tests import fixtures

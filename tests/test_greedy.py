@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 from parasched.scheduler.coverage import coverage, occurrences_of
-from parasched.scheduler.generator import generate_school
 from parasched.scheduler.greedy import greedy_schedule
 from parasched.scheduler.model import (
     Absence,
@@ -33,6 +32,7 @@ from parasched.scheduler.model import (
 from parasched.scheduler.schedule import Kind, Schedule
 from parasched.scheduler.timegrid import contains, merge, overlaps
 from parasched.scheduler.weekgrid import WeekGrid
+from samples.generator import generate_school
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,16 +11,16 @@ from fixtures import t
 
 from parasched.scheduler.check import check_schedule, day_violations
 from parasched.scheduler.coverage import coverage
-from parasched.scheduler.generator import generate_school
 from parasched.scheduler.greedy import greedy_schedule
 from parasched.scheduler.kpis import compute_kpis
 from parasched.scheduler.model import Duty, DutyKind, Para, Problem, Settings, Student, StudentBlock, Support
 from parasched.scheduler.schedule import Assignment, Kind, Schedule
 from parasched.scheduler.subschool import day_piece, splice
 from parasched.scheduler.weekgrid import WeekGrid
-from parasched.workflows.solve import solve
 from parasched.solver.options import SolverOptions
 from parasched.solver.repair import RepairStats, level_key, repair
+from parasched.workflows.solve import solve
+from samples.generator import generate_school
 
 
 def lunch_school(duty: bool = False) -> Problem:

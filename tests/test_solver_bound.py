@@ -9,9 +9,9 @@ from test_solver_rules import para, settings, student, t
 
 from parasched.scheduler.model import Absence, Problem
 from parasched.scheduler.schedule import Status
-from parasched.workflows.solve import solve
 from parasched.solver.bound import day_bound, week_bound
 from parasched.solver.options import SolverOptions
+from parasched.workflows.solve import solve
 
 
 def lonely() -> Problem:
@@ -38,7 +38,7 @@ def test_bound_counts_a_second_qualified_para() -> None:
 
 
 def test_bound_never_exceeds_the_objective_on_generated_schools() -> None:
-    from parasched.scheduler.generator import generate_school
+    from samples.generator import generate_school
 
     for n, seed in ((7, 0), (20, 1)):
         p = generate_school(n, seed=seed)
@@ -50,9 +50,9 @@ def test_bound_never_exceeds_the_objective_on_generated_schools() -> None:
 
 
 def test_resolve_keeps_to_its_time_limit_as_a_wall_budget() -> None:
-    from parasched.scheduler.generator import generate_school
     from parasched.scheduler.greedy import greedy_schedule
     from parasched.workflows.resolve import resolve
+    from samples.generator import generate_school
 
     p = generate_school(20, seed=0)
     baseline = greedy_schedule(p)
@@ -89,10 +89,10 @@ def test_neighbourhood_is_the_short_students_and_those_their_paras_serve() -> No
 
 def test_resolve_changed_minutes_term_equals_the_changes_module() -> None:
     """Kept shared groups count as kept in the solver's term (it was only an upper bound)."""
-    from parasched.scheduler.generator import generate_school
     from parasched.scheduler.greedy import greedy_schedule
-    from parasched.workflows.resolve import resolve
     from parasched.scheduler.weekgrid import WeekGrid
+    from parasched.workflows.resolve import resolve
+    from samples.generator import generate_school
 
     p = generate_school(20, seed=0)
     g = WeekGrid.of(p)

@@ -11,8 +11,8 @@ from parasched.cli import main
 from parasched.io.input_writer import INPUT_SHEETS, SETTING_ROWS, write_problem, write_problem_csv
 from parasched.io.reader import SETTING_NAMES, SHEETS, read_absences, read_problem
 from parasched.io.template import COLUMN_HELP, build_template, write_template
-from parasched.scheduler.generator import generate_school
 from parasched.scheduler.model import Para, Problem, Settings, Student
+from samples.generator import generate_school
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

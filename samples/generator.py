@@ -12,7 +12,7 @@ import math
 import random
 from collections.abc import Sequence
 
-from .model import (
+from parasched.scheduler.model import (
     Absence,
     Availability,
     Duty,
@@ -28,7 +28,7 @@ from .model import (
     StudentBlock,
     Support,
 )
-from .timegrid import overlaps
+from parasched.scheduler.timegrid import overlaps
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
 STUDENTS_PER_PARA = 1.4
