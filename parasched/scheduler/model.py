@@ -8,6 +8,8 @@ Each record checks itself in ``__post_init__`` (raising :class:`DataError` namin
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -49,6 +51,77 @@ class ParaRole(StrEnum):
     NONE = "none"  # the provider has the student; no para needed
     ASSIST = "assist"  # a qualified para stays for the whole session
     DELIVER = "deliver"  # a para runs it (e.g. an RBT delivering ABA)
+
+
+DAY_MINUTES = 24 * 60
+WEEK_MINUTES = 7 * DAY_MINUTES  # the most minutes any weekly figure can mean
+MAX_GROUP = 50  # a whole class with one para; beyond is a typo, and it would only slow the model down
+MAX_STAFF_NEEDED = 50  # paras on one duty at once: no school duty needs more
+MAX_TIME_LIMIT_SECONDS = 24 * 3600.0  # a solve is an overnight job at the very most
+
+
+def _kind(expected: type | tuple[type, ...]) -> str:
+    types = expected if isinstance(expected, tuple) else (expected,)
+    names = {int: "a whole number", float: "a number", str: "text", bool: "yes/no (True/False)",
+             tuple: "a tuple", dt.date: "a date"}
+    return " or ".join(names.get(t, f"a {t.__name__} value") for t in types)
+
+
+def _check_types(record: object, spec: dict[str, tuple[type | tuple[type, ...], bool]]) -> None:
+    """Each field of ``spec`` holds its type (``(expected, may_be_none)``): a reader or script that
+    passes the text ``'1:1'`` where ``Support.ONE_TO_ONE`` belongs fails here, naming the field,
+    not deep in the solver. ``bool`` is never accepted for a number (True is an int in Python)."""
+    for name, (expected, optional) in spec.items():
+        value = getattr(record, name)
+        if value is None and optional:
+            continue
+        is_number = expected in (int, float) or (isinstance(expected, tuple) and int in expected)
+        if isinstance(value, expected) and not (is_number and isinstance(value, bool)):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise DataError(f"{name} is {value}; expected a finite number", name)
+            continue
+        found = f"the text '{value}'" if isinstance(value, str) else f"{type(value).__name__} {value!r}"
+        if isinstance(expected, type) and issubclass(expected, StrEnum):
+            allowed = ", ".join(m.value for m in expected)
+            raise DataError(f"{name} is {found}, not a {expected.__name__} ({allowed}); convert the cell with the "
+                            f"reader's parser", name)
+        raise DataError(f"{name} is {found}; expected {_kind(expected)}", name)
+
+
+def _check_strings(record: object, names: Iterable[str]) -> None:
+    """Fields holding several values (days, ids, tags) are collections of text, never one text
+    (a str would be read letter by letter: 'Mon' as the days 'M', 'o', 'n')."""
+    for name in names:
+        value = getattr(record, name)
+        if isinstance(value, str | bytes) or not isinstance(value, tuple | frozenset | set | list):
+            raise DataError(f"{name} is {type(value).__name__} {value!r}; expected a collection of text values",
+                            name)
+        bad = next((v for v in value if not isinstance(v, str)), None)
+        if bad is not None:
+            raise DataError(f"{name} holds {type(bad).__name__} {bad!r}; expected text values", name)
+
+
+def _check_interval(record: object, name: str) -> None:
+    value = getattr(record, name)
+    if value is None:
+        return
+    if not (isinstance(value, tuple) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        raise DataError(f"{name} is {value!r}; expected (start, end) in minutes from midnight", name)
+    if not (0 <= value[0] <= DAY_MINUTES and 0 <= value[1] <= DAY_MINUTES):
+        raise DataError(f"{name} must lie within one day", name)
+
+
+def _check_range(value: int | float | None, low: float, high: float, column: str, unit: str = "",
+                 why: str = "") -> None:
+    """A number outside what the domain can mean (a week has 7 x 1,440 minutes) is a typo: refuse it
+    with the range, before it costs minutes of solving or gigabytes of memory."""
+    if value is None or low <= value <= high:
+        return
+    what = f" {unit}" if unit else ""
+    reason = f"; {why}" if why else ""
+    found = f"{value:g}" if abs(value) >= 1e7 or isinstance(value, float) else str(value)
+    raise DataError(f"'{found}'{what} is out of range; expected {low:g} to {high:,g}{what}{reason}", column)
 
 
 def _check_days(days: tuple[str, ...], column: str = "days") -> None:
@@ -95,6 +168,14 @@ class Settings:
     time_limit_seconds: float = 60.0
 
     def __post_init__(self) -> None:
+        _check_types(self, {
+            "school_name": (str, False), "days": (tuple, False), "week_of": (dt.date, True),
+            "school_start": (int, False), "school_end": (int, False), "time_step": (int, False),
+            "lunch_minutes": (int, False), "lunch_window": (tuple, False), "breaks_per_day": (int, False),
+            "break_minutes": (int, False), "max_continuous_minutes": (int, True),
+            "min_support_minutes": (int, False), "time_limit_seconds": ((int, float), False)})
+        _check_strings(self, ("days",))
+        _check_interval(self, "lunch_window")
         _check_days(self.days)
         if not self.days:
             raise DataError("no school days; expected e.g. Mon-Fri", "days")
@@ -119,6 +200,19 @@ class Settings:
             raise DataError("min_support_minutes is negative; expected 0 (no minimum) or more", "min_support_minutes")
         if self.time_limit_seconds <= 0:
             raise DataError("time_limit_seconds must be positive", "time_limit_seconds")
+        if not (0 <= self.school_start < DAY_MINUTES and 0 < self.school_end <= DAY_MINUTES):
+            raise DataError("school_start and school_end must lie within one day", "school_start")
+        _check_range(self.lunch_minutes, 0, DAY_MINUTES, "lunch_minutes", "minutes")
+        _check_range(self.break_minutes, 1, DAY_MINUTES, "break_minutes", "minutes")
+        day = self.school_end - self.school_start
+        most = max(0, (day - self.lunch_minutes - 1) // self.break_minutes)
+        _check_range(self.breaks_per_day, 0, most, "breaks_per_day", "breaks",
+                     f"{self.break_minutes}-minute breaks and the {self.lunch_minutes}-minute lunch must leave "
+                     f"working time in the {day}-minute school day")
+        _check_range(self.max_continuous_minutes, 1, DAY_MINUTES, "max_continuous_minutes", "minutes")
+        _check_range(self.min_support_minutes, 0, DAY_MINUTES, "min_support_minutes", "minutes")
+        _check_range(self.time_limit_seconds, 0, MAX_TIME_LIMIT_SECONDS, "time_limit_seconds", "seconds",
+                     "a day at the most")
         for name in ("school_start", "school_end"):
             if getattr(self, name) % self.time_step:
                 raise DataError(f"{name} is not on the {self.time_step}-minute grid", name)
@@ -155,6 +249,12 @@ class Para:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        _check_types(self, {
+            "para_id": (str, False), "name": (str, False), "start": (int, False), "end": (int, False),
+            "days": (tuple, False), "role": (Role, False), "gender": (str, False), "lunch_minutes": (int, True),
+            "lunch_window": (tuple, True), "max_duty_minutes": (int, True), "general_duties": (bool, False)})
+        _check_strings(self, ("days", "skills"))
+        _check_interval(self, "lunch_window")
         if not self.para_id.strip():
             raise DataError("para_id is blank", "para_id")
         if not self.name.strip():
@@ -169,6 +269,9 @@ class Para:
             raise DataError("the lunch window ends before it starts", "lunch_window")
         if self.max_duty_minutes is not None and self.max_duty_minutes < 0:
             raise DataError("max_duty_minutes is negative", "max_duty_minutes")
+        _check_range(self.lunch_minutes, 0, DAY_MINUTES, "lunch_minutes", "minutes", "a day at the most")
+        _check_range(self.max_duty_minutes, 0, WEEK_MINUTES, "max_duty_minutes", "minutes",
+                     "a week has 7 x 1,440 minutes")
 
     @property
     def is_substitute(self) -> bool:
@@ -186,6 +289,8 @@ class Availability:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        _check_types(self, {"para_id": (str, False), "day": (str, False), "start": (int, True),
+                            "end": (int, True)})
         _check_days((self.day,), "day")
         if (self.start is None) != (self.end is None):
             raise DataError("give both start and end, or leave both blank for a day off",
@@ -215,6 +320,13 @@ class Student:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        _check_types(self, {
+            "student_id": (str, False), "name": (str, False), "grade": (str, False), "homeroom": (str, False),
+            "support": (Support, False), "group_max": (int, False), "gender": (str, False),
+            "gender_match": (bool, False), "priority": (int, False), "max_minutes_with_same_para": (int, True),
+            "preferred_paras": (tuple, False), "avoid_paras": (tuple, False),
+            "weekly_flex_minutes": (int, False)})
+        _check_strings(self, ("skills_required", "preferred_paras", "avoid_paras"))
         if not self.student_id.strip():
             raise DataError("student_id is blank", "student_id")
         if not self.name.strip():
@@ -230,6 +342,11 @@ class Student:
             raise DataError("max_minutes_with_same_para must be positive", "max_minutes_with_same_para")
         if self.weekly_flex_minutes < 0:
             raise DataError("weekly_flex_minutes is negative", "weekly_flex_minutes")
+        _check_range(self.group_max, 1, MAX_GROUP, "group_max", "students", "one para with a whole class at most")
+        _check_range(self.max_minutes_with_same_para, 1, DAY_MINUTES, "max_minutes_with_same_para", "minutes",
+                     "it counts per day")
+        _check_range(self.weekly_flex_minutes, 0, WEEK_MINUTES, "weekly_flex_minutes", "minutes",
+                     "a week has 7 x 1,440 minutes")
         if set(self.preferred_paras) & set(self.avoid_paras):
             raise DataError("a para is both preferred and avoided", "avoid_paras")
 
@@ -250,6 +367,11 @@ class StudentBlock:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        _check_types(self, {
+            "student_id": (str, False), "start": (int, False), "end": (int, False), "days": (tuple, False),
+            "activity": (str, False), "location": (str, False), "support": (Support, True),
+            "protected": (bool, False)})
+        _check_strings(self, ("days", "skills_required"))
         _check_days(self.days)
         _check_span(self.start, self.end)
         object.__setattr__(self, "skills_required", _norm_tags(self.skills_required))
@@ -272,12 +394,18 @@ class Duty:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        _check_types(self, {
+            "duty_id": (str, False), "name": (str, False), "kind": (DutyKind, False), "start": (int, False),
+            "end": (int, False), "days": (tuple, False), "location": (str, False), "staff_needed": (int, False),
+            "priority": (int, False)})
+        _check_strings(self, ("days", "skills_required"))
         if not self.duty_id.strip():
             raise DataError("duty_id is blank", "duty_id")
         _check_days(self.days)
         _check_span(self.start, self.end)
         if self.staff_needed < 1:
             raise DataError(f"'{self.staff_needed}' is too small; expected 1 or more", "staff_needed")
+        _check_range(self.staff_needed, 1, MAX_STAFF_NEEDED, "staff_needed", "paras", "paras on one duty at once")
         _check_priority(self.priority)
         object.__setattr__(self, "skills_required", _norm_tags(self.skills_required))
 
@@ -305,6 +433,13 @@ class Session:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        _check_types(self, {
+            "session_id": (str, False), "student_ids": (tuple, False), "kind": (str, False),
+            "provider": (str, False), "para_role": (ParaRole, False), "priority": (int, False),
+            "days": (tuple, False), "start": (int, True), "end": (int, True), "sessions_per_week": (int, True),
+            "duration_minutes": (int, True), "allowed_days": (tuple, False), "window": (tuple, True)})
+        _check_strings(self, ("student_ids", "skills_required", "days", "allowed_days"))
+        _check_interval(self, "window")
         if not self.session_id.strip():
             raise DataError("session_id is blank", "session_id")
         if not self.student_ids:
@@ -334,6 +469,9 @@ class Session:
                 raise DataError("a flexible session needs sessions_per_week of 1 or more", "sessions_per_week")
             if self.duration_minutes is None or self.duration_minutes < 1:
                 raise DataError("a flexible session needs duration_minutes of 1 or more", "duration_minutes")
+            _check_range(self.sessions_per_week, 1, len(DAYS), "sessions_per_week", "sessions",
+                         "at most one a day")
+            _check_range(self.duration_minutes, 1, DAY_MINUTES, "duration_minutes", "minutes", "a day at the most")
             if self.days:
                 raise DataError("days apply to fixed sessions; use allowed_days for a flexible one", "days")
             if self.window is not None:
@@ -373,6 +511,9 @@ class ProviderHours:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        _check_types(self, {"provider": (str, False), "start": (int, False), "end": (int, False),
+                            "days": (tuple, False)})
+        _check_strings(self, ("days",))
         if not self.provider.strip():
             raise DataError("provider is blank", "provider")
         _check_days(self.days)
@@ -391,6 +532,9 @@ class Absence:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        _check_types(self, {"person_id": (str, False), "days": (tuple, False), "start": (int, True),
+                            "end": (int, True), "reason": (str, False)})
+        _check_strings(self, ("days",))
         if not self.person_id.strip():
             raise DataError("person_id is blank", "person_id")
         _check_days(self.days)
