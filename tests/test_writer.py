@@ -293,7 +293,7 @@ def test_ids_only_without_names(tmp_path):
 
 
 def test_crash_midway_leaves_no_file(tmp_path, monkeypatch):
-    import parasched.io.sheets_grid as grid
+    import parasched.io.sheets as grid  # where build_workbook looks the grid writer up
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")

@@ -20,7 +20,7 @@ from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import Assignment, Kind, Schedule, SolveResult, Status
 from parasched.scheduler.timegrid import DAYS
 
-from .labels import Labels, hhmm
+from .labels import Labels, time_cell
 
 PRODID = "-//parasched//para schedule//EN"
 NO_DATE = ("the schedule has no date for its week: set week_of (the date of the first school day) in the "
@@ -134,7 +134,7 @@ def _texts(a: Assignment, lb: Labels | None, names: bool) -> tuple[str, str, str
                 Kind.LUNCH: "Lunch", Kind.BREAK: "Break"}[a.kind]
         where = a.location
     summary = f"{what}: {students}" if students and a.kind in (Kind.SUPPORT, Kind.THERAPY) else what
-    desc = f"{what}, {hhmm(a.start)}-{hhmm(a.end)}"
+    desc = f"{what}, {time_cell(a.start)}-{time_cell(a.end)}"
     if students:
         desc += f"\nStudents: {students}"
     if where:

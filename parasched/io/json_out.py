@@ -17,7 +17,7 @@ from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import SolveResult
 from parasched.scheduler.timegrid import DAYS
 
-from .labels import hhmm, initials
+from .labels import initials, time_cell
 
 FORMAT = "parasched.schedule/1"
 
@@ -32,8 +32,8 @@ def schedule_to_json(problem: Problem, result: SolveResult, anonymize: bool = Fa
         return d.isoformat() if d else None
 
     def assignment(a) -> dict[str, Any]:
-        return {"para_id": a.para_id, "day": a.day, "date": date(a.day), "start": hhmm(a.start),
-                "end": hhmm(a.end), "kind": str(a.kind), "ref": a.ref, "students": list(a.students),
+        return {"para_id": a.para_id, "day": a.day, "date": date(a.day), "start": time_cell(a.start),
+                "end": time_cell(a.end), "kind": str(a.kind), "ref": a.ref, "students": list(a.students),
                 "location": a.location}
 
     students = []
@@ -57,13 +57,13 @@ def schedule_to_json(problem: Problem, result: SolveResult, anonymize: bool = Fa
         "paras": [{"para_id": p.para_id, "name": p.name, "role": str(p.role)} for p in problem.paras],
         "students": students,
         "assignments": [assignment(a) for a in sorted(sched.assignments, key=_week_order)],
-        "sessions": [{"session_id": p.session_id, "day": p.day, "date": date(p.day), "start": hhmm(p.start),
-                      "end": hhmm(p.end), "provider": p.provider, "para_id": p.para_id}
+        "sessions": [{"session_id": p.session_id, "day": p.day, "date": date(p.day), "start": time_cell(p.start),
+                      "end": time_cell(p.end), "provider": p.provider, "para_id": p.para_id}
                      for p in sorted(sched.sessions, key=lambda p: (DAYS.index(p.day), p.start, p.session_id))],
-        "unmet": [{"kind": str(u.kind), "ref": u.ref, "day": u.day or None, "start": hhmm(u.start),
-                   "end": hhmm(u.end), "minutes": u.minutes, "priority": u.priority, "reason": u.reason}
+        "unmet": [{"kind": str(u.kind), "ref": u.ref, "day": u.day or None, "start": time_cell(u.start),
+                   "end": time_cell(u.end), "minutes": u.minutes, "priority": u.priority, "reason": u.reason}
                   for u in sched.unmet],
-        "changes": [{"para_id": c.para_id, "day": c.day, "start": hhmm(c.start), "end": hhmm(c.end),
+        "changes": [{"para_id": c.para_id, "day": c.day, "start": time_cell(c.start), "end": time_cell(c.end),
                      "before": c.before, "after": c.after} for c in sched.changes],
     }
 

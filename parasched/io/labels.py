@@ -8,21 +8,20 @@ from functools import cached_property
 
 from parasched.scheduler.model import Problem, Support
 from parasched.scheduler.schedule import Assignment, Kind, SolveResult
+from parasched.scheduler.timegrid import fmt_span, fmt_time
 from parasched.scheduler.weekgrid import WeekGrid
 
 DAY_NAMES = {"Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday",
              "Sat": "Saturday", "Sun": "Sunday"}
 
 
-def hhmm(minutes: int | None) -> str | None:
-    """``08:05`` for 485; None stays None (a blank cell)."""
-    if minutes is None:
-        return None
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+def time_cell(minutes: int | None) -> str | None:
+    """``08:05`` for 485 (``timegrid.fmt_time``); None stays None, a blank cell."""
+    return None if minutes is None else fmt_time(minutes)
 
 
 def span(start: int, end: int) -> str:
-    return f"{hhmm(start)}-{hhmm(end)}"
+    return fmt_span(start, end)
 
 
 def initials(name: str) -> str:

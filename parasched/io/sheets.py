@@ -11,17 +11,16 @@ from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import SolveResult
 
 from .labels import Labels
+from .sheets_contract import write_contract_sheets
+from .sheets_grid import write_day_grid
+from .sheets_people import write_by_para, write_by_student
+from .sheets_roster import write_duties, write_therapy
+from .sheets_summary import write_summary
 
 
 def build_workbook(problem: Problem, result: SolveResult, *, anonymize: bool = False, names: bool = True,
                    changes_sheet: bool = False) -> Workbook:
     """Summary, one grid per day, By Para, By Student, Duties, Therapy, then the contract sheets."""
-    from .sheets_grid import write_day_grid
-    from .sheets_people import write_by_para, write_by_student
-    from .sheets_roster import write_duties, write_therapy
-    from .sheets_summary import write_summary
-    from .writer import write_contract_sheets
-
     lb = Labels(problem, result, anonymize=anonymize, names=names)
     wb = Workbook()
     ws = cast(Worksheet, wb.active)  # a new Workbook's one sheet is a Worksheet

@@ -12,10 +12,10 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parasched.scheduler.schedule import Kind
-from parasched.scheduler.timegrid import intersect, merge, subtract
+from parasched.scheduler.timegrid import fmt_time, intersect, merge, subtract
 
 from .cells import apply_style, put
-from .labels import Labels, hhmm, span
+from .labels import Labels, span
 from .styles import (
     ABSENT_COLOR,
     BOLD,
@@ -100,7 +100,7 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
     while t < t1:
         nxt = min(t1, t + 30 - t % 30)
         if t % 30 == 0 and nxt - t == 30:
-            put(ws, HEADER_ROW, col(t), hhmm(t), font=SMALL_BOLD, alignment=CENTER_WRAP)
+            put(ws, HEADER_ROW, col(t), fmt_time(t), font=SMALL_BOLD, alignment=CENTER_WRAP)
         cstart, cend = col(t), col(nxt) - 1
         for cc in range(cstart, cend + 1):
             apply_style(ws.cell(HEADER_ROW, cc), {"border": HEAD_HOUR if cc == cstart and t % 60 == 0 else HEAD_TICK})
