@@ -2,13 +2,15 @@
 
 Reasons are built from the problem and the final schedule alone: who may do the work
 (``WeekGrid`` refusals), who works then, and what each of them is doing instead (with the
-priority of the need they serve), or which rule keeps a free para off it (rotation,
-max_duty_minutes, max_continuous_minutes). Students are named by id only.
+priority of the need they serve), or which rule keeps a free para off it, in plain words
+(rotation, the shortest stay ``min_support_minutes``, continuous work, the lunch or breaks still
+owed, the weekly duty cap). Numbers carry their unit; students are named by id only.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 
 from .coverage import flex_minutes, occurrences_of
@@ -18,12 +20,28 @@ from .timegrid import Interval, fmt_span, intersect, merge, overlaps, subtract
 from .weekgrid import WeekGrid
 
 MAX_LISTED = 4
+# what people type in a gender column, as the words a reason uses ("a male para")
+GENDER_WORDS = {"m": "male", "male": "male", "man": "male", "boy": "male",
+                "f": "female", "female": "female", "woman": "female", "girl": "female"}
+NO_RULE = "no single rule keeps them off it; the search found no way to fit it in within the time limit"
+
+
+def gender_para(gender: str) -> str:
+    """``a male para`` for ``m``; a word the table does not know is quoted as the workbook has it."""
+    word = GENDER_WORDS.get(gender.strip().lower())
+    return f"a {word} para" if word else f"a para of gender '{gender}'"
+
+
+def tidy(text: str) -> str:
+    """One space between words, none before punctuation: reasons are read, not parsed."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r" ([,;:)])", r"\1", text)
 
 
 def explain(problem: Problem, schedule: Schedule, rows: list[Unmet], grid: WeekGrid | None = None) -> list[Unmet]:
     """The rows with ``reason`` filled in (a reason already given is kept)."""
     ctx = _Explainer(problem, schedule, grid or WeekGrid.of(problem))
-    return [r if r.reason else dataclasses.replace(r, reason=ctx.reason(r)) for r in rows]
+    return [r if r.reason else dataclasses.replace(r, reason=tidy(ctx.reason(r))) for r in rows]
 
 
 def _spans(ivs: tuple[Interval, ...] | list[Interval]) -> str:
@@ -53,6 +71,7 @@ class _Explainer:
         self._needs: dict[str, tuple] = {}
         self._flex: dict[str, int] | None = None
         self._by_student: dict[tuple[str, str], list] | None = None
+        self._stretches: dict[str, dict[str, tuple[Interval, ...]]] = {}
 
     # -- dispatch -------------------------------------------------------------------------------
     def reason(self, u: Unmet) -> str:
@@ -98,21 +117,58 @@ class _Explainer:
         free = subtract(intersect(self.g.para_available(pid, day), [(start, end)]),
                         [(a.start, a.end) for a in busy])
         if free:
-            parts.append(f"free {_spans(free)} but {free_why}" if parts else f"free but {free_why}")
+            joint = "; " if free_why == NO_RULE else " but "
+            parts.append(f"{'free' if parts else 'is free'} {_spans(free)}{joint}{free_why}")
         gone = subtract([(start, end)], self.g.para_available(pid, day))
         if gone and not free and not busy:
             parts.append(f"not working {_spans(gone)}")
         return f"{pid} " + "; ".join(parts)
 
+    def free_in(self, pid: str, day: str, start: int, end: int) -> tuple[Interval, ...]:
+        """The para's time in [start, end) with no row at all (lunch and breaks count as rows)."""
+        rows = [(a.start, a.end) for a in self.rows[(pid, day)]]
+        return subtract(intersect(self.g.para_available(pid, day), [(start, end)]), rows)
+
     def continuous_why(self, pid: str, day: str, start: int, end: int) -> str | None:
         limit = self.p.settings.max_continuous_minutes
         if limit is None:
             return None
-        work = merge((a.start, a.end) for a in self.rows[(pid, day)] if a.kind.is_work)
-        for s, e in work:
-            if (e == start or s == end) and (e - s) + min(end - start, self.g.settings.time_step) > limit:
-                return f"would exceed max_continuous_minutes ({limit}) without a pause"
-        return None
+        work = [(a.start, a.end) for a in self.rows[(pid, day)] if a.kind.is_work]
+        step = self.g.settings.time_step
+        for s, e in self.free_in(pid, day, start, end):
+            if e - s > 2 * step:
+                return None  # a piece in the middle touches no other work
+            # the shortest piece the para could take, next to the work already there
+            for piece in ((s, min(e, s + step)), (max(s, e - step), e)):
+                run = next(((a, b) for a, b in merge([*work, piece]) if a <= piece[0] and piece[1] <= b), piece)
+                if run[1] - run[0] <= limit:
+                    return None
+        if not self.free_in(pid, day, start, end):
+            return None
+        return f"would work more than {limit} minutes without a pause (max_continuous_minutes)"
+
+    def short_run_why(self, pid: str, sid: str, day: str, start: int, end: int) -> str | None:
+        """The free time is shorter than a para's shortest stay and is not the student's whole need."""
+        least = self.p.settings.min_support_minutes
+        if least <= 0:
+            return None
+        stretch = next(((s, e) for s, e in self.stretches(day).get(sid, ()) if s <= start < e), (start, end))
+        rows = [(a.start, a.end) for a in self.rows[(pid, day)] if not (a.kind == Kind.SUPPORT and sid in a.students)]
+        # free around the piece, inside the need stretch; time already with the student extends a run
+        room = subtract(intersect(self.g.para_available(pid, day), [stretch]), rows)
+        around = next(((s, e) for s, e in room if s < end and start < e), None)
+        if around is None:
+            return None
+        length = around[1] - around[0]
+        if length >= least or (around[0] <= stretch[0] and stretch[1] <= around[1]):
+            return None
+        return (f"has only {length} free minutes there; a para stays at least {least} minutes with a student "
+                "(min_support_minutes)")
+
+    def stretches(self, day: str) -> dict[str, tuple[Interval, ...]]:
+        if day not in self._stretches:
+            self._stretches[day] = self.g.need_stretches(day, self.occ)
+        return self._stretches[day]
 
     def hours_of(self, pid: str, day: str) -> str:
         av = self.g.para_available(pid, day)
@@ -147,7 +203,7 @@ class _Explainer:
         if skills:
             need.append(", ".join(sorted(skills)))
         if st.gender_match:
-            need.append(f"a {st.gender} para (gender_match)")
+            need.append(f"{gender_para(st.gender)} (gender_match)")
         prefix = f"needs {' and '.join(need)}: " if need else ""
         refusals = {p.para_id: self.g.support_refusal(p, st, skills) for p in self.p.paras}
         eligible = [p for p in self.p.paras if refusals[p.para_id] is None]
@@ -163,7 +219,7 @@ class _Explainer:
                                                                                   location))
                    for p in working]
         if len(working) == 1:
-            return f"{prefix}the only eligible para working {span} is {details[0]}"
+            return f"{prefix}the only eligible para working {span}: {details[0]}"
         return f"{prefix}{len(working)} eligible paras work {span}: {_listing(details)}"
 
     def support_free_why(self, para: Para, sid: str, day: str, start: int, end: int, support: Support,
@@ -171,11 +227,10 @@ class _Explainer:
         st = self.p.student(sid)
         limit = st.max_minutes_with_same_para
         if limit is not None and self.with_student[(para.para_id, sid, day)] + self.g.settings.time_step > limit:
-            return f"has reached {sid}'s {limit}-min rotation limit (max_minutes_with_same_para)"
-        cont = self.continuous_why(para.para_id, day, start, end)
-        if cont:
-            return cont
-        return "could not take it without breaking a lunch, break or continuous-work rule within the time limit"
+            return (f"has already spent {self.with_student[(para.para_id, sid, day)]} minutes with {sid} that day, "
+                    f"the most one para may (rotation limit, max_minutes_with_same_para {limit})")
+        return (self.short_run_why(para.para_id, sid, day, start, end)
+                or self.continuous_why(para.para_id, day, start, end) or NO_RULE)
 
     # -- duties ----------------------------------------------------------------------------------
     def duty(self, did: str, day: str, start: int, end: int) -> str:
@@ -198,9 +253,9 @@ class _Explainer:
     def duty_free_why(self, para: Para, day: str, start: int, end: int) -> str:
         cap = para.max_duty_minutes
         if cap is not None and self.duty_week[para.para_id] + self.g.settings.time_step > cap:
-            return f"has reached max_duty_minutes ({cap})"
-        return self.continuous_why(para.para_id, day, start, end) or \
-            "could not take it without breaking a lunch, break or continuous-work rule within the time limit"
+            return (f"already has {self.duty_week[para.para_id]} duty minutes this week, the cap is {cap} "
+                    "(max_duty_minutes)")
+        return self.continuous_why(para.para_id, day, start, end) or NO_RULE
 
     # -- therapy ---------------------------------------------------------------------------------
     def therapy_para(self, sesid: str, day: str, start: int, end: int) -> str:
@@ -218,7 +273,8 @@ class _Explainer:
         if not whole:
             hours = _listing([self.hours_of(p.para_id, day) for p in eligible])
             return f"{prefix}: no eligible para works all of {span} ({hours})"
-        details = [self.doing(p.para_id, day, start, end, "must stay for the whole session and another rule stops it")
+        details = [self.doing(p.para_id, day, start, end,
+                              self.continuous_why(p.para_id, day, start, end) or NO_RULE)
                    for p in whole]
         return f"{prefix}: eligible paras working {span}: {_listing(details)}"
 
@@ -233,7 +289,7 @@ class _Explainer:
                 continue
             pieces.append(self.day_room(ses, d, prov))
         head = (f"flexible session could not be placed ({len(placed)} of {ses.sessions_per_week} placed, "
-                f"{ses.duration} min each, allowed {', '.join(days)})")
+                f"{ses.duration} minutes each, allowed {', '.join(days)})")
         return f"{head}: " + "; ".join(pieces) if pieces else head
 
     def day_room(self, ses: Session, day: str, prov: str) -> str:
@@ -261,7 +317,7 @@ class _Explainer:
                 clashes.append(f"{sid} is in {o.session_id} {fmt_span(o.start, o.end)}")
         if clashes:
             return f"{day}: allowed only {_spans(allowed)} and {_listing(clashes)}"
-        return f"{day}: allowed {_spans(allowed)}, but no {dur}-min slot was left free by higher-priority needs"
+        return f"{day}: allowed {_spans(allowed)}, but no {dur}-minute slot was left free by higher-priority needs"
 
     # -- flex ------------------------------------------------------------------------------------
     def flex(self, sid: str, short: int) -> str:
@@ -286,6 +342,6 @@ class _Explainer:
                         a = busy[0]
                         examples.append(f"{d} {fmt_span(seg.start, seg.end)}: {a.para_id} {self.describe(a)}")
         if offered < target:
-            return f"{sid}'s flex blocks total only {offered} min this week (target {target}); got {got}"
+            return f"{sid}'s flex blocks total only {offered} minutes this week (target {target} minutes); got {got}"
         tail = f" (e.g. {'; '.join(examples)})" if examples else ""
         return f"got {got} of {target} flex minutes: eligible paras were needed for higher tiers{tail}"
