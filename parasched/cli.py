@@ -367,5 +367,33 @@ def export_ics(schedule_path: Path, out_dir: Path, input_path: Path | None, name
     click.echo(f"Wrote {len(written)} calendar file(s) to {out_dir}")
 
 
+# --- serve (the local web page, issue 17) -----------------------------------------------------
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but 127.0.0.1/localhost lets other computers reach the page.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option("--time-limit", type=float, default=10.0, show_default=True,
+              help="Seconds a solve or re-plan started from the page may take.")
+@click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
+@_friendly
+def serve(host: str, port: int, time_limit: float, workers: int) -> None:
+    """Start the local web page: open the workbooks, tick who is out, re-plan the day, download
+    the new workbook and calendars. Nothing leaves this computer; stop with Ctrl-C."""
+    from parasched.scheduler.errors import Issue
+    from parasched.web.server import address, check_port, is_loopback, run
+
+    if time_limit <= 0:
+        raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])
+    if workers < 1:
+        raise InputError([Issue(f"'{workers}' workers; expected 1 or more", "--workers")])
+    if not is_loopback(host):
+        click.echo(f"WARNING: --host {host} lets other computers on the network open this page and the student "
+                   "data in it; there is no password. Use it only on a network you trust.", err=True)
+    check_port(host, port)
+    click.echo(f"parasched is running at {address(host, port)} (open it in your browser; Ctrl-C to stop)")
+    run(host, port, time_limit=time_limit, workers=workers)
+    click.echo("Stopped; the session files were removed.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
