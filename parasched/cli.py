@@ -16,29 +16,156 @@ import click
 from parasched.scheduler.errors import InputError
 
 EXIT_BAD_INPUT = 2
+EXIT_CRASH = 3
+
+
+# --- crash guard (issue 13): never a traceback on the terminal -------------------------------
+# Any exception not foreseen (a bug) becomes one paragraph and exit code 3; the traceback goes to
+# a log file the user can send. The log masks student names unless --verbose (FERPA).
+
+_OUTPUT_PARAMS = ("output", "json_path", "report_path", "out_dir")
+
+
+def crash_log_dir() -> Path:
+    """Where crash logs go: $PARASCHED_LOG_DIR, else ~/.cache/parasched (XDG), else the temp dir."""
+    import os
+    import tempfile
+
+    explicit = os.environ.get("PARASCHED_LOG_DIR")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "parasched"
+    for folder in ([Path(explicit)] if explicit else []) + [cache, Path(tempfile.gettempdir()) / "parasched"]:
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return folder
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir())
+
+
+def _verbose() -> bool:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    return bool(root is not None and (root.obj or {}).get("verbose"))
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _write_crash_log(command: str, exc: BaseException, verbose: bool) -> Path | None:
+    import datetime as dt
+    import os
+    import platform
+    import traceback
+
+    from parasched.io.reader import mask_names, student_names_read
+
+    text = "".join(traceback.format_exception(exc))
+    if not verbose:
+        text = mask_names(text, student_names_read())
+    try:
+        from importlib.metadata import version
+
+        ours = version("parasched")
+    except Exception:  # the log must be written whatever is broken
+        ours = "unknown"
+    now = dt.datetime.now()
+    head = (f"parasched {ours} crash report\n"
+            f"time: {now.isoformat(timespec='seconds')}\n"
+            f"command: {command}\n"
+            f"arguments: {' '.join(sys.argv[1:])}\n"
+            f"python: {platform.python_version()} on {platform.platform()}\n"
+            f"student names: {'shown (--verbose)' if verbose else 'masked (run with --verbose to keep them)'}\n\n")
+    path = crash_log_dir() / f"crash-{now:%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # ids inside: owner only
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(head + text)
+    except OSError:
+        return None
+    return path
+
+
+def _report_crash(command: str, exc: BaseException, written: list[Path]) -> None:
+    """One paragraph on stderr, the traceback in the log, exit 3."""
+    from parasched.io.reader import mask_names, student_names_read
+
+    verbose = _verbose()
+    log = _write_crash_log(command, exc, verbose)
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if not verbose:
+        detail = mask_names(detail, student_names_read())
+    if len(detail) > 300:
+        detail = detail[:300] + "..."
+    if written:
+        done = (f"{', '.join(str(p) for p in written)} had been written before the error; check it with "
+                "'parasched check' before you use it. Your input files are unchanged.")
+    else:
+        done = "Nothing was written: your input files are unchanged and no output file was created or changed."
+    where = (f"The details are in the log file {log}" if log is not None
+             else "The log file could not be written (run again with the same arguments to see it)")
+    click.echo(f"parasched stopped on an unexpected error in '{command}' ({detail}). {done} This is a fault in "
+               f"parasched, not in your workbook. {where}; please send that file (it holds student ids, "
+               "not names, unless --verbose was given) with the command you ran to whoever supports parasched "
+               "at your school, or attach it to an issue in the project's tracker.", err=True)
+    sys.exit(EXIT_CRASH)
+
+
+def _guarded(command: str | Callable[[], str], outputs: list[Path], run: Callable[[], Any]) -> Any:
+    """Run a command; an unexpected exception becomes :func:`_report_crash`. Click's own exits
+    and Ctrl-C pass through unchanged."""
+    before = {p: _stat(p) for p in outputs}
+    try:
+        return run()
+    except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise
+    except Exception as exc:
+        written = [p for p in outputs if _stat(p) != before[p]]
+        _report_crash(command if isinstance(command, str) else command(), exc, written)
+
+
+class _GuardedGroup(click.Group):
+    """The group catches what a command without ``@_friendly`` lets escape (a newer command)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # the subcommand's name is known once the group has parsed its arguments
+        return _guarded(lambda: ctx.invoked_subcommand or "parasched", [],
+                        lambda: super(_GuardedGroup, self).invoke(ctx))
 
 
 def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Report InputError / OSError as a message with exit code 2 instead of a traceback."""
+    """Report InputError / OSError as a message with exit code 2 instead of a traceback; anything
+    unexpected as one paragraph, a crash log and exit code 3."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except InputError as exc:
-            what = getattr(exc, "file", "") or "this input"  # the reader names the file it read
-            click.echo(f"Cannot use {what} ({len(exc.issues)} problem(s)):", err=True)
-            for issue in exc.issues:
-                click.echo(f"  - {issue}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
-        except (PermissionError, IsADirectoryError, FileNotFoundError) as exc:
-            click.echo(f"Error: {exc.strerror or exc}: {exc.filename}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+        outputs = [Path(kwargs[k]) for k in _OUTPUT_PARAMS if kwargs.get(k) is not None]
+        if fn.__name__ == "template" and kwargs.get("file") is not None:
+            outputs.append(Path(kwargs["file"]))
+        return _guarded(fn.__name__.replace("_", "-"), outputs, lambda: _friendly_errors(fn, args, kwargs))
 
     return wrapper
 
 
-@click.group()
+def _friendly_errors(fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except InputError as exc:
+        what = getattr(exc, "file", "") or "this input"  # the reader names the file it read
+        click.echo(f"Cannot use {what} ({len(exc.issues)} problem(s)):", err=True)
+        for issue in exc.issues:
+            click.echo(f"  - {issue}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except (PermissionError, IsADirectoryError, FileNotFoundError) as exc:
+        click.echo(f"Error: {exc.strerror or exc}: {exc.filename}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@click.group(cls=_GuardedGroup)
 @click.version_option(package_name="parasched")
 @click.option("--verbose", is_flag=True, help="Log details, student names included (confidential).")
 @click.pass_context
@@ -180,7 +307,9 @@ def _check_lines(report: Any) -> list[str]:
               help="The schedule workbook to write (.xlsx).")
 @click.option("--absences", "absences_path", type=click.Path(path_type=Path),
               help="A workbook (or .csv) with an Absences sheet, added to the input's own absences.")
-@click.option("--time-limit", type=float, default=None, help="Seconds (default: the workbook's time_limit_seconds).")
+@click.option("--time-limit", type=float, default=None,
+              help="Seconds for the whole command, reading and writing included (default: the workbook's "
+                   "time_limit_seconds).")
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers (1 + --seed: reproducible).")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @click.option("--log", is_flag=True, help="Print the CP-SAT search log.")
@@ -196,16 +325,20 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
     Coverage comes first (priority 1, then 2, then 3), then flex minutes, substitutes,
     continuity and fairness. Needs left uncovered are listed in the Unmet sheet with the reason.
     """
+    import time
     from collections import Counter
 
     from parasched.io.files import check_output_path
     from parasched.io.reader import read_problem
     from parasched.io.writer import write_schedule
+    from parasched.scheduler.deadline import Deadline, solver_seconds
     from parasched.scheduler.errors import Issue
     from parasched.scheduler.kpis import compute_kpis
     from parasched.scheduler.schedule import Status
-    from parasched.workflows.solve import solve as solve_week
     from parasched.solver.options import SolverOptions
+    from parasched.workflows.solve import solve as solve_week
+
+    started = time.monotonic()  # --time-limit counts from here: reading and writing are part of the wait
 
     if time_limit is not None and time_limit <= 0:
         raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])
@@ -220,8 +353,10 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
     problem = read.problem
-    options = SolverOptions(time_limit=time_limit, workers=workers, seed=seed, log=log, progress=True)
-    limit = options.time_limit or problem.settings.time_limit_seconds
+    deadline = Deadline(time_limit or problem.settings.time_limit_seconds, started)
+    limit = deadline.seconds
+    options = SolverOptions(time_limit=solver_seconds(deadline, len(problem.paras), len(problem.settings.days)),
+                            workers=workers, seed=seed, log=log, progress=True)
     click.echo(f"Solving {len(problem.paras)} paras, {len(problem.students)} students, "
                f"{len(problem.settings.days)} days (limit {limit:g} s)...", err=True)
     result = solve_week(problem, options)
@@ -264,7 +399,9 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
                    "with --absent unless the week has one school day. Days with new absences are always re-planned.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
               help="The new schedule workbook (with a Changes sheet).")
-@click.option("--time-limit", type=float, default=None, help="Seconds (default: the workbook's time_limit_seconds).")
+@click.option("--time-limit", type=float, default=None,
+              help="Seconds for the whole command, reading and writing included (default: 10, a morning re-plan; "
+                   "the workbook's time_limit_seconds is for solve).")
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @click.option("--log", is_flag=True, help="Print the CP-SAT search log.")
@@ -286,12 +423,13 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     from parasched.io.reader import read_absences, read_problem
     from parasched.io.schedule_reader import read_schedule
     from parasched.io.writer import write_schedule
-    from parasched.workflows import resolve as rs
+    from parasched.scheduler.deadline import RESOLVE_DEFAULT_SECONDS, Deadline, solver_seconds
     from parasched.scheduler.errors import Issue
     from parasched.scheduler.schedule import Status
     from parasched.solver.options import SolverOptions
+    from parasched.workflows import resolve as rs
 
-    began = time.monotonic()
+    began = time.monotonic()  # --time-limit counts from here: reading and writing are part of the wait
     verbose = bool((ctx.obj or {}).get("verbose"))
     inputs = [p for p in (input_path, baseline_path, absences_path) if p is not None]
     check_output_path(output, inputs=inputs)  # before the work, not after it
@@ -307,7 +445,9 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
         raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])
     if workers < 1:
         raise InputError([Issue(f"'{workers}' workers; expected 1 or more", "--workers")])
-    options = SolverOptions(time_limit=time_limit, workers=workers, seed=seed, log=log,
+    deadline = Deadline(time_limit or RESOLVE_DEFAULT_SECONDS, began)
+    options = SolverOptions(time_limit=solver_seconds(deadline, len(problem.paras), len(problem.settings.days)),
+                            workers=workers, seed=seed, log=log,
                             progress=sys.stderr.isatty() and not log)
 
     def baseline_checked(report: object) -> None:
@@ -367,6 +507,68 @@ def export_ics(schedule_path: Path, out_dir: Path, input_path: Path | None, name
     click.echo(f"Wrote {len(written)} calendar file(s) to {out_dir}")
 
 
+# --- batch (a district's schools in one run; parasched/workflows/batch.py) ---------------------
+@main.command("batch")
+@click.argument("schools_dir", metavar="SCHOOLS_DIR", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for each school's schedule and the district.xlsx summary (created if missing).")
+@click.option("--workers", type=int, default=0, help="Schools solved at once (default: one per core).")
+@click.option("--ray", "ray_address", default=None, is_flag=False, flag_value="local", metavar="ADDRESS",
+              help="Run the schools as Ray tasks: --ray alone starts an embedded Ray here, --ray auto joins the "
+                   "cluster of this machine (ray start), else a cluster address (ray://host:10001).")
+@click.option("--district", "district_path", type=click.Path(path_type=Path), default=None,
+              help="District workbook with a Substitutes sheet (default: SCHOOLS_DIR/district.xlsx if there).")
+@click.option("--time-limit", type=float, default=None, help="Seconds per school (default: each workbook's own).")
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT seed (one worker per school: reproducible).")
+@click.option("--school-timeout", type=float, default=None,
+              help="Stop a school's solve after this many seconds of wall time (default: 10 x limit + 120).")
+@_friendly
+def batch(schools_dir: Path, out_dir: Path, workers: int, ray_address: str | None, district_path: Path | None,
+          time_limit: float | None, seed: int, school_timeout: float | None) -> None:
+    """Solve every school of SCHOOLS_DIR (workbooks or csv folders) and summarize them.
+
+    Each school is validated, solved and checked; a school with bad input or one that fails is
+    listed in district.xlsx and the others go on. Re-running skips the schools whose input and
+    options did not change, so a stopped run resumes. Exit 0 when every school was solved, 1 when
+    some were not.
+    """
+    from parasched.scheduler.errors import Issue
+    from parasched.workflows.batch import SOLVED, BatchOptions, progress_line, run_batch
+
+    for value, name in ((time_limit, "--time-limit"), (school_timeout, "--school-timeout")):
+        if value is not None and value <= 0:
+            raise InputError([Issue(f"'{value}' is not a positive number of seconds", name)])
+    if workers < 0:
+        raise InputError([Issue(f"'{workers}' schools at once; expected 1 or more (0 = one per core)", "--workers")])
+    if ray_address is not None:
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
+            raise InputError([Issue("Ray is not installed; expected `pip install ray`, or run without --ray", "--ray")])
+    options = BatchOptions(time_limit=time_limit, seed=seed, parallel=workers, school_timeout=school_timeout,
+                           ray=ray_address)
+    try:
+        report = run_batch(schools_dir, out_dir, options, district_input=district_path,
+                           on_event=lambda *e: click.echo(progress_line(*e), err=True))
+    except KeyboardInterrupt:
+        click.echo("Interrupted: the schools finished so far are kept; run the same command again to resume.",
+                   err=True)
+        sys.exit(130)
+    finals = [report.final(o.school) for o in report.outcomes]
+    solved = sum(o.status == SOLVED for o in finals)
+    click.echo(f"{solved} of {len(finals)} school(s) solved ({len(report.skipped)} unchanged since the last run) "
+               f"on {report.engine}")
+    for o in finals:
+        if o.status != SOLVED:
+            click.echo(f"  - {o.school}: {o.status}" + (f": {o.errors[0]}" if o.errors else ""))
+    if report.placements:
+        click.echo(f"District substitutes placed: {len(report.placements)} substitute-day(s) at "
+                   f"{len({p.school for p in report.placements})} school(s)")
+    click.echo(f"Wrote {report.summary}")
+    if solved < len(finals):
+        sys.exit(1)
+
+
 # --- serve (the local web page, issue 17) -----------------------------------------------------
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -393,6 +595,83 @@ def serve(host: str, port: int, time_limit: float, workers: int) -> None:
     click.echo(f"parasched is running at {address(host, port)} (open it in your browser; Ctrl-C to stop)")
     run(host, port, time_limit=time_limit, workers=workers)
     click.echo("Stopped; the session files were removed.")
+
+
+# --- advise (issue 18; logic in parasched/workflows/advise.py) --------------------------------
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path),
+              help="Advise on this schedule workbook instead of solving the week first.")
+@click.option("--budget", type=int, default=1, show_default=True,
+              help="Also find the best combination of up to N changes.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
+              help="Write the advice workbook (.xlsx) here.")
+@click.option("--time-limit", type=float, default=None,
+              help="Seconds for the first solve (default: the workbook's time_limit_seconds).")
+@click.option("--eval-limit", type=float, default=5.0, show_default=True,
+              help="Seconds for each re-solve with a change applied.")
+@click.option("--candidates", type=int, default=20, show_default=True, help="How many changes to re-solve.")
+@click.option("--jobs", type=int, default=None, help="Re-solves run at once (default: the machine's cores).")
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@click.pass_context
+@_friendly
+def advise(ctx: click.Context, input_path: Path, baseline_path: Path | None, budget: int, output: Path | None,
+           time_limit: float | None, eval_limit: float, candidates: int, jobs: int | None, seed: int) -> None:
+    """Which hire, extra hours, training, substitute or duty move would cover the most unmet minutes.
+
+    Starts from the week's schedule (solved now, or --baseline), re-solves the week with each
+    candidate change and ranks the changes by minutes covered per priority, then by para-hours.
+    """
+    from parasched.io.files import check_output_path
+    from parasched.io.reader import read_problem
+    from parasched.io.schedule_reader import read_schedule
+    from parasched.scheduler.errors import Issue
+    from parasched.solver.options import SolverOptions
+    from parasched.workflows import advise as adv
+    from parasched.workflows.solve import solve as solve_week
+
+    names = bool((ctx.obj or {}).get("verbose"))
+    for value, flag in ((budget, "--budget"), (candidates, "--candidates"), (jobs, "--jobs")):
+        if value is not None and value < 1:
+            raise InputError([Issue(f"'{value}' is too small; expected 1 or more", flag)])
+    for seconds, flag in ((time_limit, "--time-limit"), (eval_limit, "--eval-limit")):
+        if seconds is not None and seconds <= 0:
+            raise InputError([Issue(f"'{seconds}' is not a positive number of seconds", flag)])
+    inputs = [p for p in (input_path, baseline_path) if p is not None]
+    if output is not None:
+        check_output_path(output, inputs=inputs)  # before minutes of solving, not after
+    read = read_problem(input_path)
+    for w in read.warnings:
+        click.echo(f"warning: {w}", err=True)
+    problem = read.problem
+    if baseline_path is not None:
+        from parasched.scheduler.check import check_schedule
+
+        baseline = read_schedule(baseline_path)
+        broken = check_schedule(problem, baseline).violations
+        if broken:
+            click.echo(f"The baseline breaks {len(broken)} rule(s); advice is measured on re-solved schedules, "
+                       "which break none:", err=True)
+            for v in broken[:5]:
+                click.echo(f"  - {v}", err=True)
+    else:
+        click.echo(f"Solving the week first ({len(problem.paras)} paras, {len(problem.students)} students)...",
+                   err=True)
+        result = solve_week(problem, SolverOptions(time_limit=time_limit, workers=2, seed=seed))
+        if not result.schedule.assignments:
+            click.echo(f"No schedule found ({result.status}) within the time limit; try a longer --time-limit.",
+                       err=True)
+            sys.exit(1)
+        baseline = result.schedule
+    options = adv.AdviceOptions(time_limit=eval_limit, seed=seed, jobs=jobs, candidates=candidates, budget=budget)
+    advice = adv.advise(problem, baseline, options, on_progress=lambda line: click.echo(line, err=True))
+    for line in adv.report_lines(problem, advice, names=names):
+        click.echo(line)
+    if output is not None:
+        from parasched.io.advice_sheet import write_advice
+
+        write_advice(output, problem, advice, inputs=inputs, names=names)
+        click.echo(f"Wrote {output}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from parasched.io import files
 from parasched.scheduler.errors import DataError, InputError, Issue, Source, column_letter
 from parasched.scheduler.model import (
     Absence,
@@ -259,7 +260,9 @@ class _Source:
         rows: list[tuple[int, list[tuple[Any, bool]]]] = []
         empty_cells: set[tuple[int, int]] = set()  # written cells without a value: maybe uncalculated formulas
         row_no = filled = 0
-        for cells in ws.iter_rows():
+        if merged := files.merged_cells_issues(ws, sheet_label or title.strip()):  # files.py (issue 14)
+            raise InputFileError(merged, file=self.label)
+        for cells in ws.iter_rows(**files.read_bounds(ws)):  # the used range only (files.py, issue 14)
             real = next((c.row for c in cells if getattr(c, "row", None)), None)
             row_no = real if real is not None else row_no + 1
             values = [(c.value, bool(getattr(c, "is_date", False))) for c in cells]
@@ -301,7 +304,8 @@ class _Source:
         last = max(r for r, _ in cells)
         out: dict[tuple[int, int], str] = {}
         row_no = 0
-        for row in self._wb_formulas[title].iter_rows(max_row=last):
+        bounds = files.read_bounds(self._wb_formulas[title])  # the used columns only (files.py, issue 14)
+        for row in self._wb_formulas[title].iter_rows(max_row=last, max_col=bounds["max_col"]):
             real = next((c.row for c in row if getattr(c, "row", None)), None)
             row_no = real if real is not None else row_no + 1
             for j, c in enumerate(row):
@@ -818,12 +822,32 @@ def read_problem(path: str | Path, *, absences: str | Path | Sequence[Absence] |
                               tuple(duties), tuple(sessions), tuple(providers), (*own_absences, *extra))
         except InputError as exc:
             issues += [i for i in exc.issues if not _cascade(i, rd.broken_ids)]
+    _NAMES_READ.update(rd.student_names)
     if issues or problem is None:
         raise InputFileError(_without_names(issues, rd.student_names), file=path.name)
     from parasched.scheduler.capacity import warnings as capacity_warnings
 
     warnings = _without_names([*rd.warnings, *capacity_warnings(problem)], rd.student_names)
     return ReadResult(problem, tuple(warnings))
+
+
+# Every student name this process has read: a crash report (``cli.py``) masks them in the
+# traceback it logs, since an exception's message may quote a cell (FERPA).
+_NAMES_READ: set[str] = set()
+
+
+def student_names_read() -> frozenset[str]:
+    """The student names read so far by :func:`read_problem` in this process."""
+    return frozenset(_NAMES_READ)
+
+
+def mask_names(text: str, names: Iterable[str]) -> str:
+    """``text`` with each of ``names`` (3 characters or more, whole words) replaced."""
+    found = sorted((n for n in names if len(n) >= 3), key=len, reverse=True)
+    if not found:
+        return text
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in found))
+    return pattern.sub("(a student's name)", text)
 
 
 def _without_names(issues: list[Issue], names: set[str]) -> list[Issue]:
@@ -894,4 +918,5 @@ def _read_absences(path: Path) -> tuple[tuple[Absence, ...], list[Issue]]:
 
 
 __all__ = ["EXCEL_ERRORS", "SETTING_NAMES", "SHEETS", "InputFileError", "ReadResult", "SheetSpec", "Uncalculated",
-           "formula_problem", "norm_name", "read_absences", "read_problem"]
+           "formula_problem", "mask_names", "norm_name", "read_absences", "read_problem",
+           "student_names_read"]
