@@ -88,10 +88,26 @@ def _grade_day(grade: int) -> list[tuple[int, int, str, str]]:
 
 def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = None,
                     days: Sequence[str] = WEEKDAYS, school_name: str | None = None,
-                    breaks_per_day: int = 1) -> Problem:
-    """A realistic school week with ``n_paras`` paras (about 1.4 students each), deterministic for ``seed``."""
+                    breaks_per_day: int | None = None, kind: str = "easy",
+                    staffing: float | None = None) -> Problem:
+    """A school week with ``n_paras`` paras, deterministic for ``seed``.
+
+    ``kind="easy"``: about 1.4 students per para, qualified staff for nearly every need (greedy
+    covers 99-100 %). ``kind="hard"``: the realistic setting of :func:`samples.hard.hard_school`
+    (bell schedules with passing periods, scarce skills, lunch duties inside the lunch window,
+    staff at ``staffing`` x the need, by default 1.10-1.25)."""
     if n_paras < 1:
         raise ValueError("n_paras must be at least 1")
+    if kind == "hard":
+        from samples.hard import hard_school
+
+        return hard_school(n_paras, seed=seed, n_students=n_students, days=days, school_name=school_name,
+                           breaks_per_day=breaks_per_day, staffing=staffing)
+    if kind != "easy":
+        raise ValueError(f"kind must be 'easy' or 'hard', not {kind!r}")
+    if staffing is not None:
+        raise ValueError("staffing applies to kind='hard' only")
+    breaks_per_day = 1 if breaks_per_day is None else breaks_per_day
     rng = random.Random(seed)
     days = tuple(days)
     if n_students is None:
