@@ -502,12 +502,139 @@ def settings_warnings(problem: Problem) -> list[Issue]:
     return out
 
 
+def _cells(sources: list[Source | None], column: str, most: int = 5) -> str:
+    """``Students!H3, H5`` (the sheet once, then cells), at most ``most`` of them."""
+    cells = [src.cell(column).split(" (")[0] for src in sources if src is not None]
+    if not cells:
+        return ""
+    shown = [cells[0], *(c.split("!", 1)[-1] for c in cells[1:most])]
+    more = f" and {len(cells) - most} more" if len(cells) > most else ""
+    return ", ".join(shown) + more
+
+
+def _level(st: Student) -> str:
+    return "1:1" if st.support == Support.ONE_TO_ONE else st.support.value
+
+
+def short_day_warnings(problem: Problem) -> list[Issue]:
+    """Students needing 1:1 or shared support whose StudentSchedule rows cover less than half the
+    school day: outside their rows they need no para, so a student given only a Lunch row would
+    lose the rest of the day while every report shows 100 %."""
+    st_ = problem.settings
+    school_day = st_.school_end - st_.school_start
+    rows: dict[str, list] = defaultdict(list)
+    for b in problem.student_blocks:
+        rows[b.student_id].append(b)
+    out: list[Issue] = []
+    for st in problem.students:
+        blocks = rows.get(st.student_id)
+        if not blocks or st.support not in (Support.ONE_TO_ONE, Support.SHARED):
+            continue  # no rows: in the homeroom all day
+        short: dict[int, list[str]] = defaultdict(list)
+        for day in st_.days:
+            covered = total(merge([(b.start, b.end) for b in blocks if day in problem.days_of(b.days)]))
+            if 2 * covered < school_day:
+                short[covered].append(day)
+        if not short:
+            continue
+        parts = [f"{minutes} minutes on {_days_text(days)}" for minutes, days in sorted(short.items())]
+        row_list = ", ".join(str(b.source.row) for b in blocks[:5] if b.source is not None)
+        rows_text = f" (StudentSchedule rows {row_list}{' and more' if len(blocks) > 5 else ''})" if row_list else ""
+        out.append(Issue(f"student '{st.student_id}' has StudentSchedule rows{rows_text} covering only "
+                         f"{'; '.join(parts)} of the {school_day}-minute school day "
+                         f"{fmt_span(st_.school_start, st_.school_end)}, while their default support is "
+                         f"{_level(st)}: outside their rows they need no para; expected rows for the whole day "
+                         "(or no rows at all: the homeroom all day)", _where(st.source, "support"), "warning"))
+    return out
+
+
+def gender_spelling_warnings(problem: Problem) -> list[Issue]:
+    """A gender written by students that no para has in the same spelling (``male`` against
+    ``M``): genders are compared as written (ignoring case), so a gender_match student with it
+    gets no para at all."""
+    para_cells: dict[str, list[Source | None]] = defaultdict(list)
+    for p in problem.paras:
+        if p.gender:
+            para_cells[p.gender].append(p.source)
+    if not para_cells:
+        return []  # no para has a gender: skill_warnings names the gender_match students left uncovered
+    student_cells: dict[str, list[Student]] = defaultdict(list)
+    for st in problem.students:
+        if st.gender and st.gender not in para_cells:
+            student_cells[st.gender].append(st)
+    out: list[Issue] = []
+    for gender, students in student_cells.items():
+        paras = " and ".join(f"'{g}' ({_cells(srcs, 'gender')})" if _cells(srcs, "gender") else f"'{g}'"
+                             for g, srcs in sorted(para_cells.items()))
+        matched = [st.student_id for st in students if st.gender_match]
+        effect = (f"so the gender_match student(s) {', '.join(matched)} get no para"
+                  if matched else "so it would match no para under gender_match")
+        alike = [g for g in sorted(para_cells) if g[0] == gender[0]]
+        hint = f"'{alike[0]}'" if alike else "the paras' spelling"
+        out.append(Issue(f"gender '{gender}' ({_cells([st.source for st in students], 'gender')}) is not "
+                         f"spelled as any para's gender: paras have {paras}; genders are compared as written "
+                         f"(ignoring case), {effect}; expected one spelling on both sheets, such as {hint}",
+                         _where(students[0].source, "gender"), "warning"))
+    return out
+
+
+def single_para_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[Issue]:
+    """A priority-1 student whom exactly one para may support: while that para is at lunch or on
+    a break, nobody may cover them."""
+    g = grid or WeekGrid(problem)
+    blocks: dict[str, list] = defaultdict(list)
+    for b in problem.student_blocks:
+        blocks[b.student_id].append(b)
+    out: list[Issue] = []
+    for st in problem.students:
+        if st.priority != 1:
+            continue
+        rows = blocks.get(st.student_id)
+        levels = {st.support} if rows is None else {b.support or st.support for b in rows}
+        if not levels & {Support.ONE_TO_ONE, Support.SHARED}:
+            continue
+        eligible = [p for p in problem.paras if g.support_refusal(p, st, st.skills_required) is None]
+        if len(eligible) != 1:
+            continue  # none at all: skill_warnings says so
+        why = []
+        if st.skills_required:
+            cell = _cells([st.source], "skills_required")
+            why.append(f"skills_required {', '.join(sorted(st.skills_required))} ({cell})")
+        if st.gender_match:
+            why.append(f"gender_match ({_cells([st.source], 'gender_match')})")
+        if st.avoid_paras:
+            why.append(f"avoid_paras ({_cells([st.source], 'avoid_paras')})")
+        limited = f", limited by {' and '.join(why)}" if why else ""
+        only = eligible[0].para_id
+        out.append(Issue(f"priority-1 student '{st.student_id}' has a single eligible para, '{only}'{limited}: "
+                         f"while {only} is at lunch or on a break nobody may cover {st.student_id}, so that time is "
+                         "unmet every day; expected at least two paras who may support them",
+                         _where(st.source, "priority"), "warning"))
+    return out
+
+
+def staff_warnings(problem: Problem) -> list[Issue]:
+    """A duty needing more paras at once than the school has: the rest is always unmet."""
+    out: list[Issue] = []
+    n = len(problem.paras)
+    for d in problem.duties:
+        if d.staff_needed > n:
+            out.append(Issue(f"duty '{d.duty_id}' needs {d.staff_needed} paras at once but the school has {n}; "
+                             f"at least {d.staff_needed - n} will be unmet every minute; expected at most {n}",
+                             _where(d.source, "staff_needed"), "warning"))
+    return out
+
+
 def warnings(problem: Problem) -> list[Issue]:
     """Every warning about legal but suspicious data, in a stable order."""
     g = WeekGrid(problem)
     return [*settings_warnings(problem), *lunch_warnings(problem, g), *skill_warnings(problem, g),
-            *duty_warnings(problem, g), *protected_warnings(problem, g), *provider_warnings(problem)]
+            *duty_warnings(problem, g), *protected_warnings(problem, g), *provider_warnings(problem),
+            *short_day_warnings(problem), *gender_spelling_warnings(problem), *single_para_warnings(problem, g),
+            *staff_warnings(problem)]
 
 
-__all__ = ["CapacityMap", "LunchRoom", "Segment", "Summary", "capacity_map", "duty_warnings", "lunch_warnings",
-           "protected_warnings", "provider_warnings", "settings_warnings", "skill_warnings", "summary", "warnings"]
+__all__ = ["CapacityMap", "LunchRoom", "Segment", "Summary", "capacity_map", "duty_warnings",
+           "gender_spelling_warnings", "lunch_warnings", "protected_warnings", "provider_warnings",
+           "settings_warnings", "short_day_warnings", "single_para_warnings", "skill_warnings", "staff_warnings",
+           "summary", "warnings"]
