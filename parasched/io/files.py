@@ -29,11 +29,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import struct
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from parasched.scheduler.errors import InputError, Issue
 
@@ -44,6 +47,7 @@ RATIO_FLOOR_BYTES = 4 * 1024 * 1024
 MAX_MEMBERS = 10_000
 XML_HEAD_BYTES = 64 * 1024  # how much of each xml part is inspected for a DTD
 MAX_SHEET_ROWS = 10_000  # rows (row elements, blank or not) in one worksheet
+MAX_SHEET_CELLS = 2_000_000  # rows x columns of a sheet's used range: readers pad every row to its width
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -242,13 +246,7 @@ def _check_zip(p: Path, suffix: str) -> None:
                     _check_xml_part(p, zf, info)
             for info in infos:
                 if info.filename.lower().startswith("xl/worksheets/") and info.filename.lower().endswith(".xml"):
-                    rows = _count_rows(zf, info)
-                    if rows > MAX_SHEET_ROWS:
-                        sheet = _sheet_names(zf).get(info.filename, info.filename)
-                        raise _refuse(p, f"sheet {sheet} has {rows:,} rows, more than the {MAX_SHEET_ROWS:,} "
-                                         f"parasched reads; a school's sheets hold a few thousand at most. If "
-                                         f"most are blank, select the rows below your data, delete them and "
-                                         f"save; otherwise split the school into several workbooks")
+                    _check_sheet_extent(p, zf, info)
     except zipfile.BadZipFile as exc:
         raise _refuse(p, "workbook is damaged (its zip structure cannot be read); open it in Excel, "
                          "let Excel repair it, save it as .xlsx and run again") from exc
@@ -295,19 +293,150 @@ def _check_xml_part(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None
                          f"and run again")
 
 
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|mergeCell)(?=[\s>/])([^<>]*)>")
+_REF_ATTR = re.compile(rb"""(?:^|\s)r(?:ef)?\s*=\s*["']\$?([A-Za-z]*)\$?(\d*)(?::\$?([A-Za-z]*)\$?(\d*))?["']""")
+_TAIL_CAP = 64 * 1024  # a tag split between two chunks is carried over; no real tag is longer
 
 
-def _count_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """Row elements in a worksheet part, streamed in chunks (memory stays small)."""
-    count = 0
+@dataclass(frozen=True)
+class SheetExtent:
+    """What a worksheet's XML holds, found by streaming it (memory stays small).
+
+    ``rows`` counts ``<row>`` elements, blank or not. ``last_row``/``last_col`` bound the cells
+    holding something (a value, an inline string or a formula); a cell that is only formatted
+    (Excel writes it as ``<c r="XFD1048576" s="1"/>``) is not part of that used range, however
+    far away it sits. ``merged`` lists merged ranges as (top, left, bottom, right), 1-based.
+    """
+
+    rows: int = 0
+    last_row: int = 0
+    last_col: int = 0
+    first_row: int = 0  # first row holding something (0: none)
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def column_name(n: int) -> str:
+    """Excel column letters of a 1-based column number (``16384`` -> ``XFD``)."""
+    out = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _sheet_extent(fh: IO[bytes]) -> SheetExtent:
+    """Stream a worksheet part and find its used range (see :class:`SheetExtent`)."""
+    rows = last_row = last_col = first_row = 0
+    row = col = 0
+    merged: list[tuple[int, int, int, int]] = []
     tail = b""
+    while chunk := fh.read(1024 * 1024):
+        window = tail + chunk
+        consumed = 0
+        for m in _TAG.finditer(window):
+            consumed = m.end()
+            tag, attrs = m.group(1), m.group(2)
+            ref = _REF_ATTR.search(attrs)
+            if tag == b"row":
+                rows += 1
+                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                col = 0
+            elif tag == b"c":
+                col = _col_number(ref.group(1)) if ref and ref.group(1) else col + 1
+                if ref and ref.group(2):
+                    row = int(ref.group(2))
+                if not attrs.rstrip().endswith(b"/"):  # <c ...>...</c>: it holds a value or a formula
+                    last_row, last_col = max(last_row, row), max(last_col, col)
+                    first_row = row if first_row == 0 else min(first_row, row)
+            elif ref and ref.group(1) and ref.group(2):  # <mergeCell ref="A5:A7"/>
+                top, left = int(ref.group(2)), _col_number(ref.group(1))
+                bottom = int(ref.group(4)) if ref.group(4) else top
+                right = _col_number(ref.group(3)) if ref.group(3) else left
+                merged.append((top, left, bottom, right))
+        last_open = window.rfind(b"<")
+        tail = window[last_open:] if last_open >= consumed else b""
+        tail = tail[-_TAIL_CAP:]
+    return SheetExtent(rows, last_row, last_col, first_row, tuple(merged))
+
+
+def _check_sheet_extent(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a worksheet that cannot be read within the row and memory budget.
+
+    A reader pads every row to the widest used column, so the cost is rows x columns of the
+    used range; a value far below or right of the data (a stray keystroke in row 1,048,576)
+    is refused with where it is, before any spreadsheet library builds those cells.
+    """
     with zf.open(info) as fh:
-        while chunk := fh.read(1024 * 1024):
-            window = tail + chunk
-            count += sum(1 for m in _ROW_TAG.finditer(window) if m.end() > len(tail))
-            tail = window[-32:]
-    return count
+        extent = _sheet_extent(fh)
+
+    def sheet() -> str:
+        return _sheet_names(zf).get(info.filename, info.filename)
+
+    if extent.rows > MAX_SHEET_ROWS:
+        raise _refuse(p, f"sheet {sheet()} has {extent.rows:,} rows, more than the {MAX_SHEET_ROWS:,} "
+                         f"parasched reads; a school's sheets hold a few thousand at most. If "
+                         f"most are blank, select the rows below your data, delete them and "
+                         f"save; otherwise split the school into several workbooks")
+    far = f"{column_name(extent.last_col)}{extent.last_row}"
+    if extent.last_row > MAX_SHEET_ROWS:
+        raise _refuse(p, f"sheet {sheet()} has something in row {extent.last_row:,} (the used range ends at "
+                         f"{far}), beyond the {MAX_SHEET_ROWS:,} rows parasched reads; go to that cell "
+                         f"(Ctrl+End in Excel shows it), delete the rows below your data and save")
+    if extent.last_row * extent.last_col > MAX_SHEET_CELLS:
+        raise _refuse(p, f"sheet {sheet()} uses cells up to {far} ({extent.last_row:,} rows x "
+                         f"{extent.last_col:,} columns), more than the {MAX_SHEET_CELLS:,} cells parasched "
+                         f"reads; go to that cell (Ctrl+End in Excel shows it), delete the rows and columns "
+                         f"beyond your data and save")
+
+
+def _worksheet_extent(ws: Any) -> SheetExtent | None:
+    """The extent of an openpyxl read-only worksheet, from its XML part (None if unreachable)."""
+    try:
+        with ws.parent._archive.open(ws._worksheet_path) as fh:
+            return _sheet_extent(fh)
+    except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
+        return None
+
+
+def read_bounds(ws: Any) -> dict[str, int]:
+    """``iter_rows`` bounds that read only the used range of a read-only worksheet.
+
+    openpyxl pads rows up to the sheet's declared dimension, so one formatted cell at
+    ``XFD1048576`` would make it build 17 billion empty cells; with these bounds it stops at
+    the last cell holding something. Unknown extent: the largest sheet parasched accepts.
+    """
+    extent = _worksheet_extent(ws)
+    if extent is None:
+        return {"max_row": MAX_SHEET_ROWS, "max_col": MAX_SHEET_CELLS // MAX_SHEET_ROWS}
+    return {"max_row": max(extent.last_row, 1), "max_col": max(extent.last_col, 1)}
+
+
+def merged_cells_issues(ws: Any, sheet: str) -> list[Issue]:
+    """Merged ranges in a sheet's data area, one located Issue each.
+
+    A merged range keeps its value in its top-left cell only, so the other rows it spans
+    read as blank. Merges spanning several rows below the first row holding something (the
+    title or the header) are refused; a title merged across one row, or a header merged over
+    two rows at the top, is fine.
+    """
+    extent = _worksheet_extent(ws)
+    if extent is None:
+        return []
+    out = []
+    for top, left, bottom, right in extent.merged:
+        if bottom > top and top > extent.first_row:
+            where = f"{sheet}!{column_name(left)}{top}:{column_name(right)}{bottom}"
+            out.append(Issue("merged cells: a merged range keeps its value in its first row only, so the "
+                             f"other {bottom - top} row(s) read as blank; select the range, unmerge it "
+                             "(Home > Merge & Center) and type the value in every row", where))
+    return out
 
 
 def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -344,15 +473,30 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def check_output_path(path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+def check_output_path(path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str]] = (),
+                      suffix: str | None = None, others: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Refuse with ``InputError`` an output path that cannot be written, before any work is done.
 
-    A missing or unwritable folder, a target that is a folder, is read-only or open in Excel, or
-    is one of ``inputs``. Nothing is left behind (the write probe is removed).
+    A missing or unwritable folder, a target that is a folder, a device or pipe, is read-only or
+    open in Excel, is one of ``inputs`` or lies in an input folder of .csv files, or is one of
+    ``others`` (the command's other outputs). ``suffix``: the only extension this output may
+    have (the schedule is always an .xlsx workbook). Nothing is left behind (the write probe is
+    removed).
     """
-    fd, tmp = _open_temp(Path(path), inputs)
-    os.close(fd)
-    Path(tmp).unlink()
+    target = Path(path)
+    if suffix is not None and target.suffix.lower() != suffix:
+        hint = f"{target.stem or 'schedule'}{suffix}"
+        what = "an Excel workbook" if suffix == ".xlsx" else f"a {suffix} file"
+        raise _refuse(target, f"this output is always {what}; give a name ending in {suffix} (such as {hint}), "
+                              f"so the file is what its name says")
+    for other in others:
+        if _same_file(target, Path(other)):
+            raise _refuse(target, f"is given for two outputs of this command ({Path(other).name}); choose "
+                                  f"different names")
+    with _signals_deferred():
+        fd, tmp = _open_temp(target, inputs)
+        os.close(fd)
+        Path(tmp).unlink()
 
 
 def _open_temp(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> tuple[int, str]:
@@ -364,10 +508,20 @@ def _open_temp(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> tuple[
         raise _refuse(target, f"{folder} is not a folder; choose another output path")
     if target.is_dir():
         raise _refuse(target, "is a folder; give an output file name such as schedule.xlsx")
+    if target.exists() and not target.is_file():
+        # a device (/dev/full, /dev/stdout), a pipe or a socket: the atomic move would replace
+        # the node itself with a regular file (as root, /dev/null would stop being a device)
+        raise _refuse(target, "is not a regular file (a device, pipe or socket); outputs are written only to "
+                              "a new file or over an existing file; give a file name such as schedule.xlsx")
     for inp in inputs:
         ip = Path(inp)
         if _same_file(target, ip):
             raise _refuse(target, f"output would overwrite the input {ip.name}; choose another output name")
+        if ip.is_dir() and _same_file(folder, ip) and (target.suffix.lower() == ".csv" or target.exists()):
+            # the folder IS the input: its .csv files are the sheets read (Paras.csv, ...)
+            raise _refuse(target, f"lies in the input folder {ip.name}, whose .csv files are the input sheets; "
+                                  f"writing it there would replace or add an input sheet; choose an output "
+                                  f"outside {ip.name}")
     for lock in (f"~${name}", f".~lock.{name}#"):  # Excel's and LibreOffice's "file is open" markers
         if (folder / lock).exists():
             raise _refuse(target, f"is open in Excel or LibreOffice (lock file {lock} found); close it in Excel "
@@ -386,26 +540,48 @@ def _open_temp(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> tuple[
 
 
 @contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) and SIGTERM for a few statements, so that a temporary file is never
+    created, or moved into place, without the code that removes it knowing its name."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, OSError, ValueError):  # no POSIX signal masks (Windows)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str]] = ()) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success move it into place, else remove it.
 
     Before anything is written, refuse with ``InputError`` what ``check_output_path`` refuses.
+    Whatever ends the block (an error, Ctrl-C, SIGTERM turned into an exception), the temporary
+    file is removed: it is never left beside the output.
     """
     target = Path(path)
-    fd, tmp_name = _open_temp(target, inputs)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        with _signals_deferred():
+            fd, tmp_name = _open_temp(target, inputs)
+            tmp = Path(tmp_name)
+            os.close(fd)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         yield tmp
         try:
-            os.replace(tmp, target)
+            with _signals_deferred():
+                os.replace(tmp, target)
+                tmp = None
         except PermissionError as exc:
             raise _refuse(target, "cannot be replaced (permission denied; probably open in Excel); close it in "
                                   "Excel and run again, or choose another output name") from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
