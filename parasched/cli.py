@@ -173,6 +173,144 @@ def main(ctx: click.Context, verbose: bool) -> None:
     """Weekly paraprofessional schedules for schools (see README)."""
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
+    ctx.call_on_close(_exit_on_signals(ctx.invoked_subcommand))  # Ctrl-C: exit 130, temporary files removed (issue 14)
+
+
+# --- Ctrl-C, SIGTERM and the run limits (issue 14) --------------------------------------------
+# Ctrl-C ends any command with exit code 130 (SIGTERM: 143) through an exception, so a temporary
+# output file is always removed on the way out (files.atomic_output). During a solve the main
+# thread only waits for the solver thread, so Ctrl-C is seen at once: the first one stops the
+# search (SolverOptions.stop) and, unless --keep-on-interrupt was given, exits writing nothing;
+# a second one exits at once.
+
+EXIT_INTERRUPTED = 130  # what shells report for a command stopped by Ctrl-C (128 + SIGINT)
+MAX_TIME_LIMIT = 86_400.0  # seconds: a day; a longer solve is a typo, not a plan
+MAX_WORKERS = 64
+MAX_SEED = 2**31 - 1  # CP-SAT stores the seed in a 32-bit integer
+KEEP_HINT = "run again with --keep-on-interrupt to write the best schedule found when you press Ctrl-C"
+
+
+def _interrupted_exit(signum: int, _frame: object) -> None:
+    import signal
+
+    click.echo("\nInterrupted: stopped. Outputs are written whole or not at all, so no partial file was left.",
+               err=True)
+    raise SystemExit(EXIT_INTERRUPTED if signum == signal.SIGINT else 128 + signum)
+
+
+# commands that end with exit 130 on Ctrl-C (batch and serve handle KeyboardInterrupt themselves)
+_CLEAN_EXIT_COMMANDS = frozenset({"template", "validate", "check", "solve", "resolve", "export-ics"})
+
+
+def _exit_on_signals(command: str | None) -> Callable[[], None]:
+    """From now on Ctrl-C and SIGTERM end ``command`` cleanly; returns what restores the handlers."""
+    import signal
+
+    if command not in _CLEAN_EXIT_COMMANDS:
+        return lambda: None
+    wanted = (signal.SIGINT, signal.SIGTERM)
+    try:
+        before = {s: signal.signal(s, _interrupted_exit) for s in wanted}
+    except ValueError:  # not the main thread (an embedding program): leave its handlers alone
+        return lambda: None
+
+    def restore() -> None:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+
+    return restore
+
+
+def _check_run_options(time_limit: float | None, workers: int, seed: int) -> None:
+    """--time-limit, --workers and --seed within what the solver can use (nan, inf, 2**31 are not)."""
+    import math
+
+    from parasched.scheduler.errors import Issue
+
+    issues = []
+    if time_limit is not None and not (math.isfinite(time_limit) and 0 < time_limit <= MAX_TIME_LIMIT):
+        issues.append(Issue(f"'{time_limit}' is not a usable number of seconds; expected a number above 0 and at "
+                            f"most {MAX_TIME_LIMIT:,.0f} (a day), such as 60", "--time-limit"))
+    if not 1 <= workers <= MAX_WORKERS:
+        issues.append(Issue(f"'{workers}' workers; expected 1 to {MAX_WORKERS} (2 is the default; more than "
+                            "the machine's cores only slows the search)", "--workers"))
+    if not 0 <= seed <= MAX_SEED:
+        issues.append(Issue(f"'{seed}' is not a usable seed; expected a whole number from 0 to {MAX_SEED:,}",
+                            "--seed"))
+    if issues:
+        err = InputError(issues)
+        err.file = "the command-line options"  # type: ignore[attr-defined]  # "Cannot use ..." in _friendly
+        raise err
+
+
+def _run_stoppable(options: Any, run: Callable[[Any], Any], keep: bool, output: Path) -> tuple[Any, bool]:
+    """``run(options)`` in a worker thread, with Ctrl-C stopping the search; (result, interrupted).
+
+    The first Ctrl-C sets ``options.stop``: with ``keep`` the solver's best schedule so far is
+    returned (the caller writes it, then exits 130); without, the command exits 130 at once,
+    writing nothing. A second Ctrl-C exits 130 at once. No output file exists while the solver
+    runs (the output is only probed before), so exiting at once leaves nothing behind.
+    """
+    import dataclasses
+    import os
+    import signal
+    import threading
+
+    stop = threading.Event()
+    # CP-SAT's own SIGINT handler would take Ctrl-C from us (and abort the process from a thread)
+    options = dataclasses.replace(options, stop=stop, params={**options.params, "catch_sigint_signal": False})
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = run(options)
+        except BaseException as exc:  # re-raised in the main thread, where the CLI reports it
+            box["error"] = exc
+
+    def quit_now(text: str) -> None:
+        click.echo(text, err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)  # the solver's threads cannot be joined quickly; nothing to clean
+
+    def on_ctrl_c(_signum: int, _frame: object) -> None:
+        if stop.is_set():
+            quit_now("\nInterrupted again: stopped at once; nothing written.")
+        stop.set()
+        if not keep:
+            quit_now(f"\nInterrupted: stopped; nothing written ({KEEP_HINT}).")
+        click.echo(f"\nStopping: the best schedule found so far will be written to {output} "
+                   "(Ctrl-C again to quit without writing)...", err=True)
+
+    worker = threading.Thread(target=work, name="parasched-solve", daemon=True)
+    try:
+        before = signal.signal(signal.SIGINT, on_ctrl_c)
+    except ValueError:  # not the main thread: run plainly
+        return run(options), False
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)  # a short wait, so the handler runs as soon as Ctrl-C comes
+            # a CP-SAT solver created without catch_sigint_signal=False puts its own handler in
+            # and leaves the default one (which kills the process) behind it: take Ctrl-C back
+            signal.signal(signal.SIGINT, on_ctrl_c)
+    finally:
+        signal.signal(signal.SIGINT, before)
+    if "error" in box:
+        raise box["error"]
+    result = box["result"]
+    schedule = getattr(result, "schedule", None) or getattr(getattr(result, "result", None), "schedule", None)
+    if stop.is_set() and (schedule is None or not schedule.assignments):
+        click.echo("Interrupted before any schedule was found; nothing written.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    return result, stop.is_set()
+
+
+def _interrupted_written(output: Path) -> None:
+    """After writing the best schedule found when Ctrl-C came: say so, exit 130."""
+    click.echo(f"Interrupted: wrote the best schedule found when Ctrl-C was pressed to {output}; it is complete "
+               "and breaks no hard rule, but a full run may cover more.", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 # --- template / validate (foundation) ---------------------------------------------------------
@@ -208,6 +346,10 @@ def validate(file: Path, absences_path: Path | None, report_path: Path | None) -
     from parasched.io.report import validate_lines
     from parasched.scheduler.capacity import capacity_map
 
+    if report_path is not None:  # refused before the reading, never after (issue 14)
+        from parasched.io.files import check_output_path
+
+        check_output_path(report_path, inputs=[p for p in (file, absences_path) if p is not None], suffix=".xlsx")
     read = read_problem(file, absences=absences_path)
     cmap = capacity_map(read.problem)
     for line in validate_lines(file.name, read, cmap):
@@ -316,10 +458,13 @@ def _check_lines(report: Any) -> list[str]:
 @click.option("--anonymize", is_flag=True, help="Write student initials and ids instead of names.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
               help="Also write the schedule as JSON to this file.")
+@click.option("--keep-on-interrupt", is_flag=True,
+              help="On Ctrl-C, write the best schedule found so far (exit code 130); default: write nothing.")
 @click.pass_context
 @_friendly
 def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Path | None, time_limit: float | None,
-          workers: int, seed: int, log: bool, anonymize: bool, json_path: Path | None) -> None:
+          workers: int, seed: int, log: bool, anonymize: bool, json_path: Path | None,
+          keep_on_interrupt: bool) -> None:
     """Build the week's schedule with the CP-SAT solver and write it to OUTPUT.
 
     Coverage comes first (priority 1, then 2, then 3), then flex minutes, substitutes,
@@ -340,15 +485,16 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
 
     started = time.monotonic()  # --time-limit counts from here: reading and writing are part of the wait
 
+    _check_run_options(time_limit, workers, seed)  # nan, inf, 2**31: refused (issue 14)
     if time_limit is not None and time_limit <= 0:
         raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])
     if workers < 1:
         raise InputError([Issue(f"'{workers}' workers; expected 1 or more", "--workers")])
     inputs = [p for p in (input_path, absences_path) if p is not None]
     # refuse a bad -o before the solve, not after minutes of work
-    check_output_path(output, inputs=inputs)
+    check_output_path(output, inputs=inputs, suffix=".xlsx")
     if json_path is not None:
-        check_output_path(json_path, inputs=inputs)
+        check_output_path(json_path, inputs=inputs, others=[output])
     read = read_problem(input_path, absences=absences_path)
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
@@ -359,7 +505,7 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
                             workers=workers, seed=seed, log=log, progress=True)
     click.echo(f"Solving {len(problem.paras)} paras, {len(problem.students)} students, "
                f"{len(problem.settings.days)} days (limit {limit:g} s)...", err=True)
-    result = solve_week(problem, options)
+    result, interrupted = _run_stoppable(options, lambda opts: solve_week(problem, opts), keep_on_interrupt, output)
     if result.status in (Status.INFEASIBLE, Status.UNKNOWN):
         click.echo(f"No schedule found ({result.status}) within the time limit; nothing written. "
                    "Try a longer --time-limit.", err=True)
@@ -382,6 +528,8 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
             example = next(u for u in unmet if (u.priority, u.kind, u.ref) == (pr, kind, ref))
             click.echo(f"  - P{pr} {kind} {ref}: {minutes} min; e.g. {example.day} {example.reason}")
     click.echo(f"Wrote {output}")
+    if interrupted:
+        _interrupted_written(output)
 
 
 
@@ -405,11 +553,13 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @click.option("--log", is_flag=True, help="Print the CP-SAT search log.")
+@click.option("--keep-on-interrupt", is_flag=True,
+              help="On Ctrl-C, write the best schedule found so far (exit code 130); default: write nothing.")
 @click.pass_context
 @_friendly
 def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_path: Path | None,
             absent: tuple[str, ...], days: tuple[str, ...], output: Path, time_limit: float | None,
-            workers: int, seed: int, log: bool) -> None:
+            workers: int, seed: int, log: bool, keep_on_interrupt: bool) -> None:
     """Re-plan after absences: keep everyone safe, change as little as possible.
 
     Only days with a new absence (and the --day days) are re-planned; every other day is kept
@@ -431,8 +581,9 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
 
     began = time.monotonic()  # --time-limit counts from here: reading and writing are part of the wait
     verbose = bool((ctx.obj or {}).get("verbose"))
+    _check_run_options(time_limit, workers, seed)  # nan, inf, 2**31: refused (issue 14)
     inputs = [p for p in (input_path, baseline_path, absences_path) if p is not None]
-    check_output_path(output, inputs=inputs)  # before the work, not after it
+    check_output_path(output, inputs=inputs, suffix=".xlsx")  # before the work, not after it
     read = read_problem(input_path)  # with the input's own Absences sheet
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
@@ -460,8 +611,10 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
         else:
             click.echo("Baseline: passes every hard rule.")
 
-    outcome = rs.resolve(problem, baseline, options, extra_absences=extra, days=chosen,
-                         on_baseline_checked=baseline_checked, names=verbose)
+    outcome, interrupted = _run_stoppable(
+        options, lambda opts: rs.resolve(problem, baseline, opts, extra_absences=extra, days=chosen,
+                                         on_baseline_checked=baseline_checked, names=verbose),
+        keep_on_interrupt, output)
     for note in outcome.notes:
         click.echo(f"Note: {note}")
     if outcome.result.status in (Status.INFEASIBLE, Status.UNKNOWN):
@@ -484,6 +637,8 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     else:
         click.echo("New schedule: passes every hard rule (with the absences applied).")
     click.echo(f"Wrote {output} ({time.monotonic() - began:.1f} s in all)")
+    if interrupted:
+        _interrupted_written(output)
 
 
 # --- export-ics -------------------------------------------------------------------------------
