@@ -537,11 +537,12 @@ def short_day_warnings(problem: Problem) -> list[Issue]:
                 short[covered].append(day)
         if not short:
             continue
-        parts = [f"{minutes} minutes on {_days_text(days)}" for minutes, days in sorted(short.items())]
+        by_week = sorted(short.items(), key=lambda kv: DAYS.index(kv[1][0]))
+        parts = [f"{minutes} minutes on {_days_text(days)}" for minutes, days in by_week]
         row_list = ", ".join(str(b.source.row) for b in blocks[:5] if b.source is not None)
-        rows_text = f" (StudentSchedule rows {row_list}{' and more' if len(blocks) > 5 else ''})" if row_list else ""
+        rows_text = f" {row_list}{' and more' if len(blocks) > 5 else ''}" if row_list else ""
         out.append(Issue(f"student '{st.student_id}' has StudentSchedule rows{rows_text} covering only "
-                         f"{'; '.join(parts)} of the {school_day}-minute school day "
+                         f"{' and '.join(parts)} of the {school_day}-minute school day "
                          f"{fmt_span(st_.school_start, st_.school_end)}, while their default support is "
                          f"{_level(st)}: outside their rows they need no para; expected rows for the whole day "
                          "(or no rows at all: the homeroom all day)", _where(st.source, "support"), "warning"))
