@@ -36,8 +36,12 @@ class Deadline:
     clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.seconds, int | float) and not isinstance(self.seconds, bool)
-                and math.isfinite(self.seconds) and self.seconds > 0):
+        if not (
+            isinstance(self.seconds, int | float)
+            and not isinstance(self.seconds, bool)
+            and math.isfinite(self.seconds)
+            and self.seconds > 0
+        ):
             raise ValueError(f"a deadline needs a positive finite number of seconds, not {self.seconds!r}")
         if self.started < 0:
             object.__setattr__(self, "started", self.clock())
