@@ -196,6 +196,7 @@ class Session:
         self.messages: list[Message] = []
         self.validation: tuple[str, tuple[str, ...]] | None = None  # (file name, validate lines)
         self._job: _Job | None = None
+        self.pending: Marks | None = None
         self._serial = 0
 
     # -- files ----------------------------------------------------------------------------------
@@ -419,6 +420,7 @@ class Session:
             )
         extra = self.absences(marks)
         baseline = self.baseline.schedule
+        self.pending = marks  # the form shows these ticks while the re-plan runs
         rs.plan(problem, baseline, extra, (marks.day,))  # bad ids or a foreign baseline: a message now
 
         def work(job: _Job) -> None:
@@ -816,6 +818,8 @@ def parse_marks(day: str, form: dict[str, str], problem: Problem) -> Marks:
 def default_marks(session: Session, day: str) -> Marks:
     """The form's ticks when opening a day: the last re-plan's marks of that day, else nobody out
     and the substitutes the baseline already has working that day."""
+    if session.busy and session.pending is not None and session.pending.day == day:
+        return session.pending
     plan = session.current
     if plan is not None and plan.marks is not None and plan.marks.day == day:
         return plan.marks
