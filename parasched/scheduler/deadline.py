@@ -74,9 +74,10 @@ class Deadline:
         else:
             assert seconds is not None
             want = min(seconds, left)
-        # an expired parent still makes a valid (already expired) child: callers test expired()
         now = self.clock()
-        return Deadline(max(want, 1e-9), now, self.clock)
+        if want <= 0:  # an expired parent makes an expired child (ending when the parent did)
+            return Deadline(1e-9, self.ends - 1e-9, self.clock)
+        return Deadline(want, now, self.clock)
 
 
 def writing_reserve(paras: int, days: int) -> float:

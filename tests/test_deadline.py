@@ -1,0 +1,83 @@
+"""Deadline: --time-limit is a wall-clock limit on the whole command (issue 13). A fake clock: no
+timed tests."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from parasched.scheduler.deadline import (
+    MIN_SOLVE_SECONDS,
+    RESOLVE_DEFAULT_SECONDS,
+    Deadline,
+    solver_seconds,
+    writing_reserve,
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_remaining_and_expired_follow_the_clock() -> None:
+    clock = Clock()
+    d = Deadline(10, clock=clock)
+    assert d.started == 100.0 and d.ends == 110.0
+    clock.now = 104.0
+    assert d.remaining() == 6.0 and d.elapsed() == 4.0 and not d.expired()
+    clock.now = 111.0
+    assert d.remaining() == 0.0 and d.expired()
+
+
+def test_started_given_counts_the_time_already_spent() -> None:
+    """The command notes the instant it starts, reads the workbook, then makes the deadline."""
+    clock = Clock()
+    d = Deadline(30, started=97.0, clock=clock)
+    assert d.remaining() == 27.0
+
+
+def test_child_takes_a_share_and_never_outlives_its_parent() -> None:
+    clock = Clock()
+    parent = Deadline(10, clock=clock)
+    clock.now = 102.0
+    half = parent.child(0.5)
+    assert half.started == 102.0 and half.seconds == 4.0
+    assert parent.child(seconds=3).seconds == 3.0
+    assert parent.child(seconds=60).ends == parent.ends
+    clock.now = 200.0
+    assert parent.child(0.5).expired()
+
+
+@pytest.mark.parametrize("bad", [0, -1, math.nan, math.inf, True, "10"])
+def test_a_deadline_needs_a_positive_finite_number(bad: object) -> None:
+    with pytest.raises(ValueError, match="positive finite number of seconds"):
+        Deadline(bad)  # type: ignore[arg-type]
+
+
+def test_child_arguments() -> None:
+    d = Deadline(10, clock=Clock())
+    with pytest.raises(ValueError, match="not both"):
+        d.child(0.5, seconds=2)
+    with pytest.raises(ValueError, match="not both"):
+        d.child()
+    with pytest.raises(ValueError, match=r"\(0, 1\]"):
+        d.child(1.5)
+
+
+def test_the_solver_keeps_back_the_measured_writing_time() -> None:
+    clock = Clock()
+    assert writing_reserve(160, 5) == pytest.approx(0.5 + 0.015 * 800)
+    d = Deadline(120, clock=clock)
+    assert solver_seconds(d, 160, 5) == pytest.approx(120 - 12.5)
+    assert solver_seconds(d, 4, 2) == pytest.approx(120 - 0.5 - 0.12)
+    clock.now = 219.0  # 1 s left: less than writing needs, the search still gets its minimum
+    assert solver_seconds(d, 160, 5) == MIN_SOLVE_SECONDS
+
+
+def test_resolve_default_is_a_morning_replan() -> None:
+    assert RESOLVE_DEFAULT_SECONDS == 10.0
