@@ -392,7 +392,7 @@ def check(ctx: click.Context, input_path: Path, schedule_path: Path, absences_pa
     verbose = bool((ctx.obj or {}).get("verbose"))
     read = read_problem(input_path, absences=absences_path)
     problem = read.problem
-    schedule = read_schedule(schedule_path)
+    schedule = read_schedule(schedule_path, problem)  # another school's schedule: refused (issue 14)
     report = check_schedule(problem, schedule, names=verbose)
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
@@ -591,7 +591,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     chosen = parse_days(days, problem.settings.days)
     extra = read_absences(absences_path) if absences_path is not None else ()  # ids checked in resolve
     extra += absences_from_args(absent, chosen, problem)
-    baseline = read_schedule(baseline_path)
+    baseline = read_schedule(baseline_path, problem)  # another school's schedule: refused (issue 14)
     if time_limit is not None and time_limit <= 0:
         raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])
     if workers < 1:

@@ -183,7 +183,7 @@ def export_ics(schedule_path: str | Path, out_dir: str | Path, *, input_path: st
     Raises :class:`InputError` when no date is known for the week, or the folder cannot be used.
     """
     from .files import atomic_output
-    from .schedule_reader import read_schedule
+    from .schedule_reader import ensure_belongs, read_schedule
 
     schedule_path, out = Path(schedule_path), Path(out_dir)
     schedule = read_schedule(schedule_path)
@@ -193,6 +193,7 @@ def export_ics(schedule_path: str | Path, out_dir: str | Path, *, input_path: st
         from .reader import read_problem
 
         problem = read_problem(input_path).problem
+        ensure_belongs(problem, schedule, schedule_path)  # another school's schedule: refused (issue 14)
     elif names:
         raise InputError([Issue("student names are not in the schedule workbook; give --input with the "
                                 "input workbook, or leave out --names (ids only)", "--names")])

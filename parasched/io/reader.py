@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from parasched.io import files
+from parasched.io.invisible import cell_id_problem
 from parasched.scheduler.errors import DataError, InputError, Issue, Source, column_letter
 from parasched.scheduler.model import (
     Absence,
@@ -458,7 +459,7 @@ class _Row:
         if i is None or i >= len(self.values):
             return None, False
         value, time_format = self.values[i]
-        problem = formula_problem(value)
+        problem = formula_problem(value) or cell_id_problem(col, value)  # invisible.py (issue 14)
         if problem:
             if col not in self._reported:
                 self.error(col, problem)

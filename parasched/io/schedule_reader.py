@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from parasched.scheduler.errors import InputError, Issue, Source, column_letter
+from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import Assignment, Change, Kind, PlacedSession, Schedule, Unmet, UnmetKind
 
 from .cells import (
@@ -30,11 +31,14 @@ from .cells import (
     parse_text,
     parse_time,
 )
+from .files import merged_cells_issues, read_bounds
+from .invisible import cell_id_problem
 
 ASSIGNMENTS = ("para_id", "day", "start", "end", "kind", "ref", "students", "location")
 SESSIONS = ("session_id", "day", "start", "end", "provider", "para_id")
 UNMET = ("kind", "ref", "day", "start", "end", "minutes", "priority", "reason")
 CHANGES = ("para_id", "day", "start", "end", "before", "after")
+HEADER_SCAN_ROWS = 10  # a title and notes may sit above the header, as in the input workbook
 
 
 class _Row:
@@ -58,6 +62,10 @@ class _Row:
 
     def get(self, column: str, parse: Callable[[Any], Any], default: Any = None) -> Any:
         value, _ = self.cells.get(column, (None, False))
+        invisible = cell_id_problem(column, value)  # 'P01' + a zero-width space matches no para
+        if invisible is not None:
+            self.error(column, invisible)
+            return default
         try:
             out = parse(value)
         except CellError as exc:
@@ -112,18 +120,32 @@ class _Row:
         return days[0]
 
 
+def _names_a_column(cells: list[Any], columns: tuple[str, ...]) -> bool:
+    return any(not is_blank(c.value) and parse_text(c.value).strip().lower() in columns for c in cells)
+
+
 def _sheet_rows(ws: Any, sheet: str, columns: tuple[str, ...], required: tuple[str, ...],
                 issues: list[Issue]) -> Iterator[_Row]:
-    """Data rows of a sheet, header located as the first non-blank row."""
-    rows = ws.iter_rows()
+    """Data rows of a sheet. The header is the first of the top rows naming a contract column
+    (a title typed above the table is skipped), else the first non-blank row."""
+    issues.extend(merged_cells_issues(ws, sheet))
+    rows = ws.iter_rows(**read_bounds(ws))  # the used range only: a formatted XFD1048576 costs nothing
     header_cells: list[Any] | None = None
     header_row = 0
-    for cells in rows:
-        if any(not is_blank(c.value) for c in cells):
-            header_cells = list(cells)
-            header_row = _row_number(header_cells, header_row + 1)
+    first_filled: tuple[list[Any], int] | None = None
+    for scanned, cells in enumerate(rows, start=1):
+        cells = list(cells)
+        row_no = _row_number(cells, header_row + 1)
+        header_row = row_no
+        if first_filled is None and any(not is_blank(c.value) for c in cells):
+            first_filled = (cells, row_no)
+        if _names_a_column(cells, columns):
+            header_cells = cells
             break
-        header_row += 1
+        if scanned >= HEADER_SCAN_ROWS:
+            break
+    if header_cells is None and first_filled is not None:  # no header among the top rows: say what is there
+        header_cells, header_row = first_filled
     if header_cells is None:
         if required:
             issues.append(Issue(f"the sheet is empty; expected a header row with {', '.join(columns)}", sheet))
@@ -223,11 +245,20 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def read_schedule(path: str | Path) -> Schedule:
+def read_schedule(path: str | Path, problem: Problem | None = None) -> Schedule:
     """Read the contract sheets of a schedule workbook (see module docstring).
 
-    Raises :class:`InputError` listing every located problem when the workbook cannot be used.
+    Raises :class:`InputError` listing every located problem when the workbook cannot be used;
+    with ``problem`` (the input it is used with), also when it was made for another school
+    (:func:`ensure_belongs`).
     """
+    schedule = _read_schedule(Path(path))
+    if problem is not None:
+        ensure_belongs(problem, schedule, path)
+    return schedule
+
+
+def _read_schedule(path: Path) -> Schedule:
     import openpyxl
 
     path = Path(path)
@@ -277,4 +308,79 @@ def read_schedule(path: str | Path) -> Schedule:
     return Schedule(tuple(assignments), tuple(sessions), tuple(unmet), tuple(changes))
 
 
-__all__ = ["ASSIGNMENTS", "CHANGES", "SESSIONS", "UNMET", "read_schedule"]
+# -- does the schedule belong to this input? --------------------------------------------------
+
+def _key(text: object) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def summary_school(path: str | Path) -> str:
+    """The ``School`` line of a schedule workbook's Summary sheet ('' when absent or unreadable)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # _read_schedule (called first) reports an unreadable workbook properly
+        return ""
+    try:
+        sheet = next((n for n in wb.sheetnames if _key(n) == "summary"), None)
+        if sheet is None:
+            return ""
+        for row in wb[sheet].iter_rows(min_row=1, max_row=60, max_col=2, values_only=True):
+            if row and _key(row[0]) == "school":
+                return parse_text(row[1]) if len(row) > 1 and not is_blank(row[1]) else ""
+    finally:
+        wb.close()
+    return ""
+
+
+def _foreign(found: set[str], known: set[str]) -> list[str]:
+    """Ids of ``found`` the input does not know (compared ignoring case, as the reader does)."""
+    keys = {_key(k) for k in known}
+    return sorted(f for f in found if _key(f) not in keys)
+
+
+def belongs_issues(problem: Problem, schedule: Schedule, *, school: str = "", label: str = "") -> list[Issue]:
+    """Why ``schedule`` was not made for ``problem``'s school ([] when it may have been).
+
+    A schedule belongs elsewhere when its Summary names another school, or when most of the
+    paras (or students) it names are unknown to the input. A few unknown ids are a hand edit
+    to judge, not another school: ``check`` reports them as broken rules.
+    """
+    issues: list[Issue] = []
+    ours = problem.settings.school_name
+    where = label or "the schedule"
+    if school and ours and _key(school) != _key(ours):
+        issues.append(Issue(f"its Summary says it is the schedule of '{school}', but the input is for '{ours}' "
+                            "(Settings school_name); give the schedule made from this input, or the input it "
+                            "was made from", where))
+    paras = {a.para_id for a in schedule.assignments}
+    students = {s for a in schedule.assignments for s in a.students}
+    for what, found, known, sheet in (
+            ("para", paras, {p.para_id for p in problem.paras}, "Paras"),
+            ("student", students, {s.student_id for s in problem.students}, "Students")):
+        unknown = _foreign(found, known)
+        if found and 2 * len(unknown) > len(found):
+            examples = ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+            issues.append(Issue(f"{len(unknown)} of the {len(found)} {what} ids in its Assignments sheet ({examples}) "
+                                f"are not in the input's {sheet} sheet: it was made for another school or another "
+                                "version of the input; give the schedule made from this input", where))
+    return issues
+
+
+def ensure_belongs(problem: Problem, schedule: Schedule, path: str | Path) -> None:
+    """Refuse (:class:`InputError`, exit 2) a schedule that was not made for ``problem``'s school.
+
+    Every command that pairs a schedule with an input (check, resolve, export-ics --input) calls
+    this, so the same pair is refused the same way everywhere.
+    """
+    path = Path(path)
+    issues = belongs_issues(problem, schedule, school=summary_school(path), label=path.name)
+    if issues:
+        err = InputError(issues)
+        err.file = f"{path.name} with this input"  # type: ignore[attr-defined]  # "Cannot use ..." in the CLI
+        raise err
+
+
+__all__ = ["ASSIGNMENTS", "CHANGES", "SESSIONS", "UNMET", "belongs_issues", "ensure_belongs", "read_schedule",
+           "summary_school"]
