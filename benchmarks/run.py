@@ -1,210 +1,226 @@
 #!/usr/bin/env python3
-"""Benchmarks: how fast, how good, how it grows (see benchmarks/README.md).
+"""Benchmarks: coverage, continuity, rules, time and memory of parasched against a greedy fill.
 
-For seeded generated schools of growing size (10, 20, 40, 80, 160, 320 paras by default; students,
-duties and therapy in proportion; Mon-Fri) it solves each with ``workflows.solve`` and, side by side
-on the same instance, runs the greedy scheduler (what filling a grid by hand roughly achieves), then
-re-solves the 80-para school after 6 absences. Every run is a subprocess of its own, so one failing
-instance only prints its error in the table, and the peak memory is per instance (``wait4``).
+Schools: the easy and the hard generator (``samples/generator.py``, ``kind="easy"``/``"hard"``) at
+10-160 paras, and the public example schools of ``shared/instances/``. On each, the greedy
+scheduler (about what a coordinator fills in by hand), the solver at its time limit and, with
+``--long-factor 10``, the solver at 10x that limit. Every run is a subprocess of its own: its
+peak memory is its own (``wait4``), and a failing run only prints its error in the table.
 
-    python benchmarks/run.py --quick --time-limit 10          # 10, 20, 40 paras
-    python benchmarks/run.py --sizes 80 160 --repeats 3        # medians of 3 solver seeds
+    python benchmarks/run.py --quick                 # shared schools + hard 10/35 paras, 30 s each
+    python benchmarks/run.py                         # easy and hard 10-160 paras, shared schools
+    python benchmarks/run.py --long-factor 10        # ... and a 10x longer solve of each
 
-Results go to ``benchmarks/results/{solve,resolve}-<date>.csv`` (with the machine and date on every
-row) and a markdown table, ready for the README, is printed and saved next to them.
+Measured from each schedule (``measure``): covered minutes per priority and in total against the
+required minutes (``kpis.compute_kpis``), handoffs, distinct paras per student (day and week),
+runs shorter than ``min_support_minutes`` (counted here from the rows), broken rules
+(``check.check_schedule``), wall time and peak memory. Results go to
+``benchmarks/results/bench-<date>.{csv,json,md}``; the markdown table is printed.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import csv
-import dataclasses
 import datetime as dt
-import io
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script from anywhere
+if str(ROOT) not in sys.path:  # run as a script from anywhere: samples.generator is importable
     sys.path.insert(0, str(ROOT))
 
-DEFAULT_SIZES = (10, 20, 40, 80, 160, 320)
-QUICK_SIZES = (10, 20, 40)
+SHARED_INSTANCES = ROOT.parent / "shared" / "instances"
+DEFAULT_SIZES = (10, 20, 40, 80, 160)
+QUICK_HARD_SIZES = (10, 35)
+QUICK_TIME_LIMIT = 30.0
+LARGE_FROM = 160  # schools this large get LARGE_TIME_LIMIT by default (the issue's targets)
+LARGE_TIME_LIMIT = 120.0
+SETTLED_POINTS = 1.0  # "coverage settled": every priority within this many points of its final value
 RESOLVE_SIZE = 80
 ABSENCE_DAY = "Wed"
 ABSENCES_LABEL = f"6 new absences on {ABSENCE_DAY}: 4 paras all day, 1 para 10:00-12:00, 1 student all day"
-NEAR_BOUND = 0.01
-HAS_SCHEDULE = ("optimal", "feasible")  # "time to within 1 % of the bound"
 
 
-# -- measurements (run inside a worker subprocess) -------------------------------------------------
-def _coverage(problem: Any, schedule: Any) -> dict[str, Any]:
+# -- schools ---------------------------------------------------------------------------------------
+def load_school(spec: dict[str, Any]) -> Any:
+    """The Problem a spec names: ``{"source": "easy"|"hard", "n_paras", "seed"}`` or
+    ``{"source": "file", "path"}``."""
+    if spec["source"] == "file":
+        from parasched.io.reader import read_problem
+
+        return read_problem(spec["path"]).problem
+    from samples.generator import generate_school
+
+    return generate_school(spec["n_paras"], seed=spec["seed"], kind=spec["source"])
+
+
+def school_label(spec: dict[str, Any]) -> str:
+    if spec["source"] == "file":
+        return Path(spec["path"]).stem
+    return f"{spec['source']} {spec['n_paras']} (seed {spec['seed']})"
+
+
+def shared_instances(folder: Path) -> list[Path]:
+    """The public example schools (an absences-only workbook is not a school)."""
+    return sorted(p for p in folder.glob("*.xlsx") if not p.stem.endswith("-absences"))
+
+
+# -- measurements (inside a worker subprocess) -----------------------------------------------------
+def continuity(problem: Any, schedule: Any) -> dict[str, Any]:
+    """Continuity figures ``compute_kpis`` lacks, from the schedule's rows alone.
+
+    - ``paras_day``: mean over student-days with support or therapy rows of the distinct paras
+      of those rows; ``paras_week``: the same per student over the week.
+    - ``short_runs``: runs (back-to-back support rows of one para naming the student; a room
+      change inside does not end one) shorter than ``min_support_minutes`` that do not cover the
+      whole need stretch they lie in (the student's maximal need without a pause, less the
+      therapy the schedule holds).
+    """
+    from parasched.scheduler.coverage import occurrences_of
+    from parasched.scheduler.schedule import Kind
+    from parasched.scheduler.timegrid import merge
+    from parasched.scheduler.weekgrid import WeekGrid
+
+    day_paras: dict[tuple[str, str], set[str]] = defaultdict(set)
+    week_paras: dict[str, set[str]] = defaultdict(set)
+    spans: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
+    for a in schedule.assignments:
+        if a.kind not in (Kind.SUPPORT, Kind.THERAPY):
+            continue
+        for sid in a.students:
+            day_paras[(sid, a.day)].add(a.para_id)
+            week_paras[sid].add(a.para_id)
+            if a.kind == Kind.SUPPORT:
+                spans[(a.para_id, sid, a.day)].append((a.start, a.end))
+    runs: list[tuple[str, str, int, int]] = []  # (student, day, start, end)
+    for (_, sid, day), got in spans.items():
+        got.sort()
+        start, end = got[0]
+        for s, e in got[1:]:
+            if s == end:  # back to back: the same run
+                end = e
+                continue
+            runs.append((sid, day, start, end))
+            start, end = s, e
+        runs.append((sid, day, start, end))
+    least = problem.settings.min_support_minutes
+    grid = WeekGrid.of(problem)
+    held = occurrences_of(schedule)
+    stretches: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {}
+    short = 0
+    for sid, day, start, end in runs:
+        if end - start >= least:
+            continue
+        if day not in stretches:
+            by_student: dict[str, list[tuple[int, int]]] = defaultdict(list)
+            for seg in grid.support_needs(day, tuple(o for o in held if o.day == day)):
+                by_student[seg.student_id].append((seg.start, seg.end))
+            stretches[day] = {k: merge(v) for k, v in by_student.items()}
+        home = next(((s, e) for s, e in stretches[day].get(sid, ()) if s < end and start < e), None)
+        if home is None or not (start <= home[0] and home[1] <= end):
+            short += 1
+    return {
+        "paras_day": round(statistics.fmean(len(v) for v in day_paras.values()), 2) if day_paras else 0.0,
+        "paras_week": round(statistics.fmean(len(v) for v in week_paras.values()), 2) if week_paras else 0.0,
+        "runs": len(runs),
+        "short_runs": short,
+    }
+
+
+def measure(problem: Any, schedule: Any) -> dict[str, Any]:
+    """Coverage, continuity and rule figures of one schedule (see the module docstring)."""
+    from parasched.scheduler.check import check_schedule
     from parasched.scheduler.kpis import compute_kpis
 
     k = compute_kpis(problem, schedule)
-    out: dict[str, Any] = {f"cov_p{p}": round(k.coverage_percent_of(p), 2) for p in (1, 2, 3)}
-    out["cov_all"] = round(k.coverage_percent, 2)
-    out["unmet_p1"], out["unmet_p2"], out["unmet_p3"] = k.unmet_p1, k.unmet_p2, k.unmet_p3
+    out: dict[str, Any] = {}
+    for p in (1, 2, 3):
+        out[f"req_p{p}"] = k.required_minutes.get(p, 0)
+        out[f"cov_p{p}"] = k.covered_minutes.get(p, 0)
+        out[f"pct_p{p}"] = round(k.coverage_percent_of(p), 2)
+    out["req_all"], out["cov_all"] = k.required_total, k.covered_total
+    out["pct_all"] = round(k.coverage_percent, 2)
     out["flex_short"] = k.flex_short
     out["handoffs"] = k.handoffs
+    out.update(continuity(problem, schedule))
+    report = check_schedule(problem, schedule)
+    out["broken"] = len(report.violations)
+    out["broken_rules"] = dict(Counter(report.rules()))
     return out
-
-
-def _events(result: Any) -> list[tuple[float, float, float | None]]:
-    """(seconds, objective, bound) of each improving solution, where the solver reports them.
-
-    Accepts ``result.events`` or ``result.stats.events`` holding tuples or records with
-    ``seconds``/``time``/``elapsed``, ``objective`` and ``bound``/``best_bound``.
-    """
-    raw = getattr(result, "events", None)
-    if raw is None:
-        raw = getattr(getattr(result, "stats", None), "events", None)
-    out: list[tuple[float, float, float | None]] = []
-    for ev in raw or ():
-        if isinstance(ev, (tuple, list)):
-            t, obj, bound = [*ev, None, None, None][:3]
-        elif isinstance(ev, dict):
-            t = ev.get("seconds", ev.get("time", ev.get("elapsed")))
-            obj, bound = ev.get("objective"), ev.get("bound", ev.get("best_bound"))
-        else:
-            t = next((getattr(ev, a) for a in ("seconds", "time", "elapsed") if hasattr(ev, a)), None)
-            obj = getattr(ev, "objective", None)
-            bound = getattr(ev, "bound", getattr(ev, "best_bound", None))
-        if t is not None and obj is not None:
-            out.append((float(t), float(obj), None if bound is None else float(bound)))
-    return sorted(out)
-
-
-# "  12.3s  stage Mon 1/5  objective ..." (the solver names the day or "week" being solved)
-PROGRESS = re.compile(r"([\d.]+)s\s+stage (?:\S+ )?(\d+)/(\d+)\s+objective (-?[\d.]+)\s+bound (-?[\d.]+)"
-                      r"(?:\s+coverage\s+([\d.]+)%)?")
-
-
-def progress_events(text: str) -> list[tuple[float, int, float, float, float | None]]:
-    """(seconds, stage, objective, bound, coverage %) of every progress line the solver printed."""
-    out = []
-    for line in re.split(r"[\r\n]", text):
-        m = PROGRESS.search(line)
-        if m:
-            cov = float(m.group(6)) if m.group(6) is not None else None
-            out.append((float(m.group(1)), int(m.group(2)), float(m.group(4)), float(m.group(5)), cov))
-    return out
-
-
-def coverage_settled_seconds(events: list[tuple[float, int, float, float, float | None]],
-                             final: float) -> float | None:
-    """Earliest time from which the required-minute coverage stays within ``NEAR_BOUND`` (as a
-    share of the required minutes) of the final coverage ``final`` (percent)."""
-    settled: float | None = None
-    for t, _, _, _, cov in events:
-        if cov is None:
-            continue
-        if cov < final - 100 * NEAR_BOUND:
-            settled = None
-        elif settled is None:
-            settled = t
-    return settled
-
-
-class _Capture(io.StringIO):
-    """Collects what the solver prints to stderr (its progress lines) instead of showing it."""
-
-
-def _rel_gap(obj: float, bound: float | None) -> float | None:
-    if bound is None:
-        return None
-    if abs(obj) < 1e-9:
-        return 0.0
-    return abs(obj - bound) / abs(obj)
-
-
-def near_bound_seconds(final_bound: float | None,
-                       events: list[tuple[float, float, float | None]]) -> tuple[float | None, str]:
-    """Seconds until the objective was within 1 % of the final bound (the best one known), from
-    the solver's event log."""
-    for t, obj, bound in events:
-        gap = _rel_gap(obj, final_bound if final_bound is not None else bound)
-        if gap is not None and gap <= NEAR_BOUND:
-            return t, "events"
-    return None, "events"
 
 
 def task_greedy(spec: dict[str, Any]) -> dict[str, Any]:
-    from samples.generator import generate_school
     from parasched.scheduler.greedy import greedy_schedule
+    from parasched.solver.bound import week_bound
 
-    problem = generate_school(spec["n_paras"], seed=spec["seed"])
+    problem = load_school(spec)
     t0 = time.perf_counter()
     schedule = greedy_schedule(problem)
     seconds = time.perf_counter() - t0
-    return {"students": len(problem.students), "seconds": round(seconds, 3), **_coverage(problem, schedule)}
+    return {
+        "paras": len(problem.paras),
+        "students": len(problem.students),
+        "seconds": round(seconds, 2),
+        "p1_unmet_bound": week_bound(problem),
+        **measure(problem, schedule),
+    }
 
 
-def _options(spec: dict[str, Any], time_limit: float, seed: int) -> Any:
-    from parasched.solver.options import SolverOptions
-
-    return SolverOptions(time_limit=time_limit, workers=spec["workers"], seed=seed)
+def settled_seconds(
+    events: Sequence[tuple[float, tuple[float, float, float]]], final: tuple[float, float, float]
+) -> float | None:
+    """Earliest time from which every priority's covered percent stays within ``SETTLED_POINTS``
+    of ``final`` (None when no event reached it)."""
+    settled: float | None = None
+    for t, pct in events:
+        if all(p >= f - SETTLED_POINTS for p, f in zip(pct, final, strict=True)):
+            if settled is None:
+                settled = t
+        else:
+            settled = None
+    return settled
 
 
 def task_solve(spec: dict[str, Any]) -> dict[str, Any]:
-    from samples.generator import generate_school
+    from parasched.solver.options import SolverOptions
     from parasched.workflows.solve import solve
 
-    problem = generate_school(spec["n_paras"], seed=spec["seed"])
-    options = _options(spec, spec["time_limit"], spec["solver_seed"])
-    capture = _Capture()
+    problem = load_school(spec)
+    events: list[tuple[float, tuple[float, float, float]]] = []
+    options = SolverOptions(
+        time_limit=spec["time_limit"],
+        workers=spec["workers"],
+        seed=spec["solver_seed"],
+        on_progress=lambda p: events.append((p.elapsed, tuple(p.covered_percent))),
+    )
     t0 = time.perf_counter()
-    with contextlib.redirect_stderr(capture):
-        result = solve(problem, dataclasses.replace(options, progress=True))
+    result = solve(problem, options)
     wall = time.perf_counter() - t0
-    stats = result.stats
-    first = stats.first_solution_seconds
-    events = _events(result)
-    if events:  # the solver's own event log: objective against the final bound
-        near, how = near_bound_seconds(result.bound, events)
-        first = first if first is not None else events[0][0]
-    else:  # its progress lines: required-minute coverage against the final coverage
-        lines = progress_events(capture.getvalue())
-        final = lines[-1][4] if lines and lines[-1][4] is not None else None
-        if final is not None:
-            near, how = coverage_settled_seconds(lines, final), "coverage"
-        elif str(getattr(result.status, "value", result.status)) == "optimal":
-            near, how = float(result.runtime), "runtime"  # proven best by the end: an upper bound
-        else:
-            near, how = None, "none"
-        if first is None and lines:
-            first = lines[0][0]
-    setup = max(0.0, wall - float(result.runtime))  # greedy hint and model build, before the search
-    out = {
+    out: dict[str, Any] = {
+        "paras": len(problem.paras),
         "students": len(problem.students),
         "status": str(getattr(result.status, "value", result.status)),
-        "variables": stats.variables,
-        "constraints": stats.constraints,
-        "setup_s": round(setup, 2),
-        "first_search_s": None if first is None else round(first, 2),
-        "first_s": None if first is None else round(setup + first, 2),
-        "near_s": None if near is None else round(setup + near, 2),
-        "near_from": how,
-        "events": len(events) or len(progress_events(capture.getvalue())),
+        "seconds": round(wall, 2),
         "runtime_s": round(float(result.runtime), 2),
-        "wall_s": round(wall, 2),
-        "objective": result.objective,
-        "bound": result.bound,
-        "gap": None if result.gap is None else round(result.gap, 5),
+        "first_s": round(events[0][0], 2) if events else None,
+        "events": len(events),
     }
-    if out["status"] in HAS_SCHEDULE:
-        out.update(_coverage(problem, result.schedule))
+    if not result.schedule.assignments:
+        return {**out, "error": "no schedule"}
+    out.update(measure(problem, result.schedule))
+    final = (out["pct_p1"], out["pct_p2"], out["pct_p3"])
+    settled = settled_seconds(events, final)
+    out["settled_s"] = None if settled is None else round(settled, 2)
     return out
 
 
@@ -230,33 +246,43 @@ def absences_for(problem: Any, seed: int) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _coverage(problem: Any, schedule: Any) -> dict[str, Any]:
+    from parasched.scheduler.kpis import compute_kpis
+
+    k = compute_kpis(problem, schedule)
+    out: dict[str, Any] = {f"cov_p{p}": round(k.coverage_percent_of(p), 2) for p in (1, 2, 3)}
+    out["cov_all"] = round(k.coverage_percent, 2)
+    out["unmet_p1"], out["unmet_p2"], out["unmet_p3"] = k.unmet_p1, k.unmet_p2, k.unmet_p3
+    return out
+
+
 def task_resolve(spec: dict[str, Any]) -> dict[str, Any]:
-    from samples.generator import generate_school
+    """Re-plan a solved school after ``absences_for``: the quick answer, a long run, and a long run
+    from the quick answer with its uncovered minutes capped at the quick answer's (the fewest
+    changes at the same coverage)."""
     from parasched.scheduler.greedy import greedy_schedule
+    from parasched.solver.options import SolverOptions
     from parasched.workflows.resolve import resolve
     from parasched.workflows.solve import solve
 
-    problem = generate_school(spec["n_paras"], seed=spec["seed"])
-    solved = solve(problem, _options(spec, spec["time_limit"], spec["solver_seed"]))
-    if str(getattr(solved.status, "value", solved.status)) in HAS_SCHEDULE:
+    def opts(limit: float, **more: Any) -> SolverOptions:
+        return SolverOptions(time_limit=limit, workers=spec["workers"], seed=spec["solver_seed"], **more)
+
+    problem = load_school(spec)
+    solved = solve(problem, opts(spec["time_limit"]))
+    if solved.schedule.assignments:
         baseline, baseline_from = solved.schedule, "solve"
     else:  # still measure the resolve, from the schedule a coordinator would have
         baseline, baseline_from = greedy_schedule(problem), "greedy (the solve found none)"
     absences = absences_for(problem, spec["seed"])
     t0 = time.perf_counter()
-    quick = resolve(problem, baseline, _options(spec, spec["resolve_limit"], spec["solver_seed"]),
-                    extra_absences=absences, check=False)
+    quick = resolve(problem, baseline, opts(spec["resolve_limit"]), extra_absences=absences, check=False)
     seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
-    best = resolve(problem, baseline, _options(spec, spec["long_limit"], spec["solver_seed"]),
-                   extra_absences=absences, check=False)
+    best = resolve(problem, baseline, opts(spec["long_limit"]), extra_absences=absences, check=False)
     long_seconds = time.perf_counter() - t1
-    # the fewest changes at the quick answer's coverage: a long run from the quick answer, its
-    # uncovered minutes capped at the quick answer's (the uncapped long run may cover more, which
-    # takes more changes, so its changes say nothing of the quick answer's)
     qk = _coverage(quick.problem, quick.schedule)
-    capped = dataclasses.replace(_options(spec, spec["long_limit"], spec["solver_seed"]),
-                                 max_unmet=(qk["unmet_p1"], qk["unmet_p2"], qk["unmet_p3"]))
+    capped = opts(spec["long_limit"], max_unmet=(qk["unmet_p1"], qk["unmet_p2"], qk["unmet_p3"]))
     t2 = time.perf_counter()
     same = resolve(problem, baseline, capped, extra_absences=absences, check=False, start_from=quick.schedule)
     same_seconds = time.perf_counter() - t2
@@ -278,7 +304,7 @@ def task_resolve(spec: dict[str, Any]) -> dict[str, Any]:
         "same_cov_held": all(sk[f"unmet_p{p}"] <= qk[f"unmet_p{p}"] for p in (1, 2, 3)),
         "changed_ratio": round(quick.changed_minutes / same.changed_minutes, 3) if same.changed_minutes else None,
     }
-    out.update(_coverage(quick.problem, quick.schedule))
+    out.update(qk)
     out.update({f"long_{k}": v for k, v in _coverage(best.problem, best.schedule).items()})
     return out
 
@@ -292,11 +318,13 @@ def worker(spec_json: str) -> int:
         data = {"ok": True, **TASKS[spec["task"]](spec)}
     except Exception as exc:  # reported in the table; the benchmark goes on
         data = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    if data.get("error"):
+        data["ok"] = False
     Path(spec["out"]).write_text(json.dumps(data))
     return 0
 
 
-# -- the driver ----------------------------------------------------------------------------------
+# -- the driver ------------------------------------------------------------------------------------
 def run_task(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
     """Run one task in a subprocess; its own peak RSS (MB) comes from wait4."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -304,10 +332,13 @@ def run_task(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
         err_file = Path(tmp) / "err.txt"
         spec = {**spec, "out": str(out_file)}
         with open(err_file, "w") as err:
-            proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
-                                    stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+            proc = subprocess.Popen(
+                [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                cwd=ROOT,
+            )
             deadline = time.monotonic() + timeout
-            status = rusage = None
             while True:
                 pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
                 if pid:
@@ -316,8 +347,11 @@ def run_task(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
                     proc.kill()
                     _, status, rusage = os.wait4(proc.pid, 0)
                     proc.returncode = -9
-                    return {"ok": False, "error": f"timed out after {timeout:.0f} s",
-                            "peak_mb": round(rusage.ru_maxrss / 1024, 1)}
+                    return {
+                        "ok": False,
+                        "error": f"timed out after {timeout:.0f} s",
+                        "peak_mb": round(rusage.ru_maxrss / 1024, 1),
+                    }
                 time.sleep(0.05)
             proc.returncode = os.waitstatus_to_exitcode(status)
         peak = round(rusage.ru_maxrss / 1024, 1)  # Linux: kilobytes
@@ -346,200 +380,341 @@ def machine() -> dict[str, str]:
     except ImportError:  # pragma: no cover
         ortools_version = "?"
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpu": cpu, "cores": str(cores),
-            "python": platform.python_version(), "ortools": ortools_version}
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "cores": str(cores),
+        "python": platform.python_version(),
+        "ortools": ortools_version,
+    }
 
 
 def median_row(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Median of every numeric field over the successful repeats (text fields: the first)."""
+    """Median of every numeric field over the successful repeats (other fields: the first's)."""
     good = [r for r in rows if r.get("ok")]
     if not good:
-        return rows[0]
+        return dict(rows[0])
     out: dict[str, Any] = dict(good[0])
     for key in good[0]:
         vals = [r.get(key) for r in good]
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
             out[key] = statistics.median(vals)  # type: ignore[type-var]
-        elif any(v is None for v in vals) and key.endswith("_s"):
-            nums = [v for v in vals if isinstance(v, (int, float))]
-            out[key] = statistics.median(nums) if len(nums) * 2 > len(vals) else None
     out["repeats"] = len(good)
     if len(good) < len(rows):
         out["failed_repeats"] = len(rows) - len(good)
     return out
 
 
-def _cov(r: dict[str, Any]) -> str:
-    if r.get("cov_p1") is None:
-        return "no schedule"
-    return f"{r['cov_p1']:.1f} / {r['cov_p2']:.1f} / {r['cov_p3']:.1f}"
+def time_limit_for(spec: dict[str, Any], args: argparse.Namespace, paras: int | None) -> float:
+    """``--time-limit``, else 30 s, 120 s from ``LARGE_FROM`` paras (``--quick``: always 30 s)."""
+    if args.time_limit is not None:
+        return float(args.time_limit)
+    if not args.quick and paras is not None and paras >= LARGE_FROM:
+        return LARGE_TIME_LIMIT
+    return QUICK_TIME_LIMIT
 
 
-def _f(v: Any, fmt: str = "{}", none: str = "—") -> str:
-    if v is None:
-        return none
-    if isinstance(v, float) and fmt == "{}":
-        return f"{v:g}"
+def compare(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One school's verdicts: solver against greedy, and against the long run."""
+    by = {r["method"]: r for r in rows if r.get("ok")}
+    g, s, lg = by.get("greedy"), by.get("solver"), by.get("solver long")
+    out: dict[str, Any] = {}
+    if g and s:
+        out["p1_vs_greedy"] = round(s["pct_p1"] - g["pct_p1"], 2)
+        out["total_vs_greedy"] = round(s["pct_all"] - g["pct_all"], 2)
+        out["handoffs_vs_greedy"] = round(s["handoffs"] / g["handoffs"], 2) if g["handoffs"] else None
+    if s and lg:
+        out["total_vs_long"] = round(s["pct_all"] - lg["pct_all"], 2)
+    return out
+
+
+def _f(v: Any, fmt: str = "{}") -> str:
+    if v is None or v == "":
+        return "—"
     return fmt.format(v)
 
 
-def solve_table(rows: list[dict[str, Any]]) -> str:
-    head = ("| paras | students | variables | constraints | first schedule (s) | within 1 % (s) | final gap "
-            "| solver P1 / P2 / P3 % | greedy P1 / P2 / P3 % | greedy (s) | peak MB | status |")
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+TABLE_COLUMNS = (
+    "school",
+    "paras",
+    "students",
+    "method",
+    "time (s)",
+    "P1 %",
+    "P2 %",
+    "P3 %",
+    "total %",
+    "handoffs",
+    "paras / student-day",
+    "paras / student-week",
+    "short runs",
+    "broken rules",
+    "peak MB",
+)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The markdown table of every run (one line per school and method)."""
+    lines = ["| " + " | ".join(TABLE_COLUMNS) + " |", "|" + "---|" * len(TABLE_COLUMNS)]
     for r in rows:
-        s, g = r["solve"], r["greedy"]
-        gcov = _cov(g) if g.get("ok") else f"error: {g['error']}"
-        gsec = _f(g.get("seconds"), "{:.2f}")
-        if s.get("ok"):
-            near = _f(s["near_s"], "{:.1f}")
-            if s.get("near_from") == "runtime" and s["near_s"] is not None:
-                near = f"≤ {near}"
+        head = [r["school"], _f(r.get("paras")), _f(r.get("students")), r["method"]]
+        if not r.get("ok"):
             lines.append(
-                f"| {r['n_paras']} | {s['students']} | {s['variables']:,} | {s['constraints']:,} "
-                f"| {_f(s['first_s'], '{:.1f}')} | {near} | {_f(s['gap'], '{:.2%}')} "
-                f"| {_cov(s)} | {gcov} | {gsec} "
-                f"| {s['peak_mb']:.0f} | {s['status']} |")
-        else:
-            students = g.get("students", "?")
-            lines.append(f"| {r['n_paras']} | {students} | | | | | | error: {s['error']} | {gcov} | {gsec} "
-                         f"| {_f(s.get('peak_mb'), '{:.0f}')} | failed |")
+                "| "
+                + " | ".join([*head, f"error: {r.get('error', '?')}", *[""] * 9, _f(r.get("peak_mb"), "{:.0f}")])
+                + " |"
+            )
+            continue
+        broken = str(r["broken"])
+        if r.get("broken_rules"):
+            broken += " (" + ", ".join(f"{k} {v}" for k, v in sorted(r["broken_rules"].items())) + ")"
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    *head,
+                    _f(r.get("seconds"), "{:.1f}"),
+                    _f(r["pct_p1"], "{:.1f}"),
+                    _f(r["pct_p2"], "{:.1f}"),
+                    _f(r["pct_p3"], "{:.1f}"),
+                    _f(r["pct_all"], "{:.1f}"),
+                    f"{r['handoffs']:,}",
+                    _f(r["paras_day"], "{:.2f}"),
+                    _f(r["paras_week"], "{:.2f}"),
+                    str(r["short_runs"]),
+                    broken,
+                    _f(r.get("peak_mb"), "{:.0f}"),
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def verdicts(schools: list[tuple[str, dict[str, Any]]]) -> str:
+    lines = [
+        "| school | solver − greedy, P1 (points) | solver − greedy, total (points) | handoffs solver / greedy "
+        "| solver − long run, total (points) |",
+        "|---|---|---|---|---|",
+    ]
+    for name, c in schools:
+        lines.append(
+            f"| {name} | {_f(c.get('p1_vs_greedy'), '{:+.1f}')} | {_f(c.get('total_vs_greedy'), '{:+.1f}')} "
+            f"| {_f(c.get('handoffs_vs_greedy'), '{:.2f}')} | {_f(c.get('total_vs_long'), '{:+.1f}')} |"
+        )
     return "\n".join(lines)
 
 
 def resolve_table(r: dict[str, Any]) -> str:
-    lines = ["| paras | students | absences | baseline | re-planned | time (s) | changed min (weighted) "
-             "| fewest at the same coverage (long run) | vs fewest | long run, coverage first | P1 / P2 / P3 % "
-             "| peak MB | status |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| paras | students | absences | baseline | re-planned | time (s) | changed min (weighted) "
+        "| fewest at the same coverage (long run) | vs fewest | long run, coverage first | P1 / P2 / P3 % "
+        "| peak MB | status |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     if r.get("ok"):
         held = "" if r.get("same_cov_held", True) else ", coverage not held"
         same = f"{r.get('same_cov_changed', '')} ({r.get('same_cov_seconds', 0):.0f} s{held})"
         ratio = f"{r['changed_ratio']:.2f}x" if r.get("changed_ratio") is not None else "—"
-        fewest = (f"{r['fewest_changed']} ({r['long_status']}, {r['long_seconds']:.0f} s; "
-                  f"P1 / P2 / P3 {r['long_cov_p1']:.1f} / {r['long_cov_p2']:.1f} / {r['long_cov_p3']:.1f})")
-        lines.append(f"| {r['n_paras']} | {r['students']} | {r['absences']} | {r['baseline']} | {r['replan_days']} "
-                     f"| {r['seconds']:.1f} | {r['changed']} ({r['changed_raw']} raw) | {same} | {ratio} | {fewest} "
-                     f"| {_cov(r)} | {r['peak_mb']:.0f} "
-                     f"| {r['status']} |")
+        fewest = (
+            f"{r['fewest_changed']} ({r['long_status']}, {r['long_seconds']:.0f} s; "
+            f"P1 / P2 / P3 {r['long_cov_p1']:.1f} / {r['long_cov_p2']:.1f} / {r['long_cov_p3']:.1f})"
+        )
+        lines.append(
+            f"| {r['n_paras']} | {r['students']} | {r['absences']} | {r['baseline']} | {r['replan_days']} "
+            f"| {r['seconds']:.1f} | {r['changed']} ({r['changed_raw']} raw) | {same} | {ratio} | {fewest} "
+            f"| {r['cov_p1']:.1f} / {r['cov_p2']:.1f} / {r['cov_p3']:.1f} | {r['peak_mb']:.0f} "
+            f"| {r['status']} |"
+        )
     else:
-        lines.append(f"| {r['n_paras']} | | 6 | | | | error: {r['error']} | | | | | {_f(r.get('peak_mb'), '{:.0f}')} "
-                     "| failed |")
+        lines.append(
+            f"| {r['n_paras']} | | 6 | | | | error: {r['error']} | | | | | {_f(r.get('peak_mb'), '{:.0f}')} | failed |"
+        )
     return "\n".join(lines)
 
 
-SOLVE_FIELDS = ("date", "cpu", "cores", "python", "ortools", "n_paras", "seed", "time_limit", "workers", "repeats",
-                "ok", "error", "students", "status", "variables", "constraints", "setup_s",
-                "first_search_s", "first_s", "near_s", "near_from",
-                "runtime_s", "wall_s", "objective", "bound", "gap", "events", "cov_p1", "cov_p2", "cov_p3",
-                "cov_all", "unmet_p1", "unmet_p2", "unmet_p3", "flex_short", "handoffs", "peak_mb",
-                "greedy_ok", "greedy_error", "greedy_seconds", "greedy_cov_p1", "greedy_cov_p2", "greedy_cov_p3",
-                "greedy_cov_all", "greedy_unmet_p1", "greedy_unmet_p2", "greedy_unmet_p3", "greedy_flex_short",
-                "greedy_handoffs", "greedy_peak_mb")
-RESOLVE_FIELDS = ("date", "cpu", "cores", "python", "ortools", "n_paras", "seed", "time_limit", "resolve_limit",
-                  "long_limit", "workers", "ok", "error", "students", "absences", "baseline", "replan_days",
-                  "status", "seconds", "changed", "changed_raw", "fewest_changed", "long_status", "long_seconds",
-                  "same_cov_changed", "same_cov_seconds", "same_cov_held", "changed_ratio",
-                  "cov_p1", "cov_p2", "cov_p3", "cov_all", "unmet_p1", "unmet_p2", "unmet_p3", "long_cov_p1",
-                  "long_cov_p2", "long_cov_p3", "long_unmet_p1", "long_unmet_p2", "long_unmet_p3", "peak_mb")
-
-
-def write_csv(path: Path, fields: Sequence[str], rows: list[dict[str, Any]]) -> None:
-    with open(path, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(fields), extrasaction="ignore")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in fields})
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", help=f"paras per school (default {DEFAULT_SIZES})")
-    ap.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} only")
-    ap.add_argument("--time-limit", type=float, default=60.0, help="solver seconds per instance (default 60)")
+    ap = argparse.ArgumentParser(
+        description=(__doc__ or "").split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"the shared schools and hard {'/'.join(map(str, QUICK_HARD_SIZES))} paras, "
+        f"{QUICK_TIME_LIMIT:g} s each, 1 run, no resolve",
+    )
+    ap.add_argument("--sizes", type=int, nargs="+", help=f"paras of the generated schools (default {DEFAULT_SIZES})")
+    ap.add_argument("--generators", nargs="+", choices=("easy", "hard"), help="which generators (default both)")
+    ap.add_argument("--no-instances", action="store_true", help="skip the shared example schools")
+    ap.add_argument(
+        "--instances",
+        type=Path,
+        default=SHARED_INSTANCES,
+        help="folder of example schools (default ../shared/instances)",
+    )
+    ap.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        help=f"solver seconds per school (default {QUICK_TIME_LIMIT:g}, {LARGE_TIME_LIMIT:g} from {LARGE_FROM} paras)",
+    )
+    ap.add_argument(
+        "--long-factor",
+        type=float,
+        default=0,
+        help="also solve each school with this many times the limit (e.g. 10; default off: slow)",
+    )
     ap.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
-    ap.add_argument("--repeats", type=int, default=1, help="solver seeds per instance; medians reported")
+    ap.add_argument("--repeats", type=int, default=1, help="solver seeds per school; medians reported")
     ap.add_argument("--seed", type=int, default=1, help="school generator seed (default 1)")
-    ap.add_argument("--resolve-size", type=int, default=None,
-                    help=f"paras of the resolve school (default {RESOLVE_SIZE}, or the largest size <= "
-                         f"{RESOLVE_SIZE} asked for)")
-    ap.add_argument("--resolve-time-limit", type=float, default=None,
-                    help="seconds for the resolve (default: the smaller of --time-limit and 30)")
-    ap.add_argument("--long-time-limit", type=float, default=None,
-                    help="seconds for the long resolve run giving the fewest changes (default 5 x --time-limit)")
-    ap.add_argument("--timeout", type=float, default=None,
-                    help="seconds before one instance is killed and reported as timed out "
-                         "(default 3 x time limit + 600)")
-    ap.add_argument("--no-resolve", action="store_true", help="skip the resolve benchmark")
-    ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results", help="where the CSVs go")
+    ap.add_argument(
+        "--resolve",
+        action="store_true",
+        help=f"also the resolve benchmark ({RESOLVE_SIZE}-para easy school, {ABSENCES_LABEL})",
+    )
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds before one run is killed and reported (default 3 x its limit + 600)",
+    )
+    ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results", help="where results go")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.quick and args.sizes:
-        ap.error("give --quick or --sizes, not both")
-    if args.repeats < 1 or args.time_limit <= 0:
-        ap.error("--repeats and --time-limit must be positive")
+    if args.quick and (args.sizes or args.generators):
+        ap.error("--quick picks the schools itself; give --sizes/--generators without it")
+    if args.repeats < 1 or (args.time_limit is not None and args.time_limit <= 0) or args.long_factor < 0:
+        ap.error("--repeats, --time-limit and --long-factor must be positive")
     return args
+
+
+def schools(args: argparse.Namespace) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if not args.no_instances:
+        if args.instances.is_dir():
+            out += [{"source": "file", "path": str(p)} for p in shared_instances(args.instances)]
+        else:
+            print(f"note: no shared schools at {args.instances}; skipped", file=sys.stderr)
+    if args.quick:
+        out += [{"source": "hard", "n_paras": n, "seed": args.seed} for n in QUICK_HARD_SIZES]
+        return out
+    for gen in args.generators or ("easy", "hard"):
+        out += [{"source": gen, "n_paras": n, "seed": args.seed} for n in sorted(set(args.sizes or DEFAULT_SIZES))]
+    return out
+
+
+def run_school(spec: dict[str, Any], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Greedy, solver and (with ``--long-factor``) the long solve of one school, as table rows."""
+    name = school_label(spec)
+    greedy = run_task({**spec, "task": "greedy"}, args.timeout or 900)
+    limit = time_limit_for(spec, args, greedy.get("paras", spec.get("n_paras")))
+    base = {**spec, "task": "solve", "workers": args.workers}
+    rows = [{"school": name, "method": "greedy", **greedy}]
+    runs = [("solver", limit)]
+    if args.long_factor and args.long_factor != 1:
+        runs.append(("solver long", limit * args.long_factor))
+    for method, seconds in runs:
+        timeout = args.timeout or seconds * 3 + 600
+        got = [run_task({**base, "time_limit": seconds, "solver_seed": k}, timeout) for k in range(args.repeats)]
+        rows.append({"school": name, "method": method, "time_limit": seconds, **median_row(got)})
+    for r in rows:
+        r.setdefault("paras", greedy.get("paras"))
+        r.setdefault("students", greedy.get("students"))
+        r["p1_unmet_bound"] = greedy.get("p1_unmet_bound")
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         return worker(args.worker)
-    sizes = sorted(set(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)))
+    import pandas as pd
+
     info = machine()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
     args.results.mkdir(parents=True, exist_ok=True)
-    timeout = args.timeout or args.time_limit * 3 + 600
     print(f"# parasched benchmark — {info['date']}", flush=True)
-    print(f"machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}; OR-Tools {info['ortools']}; "
-          f"time limit {args.time_limit:g} s, {args.workers} workers, school seed {args.seed}, "
-          f"repeats {args.repeats}\n", flush=True)
-
-    base = {"seed": args.seed, "time_limit": args.time_limit, "workers": args.workers}
+    print(
+        f"machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}; OR-Tools {info['ortools']}; "
+        f"{args.workers} workers, school seed {args.seed}, repeats {args.repeats}"
+        + (f", long runs x{args.long_factor:g}" if args.long_factor else "")
+        + "\n",
+        flush=True,
+    )
     rows: list[dict[str, Any]] = []
-    for n in sizes:
-        spec = {**base, "n_paras": n}
-        greedy = run_task({**spec, "task": "greedy"}, timeout)
-        solves = [run_task({**spec, "task": "solve", "solver_seed": k}, timeout) for k in range(args.repeats)]
-        solve = median_row(solves)
-        rows.append({"n_paras": n, "solve": solve, "greedy": greedy})
-        g = f"greedy {greedy['cov_all']:.1f} %" if greedy.get("ok") else f"greedy error: {greedy['error']}"
-        s = (f"solver {_f(solve.get('cov_all'), '{:.1f} %')} ({solve['status']}, gap {_f(solve['gap'], '{:.2%}')})"
-             if solve.get("ok") else f"solver error: {solve['error']}")
-        print(f"  {n} paras: {s}; {g}", file=sys.stderr, flush=True)
+    verdict_rows: list[tuple[str, dict[str, Any]]] = []
+    for spec in schools(args):
+        got = run_school(spec, args)
+        rows += got
+        verdict_rows.append((got[0]["school"], compare(got)))
+        for r in got:
+            what = (
+                f"total {r['pct_all']:.1f} %, P1 {r['pct_p1']:.1f} %, handoffs {r['handoffs']}, "
+                f"short runs {r['short_runs']}, broken {r['broken']}"
+                if r.get("ok")
+                else f"error: {r['error']}"
+            )
+            print(f"  {r['school']}: {r['method']}: {what}", file=sys.stderr, flush=True)
 
-    csv_rows = []
-    for r in rows:
-        flat = {**info, **base, "n_paras": r["n_paras"], "repeats": r["solve"].get("repeats", 1), **r["solve"]}
-        flat.update({f"greedy_{k}": v for k, v in r["greedy"].items()})
-        flat["greedy_peak_mb"] = r["greedy"].get("peak_mb")
-        csv_rows.append(flat)
-    solve_csv = args.results / f"solve-{stamp}.csv"
-    write_csv(solve_csv, SOLVE_FIELDS, csv_rows)
-    md = [f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, OR-Tools {info['ortools']}; "
-          f"{info['date']}; time limit {args.time_limit:g} s, {args.workers} workers"
-          + (f", medians of {args.repeats} solver seeds" if args.repeats > 1 else "") + ".", "",
-          solve_table(rows)]
-
-    if not args.no_resolve:
-        rsize = args.resolve_size or (RESOLVE_SIZE if RESOLVE_SIZE in sizes else
-                                      max([s for s in sizes if s <= RESOLVE_SIZE], default=min(sizes)))
-        rlimit = args.resolve_time_limit or min(args.time_limit, 30.0)
-        llimit = args.long_time_limit or 5 * args.time_limit
-        rspec = {**base, "task": "resolve", "n_paras": rsize, "solver_seed": 0, "resolve_limit": rlimit,
-                 "long_limit": llimit}
-        res = run_task(rspec, (args.timeout or 600) + args.time_limit + rlimit + llimit)
-        res = {"n_paras": rsize, **res}
-        write_csv(args.results / f"resolve-{stamp}.csv", RESOLVE_FIELDS,
-                  [{**info, **base, "resolve_limit": rlimit, "long_limit": llimit, **res}])
-        md += ["", f"Resolve ({ABSENCES_LABEL}); resolve limit {rlimit:g} s, long run {llimit:g} s.", "",
-               resolve_table(res)]
-
+    flat = [
+        {
+            **info,
+            "workers": args.workers,
+            "seed": args.seed,
+            **r,
+            "broken_rules": json.dumps(r.get("broken_rules", {}), sort_keys=True),
+        }
+        for r in rows
+    ]
+    frame = pd.DataFrame(flat)
+    frame.to_csv(args.results / f"bench-{stamp}.csv", index=False)
+    (args.results / f"bench-{stamp}.json").write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "args": {k: str(v) for k, v in vars(args).items() if k != "worker"},
+                "runs": rows,
+                "verdicts": dict(verdict_rows),
+            },
+            indent=1,
+            default=str,
+        )
+    )
+    md = [
+        f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, OR-Tools {info['ortools']}; "
+        f"{info['date']}; {args.workers} workers; solver limit "
+        + ", ".join(sorted({f"{r['time_limit']:g} s" for r in rows if r.get("time_limit")}))
+        + ".",
+        "",
+        table(rows),
+        "",
+        verdicts(verdict_rows),
+    ]
+    if args.resolve:
+        spec = {
+            "source": "easy",
+            "n_paras": RESOLVE_SIZE,
+            "seed": args.seed,
+            "task": "resolve",
+            "workers": args.workers,
+            "solver_seed": 0,
+            "time_limit": args.time_limit or QUICK_TIME_LIMIT,
+            "resolve_limit": 10.0,
+            "long_limit": 5 * (args.time_limit or QUICK_TIME_LIMIT),
+        }
+        res = {"n_paras": RESOLVE_SIZE, **run_task(spec, args.timeout or 1800)}
+        (args.results / f"resolve-{stamp}.json").write_text(json.dumps({"machine": info, **res}, indent=1))
+        md += [
+            "",
+            f"Resolve ({ABSENCES_LABEL}); resolve limit {spec['resolve_limit']:g} s, long run "
+            f"{spec['long_limit']:g} s.",
+            "",
+            resolve_table(res),
+        ]
     text = "\n".join(md)
-    (args.results / f"table-{stamp}.md").write_text(text + "\n")
+    (args.results / f"bench-{stamp}.md").write_text(text + "\n")
     print(text)
-    print(f"\nresults: {solve_csv.parent}", file=sys.stderr)
+    print(f"\nresults: {args.results}/bench-{stamp}.{{csv,json,md}}", file=sys.stderr)
     return 0
 
 
