@@ -83,13 +83,15 @@ def test_objective_terms_by_hand() -> None:
         "substitute_minutes": 60,  # P4: duty 30 + support 30 (lunch is not work)
         "handoffs": 2,  # S1 Mon: P1->P2 at 09:00, P2->P1 at 09:30
         "extra_paras": 1,  # S1 Mon: P1 and P2
+        "extra_week_paras": 2,  # S1 had P1 and P2 this week, S3 had P2 and P4
         "preferred_missed": 30,  # S1 with P2 (not preferred) 09:00-09:30
         "duty_spread": 30,  # P2 30, P1 0 (P3 support only, P4 substitute, P5 out all week)
         "lunch_variation": 1,  # P3 starts lunch at 09:00 and 09:30
     }
     assert tuple(k.objective_terms()) == OBJECTIVE_TERMS
     assert OBJECTIVE_TERMS == ("unmet_p1", "unmet_p2", "unmet_p3", "flex_short", "substitute_minutes", "handoffs",
-                               "extra_paras", "preferred_missed", "duty_spread", "lunch_variation")
+                               "extra_paras", "extra_week_paras", "preferred_missed", "duty_spread",
+                               "lunch_variation")
 
 
 def test_other_kpis_by_hand() -> None:

@@ -35,6 +35,7 @@ from itertools import pairwise
 from .coverage import occurrences_of, unmet_rows
 from .kpis import Kpis, compute_kpis
 from .model import Para, ParaRole, Problem, Session, Student, Support
+from .runs import short_runs
 from .schedule import Assignment, Kind, PlacedSession, Schedule
 from .timegrid import DAYS, Interval, contains, fmt_span, intersect, merge, overlaps, subtract
 from .weekgrid import Occurrence, StudentSegment, WeekGrid
@@ -203,6 +204,7 @@ class _Checker:
                 self.duty_row(a)
             elif a.kind == Kind.THERAPY:
                 self.therapy_row(a)
+        self.short_runs(rows)
         self.rotation(rows)
         self.max_duty(rows)
         self.sessions(sessions, rows)
@@ -398,6 +400,16 @@ class _Checker:
                                        f"this group is {gmax}", para=para.para_id, day=a.day, start=a.start,
                          end=a.end)
         self.locations(a, segs_of)
+
+    def short_runs(self, rows: list[Assignment]) -> None:
+        least = self.problem.settings.min_support_minutes
+        part = Schedule(tuple(a for a in rows if a.kind == Kind.SUPPORT))
+        for r, home in short_runs(self.problem, part, self.grid, self.check_days, self.occ):
+            stretch = "" if home is None else f" (the need runs {_when(r.day, *home)})"
+            self.add("short_run", f"{r.para_id} is with {self.st(r.student_id)} only {r.minutes} minutes on "
+                                  f"{_when(r.day, r.start, r.end)}{stretch}; a para stays at least {least} "
+                                  "minutes (min_support_minutes) unless that covers the student's whole need",
+                     para=r.para_id, student=r.student_id, day=r.day, start=r.start, end=r.end)
 
     def row_label(self, a: Assignment, segs: list[StudentSegment]) -> str:
         if len(a.students) > 1:

@@ -34,6 +34,7 @@ import numpy as np
 
 from .coverage import unmet_rows
 from .model import Duty, Para, Problem, Session, Student, Support
+from .runs import drop_short_runs
 from .schedule import Assignment, Kind, PlacedSession, Schedule, UnmetKind
 from .timegrid import Interval, intersect, overlaps, subtract
 from .weekgrid import LunchRule, Occurrence, StudentSegment, WeekGrid
@@ -706,8 +707,12 @@ def _same(a: _Row, b: _Row) -> bool:
 
 
 def greedy_schedule(problem: Problem, grid: WeekGrid | None = None) -> Schedule:
-    """A schedule breaking no hard rule, filled greedily by priority (see module docstring)."""
-    return _Greedy(problem, grid or WeekGrid(problem)).run()
+    """A schedule breaking no hard rule, filled greedily by priority (see module docstring).
+
+    The fill works slot by slot, so it can leave a para with a student for a few minutes; those
+    slivers (``runs.short_runs``) are taken out at the end rather than kept against the rule."""
+    grid = grid or WeekGrid(problem)
+    return drop_short_runs(problem, _Greedy(problem, grid).run(), grid)
 
 
 __all__ = ["greedy_schedule"]

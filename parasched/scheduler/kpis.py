@@ -18,6 +18,9 @@ solver's values equal the ones computed here. Definitions (all minutes are whole
   starts at t; summed over students and days.
 - ``extra_paras``: per student and day, the number of distinct paras of support or therapy
   rows naming the student (in the row's ``students``), minus 1, floored at 0; summed.
+- ``extra_week_paras``: per student, the number of distinct paras of support or therapy rows
+  naming the student over the whole week, minus 1, floored at 0; summed (the same paras Monday
+  to Friday is what schools do).
 - ``preferred_missed``: over support rows, and each student the row names who has
   ``preferred_paras``, the row's minutes when its para is not among them; summed.
 - ``duty_spread``: among paras with role ``para`` and ``general_duties`` yes who work that week
@@ -38,7 +41,7 @@ from .schedule import Kind, Schedule, UnmetKind
 from .weekgrid import WeekGrid
 
 OBJECTIVE_TERMS = ("unmet_p1", "unmet_p2", "unmet_p3", "flex_short", "substitute_minutes", "handoffs",
-                   "extra_paras", "preferred_missed", "duty_spread", "lunch_variation")
+                   "extra_paras", "extra_week_paras", "preferred_missed", "duty_spread", "lunch_variation")
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Kpis:
     substitute_minutes: int = 0
     handoffs: int = 0
     extra_paras: int = 0
+    extra_week_paras: int = 0
     preferred_missed: int = 0
     duty_spread: int = 0
     lunch_variation: int = 0
@@ -190,7 +194,8 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
         required_minutes=required, covered_minutes=covered, duty_staff_minutes=duty_staff, flex=flex,
         paras_per_student={sid: len(ps) for sid, ps in week_paras.items()}, duty_minutes=duty_minutes,
         unmet_p1=unmet[1], unmet_p2=unmet[2], unmet_p3=unmet[3], flex_short=flex_short,
-        substitute_minutes=substitute, handoffs=handoffs, extra_paras=extra, preferred_missed=preferred_missed,
+        substitute_minutes=substitute, handoffs=handoffs, extra_paras=extra,
+        extra_week_paras=sum(max(0, len(ps) - 1) for ps in week_paras.values()), preferred_missed=preferred_missed,
         duty_spread=spread, lunch_variation=lunch_variation,
     )
 

@@ -212,6 +212,14 @@ class WeekGrid:
                     out.append(_with_span(seg, s, e))
         return tuple(out)
 
+    def need_stretches(self, day: str, occurrences: tuple[Occurrence, ...]) -> dict[str, tuple[Interval, ...]]:
+        """Each student's need stretches of the day: maximal times needing a para without a pause
+        (consecutive blocks whose support is not ``none``, less therapy and absences)."""
+        by_student: dict[str, list[Interval]] = {}
+        for seg in self.support_needs(day, occurrences):
+            by_student.setdefault(seg.student_id, []).append((seg.start, seg.end))
+        return {sid: tuple(merge(spans)) for sid, spans in by_student.items()}
+
     # -- duties and therapy --------------------------------------------------------------------
     def duties_on(self, day: str) -> tuple[Duty, ...]:
         return tuple(d for d in self.problem.duties if day in self.problem.days_of(d.days))

@@ -8,7 +8,7 @@ lexicographic stages of ``objective.stages`` and returns the best schedule found
 from __future__ import annotations
 
 import dataclasses
-import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -21,8 +21,9 @@ from parasched.scheduler.weekgrid import WeekGrid
 from .constraints import add_constraints
 from .extract import extract
 from .hint import hint_values
-from .objective import TERM_NAMES, build_terms, stage_share, stages
+from .objective import TERM_NAMES, build_terms, primary, stage_name, stage_share, stages
 from .options import SolverOptions
+from .progress import ProgressFeed
 from .variables import ModelData, build_variables
 
 MIN_STAGE_SECONDS = 0.5  # a stage given less wall time is skipped (its presolve alone takes that)
@@ -77,30 +78,26 @@ def build(problem: Problem, options: SolverOptions, baseline: Schedule | None = 
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Records the first solution time; prints a progress line when asked."""
+    """Records the first solution time, feeds progress, and stops the search when asked to."""
 
-    def __init__(self, m: ModelData, t0: float, stage: str, show: bool, required: int,
-                 shown_from: float | None = None) -> None:
+    def __init__(self, m: ModelData, t0: float, stage: str) -> None:
         super().__init__()
-        self.m, self.t0, self.stage, self.show, self.required = m, t0, stage, show, required
-        self.shown_from = t0 if shown_from is None else shown_from  # progress shows time since the solve began
+        self.m, self.t0, self.stage = m, t0, stage
         self.first: float | None = None
 
     def on_solution_callback(self) -> None:
         if self.first is None:
             self.first = time.monotonic() - self.t0
-        now = time.monotonic() - self.shown_from
-        if self.show:
-            unmet = sum(self.Value(self.m.terms[f"unmet_p{p}"][0]) for p in (1, 2, 3))
-            cov = 100.0 * (1 - unmet / self.required) if self.required else 100.0
-            print(f"\r  {now:6.1f}s  stage {self.stage}  objective {self.ObjectiveValue():.0f}  "
-                  f"bound {self.BestObjectiveBound():.0f}  coverage {cov:5.1f}%   ",
-                  end="", file=sys.stderr, flush=True)
-
-
-def required_minutes(m: ModelData) -> int:
-    """Upper bound of the tier-1 terms: all required minutes (for the coverage percentage)."""
-    return sum(m.terms[f"unmet_p{p}"][1] for p in (1, 2, 3))
+        stop = self.m.options.stop
+        if stop is not None and stop.is_set():
+            self.StopSearch()
+            return
+        feed = self.m.feed
+        if feed is not None:
+            terms = self.m.terms
+            unmet = (self.Value(terms["unmet_p1"][0]), self.Value(terms["unmet_p2"][0]),
+                     self.Value(terms["unmet_p3"][0]))
+            feed.solution(self.stage, unmet, self.Value(terms["handoffs"][0]) if "handoffs" in terms else None)
 
 
 def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None = None,
@@ -118,7 +115,6 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
 
     opts = m.options
     t0 = time.monotonic()
-    shown_from = clock if clock is not None else t0
     limit = opts.time_limit if opts.time_limit is not None else m.problem.settings.time_limit_seconds
     plan = stages(m)
     proto = m.model.Proto()
@@ -132,11 +128,12 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
         if full is not None:
             values = full  # a complete schedule before the search starts
             first = time.monotonic() - t0
-    required = required_minutes(m)
-    shown = False
     deterministic = opts.workers == 1  # budgets fixed up front, deterministic time: same seed, same result
     start_limit = limit if deterministic else limit - (time.monotonic() - t0)
     for i, weights in enumerate(plan):
+        if opts.stop is not None and opts.stop.is_set():
+            status_all = "feasible"
+            break
         if deterministic:
             budget = max(0.05, start_limit) * share(weights) / sum(share(w) for w in plan)
             stage_end = float("inf")
@@ -148,24 +145,24 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
                 budget = min(budget, limit * share(weights) / sum(share(w) for w in plan))
             stage_end = time.monotonic() + budget
         expr = sum(w * m.terms[t][0] for t, w in weights)
+        held = primary(weights)  # what later stages must keep (the level, not its tie-breaker)
+        held_expr = sum(w * m.terms[t][0] for t, w in held)
         m.model.minimize(expr)
         if values is not None:
-            now = _evaluate(m, values, weights)
-            floor = sum(w * m.floors.get(t, 0) for t, w in weights)
+            now = _evaluate(m, values, held)
+            floor = sum(w * m.floors.get(t, 0) for t, w in held)
             if now <= floor or (not deterministic and budget < MIN_STAGE_SECONDS):
                 # at its least possible value, or too little time to beat presolve: keep the incumbent
-                m.model.add(expr <= now)
+                m.model.add(held_expr <= now)
                 status_all = status_all if now <= floor else "feasible"
                 if i == 0:
                     objective, bound = float(now), (float(floor) if now <= floor else None)
                 continue
         scope = "week" if len(m.plan_days) == len(m.grid.days) else ",".join(m.plan_days)
-        label = f"{scope} {i + 1}/{len(plan)}"
+        label = f"{scope}: {stage_name(weights)}"
         if values is not None:
             _hint(m.model, values)
-        st, solver, cb = _run(m, m.model, max(0.05, min(budget, stage_end - time.monotonic())), t0, label, required,
-                              shown_from=shown_from)
-        shown = shown or cb.first is not None
+        st, solver, cb = _run(m, m.model, max(0.05, min(budget, stage_end - time.monotonic())), t0, label)
         if first is None and cb.first is not None:
             first = cb.first
         if st in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
@@ -177,21 +174,23 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
             status_all = "feasible" if values is not None else "unknown"
             if values is None:
                 break
-            best = _evaluate(m, values, weights)
         else:
-            best = round(solver.objective_value)
-            if values is None or best < _evaluate(m, values, weights):
-                values = list(solver.response_proto.solution)
-            else:  # no better: keep the incumbent, which may be better on the later tiers
-                best = _evaluate(m, values, weights)
+            found = list(solver.response_proto.solution)
+            if values is None or _evaluate(m, found, weights) < _evaluate(m, values, weights):
+                values = found
+            # else no better: keep the incumbent, which may be better on the later tiers
             if st != cp_model.OPTIMAL:
                 status_all = "feasible"
+        best = _evaluate(m, values, held)
         if i == 0:
             objective = float(best)
-            bound = solver.best_objective_bound if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-        m.model.add(expr <= best)
-    if opts.progress and shown:  # end the progress line (only if one was printed)
-        print(file=sys.stderr)
+            if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # the stage's bound, read on its own level
+                # level x scale + tie-breaker (< scale) >= the stage's bound, so level >= bound // scale
+                scale = weights[0][1] if held != weights else 1
+                bound = float(int(solver.best_objective_bound) // scale)
+            else:
+                bound = None
+        m.model.add(held_expr <= best)
     runtime = time.monotonic() - t0
     if values is None:
         return RawResult(status_all, None, None, None, runtime=runtime, variables=n_vars, constraints=n_cons)
@@ -203,8 +202,8 @@ def _evaluate(m: ModelData, values: list[int], weights: list[tuple[str, int]]) -
     return sum(w * values[m.terms[t][0].Index()] for t, w in weights)
 
 
-def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label: str, required: int,
-         shown_from: float | None = None) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, _Progress]:
+def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float,
+         label: str) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, _Progress]:
     """One CP-SAT run with the options (with 1 worker the limit is deterministic time)."""
     opts = m.options
     solver = cp_model.CpSolver()
@@ -223,8 +222,27 @@ def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label:
     prm.max_presolve_iterations = 1  # measured: a 20-para day improves 2x faster than with full presolve
     for name, val in opts.params.items():
         setattr(prm, name, val)
-    cb = _Progress(m, t0, label, opts.progress, required, shown_from)
-    st = solver.solve(model, cb)
+    cb = _Progress(m, t0, label)
+    stop = opts.stop
+    if stop is None:
+        return solver.solve(model, cb), solver, cb
+    if stop.is_set():
+        return cp_model.UNKNOWN, solver, cb
+    done = threading.Event()
+
+    def watch() -> None:  # Ctrl-C / cancel: stop the search even when no new solution comes
+        while not done.is_set():
+            if stop.wait(0.1):
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        st = solver.solve(model, cb)
+    finally:
+        done.set()
+        watcher.join()
     return st, solver, cb
 
 
@@ -284,6 +302,7 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
             tuple(s for s in baseline.sessions if s.day not in plan)
             + tuple(s for s in incumbent.sessions if s.day in plan))
     deterministic = options.workers == 1
+    feed = _feed(problem, options, incumbent, limit, t0)
     first: float | None = None
     last: RawResult | None = None
     build_seconds = 0.0
@@ -305,11 +324,11 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
             from .repair import PIECE_SECONDS
 
             incumbent = repair(problem, incumbent, options, float("inf"), baseline, plan, repair_stats,
-                               clock=t0, max_pieces=max(1, int(part * limit / PIECE_SECONDS)))
+                               max_pieces=max(1, int(part * limit / PIECE_SECONDS)), feed=feed)
             limit = (1 - part) * limit  # what the models after it get
         else:
             incumbent = repair(problem, incumbent, options, t0 + part * limit, baseline, plan, repair_stats,
-                               clock=t0)
+                               feed=feed)
         if whole:
             return _repaired_result(problem, options, plan, baseline, incumbent, t0, first, repair_stats)
     if len(plan) > 1 and incumbent is not None:
@@ -318,6 +337,8 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
         for i, d in enumerate(plan):
             if not deterministic and i > 0 and time.monotonic() + build_seconds / i > phase_end:
                 break  # no time left to build another day: the rest keep the incumbent
+            if options.stop is not None and options.stop.is_set():
+                break
             tb = time.monotonic()
             m = build(problem, options, baseline, (d,), hint=incumbent, keep=incumbent,
                       focus=neighbourhood(problem, grid, incumbent, d) if limited else None)
@@ -329,6 +350,7 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
             if not deterministic:  # the wall clock: what is left of the phase, building included
                 share = max(0.3, (phase_end - time.monotonic()) / (len(plan) - i))
             m.options = dataclasses.replace(options, time_limit=share)
+            m.feed = feed
             raw = solve_model(m, incumbent, t0)
             if raw.schedule is None:
                 last = None
@@ -343,7 +365,9 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
     if limited and n_built:
         week_build *= FOCUS_BUILD_FACTOR  # the day models had a neighbourhood, the week model has not
     week_vars = (last.variables if last is not None else 0) * len(plan) * (FOCUS_BUILD_FACTOR if limited else 1)
-    if last is None or deterministic or (remaining > 1.2 * week_build + 2.0 and week_vars <= MAX_WEEK_VARIABLES):
+    stopped = options.stop is not None and options.stop.is_set() and last is not None
+    if not stopped and (last is None or deterministic
+                        or (remaining > 1.2 * week_build + 2.0 and week_vars <= MAX_WEEK_VARIABLES)):
         focus = neighbourhood(problem, grid, incumbent, plan[0]) if limited and len(plan) == 1 and incumbent else None
         m = build(problem, options, baseline, plan, hint=incumbent, keep=baseline, focus=focus)
         if last is not None and deterministic:
@@ -351,6 +375,7 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
         else:
             budget = max(0.5, limit - (time.monotonic() - t0))
         m.options = dataclasses.replace(options, time_limit=budget)
+        m.feed = feed
         raw = solve_model(m, incumbent, t0)
         if raw.schedule is not None or last is None:
             if first is None and raw.first_solution_seconds is not None:
@@ -361,6 +386,17 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
     last.first_solution_seconds = first
     last.repair = repair_stats
     return last
+
+
+def _feed(problem: Problem, options: SolverOptions, start: Schedule | None, limit: float, t0: float) -> ProgressFeed:
+    """The solve's progress feed, told of the starting schedule first."""
+    from parasched.scheduler.kpis import compute_kpis
+
+    k = compute_kpis(problem, start if start is not None else Schedule())
+    feed = ProgressFeed(options, (k.required_minutes[1], k.required_minutes[2], k.required_minutes[3]), limit, t0)
+    if start is not None and (options.on_progress is not None or options.progress):
+        feed.solution("starting schedule", (k.unmet_p1, k.unmet_p2, k.unmet_p3), k.handoffs)
+    return feed
 
 
 def _repaired_result(problem: Problem, options: SolverOptions, plan: tuple[str, ...], baseline: Schedule | None,

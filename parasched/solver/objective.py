@@ -46,11 +46,15 @@ from .constraints.therapy import copied_placements
 from .variables import ModelData
 
 W_MOVED, W_SUBSTITUTE, W_FILL = 4, 2, 1
-W_HANDOFF, W_EXTRA_PARA, W_PREFERRED = 30, 30, 1
+W_HANDOFF, W_EXTRA_PARA, W_WEEK_PARA, W_PREFERRED = 30, 30, 60, 1
 W_SPREAD, W_LUNCH_VARIATION = 1, 15
 
 TERM_NAMES = ("unmet_p1", "unmet_p2", "unmet_p3", "changed_minutes", "flex_short", "substitute_minutes",
-              "handoffs", "extra_paras", "preferred_missed", "duty_spread", "lunch_variation")
+              "handoffs", "extra_paras", "extra_week_paras", "preferred_missed", "duty_spread", "lunch_variation")
+
+
+CONTINUITY = {"handoffs": W_HANDOFF, "extra_paras": W_EXTRA_PARA, "extra_week_paras": W_WEEK_PARA,
+              "preferred_missed": W_PREFERRED}
 
 
 def levels(with_changes: bool) -> list[dict[str, int]]:
@@ -59,7 +63,7 @@ def levels(with_changes: bool) -> list[dict[str, int]]:
     if with_changes:
         out.append({"changed_minutes": 1})
     out += [{"flex_short": 1}, {"substitute_minutes": 1},
-            {"handoffs": W_HANDOFF, "extra_paras": W_EXTRA_PARA, "preferred_missed": W_PREFERRED},
+            CONTINUITY,
             {"duty_spread": W_SPREAD, "lunch_variation": W_LUNCH_VARIATION}]
     return out
 
@@ -211,7 +215,7 @@ def build_terms(m: ModelData) -> None:
         o = m.occs[idx]
         for sid in o.session.student_ids:
             with_para[(sid, o.day)][pid].append(v)
-    for (sid, d), paras in with_para.items():
+    for (sid, d), paras in list(with_para.items()):
         if len(paras) < 2:
             continue
         # z[p] = para p is with s that day (support or therapy); extra = sum z - any z
@@ -225,6 +229,7 @@ def build_terms(m: ModelData) -> None:
         for z in zs:
             extra.add(1, z)
         extra.add(-1, anyone)
+    _term_var(m, "extra_week_paras", _week_paras(m, with_para))
     for (pid, sid, d, k), v in m.y.items():
         pref = m.students[sid].preferred_paras
         if pref and pid not in pref:
@@ -280,6 +285,35 @@ def build_terms(m: ModelData) -> None:
             m.model.add_max_equality(u, vs)
             lunchvar.add(1, u)
     _term_var(m, "lunch_variation", lunchvar)
+
+
+def _week_paras(m: ModelData, with_para: dict[tuple[str, str], dict[str, list[Any]]]) -> Lin:
+    """Per student, distinct paras over the week (support or therapy) minus 1; days copied count."""
+    e = Lin()
+    seen: dict[str, set[str]] = defaultdict(set)  # paras with the student on days not planned
+    for a in m.copied.assignments:
+        if a.kind in (Kind.SUPPORT, Kind.THERAPY):
+            for sid in a.students:
+                seen[sid].add(a.para_id)
+    planned: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for (sid, _), paras in with_para.items():
+        for pid, vs in paras.items():
+            planned[sid][pid] += vs
+    for sid in set(seen) | set(planned):
+        known = seen.get(sid, set())
+        e.const += max(0, len(known) - 1)
+        new = {pid: vs for pid, vs in planned.get(sid, {}).items() if pid not in known}
+        zs = []
+        for pid, vs in new.items():
+            z = m.model.new_bool_var(f"weekwith_{pid}_{sid}")
+            m.model.add_max_equality(z, vs)
+            zs.append(z)
+            e.add(1, z)
+        if not known and zs:  # the first para of the week is free
+            anyone = m.model.new_bool_var(f"weekanyone_{sid}")
+            m.model.add_max_equality(anyone, zs)
+            e.add(-1, anyone)
+    return e
 
 
 def _changes(m: ModelData) -> Lin:
@@ -379,6 +413,8 @@ def day_continuity(problem: Any, schedule: Schedule, days: list[str]) -> tuple[i
 
 FOLD_LIMIT = 2**40
 SEPARATE = ("unmet_p1", "unmet_p2", "unmet_p3", "changed_minutes")
+TIE_BREAK = ("handoffs", "extra_paras", "extra_week_paras")  # folded into every separate stage
+TIE_SCALE = 300  # one uncovered minute outweighs 10 handoffs in a coverage stage
 
 
 def stages(m: ModelData) -> list[list[tuple[str, int]]]:
@@ -406,6 +442,8 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
                 continue
         groups.append([i])
     out = []
+    tie = [(t, w) for t, w in CONTINUITY.items() if t in TIE_BREAK and t in m.terms]
+    tie_ub = sum(w * m.terms[t][1] for t, w in tie)
     for g in groups:
         weights: list[tuple[str, int]] = []
         for pos, i in enumerate(g):
@@ -413,8 +451,28 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
             for j in g[pos + 1:]:
                 mult *= ubs[j] + 1
             weights += [(t, w * mult) for t, w in lv[i].items()]
+        if len(weights) == 1 and weights[0][0] in SEPARATE and tie and (tie_ub + 1) * ubs[g[0]] <= FOLD_LIMIT:
+            # continuity decided in the main search, as an exact tie-breaker: among schedules with
+            # the fewest uncovered minutes, the one with the fewest handoffs and paras per student
+            weights = [(weights[0][0], min(tie_ub + 1, TIE_SCALE)), *tie]
         out.append(weights)
     return out
+
+
+def primary(weights: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The part of a stage that is held at its best value for the stages after it: the level
+    itself, not its tie-breaker (later levels may still trade continuity for coverage)."""
+    return [(weights[0][0], 1)] if weights[0][0] in SEPARATE else weights
+
+
+def stage_name(weights: list[tuple[str, int]]) -> str:
+    """What a stage works on, in a coordinator's words."""
+    first = weights[0][0]
+    if first.startswith("unmet_p"):
+        return f"covering priority {first[-1]}"
+    if first == "changed_minutes":
+        return "fewer changes"
+    return "continuity and fairness"
 
 
 STAGE_SHARE = {"unmet_p1": 3, "unmet_p2": 3, "unmet_p3": 2, "changed_minutes": 2}

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import sys
 import time
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ from parasched.scheduler.weekgrid import WeekGrid
 
 from .objective import levels
 from .options import SolverOptions
+from .progress import ProgressFeed
 
 PIECE_PARAS = (10, 14, 18)  # a piece's paras, round by round: its model stays a few thousand variables
 PIECE_SECONDS = 2.0  # CP-SAT time for one piece (at most; stages at their floor are skipped)
@@ -67,22 +67,17 @@ def level_key(problem: Problem, schedule: Schedule, baseline: Schedule | None = 
 
 def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadline: float,
            baseline: Schedule | None = None, days: tuple[str, ...] | None = None,
-           stats: RepairStats | None = None, clock: float | None = None,
-           max_pieces: int | None = None) -> Schedule:
+           stats: RepairStats | None = None, max_pieces: int | None = None,
+           feed: ProgressFeed | None = None) -> Schedule:
     """A schedule at least as good as ``schedule`` on every level, searched until ``deadline``
-    (or ``max_pieces`` pieces: with one worker the search is then reproducible).
-
-    With ``options.progress`` a line per improvement, in the solver's format (``clock``: when the
-    solve began; the bound is the max-flow bound of ``bound.py``)."""
+    (or ``max_pieces`` pieces: with one worker the search is then reproducible), or until
+    ``options.stop`` is set. Each improvement is told to ``feed``."""
     t0 = time.monotonic()
     stats = stats if stats is not None else RepairStats()
     grid = WeekGrid.of(problem)
     plan = set(days if days is not None else grid.days)
     rng = random.Random(options.seed)
     best, key = schedule, level_key(problem, schedule, baseline, grid)
-    show = _Progress(problem, plan, baseline, t0 if clock is None else clock) if options.progress else None
-    if show:
-        show(best, key, "")
     def attempt(day: str, paras: list[str], students: list[str]) -> bool:
         """Re-plan one piece; keep it if the day breaks no rule and the levels improve."""
         nonlocal best, key
@@ -104,11 +99,13 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
             return False
         best, key = trial, new_key
         stats.improved += 1
-        if show:
-            show(best, key, day)
+        if feed is not None:
+            feed.solution(f"{day}: repairing", (key[0], key[1], key[2]), compute_kpis(problem, best, grid).handoffs)
         return True
 
     def more() -> bool:
+        if options.stop is not None and options.stop.is_set():
+            return False
         return time.monotonic() < deadline and (max_pieces is None or stats.pieces < max_pieces)
 
     tried: set[tuple[str, str, int]] = set()
@@ -143,27 +140,7 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
         students = sorted(_served(best, day, set(paras)) | _served(baseline, day, set(paras)))
         attempt(day, paras, students)
     stats.seconds += time.monotonic() - t0
-    if show:
-        print(file=sys.stderr)
     return best
-
-
-class _Progress:
-    """Prints ``  12.3s  stage repair:Mon 1/1  objective 30  bound 0  coverage 99.8%`` to stderr."""
-
-    def __init__(self, problem: Problem, plan: set[str], baseline: Schedule | None, clock: float) -> None:
-        from .bound import week_bound
-
-        self.problem, self.clock = problem, clock
-        days = tuple(d for d in problem.settings.days if d in plan)
-        kept = baseline if baseline is not None and len(days) < len(problem.settings.days) else None
-        self.bound = week_bound(problem, days, kept)
-
-    def __call__(self, schedule: Schedule, key: tuple[int, ...], day: str) -> None:
-        k = compute_kpis(self.problem, schedule)
-        cov = 100.0 * (1 - sum(key[:3]) / k.required_total) if k.required_total else 100.0
-        print(f"\r  {time.monotonic() - self.clock:6.1f}s  stage repair:{day or 'start'} 1/1  objective {key[0]}  "
-              f"bound {self.bound}  coverage {cov:5.1f}%   ", end="", file=sys.stderr, flush=True)
 
 
 def _most_changed(problem: Problem, baseline: Schedule, schedule: Schedule, plan: set[str],

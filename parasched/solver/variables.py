@@ -99,6 +99,7 @@ class ModelData:
     # constants from days copied from the baseline (resolve)
     copied: Schedule = field(default_factory=Schedule)
     students: dict[str, Any] = field(default_factory=dict)  # id -> Student (Problem.student rebuilds its index)
+    feed: Any = None  # the solve's ProgressFeed (solver/progress.py); None: nobody is watching (a repair piece)
 
     def __post_init__(self) -> None:
         self.students = {s.student_id: s for s in self.problem.students}

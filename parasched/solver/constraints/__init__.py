@@ -15,6 +15,7 @@ from .capacity import add_one_place_at_a_time
 from .duties import add_duty_staff, add_max_duty_minutes
 from .rest import add_breaks, add_lunch, add_max_continuous
 from .rotation import add_rotation
+from .runs import add_min_support_run
 from .support import add_one_para_per_student, add_shared_groups
 from .therapy import add_session_no_overlap, add_session_para, add_session_placement
 
@@ -25,6 +26,7 @@ CONSTRAINTS: tuple[Callable[[ModelData], None], ...] = (
     add_max_continuous,
     add_one_para_per_student,
     add_shared_groups,
+    add_min_support_run,
     add_rotation,
     add_duty_staff,
     add_max_duty_minutes,
