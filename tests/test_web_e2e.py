@@ -104,7 +104,7 @@ def test_replan_two_paras_out_in_a_real_browser(server: str, page: Page, tmp_pat
     page.screenshot(path=shots / "2-who-is-out.png")
     page.click("#replan")
     expect(page.locator("#progress")).to_be_visible()
-    expect(page.locator("#p-time")).to_contain_text(" s of 8 s")
+    expect(page.locator("#p-time")).to_contain_text(" s (limit 8 s)")
     page.screenshot(path=shots / "3-re-planning.png")
 
     changes = page.locator("#changes")

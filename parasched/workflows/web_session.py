@@ -142,6 +142,7 @@ class DayView:
     week_unmet: tuple[str, ...]
     changes: tuple[str, ...]
     coverage: tuple[tuple[int, int, float], ...]  # (priority, required minutes, percent covered)
+    uncovered: tuple[GridRow, ...] = ()  # the day sheet's "Uncovered needs" band: one row per need
 
 
 # -- kind names and colors: the workbook's (io/styles.py) ------------------------------------------
@@ -654,7 +655,7 @@ def day_view(plan: Plan, day: str, names: bool = True) -> DayView:
             GridRow(
                 p.para_id,
                 f"{p.name} ({p.para_id})" + (" · sub" if p.is_substitute else ""),
-                ", ".join(fmt_span(s, e) for s, e in hours) or "off",
+                note or ", ".join(fmt_span(s, e) for s, e in hours) or "off",
                 tuple(bl),
                 bool(mine),
                 note,
@@ -729,7 +730,31 @@ def day_view(plan: Plan, day: str, names: bool = True) -> DayView:
             continue
         label = lb.student_full(st.student_id)
         need = st.support if isinstance(st.support, str) else str(st.support)
-        students.append(GridRow(st.student_id, label, str(need), tuple(bl), note="absent" if away and not segs else ""))
+        note = "absent" if away and not segs else ""
+        students.append(GridRow(st.student_id, label, note or str(need), tuple(bl), note=note))
+
+    band: dict[tuple[str, str], list[Any]] = {}
+    for u in schedule.unmet:
+        if u.day == day and u.start is not None and u.end is not None:
+            band.setdefault((str(u.kind), u.ref), []).append(u)
+    uncovered: list[GridRow] = []
+    for (kind, ref), needs in sorted(band.items(), key=lambda x: (min(u.priority for u in x[1]), x[0])):
+        who = (
+            lb.student_full(ref)
+            if kind in ("support", "flex")
+            else (lb.duty_name(ref) if kind == "duty" else f"{lb.session_kind(ref)} ({ref})")
+        )
+        pieces = tuple(
+            block(
+                u.start,
+                u.end,
+                "unmet",
+                _fit(f"{u.minutes} min", str(u.minutes), u.minutes, span),
+                f"P{u.priority} {kind} {fmt_span(u.start, u.end)} uncovered: {u.reason}",
+            )
+            for u in needs
+        )
+        uncovered.append(GridRow(ref, f"{kind}: {who}", f"{sum(u.minutes for u in needs)} min", pieces))
 
     unmet_lines: list[str] = []
     week_lines: list[str] = []
@@ -764,6 +789,7 @@ def day_view(plan: Plan, day: str, names: bool = True) -> DayView:
         tuple(week_lines),
         change_lines,
         coverage,
+        tuple(uncovered),
     )
 
 

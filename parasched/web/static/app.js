@@ -15,9 +15,9 @@
   function draw() {
     if (!last) return;
     const elapsed = serverElapsed + (Date.now() - started - (last.at || 0)) / 1000;
-    const shown = Math.min(elapsed, last.limit);
-    time.textContent = shown.toFixed(1) + " s of " + Math.round(last.limit) + " s";
-    bar.style.width = Math.min(100, (100 * shown) / last.limit).toFixed(1) + "%";
+    time.textContent = elapsed.toFixed(1) + " s (limit " + Math.round(last.limit) + " s)"
+      + (elapsed > last.limit ? " · finishing: checking the new schedule" : "");
+    bar.style.width = Math.min(100, (100 * elapsed) / last.limit).toFixed(1) + "%";
   }
 
   async function poll() {
