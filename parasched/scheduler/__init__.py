@@ -1,1 +1,1 @@
-"""The domain: problem data, the week grid, schedules, coverage, KPIs, the greedy scheduler and the checker (no solver)."""
+"""The domain: problem data, week grid, schedules, coverage, KPIs, the greedy scheduler, the checker (no solver)."""

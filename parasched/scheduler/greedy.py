@@ -157,6 +157,8 @@ class _Greedy:
                     self.timelines[(p.para_id, day)] = _Timeline(avail)
         self.duty_minutes: dict[str, int] = defaultdict(int)
         self.with_student: dict[tuple[str, str, str], int] = defaultdict(int)
+        self.week_with: dict[tuple[str, str], int] = defaultdict(int)  # (para, student) -> minutes this week
+        self.least = problem.settings.min_support_minutes
         self.occurrences: list[Occurrence] = []
         self.session_para: dict[tuple[str, str, int], str] = {}
         self._eligible: dict[tuple[str, frozenset[str]], list[Para]] = {}
@@ -501,9 +503,13 @@ class _Greedy:
                 continuing = prev is not None and prev.kind == Kind.SUPPORT and sid in prev.students
                 if join is not None:
                     continuing = continuing or sid in tl.items[join][2].students
-                score = (p.is_substitute, join is None, not continuing,
+                # a piece shorter than min_support_minutes that continues nothing is a sliver (taken
+                # out at the end): any longer piece first; then the student's paras of the day and week
+                sliver = not continuing and end - t < self.least and end < seg.end
+                score = (sliver, p.is_substitute, join is None, not continuing,
                          bool(st.preferred_paras) and p.para_id not in st.preferred_paras,
                          self.with_student[(p.para_id, day, sid)] == 0,
+                         self.week_with[(p.para_id, sid)] == 0,
                          t - end, self.duty_minutes[p.para_id], len(p.skills), p.para_id)
                 if best is None or score < best[0]:
                     best = (score, p, tl, end, join)
@@ -521,6 +527,7 @@ class _Greedy:
                 grown = _Row(Kind.SUPPORT, "", tuple(sorted((*row.students, sid))), row.location, False)
                 tl.replace(join, [(s0, t, row), (t, end, grown), (end, e0, row)])
             self.with_student[(p.para_id, day, sid)] += end - t
+            self.week_with[(p.para_id, sid)] += end - t
             given += end - t
             t = end
         return given
