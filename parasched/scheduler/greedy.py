@@ -696,7 +696,9 @@ class _Greedy:
             ses = self.problem.session(o.session_id)
             sessions.append(PlacedSession(o.session_id, o.day, o.start, o.end, ses.provider,
                                           self.session_para.get((o.session_id, o.day, o.start), "")))
-        draft = Schedule(tuple(sorted(rows)), tuple(sorted(sessions)))
+        # slivers left anyway (a stretch too short for anyone's free time) come out before the
+        # Unmet rows are counted, so the rows match the schedule returned
+        draft = drop_short_runs(self.problem, Schedule(tuple(sorted(rows)), tuple(sorted(sessions))), self.grid)
         unmet = []
         for u in unmet_rows(self.problem, draft, self.grid):
             if u.kind == UnmetKind.FLEX:
@@ -716,10 +718,9 @@ def _same(a: _Row, b: _Row) -> bool:
 def greedy_schedule(problem: Problem, grid: WeekGrid | None = None) -> Schedule:
     """A schedule breaking no hard rule, filled greedily by priority (see module docstring).
 
-    The fill works slot by slot, so it can leave a para with a student for a few minutes; those
-    slivers (``runs.short_runs``) are taken out at the end rather than kept against the rule."""
-    grid = grid or WeekGrid(problem)
-    return drop_short_runs(problem, _Greedy(problem, grid).run(), grid)
+    The fill avoids pieces shorter than ``min_support_minutes``; any left (``runs.short_runs``)
+    are taken out at the end rather than kept against the rule."""
+    return _Greedy(problem, grid or WeekGrid(problem)).run()
 
 
 __all__ = ["greedy_schedule"]
