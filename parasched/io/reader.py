@@ -336,8 +336,11 @@ def _decode(path: Path, warnings: list[Issue]) -> str:
 
 def _read_csv(path: Path, sheet: str, warnings: list[Issue]) -> _Table:
     text = _decode(path, warnings)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    # the separator is judged on the busiest of the top lines (the header), not the first line:
+    # a title row above the header ('Paras 2026-27') has none
+    top = text.splitlines()[:_HEADER_SCAN_ROWS] or [""]
+    busiest = max(top, key=lambda line: line.count(";") + line.count(","))
+    delimiter = ";" if busiest.count(";") > busiest.count(",") else ","
     rows: list[tuple[int, list[tuple[Any, bool]]]] = []
     try:
         for i, rec in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
