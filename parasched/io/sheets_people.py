@@ -21,42 +21,92 @@ from .styles import (
     GREY_ITALIC,
     KIND_COLORS,
     LEFT,
+    LEFT_WRAP_TOP,
     OFF_COLOR,
     RED_BOLD,
     SHORT_COLOR,
     TITLE_FONT,
+    TOP,
     fill,
     print_setup,
 )
 
-ROW_HEIGHT = 13.5  # every body row gets this height explicitly, so the page arithmetic holds
+ROW_HEIGHT = 14.5  # one line of 11-point text; a row gets this height per line it wraps to
 TITLE_HEIGHT = 20.0
 PAGE_HEIGHT_PT = 11.0 * 72 - 72 - 12  # letter portrait less top/bottom margins and a safety strip
+PAGE_WIDTH_PT = (8.5 - 0.8) * 72  # less the side margins
+CHARS_PER_UNIT = 1.1  # 11-point characters per column-width unit
+FILL = 0.85  # share of the page width the columns take (LibreOffice and Excel differ a little)
 DAY_FILL = "DDEBF7"
 
 
-def _finish(ws: Worksheet, widths: list[float], section_rows: list[int], landscape: bool = False) -> None:
-    """Page break after each section; one scale so the longest section fits one page."""
+def _width_pt(units: float) -> float:
+    return (units * 8 + 4) * 0.75  # as LibreOffice lays a column out (see sheets_grid._width_pt)
+
+
+def _lines(ws: Worksheet, r: int, widths: list[float]) -> int:
+    """How many lines row ``r`` wraps to in these column widths."""
+    most = 1
     for j, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = w
+        v = ws.cell(r, j).value
+        if j < len(widths) and ws.cell(r, j + 1).value in (None, ""):
+            continue  # a heading runs on into the empty cells to its right
+        if isinstance(v, str) and v:
+            cap = max(1, int(w * CHARS_PER_UNIT))
+            most = max(most, sum(-(-len(part) // cap) for part in v.split("\n")))
+    return most
+
+
+def _finish(ws: Worksheet, widths: list[float], section_rows: list[int], landscape: bool = False) -> None:
+    """Page break after each section; one scale so the longest section fits one page, and the
+    columns widened so the page is filled across at that scale."""
+    page_h = (8.5 * 72 - 84) if landscape else PAGE_HEIGHT_PT
+    page_w = (11.0 - 0.8) * 72 if landscape else PAGE_WIDTH_PT
+    given = list(widths)
+    base = sum(given)
+    heights: dict[int, float] = {}
+    scale = 100
+    for _ in range(2):  # wider columns wrap less: the second pass sets the scale on fewer lines
+        heights, longest = _heights(ws, widths, section_rows)
+        scale = max(25, min(100, int(100 * page_h / max(longest, 1.0))))
+        room = FILL * page_w * 100 / scale - sum(_width_pt(w) for w in given)
+        # the text columns take the room across (never narrower than asked)
+        widths = [w + max(0.0, room) / 0.75 / 8 * w / base for w in given]
+    heights, longest = _heights(ws, widths, section_rows)
+    scale = max(25, min(scale, int(100 * page_h / max(longest, 1.0))))
     start = 1
-    longest = 0.0
     for i, n in enumerate(section_rows):
-        ws.row_dimensions[start].height = TITLE_HEIGHT
-        for r in range(start + 1, start + n):
-            ws.row_dimensions[r].height = ROW_HEIGHT
-        longest = max(longest, TITLE_HEIGHT + (n - 1) * ROW_HEIGHT)
         start += n
         if i < len(section_rows) - 1:
             ws.row_breaks.append(Break(id=start - 1))
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = round(w, 1)
+    for r, h in heights.items():
+        ws.row_dimensions[r].height = h
+        if h > ROW_HEIGHT and h != TITLE_HEIGHT:
+            for j in range(1, len(widths) + 1):
+                cell = ws.cell(r, j)
+                apply_style(cell, {"alignment": LEFT_WRAP_TOP if isinstance(cell.value, str) else TOP})
     print_setup(ws, landscape=landscape, fit_width=False)
     if start > 1:  # text overflowing past the last column must not add pages to the right
         ws.print_area = f"A1:{get_column_letter(len(widths))}{start - 1}"
-    page_h = (8.5 * 72 - 84) if landscape else PAGE_HEIGHT_PT
-    page_w = (10.0 if landscape else 7.7) * 72
-    width_pt = sum(widths) * 7.2 + 10  # LibreOffice/Excel: ~7pt per width unit
-    scale = min(100, int(100 * page_h / max(longest, 1.0)), int(100 * page_w / width_pt))
-    ws.page_setup.scale = max(25, scale)
+    ws.page_setup.scale = scale
+
+
+def _heights(ws: Worksheet, widths: list[float], section_rows: list[int]) -> tuple[dict[int, float], float]:
+    """Each row's height (a title, or a line per wrapped line) and the longest section's."""
+    heights: dict[int, float] = {}
+    longest = 0.0
+    start = 1
+    for n in section_rows:
+        heights[start] = TITLE_HEIGHT
+        total = TITLE_HEIGHT
+        for r in range(start + 1, start + n):
+            heights[r] = ROW_HEIGHT * _lines(ws, r, widths)
+            total += heights[r]
+        longest = max(longest, total)
+        start += n
+    return heights, longest
 
 
 # -- By Para ---------------------------------------------------------------------------------------
@@ -100,7 +150,7 @@ def write_by_para(ws: Worksheet, lb: Labels) -> None:
             busy = [(a.start, a.end) for a in rows]
             for s, e in subtract(avail, busy):
                 items.append((s, e, "free"))
-            for s, e, what in sorted(items, key=lambda x: (x[0], x[1])):
+            for s, e, what, wheres in _group_para_rows(lb, items):
                 put(ws, r, 1, span(s, e))
                 if what == "absent":
                     put(ws, r, 2, "Absent", font=GREY_ITALIC, fill=fill(OFF_COLOR))
@@ -110,7 +160,7 @@ def write_by_para(ws: Worksheet, lb: Labels) -> None:
                     a = cast(Assignment, what)  # neither 'absent' nor 'free': one of the rows
                     put(ws, r, 2, lb.what(a), fill=fill(KIND_COLORS.get(lb.group_kind(a), "FFFFFF")),
                         font=BOLD if a.kind in (Kind.LUNCH, Kind.BREAK) else None)
-                    put(ws, r, 3, lb.where(a))
+                    put(ws, r, 3, "; ".join(wheres))
                     who = a.students or (lb.session_students(a.ref) if a.kind == Kind.THERAPY else ())
                     put(ws, r, 4, lb.students(who), alignment=LEFT)
                 put(ws, r, 5, e - s)
@@ -119,12 +169,32 @@ def write_by_para(ws: Worksheet, lb: Labels) -> None:
         put(ws, r, 1, f"Work this week: {fmt_minutes(work)}", font=GREY_ITALIC)
         r += 1
         sections.append(r - first)
-    _finish(ws, [12, 28, 16, 32, 8], sections)
+    _finish(ws, [12, 22, 16, 26, 8], sections)
     ws.print_title_rows = None
 
 
+def _group_para_rows(lb: Labels, items: list[tuple[int, int, object]]) -> list[tuple[int, int, object, list[str]]]:
+    """Back-to-back rows of the same work (same kind, duty or session, same students) as one
+    row: a 1:1 morning that changes rooms reads as one line, the rooms listed in order."""
+    out: list[tuple[int, int, object, list[str]]] = []
+    for s, e, what in sorted(items, key=lambda x: (x[0], x[1])):
+        where = lb.where(what) if isinstance(what, Assignment) else ""
+        if out and out[-1][1] == s and _same_work(out[-1][2], what):
+            ps, _, pw, wheres = out[-1]
+            out[-1] = (ps, e, pw, wheres + ([where] if where and where not in wheres else []))
+        else:
+            out.append((s, e, what, [where] if where else []))
+    return out
+
+
+def _same_work(a: object, b: object) -> bool:
+    if isinstance(a, Assignment) and isinstance(b, Assignment):
+        return (a.kind, a.ref, a.students) == (b.kind, b.ref, b.students) and a.kind not in (Kind.LUNCH, Kind.BREAK)
+    return a == b and isinstance(a, str)
+
+
 # -- By Student ------------------------------------------------------------------------------------
-STUDENT_COLUMNS = ["Time", "Where / activity", "Needs", "Who supports", "Note"]
+STUDENT_COLUMNS = ["Time", "Who supports", "Where / activity", "Needs", "Note"]
 NEED_TEXT = {Support.ONE_TO_ONE: "1:1", Support.SHARED: "shared", Support.FLEX: "flex", Support.NONE: "none"}
 
 
@@ -162,17 +232,17 @@ def write_by_student(ws: Worksheet, lb: Labels) -> None:
                 apply_style(ws.cell(r, j), {"fill": fill(DAY_FILL)})
             put(ws, r, 1, lb.day_title(day), font=BOLD)
             if rq:
-                put(ws, r, 4, f"required {rq} min, covered {cv} min", font=BOLD if cv >= rq else RED_BOLD)
+                put(ws, r, 2, f"required {rq} min, covered {cv} min", font=BOLD if cv >= rq else RED_BOLD)
             r += 1
-            pieces = _student_pieces(lb, sid, day)
+            pieces = group_by_para(_student_pieces(lb, sid, day))
             if not pieces:
                 put(ws, r, 1, "Absent" if lb.grid.absent(sid, day) else "Not in school", font=GREY_ITALIC)
                 r += 1
             for s, e, where, need, who, note, bad in pieces:
                 put(ws, r, 1, span(s, e))
-                put(ws, r, 2, where)
-                put(ws, r, 3, need)
-                put(ws, r, 4, who, alignment=LEFT)
+                put(ws, r, 2, who, alignment=LEFT)
+                put(ws, r, 3, where)
+                put(ws, r, 4, need)
                 if bad:
                     put(ws, r, 5, note, font=RED_BOLD, fill=fill(SHORT_COLOR))
                 elif note:
@@ -192,7 +262,27 @@ def write_by_student(ws: Worksheet, lb: Labels) -> None:
                           f"{span(p.start, p.end)}{' with ' + p.provider if p.provider else ''}", font=GREY_ITALIC)
             r += 1
         sections.append(r - first)
-    _finish(ws, [12, 30, 8, 32, 24], sections)
+    _finish(ws, [12, 28, 26, 8, 16], sections)
+
+
+Piece = tuple[int, int, str, str, str, str, bool]
+
+
+def group_by_para(pieces: list[Piece]) -> list[Piece]:
+    """Back-to-back pieces with the same supporting para(s) and note as one row
+    (``08:00-11:30 Maria Gonzalez``): a student's day reads as who is with them when; the
+    places and needs it crosses are listed in order."""
+    out: list[Piece] = []
+    for s, e, where, need, who, note, bad in pieces:
+        if out and out[-1][1] == s and out[-1][4:] == (who, note, bad):
+            ps, _, pwhere, pneed, *_rest = out[-1]
+            wheres = pwhere.split("; ")
+            needs = pneed.split("/")
+            out[-1] = (ps, e, "; ".join(wheres + ([where] if where not in wheres else [])),
+                       "/".join(needs + ([need] if need not in needs else [])), who, note, bad)
+        else:
+            out.append((s, e, where, need, who, note, bad))
+    return out
 
 
 def _day_key(p) -> tuple[int, int]:

@@ -5,16 +5,18 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parasched.scheduler.model import PRIORITIES, PRIORITY_NAMES
-from parasched.scheduler.schedule import Status
+from parasched.scheduler.schedule import SolveResult, Status
 
 from .cells import HEADER_FILL, HEADER_FONT, put
 from .kpi_view import summary_numbers
 from .labels import Labels, fmt_minutes
 from .styles import (
     BOLD,
+    CENTER,
     GREEN_BOLD,
     GREY_ITALIC,
     LEFT,
+    LEFT_WRAP,
     OK_COLOR,
     RED_BOLD,
     SHORT_COLOR,
@@ -26,7 +28,7 @@ from .styles import (
 
 STATUS_TEXT = {
     Status.OPTIMAL: "optimal: proven the best schedule for these rules",
-    Status.FEASIBLE: "feasible: a valid schedule, maybe not the best (time limit reached)",
+    Status.FEASIBLE: "a valid schedule; the time limit ended the search for a better one",
     Status.INFEASIBLE: "infeasible: no schedule satisfies the hard rules",
     Status.UNKNOWN: "unknown: no schedule found within the time limit",
 }
@@ -37,8 +39,26 @@ TERM_TEXT = {
     "substitute_minutes": "3. substitute work minutes", "handoffs": "4. handoffs",
     "extra_paras": "4. extra paras per student-day", "preferred_missed": "4. minutes not with a preferred para",
     "duty_spread": "5. duty minutes spread (max - min)", "lunch_variation": "5. lunch time changes",
+    "extra_week_paras": "4. extra paras per student over the week",
     "changed_minutes": "changed minutes (resolve)",
 }
+
+def proof_text(result: SolveResult) -> str:
+    """What the solver's bound says about the uncovered priority-1 minutes, in words (the raw
+    objective, bound and gap are in the JSON output only)."""
+    uncovered = result.term("unmet_p1")
+    if uncovered is None and result.objective is not None:
+        uncovered = int(result.objective)
+    if result.gap is not None and result.gap == 0:
+        if not uncovered:
+            return "proven best: every priority-1 minute is covered"
+        return f"proven best: no schedule under these rules leaves fewer than {uncovered} uncovered"
+    if result.bound is None:
+        return "not proven: the search gave no lower limit for this run"
+    floor = max(0, int(result.bound))
+    return (f"not proven: {uncovered} uncovered, and at least {floor} cannot be avoided; a longer --time-limit "
+            "may close the gap")
+
 
 UNMET_KINDS = (("support", "Support min"), ("duty", "Duty staff-min"), ("therapy", "Therapy min"),
                ("flex", "Flex short min"))
@@ -89,10 +109,8 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
     kv("Days", ", ".join(s.days))
     kv("Solver status", STATUS_TEXT.get(result.status, str(result.status)),
        font=RED_BOLD if result.status in (Status.INFEASIBLE, Status.UNKNOWN) else None)
-    kv("Objective", result.objective if result.objective is not None else "not reported")
-    kv("Best bound", result.bound if result.bound is not None else "not reported")
-    kv("Gap", result.gap if result.gap is not None else "not reported", "0.0%")
-    kv("Solve time (s)", round(result.runtime, 1))
+    kv("Priority-1 minutes", proof_text(result))
+    kv("Solve time", f"{result.runtime:.0f} seconds")
 
     heading("Unmet needs by priority (look here first; details in the Unmet sheet)")
     header(["Priority", *(name for _, name in UNMET_KINDS), "Rows"])
@@ -103,8 +121,8 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
             m = nums.unmet_minutes.get((p, kind), 0)
             any_unmet = any_unmet or m > 0
             put(ws, r, j, m, fill=fill(SHORT_COLOR) if m else fill(OK_COLOR),
-                font=RED_BOLD if m and p == 1 else None)
-        put(ws, r, len(UNMET_KINDS) + 2, nums.unmet_count.get(p, 0))
+                font=RED_BOLD if m and p == 1 else None, alignment=CENTER)
+        put(ws, r, len(UNMET_KINDS) + 2, nums.unmet_count.get(p, 0), alignment=CENTER)
         r += 1
     if not result.schedule.unmet:
         put(ws, r, 1, "Every need is covered.", font=GREY_ITALIC)
@@ -114,13 +132,14 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
     header(["Priority", "Required min", "Covered min", "Covered %"])
     for p in PRIORITIES:
         put(ws, r, 1, f"{p} {PRIORITY_NAMES[p]}", font=BOLD)
-        put(ws, r, 2, nums.required[p])
-        put(ws, r, 3, nums.covered[p])
+        put(ws, r, 2, nums.required[p], alignment=CENTER)
+        put(ws, r, 3, nums.covered[p], alignment=CENTER)
         pct = nums.pct(p)
         if pct is None:
             put(ws, r, 4, "no needs", font=GREY_ITALIC)
         else:
-            put(ws, r, 4, pct, fill=fill(OK_COLOR if pct >= 0.99995 else SHORT_COLOR)).number_format = "0.0%"
+            put(ws, r, 4, pct, fill=fill(OK_COLOR if pct >= 0.99995 else SHORT_COLOR),
+                alignment=CENTER).number_format = "0.0%"
         r += 1
 
     heading("Staff")
@@ -141,24 +160,24 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
     else:
         kv("Substitutes used", "none")
 
-    heading("Objective terms (lower is better; tiers in order, computed from this schedule)")
-    header(["Term", "Value"])
+    heading("What the solver weighs, in order (lower is better; counted from this schedule)")
+    header(["Measure", "Value"])
     for name, value in nums.kpis.objective_terms().items():
         put(ws, r, 1, TERM_TEXT.get(name, name))
-        put(ws, r, 2, value)
+        put(ws, r, 2, value, alignment=CENTER)
         r += 1
 
     heading("Minutes per para this week")
     header(["Para", "Work min", "Duty min", "Role"])
     for para in problem.paras:
         put(ws, r, 1, lb.para_full(para.para_id))
-        put(ws, r, 2, nums.work_minutes.get(para.para_id, 0))
+        put(ws, r, 2, nums.work_minutes.get(para.para_id, 0), alignment=CENTER)
         dm = nums.duty_minutes.get(para.para_id)
         if dm is None:
-            put(ws, r, 3, "no duties" if not para.general_duties else "-", font=GREY_ITALIC)
+            put(ws, r, 3, "no duties" if not para.general_duties else "-", font=GREY_ITALIC, alignment=CENTER)
         else:
-            put(ws, r, 3, dm)
-        put(ws, r, 4, str(para.role))
+            put(ws, r, 3, dm, alignment=CENTER)
+        put(ws, r, 4, str(para.role), alignment=CENTER)
         r += 1
 
     heading("Flex minutes against weekly targets")
@@ -166,10 +185,10 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
         header(["Student", "Target min", "Given min", "Short min"])
         for sid, (target, got) in nums.flex.items():
             put(ws, r, 1, lb.student_full(sid))
-            put(ws, r, 2, target)
-            put(ws, r, 3, got)
+            put(ws, r, 2, target, alignment=CENTER)
+            put(ws, r, 3, got, alignment=CENTER)
             short_min = max(0, target - got)
-            put(ws, r, 4, short_min, fill=fill(SHORT_COLOR if short_min else OK_COLOR))
+            put(ws, r, 4, short_min, fill=fill(SHORT_COLOR if short_min else OK_COLOR), alignment=CENTER)
             r += 1
     else:
         put(ws, r, 1, "No student has a weekly flex target.", font=GREY_ITALIC)
@@ -182,7 +201,11 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
              ("By Student", "each student's day: who supports them, minutes required vs covered"),
              ("Duties", "duty roster, shortfalls in red"),
              ("Therapy", "placed sessions by provider and by day"),
-             ("Assignments / Sessions / Unmet", "machine-readable schedule (do not rename columns)")]
+             ("Unmet", "every uncovered need with the reason (printed after Therapy)"),
+             *((("Changes", "every difference from the baseline"),) if changes else ()),
+             ("Assignments / Sessions", "machine-readable copy for parasched check and other tools (do not rename "
+                                        "columns); last in the workbook and not needed on paper: print up to "
+                                        "Unmet")]
     for name, text in guide:
         put(ws, r, 1, name, font=BOLD)
         put(ws, r, 2, text)
@@ -191,4 +214,11 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
     ws.column_dimensions["A"].width = 44
     for col in "BCDEF":
         ws.column_dimensions[col].width = 15
-    print_setup(ws, landscape=False)
+    for row in range(3, r):  # long values (the proof, the sheet guide) wrap inside B:F
+        cell = ws.cell(row, 2)
+        if isinstance(cell.value, str) and len(cell.value) > 40 and ws.cell(row, 3).value is None:
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
+            cell.alignment = LEFT_WRAP
+            ws.row_dimensions[row].height = 15 * -(-len(cell.value) // 80)
+    print_setup(ws, landscape=False, fit_height=len(problem.paras) <= 30)  # one page while it stays readable
+    ws.print_area = f"A1:F{r - 1}"

@@ -40,12 +40,15 @@ RED_BOLD = Font(bold=True, color="C00000")
 GREEN_BOLD = Font(bold=True, color="375623")
 GREY_ITALIC = Font(italic=True, color="808080")
 
+CENTER = Alignment(horizontal="center", vertical="top")
 CENTER_WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="top")
 WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 TOP = Alignment(vertical="top")
 LEFT_CENTER = Alignment(horizontal="left", vertical="center", wrap_text=True)
+REASON = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
+LEFT_WRAP_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
 HAIR = Side(style="hair", color="BFBFBF")
 THIN = Side(style="thin", color="808080")
@@ -60,15 +63,16 @@ def fill(color: str) -> PatternFill:
 
 
 def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None, title_cols: str | None = None,
-                fit_width: bool = True) -> None:
-    """Letter paper, narrow margins, one page wide, page numbers in the footer."""
+                fit_width: bool = True, fit_height: bool = False) -> None:
+    """Letter paper, narrow margins, one page wide (and one page tall with ``fit_height``), page
+    numbers in the footer."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
     if fit_width:
         assert ws.sheet_properties.pageSetUpPr is not None  # openpyxl creates it with every worksheet
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = 1 if fit_height else 0
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.page_margins.header = ws.page_margins.footer = 0.25
