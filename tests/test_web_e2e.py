@@ -33,8 +33,17 @@ from parasched.web.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "small_school.xlsx"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+# 3 s re-plans only repair the small sample (measured); the docs' screenshots use a longer limit
+LIMIT = float(os.environ.get("PARASCHED_E2E_LIMIT") or 8)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -46,7 +55,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     port = _free_port()
-    app = create_app(time_limit=8, workers=2)  # 3 s re-plans only repair the small sample (measured)
+    app = create_app(time_limit=LIMIT, workers=2)
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -104,7 +113,7 @@ def test_replan_two_paras_out_in_a_real_browser(server: str, page: Page, tmp_pat
     page.screenshot(path=shots / "2-who-is-out.png")
     page.click("#replan")
     expect(page.locator("#progress")).to_be_visible()
-    expect(page.locator("#p-time")).to_contain_text(" s (limit 8 s)")
+    expect(page.locator("#p-time")).to_contain_text(f" s (limit {LIMIT:g} s)")
     page.screenshot(path=shots / "3-re-planning.png")
 
     changes = page.locator("#changes")
@@ -141,8 +150,12 @@ def test_replan_two_paras_out_in_a_real_browser(server: str, page: Page, tmp_pat
         page.click("#download-ics")
     assert got.value.suggested_filename == "small_school-calendars.zip"
 
-    done = subprocess.run([sys.executable, "-m", "parasched.cli", "check", str(SAMPLE), str(workbook),
-                           "--absences", str(absences)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "parasched.cli", "check", str(SAMPLE), str(workbook), "--absences", str(absences)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passes every hard rule." in done.stdout
 

@@ -722,7 +722,7 @@ def day_view(plan: Plan, day: str, names: bool = True) -> DayView:
                     u.start,
                     u.end,
                     "unmet",
-                    _fit(f"{u.minutes} min", "!", u.minutes, span),
+                    _fit(f"{u.minutes} min", str(u.minutes), u.minutes, span),
                     f"uncovered {fmt_span(u.start, u.end)}: {u.reason}",
                 )
             )
@@ -754,7 +754,8 @@ def day_view(plan: Plan, day: str, names: bool = True) -> DayView:
             )
             for u in needs
         )
-        uncovered.append(GridRow(ref, f"{kind}: {who}", f"{sum(u.minutes for u in needs)} min", pieces))
+        label = who if kind == "support" else f"{kind}: {who}"  # the band is mostly students: no prefix
+        uncovered.append(GridRow(ref, label, f"{sum(u.minutes for u in needs)} min", pieces))
 
     unmet_lines: list[str] = []
     week_lines: list[str] = []
