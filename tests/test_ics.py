@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from parasched.cli import main
-from parasched.io.ics import calendar, escape, export_ics, fold
+from parasched.io.ics import calendar, export_ics
 from parasched.io.writer import write_schedule
 from parasched.scheduler.errors import InputError
 from parasched.scheduler.schedule import Assignment, Kind
@@ -63,7 +63,7 @@ def test_one_file_per_para_with_dated_events(schedule_file, tmp_path):
     assert all(e["DTSTAMP"] == "20261120T120000Z" for e in events)
     assert len({e["UID"] for e in events}) == 4
     # stable: exporting again gives the same UIDs
-    export_ics(schedule_file, out)
+    export_ics(schedule_file, out, force=True)
     assert [e["UID"] for e in parse_ics((out / "P1.ics").read_bytes())] == [e["UID"] for e in events]
 
 
@@ -82,15 +82,33 @@ def test_input_gives_names_only_with_names_flag(tmp_path):
     assert events[0]["DTSTART"] == "20261130T080000"  # week_of from --input
     assert events[0]["SUMMARY"] == "Support 1:1: S1"
     assert events[1]["SUMMARY"] == "Duty: Lunchroom"
-    res = CliRunner().invoke(main, ["export-ics", str(sched), str(tmp_path / "ics"), "--input", str(inp), "--names"])
+    res = CliRunner().invoke(main, ["export-ics", str(sched), str(tmp_path / "ics"), "--input", str(inp), "--names",
+                                    "--force"])
     assert res.exit_code == 0, res.output
     assert parse_ics((tmp_path / "ics" / "P1.ics").read_bytes())[0]["SUMMARY"] == "Support 1:1: Ana Lopez"
     assert b"X-WR-CALNAME:Pat Jones (P1) - week of 2026-11-30" in (tmp_path / "ics" / "P1.ics").read_bytes()
 
 
 def test_names_need_input(schedule_file, tmp_path):
-    with pytest.raises(InputError, match="--input"):
+    with pytest.raises(InputError) as err:
         export_ics(schedule_file, tmp_path / "ics", names=True)
+    # the workbook shows names on its people's sheets: the message says where names come from instead
+    assert str(err.value.issues[0]) == (
+        "--names: needs --input: student names are taken from the input workbook (the schedule's Assignments "
+        "sheet, which calendars are made from, holds student ids); add --input school.xlsx, or leave out --names "
+        "for ids only")
+
+
+def test_existing_calendars_need_force(schedule_file, tmp_path):
+    out = tmp_path / "ics"
+    export_ics(schedule_file, out, now=NOW)
+    before = (out / "P1.ics").read_bytes()
+    res = CliRunner().invoke(main, ["export-ics", str(schedule_file), str(out)])
+    assert res.exit_code == 2
+    assert "already holds P1.ics, P2.ics; choose another folder, or add --force to overwrite them" in res.output
+    assert (out / "P1.ics").read_bytes() == before
+    res = CliRunner().invoke(main, ["export-ics", str(schedule_file), str(out), "--force"])
+    assert res.exit_code == 0, res.output
 
 
 def test_with_problem_labels_and_names():
@@ -122,11 +140,13 @@ def test_cli_writes_files(schedule_file, tmp_path):
     assert sorted(p.name for p in (tmp_path / "ics").iterdir()) == ["P1.ics", "P2.ics"]
 
 
-def test_fold_and_escape():
-    line = "DESCRIPTION:" + "é" * 80
-    folded = fold(line)
-    pieces = folded.split("\r\n ")
-    assert all(len(p.encode()) <= 75 for p in pieces[:1]) and all(len(p.encode()) <= 74 for p in pieces[1:])
-    assert "".join(pieces) == line
-    assert escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    assert fold("SUMMARY:short") == "SUMMARY:short"
+def test_text_is_escaped_and_long_lines_folded():
+    problem = _problem(student_name="Zoë, Ana; \\ Lopez-Éléonore-Marie-Antoinette de la Fontaine")
+    a = [Assignment("P1", "Mon", 480, 600, Kind.SUPPORT, "", ("S1",), "Rm 4, east wing; upstairs")]
+    raw = calendar("P1", a, dt.date(2026, 11, 23), problem.settings.days, problem=problem, names=True,
+                   now=NOW).encode()
+    (event,) = parse_ics(raw)  # checks CRLF ends and 75-octet lines
+    assert event["LOCATION"] == "Rm 4\\, east wing\\; upstairs"
+    assert "Zoë\\, Ana\\; \\\\ Lopez" in event["SUMMARY"]
+    assert "\\nStudents: " in event["DESCRIPTION"]  # a newline inside the text is escaped, not a new line
+    assert any(line.startswith(b" ") for line in raw.split(b"\r\n"))  # folded

@@ -1,9 +1,11 @@
 """iCalendar export: one RFC 5545 ``.ics`` file per para, so each para has the week on their phone.
 
-Dates come from ``week_of`` (the first school day's date): read from the schedule workbook's
-Summary sheet, or from the input workbook when one is given. Times are floating local times
-(no time zone): 08:00 is 08:00 wherever the phone is, which is what a school day means.
-Events carry student ids only unless ``names`` is asked for (student names are confidential).
+Written with the ``icalendar`` library (text escaping, line folding, CRLF line ends). Dates come
+from ``week_of`` (the first school day's date): read from the schedule workbook's Summary sheet,
+or from the input workbook when one is given. Times are floating local times (no time zone):
+08:00 is 08:00 wherever the phone is, which is what a school day means, and a workbook names no
+time zone to convert from. Events carry student ids only unless ``names`` is asked for (student
+names are confidential).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from icalendar import Calendar, Event
+
 from parasched.scheduler.errors import InputError, Issue
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import Assignment, Kind, Schedule, SolveResult, Status
 from parasched.scheduler.timegrid import DAYS
 
-from .labels import Labels, time_cell
+from .labels import Labels, span
 
 PRODID = "-//parasched//para schedule//EN"
 NO_DATE = ("the schedule has no date for its week: set week_of (the date of the first school day) in the "
@@ -82,37 +86,6 @@ def date_of(day: str, week_of: dt.date, days: Sequence[str]) -> dt.date:
     return week_of + dt.timedelta(days=DAYS.index(day) - DAYS.index(first))
 
 
-# -- RFC 5545 text -----------------------------------------------------------------------------
-
-
-def escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
-
-
-def fold(line: str) -> str:
-    """Fold a content line into pieces of at most 75 octets (RFC 5545 3.1), never splitting a character."""
-    if len(line.encode("utf-8")) <= 75:
-        return line
-    parts: list[str] = []
-    cur, size, limit = "", 0, 75
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            parts.append(cur)
-            cur, size, limit = ch, n, 74  # a continuation line starts with one space
-        else:
-            cur += ch
-            size += n
-    parts.append(cur)
-    return "\r\n ".join(parts)
-
-
-def _stamp(t: dt.datetime) -> str:
-    return t.strftime("%Y%m%dT%H%M%S")
-
-
 def uid(a: Assignment, date: dt.date, school: str = "") -> str:
     """Stable: the same assignment on the same date always gets the same UID."""
     key = "|".join([school, a.para_id, date.isoformat(), str(a.start), str(a.end), str(a.kind), a.ref,
@@ -134,7 +107,7 @@ def _texts(a: Assignment, lb: Labels | None, names: bool) -> tuple[str, str, str
                 Kind.LUNCH: "Lunch", Kind.BREAK: "Break"}[a.kind]
         where = a.location
     summary = f"{what}: {students}" if students and a.kind in (Kind.SUPPORT, Kind.THERAPY) else what
-    desc = f"{what}, {time_cell(a.start)}-{time_cell(a.end)}"
+    desc = f"{what}, {span(a.start, a.end)}"
     if students:
         desc += f"\nStudents: {students}"
     if where:
@@ -149,22 +122,33 @@ def calendar(para_id: str, assignments: Sequence[Assignment], week_of: dt.date, 
     now = now or dt.datetime.now(dt.UTC)
     lb = Labels(problem, SolveResult(Status.FEASIBLE, Schedule()), names=names) if problem is not None else None
     para_name = lb.para_full(para_id) if lb is not None else para_id
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape(f'{para_name} - week of {week_of.isoformat()}')}"]
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{para_name} - week of {week_of.isoformat()}")
     for a in sorted(assignments, key=lambda a: (DAYS.index(a.day), a.start, a.end)):
         date = date_of(a.day, week_of, days)
-        start = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=a.start)
-        end = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=a.end)
+        midnight = dt.datetime.combine(date, dt.time())  # naive: a floating local time
         summary, where, desc = _texts(a, lb, names)
-        lines += ["BEGIN:VEVENT", f"UID:{uid(a, date, school)}", f"DTSTAMP:{_stamp(now.astimezone(dt.UTC))}Z",
-                  f"DTSTART:{_stamp(start)}", f"DTEND:{_stamp(end)}", f"SUMMARY:{escape(summary)}"]
+        event = Event()
+        event.add("uid", uid(a, date, school))
+        event.add("dtstamp", now.astimezone(dt.UTC))
+        event.add("dtstart", midnight + dt.timedelta(minutes=a.start))
+        event.add("dtend", midnight + dt.timedelta(minutes=a.end))
+        event.add("summary", summary)
         if where:
-            lines.append(f"LOCATION:{escape(where)}")
-        lines += [f"DESCRIPTION:{escape(desc)}", f"CATEGORIES:{str(a.kind).upper()}",
-                  "TRANSP:" + ("TRANSPARENT" if a.kind in (Kind.LUNCH, Kind.BREAK) else "OPAQUE"),
-                  "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+            event.add("location", where)
+        event.add("description", desc)
+        event.add("categories", [str(a.kind).upper()])
+        event.add("transp", "TRANSPARENT" if a.kind in (Kind.LUNCH, Kind.BREAK) else "OPAQUE")
+        cal.add_component(event)
+    return cal.to_ical().decode("utf-8")
+
+
+def _listing(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def _file_name(para_id: str, used: set[str]) -> str:
@@ -177,10 +161,11 @@ def _file_name(para_id: str, used: set[str]) -> str:
 
 
 def export_ics(schedule_path: str | Path, out_dir: str | Path, *, input_path: str | Path | None = None,
-               names: bool = False, now: dt.datetime | None = None) -> list[Path]:
+               names: bool = False, now: dt.datetime | None = None, force: bool = False) -> list[Path]:
     """Write ``<para_id>.ics`` for every para with assignments; return the files written.
 
-    Raises :class:`InputError` when no date is known for the week, or the folder cannot be used.
+    Raises :class:`InputError` when no date is known for the week, the folder cannot be used,
+    or (without ``force``) one of the files is already there.
     """
     from .files import atomic_output
     from .schedule_reader import ensure_belongs, read_schedule
@@ -195,8 +180,9 @@ def export_ics(schedule_path: str | Path, out_dir: str | Path, *, input_path: st
         problem = read_problem(input_path).problem
         ensure_belongs(problem, schedule, schedule_path)  # another school's schedule: refused (issue 14)
     elif names:
-        raise InputError([Issue("student names are not in the schedule workbook; give --input with the "
-                                "input workbook, or leave out --names (ids only)", "--names")])
+        raise InputError([Issue("needs --input: student names are taken from the input workbook (the "
+                                "schedule's Assignments sheet, which calendars are made from, holds student ids); "
+                                "add --input school.xlsx, or leave out --names for ids only", "--names")])
     week_of, days, school = info.week_of, info.days, info.school
     if problem is not None:
         s = problem.settings
@@ -216,10 +202,15 @@ def export_ics(schedule_path: str | Path, out_dir: str | Path, *, input_path: st
     order = [p.para_id for p in problem.paras if p.para_id in by_para] if problem is not None else []
     order += sorted(set(by_para) - set(order))
     inputs = [p for p in (schedule_path, input_path) if p is not None]
-    written: list[Path] = []
     used: set[str] = set()
+    targets = {pid: out / _file_name(pid, used) for pid in order}
+    there = [t.name for t in targets.values() if t.exists()]
+    if there and not force:
+        raise InputError([Issue(f"already holds {_listing(there)}; choose another folder, or add --force to "
+                                "overwrite them", str(out))])
+    written: list[Path] = []
     for pid in order:
-        target = out / _file_name(pid, used)
+        target = targets[pid]
         text = calendar(pid, by_para[pid], week_of, days, problem=problem, names=names, school=school, now=now)
         with atomic_output(target, inputs=inputs) as tmp:
             Path(tmp).write_bytes(text.encode("utf-8"))
