@@ -334,13 +334,26 @@ def _decode(path: Path, warnings: list[Issue]) -> str:
     return text
 
 
+def _delimiter(text: str) -> str:
+    """``;`` or ``,``: the one that splits the top lines into the most contract names (a header
+    row, or Settings names in column A); on a tie, the one the busiest top line uses most (not
+    the first line: a title row above the header has neither)."""
+    top = text.splitlines()[:_HEADER_SCAN_ROWS] or [""]
+    known = {c for spec in SHEETS.values() for c in spec.columns} | set(SETTING_NAMES)
+
+    def names(sep: str) -> int:
+        return sum(norm_name(cell) in known for row in csv.reader(top, delimiter=sep) for cell in row)
+
+    by_names = names(";") - names(",")
+    if by_names:
+        return ";" if by_names > 0 else ","
+    busiest = max(top, key=lambda line: line.count(";") + line.count(","))
+    return ";" if busiest.count(";") > busiest.count(",") else ","
+
+
 def _read_csv(path: Path, sheet: str, warnings: list[Issue]) -> _Table:
     text = _decode(path, warnings)
-    # the separator is judged on the busiest of the top lines (the header), not the first line:
-    # a title row above the header ('Paras 2026-27') has none
-    top = text.splitlines()[:_HEADER_SCAN_ROWS] or [""]
-    busiest = max(top, key=lambda line: line.count(";") + line.count(","))
-    delimiter = ";" if busiest.count(";") > busiest.count(",") else ","
+    delimiter = _delimiter(text)
     rows: list[tuple[int, list[tuple[Any, bool]]]] = []
     try:
         for i, rec in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
