@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 import os
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from parasched.scheduler.check import check_schedule
 from parasched.scheduler.errors import InputError, Issue
 from parasched.scheduler.model import Problem
-from parasched.scheduler.schedule import Schedule, Unmet
+from parasched.scheduler.schedule import Assignment, Kind, Schedule, Unmet
 from parasched.scheduler.staffing import (
     KIND_ORDER,
     ChangeKind,
@@ -39,7 +40,7 @@ from parasched.scheduler.staffing import (
     priority_words,
     staffing_changes,
 )
-from parasched.scheduler.timegrid import DAYS, fmt_span
+from parasched.scheduler.timegrid import DAYS, fmt_span, overlaps
 
 MAX_EXACT_COMBINATIONS = 20  # more combinations of the top changes than this: greedy
 TOP_FOR_COMBINATIONS = 6
@@ -143,6 +144,18 @@ class Advice:
 
 
 # -- evaluating one change set (runs in a worker process) ---------------------------------------
+# changes that only add people, hours or skills: the schedule they start from stays possible, so
+# their re-solve may be held to cover at least as much as it (the solver's max_unmet caps)
+ADDING = frozenset({ChangeKind.TRAIN, ChangeKind.EXTEND, ChangeKind.HIRE, ChangeKind.SUBSTITUTE})
+
+
+@dataclass(frozen=True)
+class _Task:
+    changes: tuple[StaffingChange, ...]
+    hint: Schedule
+    caps: tuple[int, int, int] | None
+
+
 @dataclass(frozen=True)
 class _Outcome:
     after: tuple[int, int, int]
@@ -151,6 +164,7 @@ class _Outcome:
     violations: tuple[str, ...]
     error: str
     seconds: float
+    valid_without: bool = False  # the schedule breaks no rule even without the changes
 
 
 def apply_changes(problem: Problem, changes: Sequence[StaffingChange]) -> Problem:
@@ -160,23 +174,55 @@ def apply_changes(problem: Problem, changes: Sequence[StaffingChange]) -> Proble
     return problem
 
 
-def _resolve(
-    problem: Problem, changes: tuple[StaffingChange, ...], hint: Schedule, time_limit: float, seed: int
-) -> _Outcome:
-    """Re-solve the week with ``changes`` made, warm-started from ``hint``; judged by the checker."""
+def complete_hint(changed: Problem, changes: Sequence[StaffingChange], hint: Schedule) -> Schedule:
+    """``hint`` with the lunches and breaks now owed to the new or longer-working paras, taken
+    from a greedy schedule of the changed school, so the warm start breaks no rule."""
+    from parasched.scheduler.greedy import greedy_schedule
+    from parasched.scheduler.weekgrid import WeekGrid
+
+    paras = {c.para_id for c in changes if c.kind in (ChangeKind.EXTEND, ChangeKind.HIRE, ChangeKind.SUBSTITUTE)}
+    if not paras:
+        return hint
+    grid = WeekGrid.of(changed)
+    rows: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
+    for a in hint.assignments:
+        if a.para_id in paras:
+            rows[(a.para_id, a.day)].append(a)
+    extra: list[Assignment] = []
+    for a in greedy_schedule(changed, grid).assignments:
+        if a.para_id not in paras or a.kind not in (Kind.LUNCH, Kind.BREAK):
+            continue
+        mine = rows[(a.para_id, a.day)]
+        if a.kind == Kind.LUNCH:
+            if grid.lunch_rule(a.para_id, a.day) is None or any(r.kind == Kind.LUNCH for r in mine):
+                continue
+        elif sum(r.kind == Kind.BREAK for r in mine) >= grid.breaks_owed(a.para_id, a.day):
+            continue
+        if any(overlaps((r.start, r.end), (a.start, a.end)) for r in mine):
+            continue
+        extra.append(a)
+        mine.append(a)
+    return dataclasses.replace(hint, assignments=(*hint.assignments, *extra))
+
+
+def _resolve(problem: Problem, task: _Task, time_limit: float, seed: int) -> _Outcome:
+    """Re-solve the week with the task's changes made, warm-started; judged by the checker."""
     from parasched.solver.options import SolverOptions
     from parasched.workflows.solve import solve
 
     t0 = time.monotonic()
     try:
-        changed = apply_changes(problem, changes)
-        result = solve(changed, SolverOptions(time_limit=time_limit, workers=1, seed=seed), hint=hint)
+        changed = apply_changes(problem, task.changes)
+        hint = complete_hint(changed, task.changes, task.hint)
+        options = SolverOptions(time_limit=time_limit, workers=1, seed=seed, max_unmet=task.caps)
+        result = solve(changed, options, hint=hint)
     except InputError as exc:
         return _Outcome((0, 0, 0), (), None, (), "; ".join(str(i) for i in exc.issues), time.monotonic() - t0)
     if result.schedule is None or not result.schedule.assignments:
         return _Outcome((0, 0, 0), (), None, (), f"no schedule within {time_limit:g} s", time.monotonic() - t0)
     report = check_schedule(changed, result.schedule)
     k = report.kpis
+    valid_without = bool(task.changes) and check_schedule(problem, result.schedule).ok
     return _Outcome(
         (k.unmet_p1, k.unmet_p2, k.unmet_p3),
         result.schedule.unmet,
@@ -184,7 +230,12 @@ def _resolve(
         tuple(str(v) for v in report.violations),
         "",
         time.monotonic() - t0,
+        valid_without,
     )
+
+
+def _caps(changes: Sequence[StaffingChange], start: tuple[int, int, int]) -> tuple[int, int, int] | None:
+    return start if all(c.kind in ADDING for c in changes) else None
 
 
 class _Runner:
@@ -199,22 +250,20 @@ class _Runner:
 
     def run(
         self,
-        tasks: list[tuple[StaffingChange, ...]],
         problem: Problem,
-        hints: list[Schedule],
+        tasks: list[_Task],
         time_limit: float,
         seed: int,
-        done: Callable[[int, _Outcome], None],
+        done: Callable[[int, _Outcome], None] | None = None,
     ) -> list[_Outcome]:
+        done = done or (lambda _i, _o: None)
         if self.pool is None:
             out = []
-            for i, (t, h) in enumerate(zip(tasks, hints, strict=True)):
-                out.append(_resolve(problem, t, h, time_limit, seed))
+            for i, task in enumerate(tasks):
+                out.append(_resolve(problem, task, time_limit, seed))
                 done(i, out[-1])
             return out
-        futures: list[Future[_Outcome]] = [
-            self.pool.submit(_resolve, problem, t, h, time_limit, seed) for t, h in zip(tasks, hints, strict=True)
-        ]
+        futures: list[Future[_Outcome]] = [self.pool.submit(_resolve, problem, t, time_limit, seed) for t in tasks]
         for i, f in enumerate(futures):
             done(i, f.result())
         return [f.result() for f in futures]
@@ -237,33 +286,19 @@ def advise(
     ``changes``: evaluate these instead of the generated candidates (a principal's own idea).
     ``on_progress`` gets one line per finished re-solve (ids only, never student names).
     """
+    from parasched.scheduler.kpis import compute_kpis
+
     options = options or AdviceOptions()
     say = on_progress or (lambda _line: None)
     t0 = time.monotonic()
-    from parasched.scheduler.coverage import unmet_rows
-    from parasched.scheduler.kpis import compute_kpis
-
     base_k = compute_kpis(problem, baseline)
     baseline_unmet = (base_k.unmet_p1, base_k.unmet_p2, base_k.unmet_p3)
-    rows = unmet_rows(problem, baseline)
-    cands = list(changes) if changes is not None else staffing_changes(problem, baseline, rows, options.candidates)
-    jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(cands) + 1))
+    jobs = max(1, min(options.jobs or os.cpu_count() or 1, options.candidates))
     runner = _Runner(jobs)
     notes: list[str] = []
     try:
-        tasks: list[tuple[StaffingChange, ...]] = [(), *((c,) for c in cands)]
-        say(
-            f"Re-solving the week {len(tasks)} times ({len(cands)} candidate change(s) and the schedule as it is), "
-            f"{options.time_limit:g} s each, {jobs} at a time"
-        )
-
-        def done(i: int, o: _Outcome) -> None:
-            what = "the schedule as it is" if i == 0 else cands[i - 1].describe(problem)
-            figures = o.error or f"uncovered P1/P2/P3 {o.after[0]}/{o.after[1]}/{o.after[2]} min"
-            say(f"  [{i + 1}/{len(tasks)}] {what}: {figures} ({o.seconds:.1f} s)")
-
-        outcomes = runner.run(tasks, problem, [baseline] * len(tasks), options.time_limit, options.seed, done)
-        ref_out = outcomes[0]
+        say(f"Re-solving the schedule as it is ({options.time_limit:g} s), the reference every change is compared with")
+        ref_out = runner.run(problem, [_Task((), baseline, None)], options.time_limit, options.seed)[0]
         if ref_out.error or ref_out.schedule is None:
             raise InputError(
                 [
@@ -273,26 +308,48 @@ def advise(
                     )
                 ]
             )
-        reference = _evaluation(problem, (), ref_out, baseline_unmet, ref_out)
-        if reference.after < baseline_unmet:
-            more = sum(baseline_unmet) - sum(reference.after)
+        if ref_out.after < baseline_unmet:
+            more = sum(baseline_unmet) - sum(ref_out.after)
             notes.append(
                 f"Re-solving the schedule as it is already covers {more} more minutes; the changes "
                 "below are compared with that re-solved schedule."
             )
-        evals = [
-            _evaluation(problem, (c,), o, reference.after, ref_out) for c, o in zip(cands, outcomes[1:], strict=True)
-        ]
+        reference_schedule = ref_out.schedule
+        cands = (
+            list(changes)
+            if changes is not None
+            else staffing_changes(problem, reference_schedule, reference_schedule.unmet, options.candidates)
+        )
+        tasks = [_Task((c,), reference_schedule, _caps((c,), ref_out.after)) for c in cands]
+        say(
+            f"Re-solving the week with each of {len(cands)} candidate change(s), {options.time_limit:g} s each, "
+            f"{jobs} at a time"
+        )
+
+        def done(i: int, o: _Outcome) -> None:
+            figures = o.error or f"uncovered P1/P2/P3 {o.after[0]}/{o.after[1]}/{o.after[2]} min"
+            say(f"  [{i + 1}/{len(tasks)}] {cands[i].describe(problem)}: {figures} ({o.seconds:.1f} s)")
+
+        outcomes = runner.run(problem, tasks, options.time_limit, options.seed, done)
+        # a re-solve that found more without using its change: the school can do that today
+        better = [o for o in outcomes if o.valid_without and o.after < ref_out.after]
+        if better:
+            ref_out = _as_reference(problem, min(better, key=lambda o: o.after))
+            notes.append(
+                f"One re-solve found a schedule covering {sum(baseline_unmet) - sum(ref_out.after)} more "
+                "minutes than the one advised on without using its change; the changes are compared "
+                "with that schedule."
+            )
+        reference = _evaluation(problem, (), ref_out, baseline_unmet, ref_out)
+        evals = [_evaluation(problem, (c,), o, ref_out.after, ref_out) for c, o in zip(cands, outcomes, strict=True)]
         useful = sorted((e for e in evals if e.useful), key=Evaluation.rank_key)
         useless = tuple(sorted((e for e in evals if not e.useful), key=Evaluation.rank_key))
         best: Evaluation | None = None
         method = ""
         tried = 0
         if options.budget >= 2 and len(useful) >= 2:
-            schedules = {e.changes: o.schedule for e, o in zip(evals, outcomes[1:], strict=True)}
-            best, method, tried = _best_combination(
-                problem, useful, schedules, baseline, options, runner, reference, ref_out, say
-            )
+            by_changes = {e.changes: o for e, o in zip(evals, outcomes, strict=True)}
+            best, method, tried = _best_combination(problem, useful, by_changes, options, runner, ref_out, say)
     finally:
         runner.close()
     return Advice(
@@ -311,6 +368,16 @@ def advise(
     )
 
 
+def _as_reference(problem: Problem, o: _Outcome) -> _Outcome:
+    """A schedule found with a change but valid without it, its Unmet rows explained for the school as is."""
+    from parasched.scheduler.coverage import unmet_rows
+    from parasched.scheduler.explain import explain
+
+    assert o.schedule is not None
+    rows = tuple(explain(problem, o.schedule, unmet_rows(problem, o.schedule)))
+    return dataclasses.replace(o, unmet=rows, schedule=dataclasses.replace(o.schedule, unmet=rows), valid_without=False)
+
+
 def _compatible(changes: Sequence[StaffingChange]) -> bool:
     """Two changes rewriting the same para or duty do not combine (the second would undo the first)."""
     touched = [c.touches for c in changes]
@@ -320,11 +387,9 @@ def _compatible(changes: Sequence[StaffingChange]) -> bool:
 def _best_combination(
     problem: Problem,
     useful: list[Evaluation],
-    schedules: dict,
-    baseline: Schedule,
+    outcomes: dict,
     options: AdviceOptions,
     runner: _Runner,
-    reference: Evaluation,
     ref_out: _Outcome,
     say: Callable[[str], None],
 ) -> tuple[Evaluation | None, str, int]:
@@ -332,43 +397,42 @@ def _best_combination(
     top = [e.changes[0] for e in useful[:TOP_FOR_COMBINATIONS]]
     rank = {c.key: i for i, c in enumerate(top)}
 
-    def hint_for(combo: tuple[StaffingChange, ...]) -> Schedule:
-        # the best member's own re-solved schedule: valid with the others added too, a better start
-        first = min(combo, key=lambda c: rank[c.key])
-        return schedules.get((first,)) or baseline
+    def task(combo: tuple[StaffingChange, ...], start: _Outcome) -> _Task:
+        # start from a member's own re-solved schedule: still possible with the others added
+        assert start.schedule is not None
+        return _Task(combo, start.schedule, _caps(combo, start.after))
 
     combos = [
         combo for r in range(2, options.budget + 1) for combo in itertools.combinations(top, r) if _compatible(combo)
     ]
     best_single = useful[0]
-    tried = 0
     if len(combos) <= MAX_EXACT_COMBINATIONS:
         say(f"Trying every combination of up to {options.budget} of the top {len(top)} changes ({len(combos)})")
+        starts = [outcomes[(min(c, key=lambda x: rank[x.key]),)] for c in combos]
         outs = runner.run(
-            combos, problem, [hint_for(c) for c in combos], options.time_limit, options.seed, lambda i, o: None
+            problem, [task(c, s) for c, s in zip(combos, starts, strict=True)], options.time_limit, options.seed
         )
-        tried = len(combos)
-        evals = [_evaluation(problem, c, o, reference.after, ref_out) for c, o in zip(combos, outs, strict=True)]
+        evals = [_evaluation(problem, c, o, ref_out.after, ref_out) for c, o in zip(combos, outs, strict=True)]
         good = sorted((e for e in evals if e.useful), key=Evaluation.rank_key)
-        best = good[0] if good and good[0].rank_key() < best_single.rank_key() else None
-        return best, f"every combination of up to {options.budget} of the top {len(top)} changes", tried
+        best = good[0] if good and good[0].gained > best_single.gained else None
+        return best, f"every combination of up to {options.budget} of the top {len(top)} changes", len(combos)
     # greedy: add the change that helps most on top of the current set, while it helps
     say(f"Building the best combination of up to {options.budget} changes one change at a time")
-    current = best_single
-    current_schedule = schedules.get(current.changes) or baseline
+    current, current_out, tried = best_single, outcomes[best_single.changes], 0
     while len(current.changes) < options.budget:
         nexts = [(*current.changes, c) for c in top if c not in current.changes and _compatible((*current.changes, c))]
         if not nexts:
             break
-        outs = runner.run(
-            nexts, problem, [current_schedule] * len(nexts), options.time_limit, options.seed, lambda i, o: None
-        )
+        outs = runner.run(problem, [task(c, current_out) for c in nexts], options.time_limit, options.seed)
         tried += len(nexts)
-        evals = [(_evaluation(problem, c, o, reference.after, ref_out), o) for c, o in zip(nexts, outs, strict=True)]
-        good = sorted(((e, o) for e, o in evals if e.useful), key=lambda eo: eo[0].rank_key())
+        evals = sorted(
+            ((_evaluation(problem, c, o, ref_out.after, ref_out), o) for c, o in zip(nexts, outs, strict=True)),
+            key=lambda eo: eo[0].rank_key(),
+        )
+        good = [(e, o) for e, o in evals if e.useful]
         if not good or good[0][0].gained <= current.gained:
             break
-        current, current_schedule = good[0][0], good[0][1].schedule or current_schedule
+        current, current_out = good[0]
     best = current if len(current.changes) > 1 else None
     return best, f"greedy, one change at a time over the top {len(top)} changes", tried
 
@@ -381,6 +445,17 @@ def _evaluation(
     cost = sum(c.cost_minutes(problem) for c in changes)
     if out.error:
         return Evaluation(changes, labels, cost, before, before, error=out.error, seconds=out.seconds)
+    if out.valid_without:
+        return Evaluation(
+            changes,
+            labels,
+            cost,
+            before,
+            out.after,
+            violations=out.violations,
+            error="the school can cover as much without it (the re-solve did not need the change)",
+            seconds=out.seconds,
+        )
     covered, worse, reasons = _diff(ref.unmet, out.unmet)
     return Evaluation(
         changes, labels, cost, before, out.after, covered, worse, reasons, out.violations, seconds=out.seconds
