@@ -28,7 +28,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_any
@@ -632,29 +632,28 @@ def _write_atomic(path: Path, content: bytes) -> None:
 
 
 # -- engine: local processes -------------------------------------------------------------------
-_PRELOAD = [
-    "parasched.workflows.batch",
-    "parasched.workflows.solve",
-    "parasched.solver.model",
-    "parasched.io.reader",
-    "parasched.io.writer",
-    "parasched.scheduler.check",
-]
+# The solver's one-worker path depends on the order Python iterates sets of ids, which follows
+# the per-process string hash seed: every school's process (local or Ray) gets the same fixed
+# seed, so the same input, options and --seed give the same schedule on either engine.
+HASH_SEED = "0"
 
 
-def _mp_context() -> Any:
-    """A fork server where there is one: started once with the solver imported, it forks each
-    school's process cheaply and clean (no threads of the caller, Ray's included)."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD)
-        return ctx
-    return multiprocessing.get_context("spawn")
+@contextlib.contextmanager
+def _pinned_hash_seed() -> Iterator[None]:
+    before = os.environ.get("PYTHONHASHSEED")
+    os.environ["PYTHONHASHSEED"] = HASH_SEED
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONHASHSEED"]
+        else:
+            os.environ["PYTHONHASHSEED"] = before
 
 
 def _die_with_parent() -> None:
-    """Linux: this school's process is killed when its parent (the fork server, which ends with
-    the batch) dies, so a batch killed with SIGKILL leaves no solver running on."""
+    """Linux: this school's process is killed when the batch that started it dies, so a batch
+    killed with SIGKILL leaves no solver running on."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
             import ctypes
@@ -688,7 +687,8 @@ def _run_local(
 ) -> None:
     """One process per school, ``at_once`` at a time; a process that dies or overruns
     ``timeout`` is reported and the others go on."""
-    ctx = _mp_context()
+    # a fresh interpreter per school: its own hash seed (above), nothing inherited from the caller
+    ctx = multiprocessing.get_context("spawn")
     waiting = list(tasks)
     running: list[_Running] = []
     try:
@@ -697,7 +697,8 @@ def _run_local(
                 task = waiting.pop(0)
                 recv, send = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_child, args=(task, send), daemon=True)
-                proc.start()
+                with _pinned_hash_seed():
+                    proc.start()
                 send.close()  # the child holds the only writer: its death closes the pipe
                 running.append(_Running(task, proc, recv))
                 started(task)
@@ -751,7 +752,8 @@ def _run_ray(
     No more tasks are in flight than the cluster has CPUs, so a task's clock starts when it runs."""
     import ray
 
-    remote = ray.remote(num_cpus=1, max_retries=0)(run_task)
+    # the workers start with the batch's hash seed (see HASH_SEED): same schedules as local processes
+    remote = ray.remote(num_cpus=1, max_retries=0, runtime_env={"env_vars": {"PYTHONHASHSEED": HASH_SEED}})(run_task)
     slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
     waiting = list(tasks)
     running: dict[Any, tuple[SchoolTask, float]] = {}
