@@ -313,10 +313,97 @@ def _interrupted_written(output: Path) -> None:
     sys.exit(EXIT_INTERRUPTED)
 
 
+# --- CLI manners (issue 15): one --json, --verbose anywhere, --force for every output ----------
+# --json FILE writes the command's JSON to FILE; --json alone or --json - prints it on stdout, and
+# the report for people then goes to stderr, so stdout is one JSON document. An output that
+# already exists is refused unless --force (as template does). --verbose works before or after
+# the command's name.
+
+_JSON_STDOUT = "-"
+_real_stdout: list[Any] = []  # where --json - prints while the human report is sent to stderr
+
+
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_root().ensure_object(dict)["verbose"] = True
+
+
+def _manners(*, json: str | None = None, force: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The shared options: ``--verbose`` always; ``--json [FILE]`` when ``json`` is its help;
+    ``--force`` when an output may be refused for existing."""
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn = click.option("--verbose", is_flag=True, expose_value=False, callback=_set_verbose, is_eager=True,
+                          help="Log details, student names included (confidential); same as before the command.")(fn)
+        if force:
+            fn = click.option("--force", is_flag=True, help="Overwrite outputs that already exist.")(fn)
+        if json is not None:
+            fn = click.option("--json", "json_target", metavar="FILE", is_flag=False, flag_value=_JSON_STDOUT,
+                              default=None, help=f"{json} Written to FILE; '--json' alone or '--json -': "
+                                                 "printed on stdout (the report then goes to stderr).")(fn)
+
+            inner = fn
+
+            @functools.wraps(inner)
+            def to_stderr(*args: Any, **kwargs: Any) -> Any:
+                if kwargs.get("json_target") != _JSON_STDOUT:
+                    return inner(*args, **kwargs)
+                import contextlib
+
+                _real_stdout.append(sys.stdout)
+                try:
+                    with contextlib.redirect_stdout(sys.stderr):
+                        return inner(*args, **kwargs)
+                finally:
+                    _real_stdout.pop()
+
+            fn = to_stderr
+        return fn
+
+    return deco
+
+
+def _refuse_existing(force: bool, *paths: Path | None) -> None:
+    """Exit 2 when an output already exists and --force was not given (checked before any work)."""
+    for path in paths:
+        if path is not None and str(path) != _JSON_STDOUT and path.exists() and not force:
+            click.echo(f"Error: {path} already exists; choose another name, or add --force to overwrite it",
+                       err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+
+def _json_file(target: str | None) -> Path | None:
+    return Path(target) if target not in (None, _JSON_STDOUT) else None
+
+
+def _emit_json(target: str | None, data: Any, inputs: list[Path]) -> None:
+    """``data`` as JSON into the --json FILE (atomically), or on stdout for ``-``."""
+    import json
+
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if target == _JSON_STDOUT:
+        click.echo(text, file=_real_stdout[-1] if _real_stdout else None)
+    elif target is not None:
+        from parasched.io.files import atomic_output
+
+        with atomic_output(Path(target), inputs=inputs) as tmp:
+            Path(tmp).write_text(text + "\n", encoding="utf-8")
+
+
+def _progress_display(log: bool) -> Any:
+    """The coordinator's progress line on stderr (none with --log: the search log says it all)."""
+    import contextlib
+
+    from parasched.io.progress import ProgressDisplay
+
+    return contextlib.nullcontext(None) if log else ProgressDisplay(sys.stderr)
+
+
 # --- template / validate (foundation) ---------------------------------------------------------
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite FILE if it already exists.")
+@_manners()
 @_friendly
 def template(file: Path, force: bool) -> None:
     """Write a blank input workbook FILE.xlsx: every sheet and column, instructions, dropdowns and
@@ -338,8 +425,9 @@ def template(file: Path, force: bool) -> None:
               help="A separate absences file: an .xlsx with an Absences sheet, or a .csv.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
               help="Write the capacity heat-map workbook (.xlsx) here.")
+@_manners(force=True)
 @_friendly
-def validate(file: Path, absences_path: Path | None, report_path: Path | None) -> None:
+def validate(file: Path, absences_path: Path | None, report_path: Path | None, force: bool) -> None:
     """Check an input workbook (or folder of .csv files): every problem located, warnings,
     and where staff needed exceeds paras available. Exit 0 when usable, 2 when not."""
     from parasched.io.reader import read_problem
@@ -350,6 +438,7 @@ def validate(file: Path, absences_path: Path | None, report_path: Path | None) -
         from parasched.io.files import check_output_path
 
         check_output_path(report_path, inputs=[p for p in (file, absences_path) if p is not None], suffix=".xlsx")
+    _refuse_existing(force, report_path)
     read = read_problem(file, absences=absences_path)
     cmap = capacity_map(read.problem)
     for line in validate_lines(file.name, read, cmap):
@@ -372,33 +461,31 @@ EXIT_RULES_BROKEN = 1
 @click.argument("schedule_path", metavar="SCHEDULE.xlsx", type=click.Path(path_type=Path))
 @click.option("--absences", "absences_path", type=click.Path(path_type=Path),
               help="A workbook (or .csv) with an Absences sheet, added to the input's own absences.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (violations, kpis, disagreements).")
+@_manners(json="One JSON object: violations, kpis, disagreements.", force=True)
 @click.pass_context
 @_friendly
 def check(ctx: click.Context, input_path: Path, schedule_path: Path, absences_path: Path | None,
-          as_json: bool) -> None:
+          json_target: str | None, force: bool) -> None:
     """Judge any schedule workbook (ours or edited by hand) against every hard rule.
 
     Prints each broken rule as a sentence, the KPIs, and where the schedule's Unmet sheet
     disagrees with what is really uncovered. Exit 1 when a hard rule is broken, 0 otherwise,
     2 when the input or the schedule cannot be read.
     """
-    import json
-
     from parasched.io.reader import read_problem
     from parasched.io.schedule_reader import read_schedule
     from parasched.scheduler.check import check_schedule
 
     verbose = bool((ctx.obj or {}).get("verbose"))
+    _refuse_existing(force, _json_file(json_target))
     read = read_problem(input_path, absences=absences_path)
     problem = read.problem
     schedule = read_schedule(schedule_path, problem)  # another school's schedule: refused (issue 14)
     report = check_schedule(problem, schedule, names=verbose)
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
-    if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2))
-    else:
+    _emit_json(json_target, report.as_dict(), [p for p in (input_path, schedule_path, absences_path) if p])
+    if json_target != _JSON_STDOUT:
         for line in _check_lines(report):
             click.echo(line)
     if not report.ok:
@@ -456,20 +543,20 @@ def _check_lines(report: Any) -> list[str]:
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @click.option("--log", is_flag=True, help="Print the CP-SAT search log.")
 @click.option("--anonymize", is_flag=True, help="Write student initials and ids instead of names.")
-@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
-              help="Also write the schedule as JSON to this file.")
+@_manners(json="Also the schedule as JSON (status, objective, bound, KPIs, every row).", force=True)
 @click.option("--keep-on-interrupt", is_flag=True,
               help="On Ctrl-C, write the best schedule found so far (exit code 130); default: write nothing.")
 @click.pass_context
 @_friendly
 def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Path | None, time_limit: float | None,
-          workers: int, seed: int, log: bool, anonymize: bool, json_path: Path | None,
+          workers: int, seed: int, log: bool, anonymize: bool, json_target: str | None, force: bool,
           keep_on_interrupt: bool) -> None:
     """Build the week's schedule with the CP-SAT solver and write it to OUTPUT.
 
     Coverage comes first (priority 1, then 2, then 3), then flex minutes, substitutes,
     continuity and fairness. Needs left uncovered are listed in the Unmet sheet with the reason.
     """
+    import dataclasses
     import time
     from collections import Counter
 
@@ -485,6 +572,7 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
 
     started = time.monotonic()  # --time-limit counts from here: reading and writing are part of the wait
 
+    json_path = _json_file(json_target)
     _check_run_options(time_limit, workers, seed)  # nan, inf, 2**31: refused (issue 14)
     if time_limit is not None and time_limit <= 0:
         raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])
@@ -495,6 +583,7 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
     check_output_path(output, inputs=inputs, suffix=".xlsx")
     if json_path is not None:
         check_output_path(json_path, inputs=inputs, others=[output])
+    _refuse_existing(force, output, json_path)
     read = read_problem(input_path, absences=absences_path)
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
@@ -502,15 +591,22 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
     deadline = Deadline(time_limit or problem.settings.time_limit_seconds, started)
     limit = deadline.seconds
     options = SolverOptions(time_limit=solver_seconds(deadline, len(problem.paras), len(problem.settings.days)),
-                            workers=workers, seed=seed, log=log, progress=True)
+                            workers=workers, seed=seed, log=log)
     click.echo(f"Solving {len(problem.paras)} paras, {len(problem.students)} students, "
                f"{len(problem.settings.days)} days (limit {limit:g} s)...", err=True)
-    result, interrupted = _run_stoppable(options, lambda opts: solve_week(problem, opts), keep_on_interrupt, output)
+    with _progress_display(log) as shown:
+        options = dataclasses.replace(options, on_progress=shown)
+        result, interrupted = _run_stoppable(options, lambda opts: solve_week(problem, opts), keep_on_interrupt,
+                                             output)
     if result.status in (Status.INFEASIBLE, Status.UNKNOWN):
         click.echo(f"No schedule found ({result.status}) within the time limit; nothing written. "
                    "Try a longer --time-limit.", err=True)
         sys.exit(1)
     write_schedule(output, problem, result, inputs=inputs, anonymize=anonymize, json_path=json_path)
+    if json_target == _JSON_STDOUT:
+        from parasched.io.json_out import schedule_to_json
+
+        _emit_json(json_target, schedule_to_json(problem, result, anonymize=anonymize), inputs)
     k = compute_kpis(problem, result.schedule)
     gap = f", gap {100 * result.gap:.1f}% on priority-1 minutes" if result.gap is not None else ""
     click.echo(f"Status: {result.status} in {result.runtime:.1f} s{gap}")
@@ -553,19 +649,23 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @click.option("--log", is_flag=True, help="Print the CP-SAT search log.")
+@click.option("--anonymize", is_flag=True, help="Write student initials and ids instead of names.")
+@_manners(json="Also the new schedule as JSON (status, KPIs, every row, the changes).", force=True)
 @click.option("--keep-on-interrupt", is_flag=True,
               help="On Ctrl-C, write the best schedule found so far (exit code 130); default: write nothing.")
 @click.pass_context
 @_friendly
 def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_path: Path | None,
             absent: tuple[str, ...], days: tuple[str, ...], output: Path, time_limit: float | None,
-            workers: int, seed: int, log: bool, keep_on_interrupt: bool) -> None:
+            workers: int, seed: int, log: bool, anonymize: bool, json_target: str | None, force: bool,
+            keep_on_interrupt: bool) -> None:
     """Re-plan after absences: keep everyone safe, change as little as possible.
 
     Only days with a new absence (and the --day days) are re-planned; every other day is kept
     exactly as in the baseline. Prints the baseline's own violations, who is affected and what
     changed for them, and what is still uncovered.
     """
+    import dataclasses
     import time
 
     from parasched.io.absence_args import absences_from_args, parse_days
@@ -583,7 +683,11 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     verbose = bool((ctx.obj or {}).get("verbose"))
     _check_run_options(time_limit, workers, seed)  # nan, inf, 2**31: refused (issue 14)
     inputs = [p for p in (input_path, baseline_path, absences_path) if p is not None]
+    json_path = _json_file(json_target)
     check_output_path(output, inputs=inputs, suffix=".xlsx")  # before the work, not after it
+    if json_path is not None:
+        check_output_path(json_path, inputs=inputs, others=[output], suffix=".json")
+    _refuse_existing(force, output, json_path)
     read = read_problem(input_path)  # with the input's own Absences sheet
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
@@ -598,8 +702,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
         raise InputError([Issue(f"'{workers}' workers; expected 1 or more", "--workers")])
     deadline = Deadline(time_limit or RESOLVE_DEFAULT_SECONDS, began)
     options = SolverOptions(time_limit=solver_seconds(deadline, len(problem.paras), len(problem.settings.days)),
-                            workers=workers, seed=seed, log=log,
-                            progress=sys.stderr.isatty() and not log)
+                            workers=workers, seed=seed, log=log)
 
     def baseline_checked(report: object) -> None:
         violations = list(getattr(report, "violations", ()))
@@ -611,17 +714,24 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
         else:
             click.echo("Baseline: passes every hard rule.")
 
-    outcome, interrupted = _run_stoppable(
-        options, lambda opts: rs.resolve(problem, baseline, opts, extra_absences=extra, days=chosen,
-                                         on_baseline_checked=baseline_checked, names=verbose),
-        keep_on_interrupt, output)
+    with _progress_display(log) as shown:
+        options = dataclasses.replace(options, on_progress=shown)
+        outcome, interrupted = _run_stoppable(
+            options, lambda opts: rs.resolve(problem, baseline, opts, extra_absences=extra, days=chosen,
+                                             on_baseline_checked=baseline_checked, names=verbose),
+            keep_on_interrupt, output)
     for note in outcome.notes:
         click.echo(f"Note: {note}")
     if outcome.result.status in (Status.INFEASIBLE, Status.UNKNOWN):
         click.echo(f"No schedule found ({outcome.result.status}) within the time limit; nothing written. "
                    "Try a longer --time-limit.", err=True)
         sys.exit(1)
-    write_schedule(output, outcome.problem, outcome.result, inputs=inputs, changes_sheet=True)
+    write_schedule(output, outcome.problem, outcome.result, inputs=inputs, changes_sheet=True, anonymize=anonymize,
+                   json_path=json_path)
+    if json_target == _JSON_STDOUT:
+        from parasched.io.json_out import schedule_to_json
+
+        _emit_json(json_target, schedule_to_json(outcome.problem, outcome.result, anonymize=anonymize), inputs)
     for line in rs.report_lines(outcome, names=verbose):
         click.echo(line)
     if outcome.new_report is None:
@@ -649,8 +759,9 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
               help="The input workbook: its week_of, para names, duty names and session kinds.")
 @click.option("--names", is_flag=True,
               help="Put student names in the events (confidential; needs --input). Default: student ids only.")
+@_manners(force=True)
 @_friendly
-def export_ics(schedule_path: Path, out_dir: Path, input_path: Path | None, names: bool) -> None:
+def export_ics(schedule_path: Path, out_dir: Path, input_path: Path | None, names: bool, force: bool) -> None:
     """Write one iCalendar (.ics) file per para into DIR, dated from week_of.
 
     Every assignment (lunch and breaks included) becomes an event; phones and calendar apps
@@ -658,7 +769,7 @@ def export_ics(schedule_path: Path, out_dir: Path, input_path: Path | None, name
     """
     from parasched.io.ics import export_ics as write_ics
 
-    written = write_ics(schedule_path, out_dir, input_path=input_path, names=names)
+    written = write_ics(schedule_path, out_dir, input_path=input_path, names=names, force=force)
     click.echo(f"Wrote {len(written)} calendar file(s) to {out_dir}")
 
 
