@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 import traceback
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -632,7 +633,8 @@ def run_cycle(problem: Problem, path: Path, workdir: Path, *, time_limit: float 
 def save_found(problem: Problem, path: Path, outcome: Outcome, folder: Path = FOUND_DIR) -> Path:
     """Keep a failing case: the workbook (or csv folder) and a note of what failed."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = f"case-{dt.datetime.now():%Y%m%d-%H%M%S}-{random.randrange(10**6):06d}"
+    # uuid4 reads os.urandom: hypothesis seeds the random module, so random names would repeat
+    stamp = f"case-{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
     target = folder / (stamp + (".xlsx" if path.is_file() else ""))
     if path.is_file():
         shutil.copy2(path, target)
