@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parasched.scheduler.model import Problem
-from parasched.workflows.advise import Advice, Evaluation, covered_text, sentence
+from parasched.workflows.advise import Advice, Evaluation, covered_text, sentence, verdict
 
 from .cells import apply_style, put, write_table
 from .files import atomic_output
@@ -75,16 +75,6 @@ def _row(problem: Problem, rank: str, e: Evaluation, names: bool) -> list[object
         "\n".join(covered_text(problem, c, names) for c in e.worse),
         sentence(problem, e, names),
     ]
-
-
-def _verdict(e: Evaluation) -> str:
-    if e.useful:
-        return "recommended"
-    if e.error:
-        return f"not evaluated: {e.error}"
-    if e.violations:
-        return f"not recommended: breaks a rule ({e.violations[0]})"
-    return "not recommended: covers nothing more"
 
 
 def build_advice_workbook(problem: Problem, advice: Advice, *, names: bool = False) -> Workbook:
@@ -151,7 +141,7 @@ def build_advice_workbook(problem: Problem, advice: Advice, *, names: bool = Fal
 
     cs = wb.create_sheet("Candidates")
     evaluated = [*advice.recommendations, *advice.not_recommended]
-    crow = [[e.label, _kind(e), round(e.cost_hours, 2), *e.gained, _verdict(e), round(e.seconds, 1)] for e in evaluated]
+    crow = [[e.label, _kind(e), round(e.cost_hours, 2), *e.gained, verdict(e), round(e.seconds, 1)] for e in evaluated]
     end = write_table(cs, CANDIDATE_COLUMNS, crow, widths={"change": 50, "verdict": 50})
     for r in range(2, end + 1):
         if cs.cell(r, 7).value != "recommended":

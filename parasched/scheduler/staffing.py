@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .model import PRIORITY_NAMES, Para, ParaRole, Problem, Role
+from .model import PRIORITY_NAMES, Para, ParaRole, Problem, Role, Support
 from .schedule import Kind, Schedule, Unmet, UnmetKind
 from .timegrid import DAYS, Interval, fmt_span, intersect, merge, subtract, total
 from .weekgrid import WeekGrid
@@ -208,6 +208,7 @@ class _Need:
     gender: str  # "" = any
     refusal: Callable[[Para], str | None]
     student_work: bool  # support or therapy (a duty pulls a para away from these)
+    stretch: Interval | None = None  # the whole need stretch the row lies in (a duty moved must clear it)
 
     @property
     def span(self) -> Interval:
@@ -226,9 +227,18 @@ def _needs(problem: Problem, grid: WeekGrid, rows: Sequence[Unmet]) -> list[_Nee
                 (seg.skills for seg in grid.student_day(u.ref, u.day) if seg.start <= u.start < seg.end),
                 st.skills_required,
             )
+            stretches = merge(
+                (seg.start, seg.end) for seg in grid.student_day(u.ref, u.day) if seg.support != Support.NONE
+            )
+            stretch = next(((a, b) for a, b in stretches if a <= u.start < b), None)
             out.append(
                 _Need(
-                    u, skills, st.gender if st.gender_match else "", _support_refusal(grid, st.student_id, skills), True
+                    u,
+                    skills,
+                    st.gender if st.gender_match else "",
+                    _support_refusal(grid, st.student_id, skills),
+                    True,
+                    stretch,
                 )
             )
         elif u.kind == UnmetKind.DUTY:
@@ -472,7 +482,7 @@ def _duty_moves(problem: Problem, grid: WeekGrid, needs: list[_Need], schedule: 
     for need in needs:
         if not need.student_work:
             continue
-        s, e = need.span
+        s, e = need.stretch or need.span
         for para in problem.paras:
             if need.refusal(para) is not None:
                 continue

@@ -96,6 +96,8 @@ class Evaluation:
     violations: tuple[str, ...] = ()
     error: str = ""  # the re-solve failed (no schedule within the limit, or the change is impossible)
     seconds: float = 0.0
+    schedule: Schedule | None = field(default=None, compare=False, repr=False)  # the re-solved week
+    not_needed: bool = False  # the re-solve covered more without using the change
 
     @property
     def gained(self) -> tuple[int, int, int]:
@@ -445,20 +447,23 @@ def _evaluation(
     cost = sum(c.cost_minutes(problem) for c in changes)
     if out.error:
         return Evaluation(changes, labels, cost, before, before, error=out.error, seconds=out.seconds)
-    if out.valid_without:
+    if out.valid_without:  # its figures are search luck, not the change: nothing is credited
         return Evaluation(
-            changes,
-            labels,
-            cost,
-            before,
-            out.after,
-            violations=out.violations,
-            error="the school can cover as much without it (the re-solve did not need the change)",
-            seconds=out.seconds,
+            changes, labels, cost, before, before, violations=out.violations, seconds=out.seconds, not_needed=True
         )
     covered, worse, reasons = _diff(ref.unmet, out.unmet)
     return Evaluation(
-        changes, labels, cost, before, out.after, covered, worse, reasons, out.violations, seconds=out.seconds
+        changes,
+        labels,
+        cost,
+        before,
+        out.after,
+        covered,
+        worse,
+        reasons,
+        out.violations,
+        seconds=out.seconds,
+        schedule=out.schedule,
     )
 
 
@@ -558,10 +563,7 @@ def sentence(problem: Problem, e: Evaluation, names: bool = False) -> str:
     """One plain paragraph a principal can forward."""
     action = " and ".join(label[0].lower() + label[1:] for label in e.labels)
     if not e.useful:
-        why = e.error or (
-            "it would break a rule: " + e.violations[0] if e.violations else "nothing more would be covered"
-        )
-        return f"If we {action}, {why}."
+        return f"If we {action}: {verdict(e)}."
     g1, g2, g3 = (max(0, g) for g in e.gained)
     whom = "; ".join(covered_text(problem, c, names) for c in e.covered[:4])
     more = f" and {len(e.covered) - 4} more" if len(e.covered) > 4 else ""
@@ -619,11 +621,23 @@ def report_lines(problem: Problem, advice: Advice, names: bool = False) -> list[
         )
     if advice.not_recommended:
         lines.append("")
-        lines.append("Not recommended (cover nothing more, or the re-solve failed):")
+        lines.append("Also evaluated:")
         for e in advice.not_recommended:
-            why = e.error or (f"breaks a rule: {e.violations[0]}" if e.violations else "covers nothing more")
-            lines.append(f"  - {e.label}: {why}")
+            lines.append(f"  - {e.label}: {verdict(e)}")
     return lines
+
+
+def verdict(e: Evaluation) -> str:
+    """Why a change is (not) recommended, in a few words."""
+    if e.useful:
+        return "recommended"
+    if e.error:
+        return f"not evaluated: {e.error}"
+    if e.violations:
+        return f"not recommended: breaks a rule ({e.violations[0]})"
+    if e.not_needed:
+        return "not recommended: covers nothing the school cannot cover without it"
+    return "not recommended: covers nothing more"
 
 
 def _evaluation_lines(problem: Problem, mark: str, e: Evaluation, names: bool) -> list[str]:
