@@ -348,3 +348,22 @@ def test_serve_refuses_a_busy_port() -> None:
 def test_loopback_addresses() -> None:
     assert server.is_loopback("127.0.0.1") and server.is_loopback("localhost") and server.is_loopback("::1")
     assert not server.is_loopback("0.0.0.0") and not server.is_loopback("192.168.1.20")
+
+
+@pytest.mark.slow
+def test_stop_keeps_the_best_schedule_so_far() -> None:
+    with TestClient(create_app(time_limit=120, workers=2), base_url="http://127.0.0.1") as c:
+        c.get("/")
+        _upload(c, SAMPLE)
+        c.post("/solve")
+        time.sleep(1.5)  # past the greedy warm start: the solver is searching
+        assert c.get("/progress").json()["running"] is True
+        began = time.monotonic()
+        c.post("/stop")
+        status = _wait(c, 60)
+        assert time.monotonic() - began < 30 and status["elapsed"] < 60  # far from the 120 s limit
+        assert status["error"] is False
+        covered = status["covered"]  # the solver's own progress reports reached the page's endpoint
+        assert isinstance(covered, list) and len(covered) == 3 and status["stage"]
+        assert any(m.startswith("Solved the week in") for m in _messages(c.get("/").text, "ok"))
+        assert _session(c).baseline is not None

@@ -114,6 +114,7 @@ def test_replan_two_paras_out_in_a_real_browser(server: str, page: Page, tmp_pat
     page.click("#replan")
     expect(page.locator("#progress")).to_be_visible()
     expect(page.locator("#p-time")).to_contain_text(f" s (limit {LIMIT:g} s)")
+    expect(page.locator("#p-cover")).to_contain_text("Covered so far: priority 1 ")
     page.screenshot(path=shots / "3-re-planning.png")
 
     changes = page.locator("#changes")
