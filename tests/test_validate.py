@@ -138,11 +138,12 @@ def test_validate_valid_workbook_exit_0_with_summary_and_short_segments(school: 
     assert lines[0] == "school.xlsx: valid, no warnings"
     assert "  Paras: 3 (+1 substitute(s))  Students: 4  Schedule rows: 5  Duties: 2  Therapy: 1 fixed, 1 flexible" \
         in lines
-    assert "  Staff time needed in the week: 77h30 (P1 critical 31h30, P2 required 45h00, P3 desirable 1h00)" in lines
-    assert ("  Mon: tightest 4/4 at 11:30-12:00; SHORT in 1 segment(s), 30 min; lunches 2h00 owed, 5h00 spare "
+    assert ("  Staff minutes needed in the week: 4,650 min (P1 critical 1,890, P2 required 2,700, P3 desirable 60)"
+            in lines)  # minutes, as solve and check count them
+    assert ("  Mon: tightest 4/4 at 11:30-12:00; SHORT in 1 segment(s), 30 min; lunches 120 min owed, 300 min spare "
             "staff time in 10:30-13:30") in lines
-    assert ("  Fri: tightest 4/3 at 11:30-12:00; SHORT in 2 segment(s), 1h00; lunches 1h30 owed, 1h00 spare staff "
-            "time in 10:30-13:30 (TOO LITTLE)") in lines
+    assert ("  Fri: tightest 4/3 at 11:30-12:00; SHORT in 2 segment(s), 60 min; lunches 90 min owed, 60 min spare "
+            "staff time in 10:30-13:30 (TOO LITTLE)") in lines
     assert "Short segments (6)" in lines
     assert "  Fri  12:00-12:30    3    2    2     1  D01 duty x2, Room 5 shared" in lines
     assert not any(name in out for name in STUDENT_NAMES)
@@ -190,7 +191,7 @@ def test_validate_with_absences_file(tmp_path: Path, school: Path) -> None:
     f.write_text("person_id,days,start,end\nP01,Mon,,\n", encoding="utf-8")
     code, out, _ = run("validate", str(school), "--absences", str(f))
     assert code == 0
-    assert any(line.startswith("  Mon: tightest 4/3 at 11:30-12:00; SHORT in 3 segment(s), 1h30;")
+    assert any(line.startswith("  Mon: tightest 4/3 at 11:30-12:00; SHORT in 3 segment(s), 90 min;")
                for line in out.splitlines())
     f.write_text("person_id,days,start,end\nQ1,Mon,,\n", encoding="utf-8")
     code, _, err = run("validate", str(school), "--absences", str(f))
@@ -208,14 +209,16 @@ def test_report_heat_map_workbook(tmp_path: Path, school: Path) -> None:
     assert [[c.value for c in row] for row in wb["Lunches"].iter_rows(min_row=2, max_row=6)][4] == [
         "Fri", 3, 90, 60, "10:30-13:30", "no"]
     ws = wb["Capacity"]
-    header = {ws.cell(row=5, column=j).value: j for j in range(2, ws.max_column + 1)}
-    assert ws.cell(row=6, column=1).value == "Mon 2026-09-07"
-    col = header["11:30"]
-    assert ws.cell(row=6, column=col).value == "4/4"
-    assert ws.cell(row=6, column=col).fill.fgColor.rgb.endswith("FFC7CE")  # red: short
-    assert ws.cell(row=6, column=header["09:00"]).value == "2/4"
-    assert ws.cell(row=6, column=header["09:00"]).fill.fgColor.rgb.endswith("C6EFCE")  # green
-    assert ws.cell(row=10, column=header["12:00"]).value == "3/2"  # Fri, P02 absent
+    # time down the page, days across (prints as one portrait page)
+    header = {ws.cell(row=r, column=1).value: r for r in range(6, ws.max_row + 1)}
+    assert ws.cell(row=5, column=2).value == "Mon 2026-09-07"
+    row = header["11:30"]
+    assert ws.cell(row=row, column=2).value == "4/4"
+    assert ws.cell(row=row, column=2).fill.fgColor.rgb.endswith("FFC7CE")  # red: short
+    assert ws.cell(row=header["09:00"], column=2).value == "2/4"
+    assert ws.cell(row=header["09:00"], column=2).fill.fgColor.rgb.endswith("C6EFCE")  # green
+    assert ws.cell(row=header["12:00"], column=6).value == "3/2"  # Fri, P02 absent
+    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == ("portrait", 1, 1)
     short = wb["Short"]
     assert [c.value for c in short[1]] == ["day", "start", "end", "minutes", "needed", "available", "qualified",
                                            "short", "needs", "no_qualified_para"]

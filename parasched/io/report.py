@@ -17,7 +17,6 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parasched.scheduler.capacity import CapacityMap, Segment, capacity_map, summary
@@ -26,6 +25,7 @@ from parasched.scheduler.timegrid import fmt_span, fmt_time
 
 from .cells import put, write_table
 from .reader import ReadResult
+from .styles import print_setup
 
 GREEN, AMBER, RED, GREY = "C6EFCE", "FFEB9C", "FFC7CE", "EDEDED"
 AMBER_RATIO = 0.8
@@ -93,30 +93,34 @@ def build_report(problem: Problem, cmap: CapacityMap | None = None) -> openpyxl.
         slot = slot_minutes(problem, first, last)
         first -= first % slot
         starts = list(range(first, last, slot))
-        put(ws, header_row, 1, "Day", font=Font(bold=True))
-        for j, t in enumerate(starts, start=2):
-            put(ws, header_row, j, fmt_time(t), font=Font(bold=True, size=8),
-                alignment=Alignment(text_rotation=90, horizontal="center"))
-            ws.column_dimensions[get_column_letter(j)].width = 4.5
-        for i, day in enumerate(problem.settings.days, start=header_row + 1):
+        # time runs down the page and the days across: a school day is one printed page tall
+        put(ws, header_row, 1, "Time", font=Font(bold=True))
+        for j, day in enumerate(problem.settings.days, start=2):
             date = problem.settings.date_of(day)
-            put(ws, i, 1, f"{day} {date.isoformat()}" if date else day, font=Font(bold=True))
+            put(ws, header_row, j, f"{day} {date.isoformat()}" if date else day, font=Font(bold=True),
+                alignment=Alignment(horizontal="center"))
+            ws.column_dimensions[get_column_letter(j)].width = 16
             day_segs = [s for s in segs if s.day == day]
-            for j, t in enumerate(starts, start=2):
+            for i, t in enumerate(starts, start=header_row + 1):
                 worst = _worst(s for s in day_segs if s.start < t + slot and t < s.end)
                 if worst is None:
                     continue
-                put(ws, i, j, f"{worst.needed}/{worst.available}", font=Font(size=8),
-                    fill=PatternFill("solid", fgColor=_FILL[level(worst)]),
-                    alignment=Alignment(horizontal="center"))
+                put(ws, i, j, f"{worst.needed}/{worst.available}",
+                    fill=PatternFill("solid", fgColor=_FILL[level(worst)]), alignment=Alignment(horizontal="center"))
+        for i, t in enumerate(starts, start=header_row + 1):
+            put(ws, i, 1, fmt_time(t), font=Font(bold=True))
         ws.freeze_panes = f"B{header_row + 1}"
     else:
         put(ws, header_row, 1, "Nothing is needed and no para works in the school days.")
-    ws.column_dimensions["A"].width = 16
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    # one portrait page: the explanation wraps above the table instead of running off the page
+    last_col = get_column_letter(max(6, ws.max_column))
+    put(ws, 2, 1, ws.cell(2, 1).value, font=Font(italic=True, color="595959"), alignment=Alignment(wrap_text=True,
+                                                                                                   vertical="top"))
+    ws.merge_cells(f"A2:{last_col}2")
+    ws.row_dimensions[2].height = 60
+    ws.column_dimensions["A"].width = 10
+    print_setup(ws, landscape=False, fit_height=True)
+    ws.print_area = f"A1:{last_col}{ws.max_row}"
 
     short = wb.create_sheet("Short")
     write_table(short, SEGMENT_COLUMNS, [_row(s) for s in cmap.flagged],
@@ -124,6 +128,11 @@ def build_report(problem: Problem, cmap: CapacityMap | None = None) -> openpyxl.
     table = wb.create_sheet("Segments")
     write_table(table, SEGMENT_COLUMNS, [_row(s) for s in cmap.segments],
                 widths={"needs": 60, "no_qualified_para": 30})
+    for sheet in (short, table):  # one page wide, long lists of needs wrap instead of adding pages across
+        for row in sheet.iter_rows(min_row=2, min_col=9, max_col=10):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        print_setup(sheet, landscape=True, title_rows="1:1")
     for r, s in enumerate(cmap.segments, start=2):
         table.cell(row=r, column=1).fill = PatternFill("solid", fgColor=_FILL[level(s)])
     lunch = wb.create_sheet("Lunches")
@@ -132,6 +141,7 @@ def build_report(problem: Problem, cmap: CapacityMap | None = None) -> openpyxl.
                 widths={"window": 14, "enough": 10})
     for r, x in enumerate(cmap.lunches, start=2):
         lunch.cell(row=r, column=6).fill = PatternFill("solid", fgColor=RED if x.squeezed else GREEN)
+    print_setup(lunch, landscape=False, title_rows="1:1")
     return wb
 
 
@@ -155,7 +165,13 @@ def write_capacity_report(path: str | os.PathLike[str], problem: Problem, cmap: 
 
 
 def _hm(minutes: int) -> str:
-    return f"{minutes // 60}h{minutes % 60:02d}" if minutes >= 60 else f"{minutes} min"
+    """Minutes, the unit solve, check and the Summary use too (``7,795 min``)."""
+    return f"{minutes:,} min"
+
+
+# why validate's totals are not solve's: the same need, counted per para here and per student there
+UNIT_NOTE = ("  (staff minutes: a shared group needs one para, so it counts once here; solve and check count each "
+             "student's minutes, so their required totals are higher wherever students share a para)")
 
 
 def validate_lines(label: str, read: ReadResult, cmap: CapacityMap | None = None) -> list[str]:
@@ -172,9 +188,10 @@ def validate_lines(label: str, read: ReadResult, cmap: CapacityMap | None = None
     out.append(f"  Paras: {sm.paras} (+{sm.substitutes} substitute(s))  Students: {sm.students}  "
                f"Schedule rows: {sm.student_blocks}  Duties: {sm.duties}  "
                f"Therapy: {sm.fixed_sessions} fixed, {sm.flexible_sessions} flexible")
-    needed = ", ".join(f"P{p} {PRIORITY_NAMES[p]} {_hm(m)}" for p, m in sm.required) or "nothing"
-    out.append(f"  Staff time needed in the week: {_hm(sm.required_total)} ({needed})")
-    out.append(f"  Staff time available (hours less absences, lunches and breaks): {_hm(sm.staff_minutes)}"
+    needed = ", ".join(f"P{p} {PRIORITY_NAMES[p]} {m:,}" for p, m in sm.required) or "nothing"
+    out.append(f"  Staff minutes needed in the week: {_hm(sm.required_total)} ({needed})")
+    out.append(UNIT_NOTE)
+    out.append(f"  Staff minutes available (hours less absences, lunches and breaks): {_hm(sm.staff_minutes)}"
                + (f" + {_hm(sm.substitute_minutes)} substitute" if sm.substitutes else ""))
     if sm.flex_target:
         out.append(f"  Flex support target (welcome, not required): {_hm(sm.flex_target)}")
