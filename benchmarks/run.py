@@ -216,7 +216,10 @@ def task_solve(spec: dict[str, Any]) -> dict[str, Any]:
         "events": len(events),
     }
     if not result.schedule.assignments:
-        return {**out, "error": "no schedule"}
+        return {
+            **out,
+            "error": f"no schedule (status {out['status']} after {wall:.0f} s, {len(events)} progress events)",
+        }
     out.update(measure(problem, result.schedule))
     final = (out["pct_p1"], out["pct_p2"], out["pct_p3"])
     settled = settled_seconds(events, final)
@@ -440,6 +443,7 @@ TABLE_COLUMNS = (
     "students",
     "method",
     "time (s)",
+    "settled (s)",
     "P1 %",
     "P2 %",
     "P3 %",
@@ -461,7 +465,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         if not r.get("ok"):
             lines.append(
                 "| "
-                + " | ".join([*head, f"error: {r.get('error', '?')}", *[""] * 9, _f(r.get("peak_mb"), "{:.0f}")])
+                + " | ".join([*head, f"error: {r.get('error', '?')}", *[""] * 10, _f(r.get("peak_mb"), "{:.0f}")])
                 + " |"
             )
             continue
@@ -474,6 +478,7 @@ def table(rows: list[dict[str, Any]]) -> str:
                 [
                     *head,
                     _f(r.get("seconds"), "{:.1f}"),
+                    _f(r.get("settled_s"), "{:.1f}"),
                     _f(r["pct_p1"], "{:.1f}"),
                     _f(r["pct_p2"], "{:.1f}"),
                     _f(r["pct_p3"], "{:.1f}"),

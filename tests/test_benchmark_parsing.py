@@ -173,12 +173,13 @@ def test_table_and_verdicts() -> None:
         "broken_rules": {"rotation": 1},
         "peak_mb": 210.0,
     }
-    solver = {**ok, "method": "solver", "pct_p1": 95.0, "pct_all": 86.0, "handoffs": 600}
+    solver = {**ok, "method": "solver", "pct_p1": 95.0, "pct_all": 86.0, "handoffs": 600, "settled_s": 12.5}
     failed = {"school": "hard 10 (seed 1)", "method": "solver long", "ok": False, "error": "timed out after 9 s"}
     text = bench.table([ok, solver, failed])
     lines = text.splitlines()
     assert len(lines) == 5 and all(line.count("|") == len(bench.TABLE_COLUMNS) + 1 for line in lines)
-    assert "| 1,200 | 2.50 | 4.00 | 0 | 1 (rotation 1) | 210 |" in lines[2]
+    assert "| 0.2 | — | 90.0 | 80.0 | 70.0 | 82.5 | 1,200 | 2.50 | 4.00 | 0 | 1 (rotation 1) | 210 |" in lines[2]
+    assert "| solver | 0.2 | 12.5 | 95.0 |" in lines[3]
     assert "error: timed out after 9 s" in lines[4]
     verdict = bench.compare([ok, solver, failed])
     assert verdict == {"p1_vs_greedy": 5.0, "total_vs_greedy": 3.5, "handoffs_vs_greedy": 0.5}
