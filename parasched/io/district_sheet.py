@@ -107,13 +107,17 @@ def read_substitutes(path: Path, schools: Sequence[str]) -> tuple[Substitute, ..
             bad("days", exc.text)
             days = ()
         times: dict[str, int | None] = {}
+        unreadable = False  # a time already reported: no second message about the pair
         for name in ("start", "end"):
             try:
                 times[name] = parse_time(cell(name))
             except CellError as exc:
                 bad(name, exc.text)
                 times[name] = None
-        if (times["start"] is None) != (times["end"] is None):
+                unreadable = True
+        if unreadable:
+            pass
+        elif (times["start"] is None) != (times["end"] is None):
             bad(
                 "end" if times["end"] is None else "start",
                 "is blank while the other of start/end is given; expected both, or neither (the school day)",
