@@ -58,7 +58,7 @@ def test_a_free_stretch_shorter_than_min_support_minutes_is_named() -> None:
     (reason,) = reasons(problem, support("P1", "08:00", "08:50", "S1"))
     assert reason == (
         "the only eligible para working Mon 08:50-09:00: P2 is free 08:50-09:00 but has only 10 free "
-        "minutes there; a para stays at least 15 minutes with a student (min_support_minutes)"
+        "minutes there, and a para stays at least 15 minutes with a student (min_support_minutes)"
     )
 
 
@@ -70,7 +70,7 @@ def test_a_short_need_stretch_of_its_own_is_not_blamed_on_min_support_minutes() 
     problem = Problem(settings, (Para("P1", "Ana", t("08:00"), t("09:00")),), (Student("S1", "Sam"),))
     (reason,) = reasons(problem)
     assert "min_support_minutes" not in reason
-    assert reason == f"the only eligible para working Mon 08:00-08:10: P1 is free 08:00-08:10; {NO_RULE}"
+    assert reason == f"the only eligible para working Mon 08:00-08:10: P1 is free 08:00-08:10: {NO_RULE}"
 
 
 def test_continuous_work_is_named_with_minutes() -> None:
@@ -85,7 +85,7 @@ def test_continuous_work_is_named_with_minutes() -> None:
     rows = [support("P1", "08:00", "10:00", "S1"), support("P1", "10:05", "10:30", "S2")]
     got = reasons(problem, *rows)
     assert (
-        "P1 with S1 (priority 1) 08:00-10:00; free 10:00-10:05 but would work more than 120 minutes without a "
+        "P1 with S1 (priority 1) 08:00-10:00, free 10:00-10:05 but would work more than 120 minutes without a "
         "pause (max_continuous_minutes)"
     ) in got[-1]
 

@@ -44,7 +44,7 @@ def write_contract_sheets(wb: Workbook, problem: Problem, result: SolveResult, *
     for r, row in enumerate(rows, start=2):  # readable: reasons wrap, critical needs tinted
         # numbers centred and the reason indented, so "2" and "11 eligible paras" never run together
         apply_style(ws.cell(r, len(UNMET_COLUMNS)), {"alignment": REASON})
-        lines = -(-len(str(row[7] or "")) // 85)  # ~85 characters a line in a 90-wide column
+        lines = -(-len(str(row[7] or "")) // 100)  # ~100 characters a line in a 90-wide column (LibreOffice)
         if lines > 1:
             ws.row_dimensions[r].height = 15 * lines
         tint = fill(SHORT_COLOR) if row[6] == 1 else None

@@ -23,7 +23,7 @@ MAX_LISTED = 4
 # what people type in a gender column, as the words a reason uses ("a male para")
 GENDER_WORDS = {"m": "male", "male": "male", "man": "male", "boy": "male",
                 "f": "female", "female": "female", "woman": "female", "girl": "female"}
-NO_RULE = "no single rule keeps them off it; the search found no way to fit it in within the time limit"
+NO_RULE = "no single rule keeps them off it, but the search found no way to fit it in within the time limit"
 
 
 def gender_para(gender: str) -> str:
@@ -51,7 +51,8 @@ def _spans(ivs: tuple[Interval, ...] | list[Interval]) -> str:
 def _listing(items: list[str]) -> str:
     shown = items[:MAX_LISTED]
     more = len(items) - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    # "; " between items: each item may hold commas of its own (a para's morning)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
 class _Explainer:
@@ -117,12 +118,12 @@ class _Explainer:
         free = subtract(intersect(self.g.para_available(pid, day), [(start, end)]),
                         [(a.start, a.end) for a in busy])
         if free:
-            joint = "; " if free_why == NO_RULE else " but "
+            joint = ": " if free_why == NO_RULE else " but "
             parts.append(f"{'free' if parts else 'is free'} {_spans(free)}{joint}{free_why}")
         gone = subtract([(start, end)], self.g.para_available(pid, day))
         if gone and not free and not busy:
             parts.append(f"not working {_spans(gone)}")
-        return f"{pid} " + "; ".join(parts)
+        return f"{pid} " + ", ".join(parts)
 
     def free_in(self, pid: str, day: str, start: int, end: int) -> tuple[Interval, ...]:
         """The para's time in [start, end) with no row at all (lunch and breaks count as rows)."""
@@ -162,7 +163,7 @@ class _Explainer:
         length = around[1] - around[0]
         if length >= least or (around[0] <= stretch[0] and stretch[1] <= around[1]):
             return None
-        return (f"has only {length} free minutes there; a para stays at least {least} minutes with a student "
+        return (f"has only {length} free minutes there, and a para stays at least {least} minutes with a student "
                 "(min_support_minutes)")
 
     def stretches(self, day: str) -> dict[str, tuple[Interval, ...]]:
