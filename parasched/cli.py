@@ -267,11 +267,11 @@ def _run_stoppable(options: Any, run: Callable[[Any], Any], keep: bool, output: 
         except BaseException as exc:  # re-raised in the main thread, where the CLI reports it
             box["error"] = exc
 
-    def quit_now(text: str) -> None:
+    def quit_now(text: str, code: int = EXIT_INTERRUPTED) -> None:
         click.echo(text, err=True)
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)  # the solver's threads cannot be joined quickly; nothing to clean
+        os._exit(code)  # the solver's threads cannot be joined quickly; no output file exists yet
 
     def on_ctrl_c(_signum: int, _frame: object) -> None:
         if stop.is_set():
@@ -282,9 +282,14 @@ def _run_stoppable(options: Any, run: Callable[[Any], Any], keep: bool, output: 
         click.echo(f"\nStopping: the best schedule found so far will be written to {output} "
                    "(Ctrl-C again to quit without writing)...", err=True)
 
+    def on_term(_signum: int, _frame: object) -> None:
+        stop.set()
+        quit_now("\nTerminated: stopped at once; nothing written.", 128 + signal.SIGTERM)
+
     worker = threading.Thread(target=work, name="parasched-solve", daemon=True)
     try:
         before = signal.signal(signal.SIGINT, on_ctrl_c)
+        before_term = signal.signal(signal.SIGTERM, on_term)
     except ValueError:  # not the main thread: run plainly
         return run(options), False
     try:
@@ -296,6 +301,7 @@ def _run_stoppable(options: Any, run: Callable[[Any], Any], keep: bool, output: 
             signal.signal(signal.SIGINT, on_ctrl_c)
     finally:
         signal.signal(signal.SIGINT, before)
+        signal.signal(signal.SIGTERM, before_term)
     if "error" in box:
         raise box["error"]
     result = box["result"]
@@ -582,7 +588,7 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
     # refuse a bad -o before the solve, not after minutes of work
     check_output_path(output, inputs=inputs, suffix=".xlsx")
     if json_path is not None:
-        check_output_path(json_path, inputs=inputs, others=[output])
+        check_output_path(json_path, inputs=inputs, others=[output], suffix=".json")
     _refuse_existing(force, output, json_path)
     read = read_problem(input_path, absences=absences_path)
     for w in read.warnings:

@@ -484,19 +484,24 @@ def check_output_path(path: str | os.PathLike[str], *, inputs: Iterable[str | os
     removed).
     """
     target = Path(path)
-    if suffix is not None and target.suffix.lower() != suffix:
-        hint = f"{target.stem or 'schedule'}{suffix}"
-        what = "an Excel workbook" if suffix == ".xlsx" else f"a {suffix} file"
-        raise _refuse(target, f"this output is always {what}; give a name ending in {suffix} (such as {hint}), "
-                              f"so the file is what its name says")
-    for other in others:
-        if _same_file(target, Path(other)):
-            raise _refuse(target, f"is given for two outputs of this command ({Path(other).name}); choose "
-                                  f"different names")
-    with _signals_deferred():
-        fd, tmp = _open_temp(target, inputs)
-        os.close(fd)
-        Path(tmp).unlink()
+    try:
+        for other in others:
+            if _same_file(target, Path(other)):
+                raise _refuse(target, f"is given for two outputs of this command ({Path(other).name}); choose "
+                                      f"different names")
+        with _signals_deferred():
+            fd, tmp = _open_temp(target, inputs)
+            os.close(fd)
+            Path(tmp).unlink()
+        # after the guards above, so an input or a device is named as such whatever its name
+        if suffix is not None and target.suffix.lower() != suffix:
+            hint = f"{target.stem or 'schedule'}{suffix}"
+            what = "an Excel workbook" if suffix == ".xlsx" else f"a {suffix} file"
+            raise _refuse(target, f"this output is always {what}; give a name ending in {suffix} (such as "
+                                  f"{hint}), so the file is what its name says")
+    except InputError as exc:
+        exc.file = f"the output {target.name}"  # type: ignore[attr-defined]  # "Cannot use ..." in the CLI
+        raise
 
 
 def _open_temp(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> tuple[int, str]:
