@@ -403,3 +403,21 @@ def test_control_characters_are_dropped_not_fatal(tmp_path):
     write_schedule(out, _problem(student_name="Ana\x07 Lopez"), _result())
     wb = openpyxl.load_workbook(out)
     assert wb["Mon"]["C4"].value == "Ana Lopez"
+
+
+def test_docs_workbook_names_every_sheet_column_and_setting():
+    """docs/workbook.md is the contract a user reads: it stays in step with the reader and writer."""
+    from pathlib import Path
+
+    from parasched.io.reader import SETTING_NAMES, SHEETS
+    from parasched.io.sheets_contract import ASSIGNMENT_COLUMNS, CHANGE_COLUMNS, SESSION_COLUMNS, UNMET_COLUMNS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "workbook.md").read_text(encoding="utf-8")
+    missing = [name for name in SHEETS if f"### {name}" not in doc]
+    missing += [f"{sheet}.{c}" for sheet, spec in SHEETS.items() for c in spec.columns if c not in doc]
+    missing += [s for s in SETTING_NAMES if s not in doc]
+    for sheet, cols in (("Assignments", ASSIGNMENT_COLUMNS), ("Sessions", SESSION_COLUMNS),
+                        ("Unmet", UNMET_COLUMNS), ("Changes", CHANGE_COLUMNS)):
+        if f"`{', '.join(cols)}`" not in doc:
+            missing.append(sheet)
+    assert missing == []
