@@ -427,6 +427,7 @@ def compare(rows: list[dict[str, Any]]) -> dict[str, Any]:
         out["total_vs_greedy"] = round(s["pct_all"] - g["pct_all"], 2)
         out["handoffs_vs_greedy"] = round(s["handoffs"] / g["handoffs"], 2) if g["handoffs"] else None
     if s and lg:
+        out["p1_vs_long"] = round(s["pct_p1"] - lg["pct_p1"], 2)
         out["total_vs_long"] = round(s["pct_all"] - lg["pct_all"], 2)
     return out
 
@@ -499,13 +500,14 @@ def table(rows: list[dict[str, Any]]) -> str:
 def verdicts(schools: list[tuple[str, dict[str, Any]]]) -> str:
     lines = [
         "| school | solver − greedy, P1 (points) | solver − greedy, total (points) | handoffs solver / greedy "
-        "| solver − long run, total (points) |",
-        "|---|---|---|---|---|",
+        "| solver − long run, P1 (points) | solver − long run, total (points) |",
+        "|---|---|---|---|---|---|",
     ]
     for name, c in schools:
         lines.append(
             f"| {name} | {_f(c.get('p1_vs_greedy'), '{:+.1f}')} | {_f(c.get('total_vs_greedy'), '{:+.1f}')} "
-            f"| {_f(c.get('handoffs_vs_greedy'), '{:.2f}')} | {_f(c.get('total_vs_long'), '{:+.1f}')} |"
+            f"| {_f(c.get('handoffs_vs_greedy'), '{:.2f}')} | {_f(c.get('p1_vs_long'), '{:+.1f}')} "
+            f"| {_f(c.get('total_vs_long'), '{:+.1f}')} |"
         )
     return "\n".join(lines)
 

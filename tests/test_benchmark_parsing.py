@@ -183,7 +183,10 @@ def test_table_and_verdicts() -> None:
     assert "error: timed out after 9 s" in lines[4]
     verdict = bench.compare([ok, solver, failed])
     assert verdict == {"p1_vs_greedy": 5.0, "total_vs_greedy": 3.5, "handoffs_vs_greedy": 0.5}
-    assert "| +5.0 | +3.5 | 0.50 | — |" in bench.verdicts([("hard 10 (seed 1)", verdict)])
+    assert "| +5.0 | +3.5 | 0.50 | — | — |" in bench.verdicts([("hard 10 (seed 1)", verdict)])
+    long = {**ok, "method": "solver long", "pct_p1": 99.0, "pct_all": 85.0}
+    assert bench.compare([ok, solver, long])["p1_vs_long"] == -4.0
+    assert bench.compare([ok, solver, long])["total_vs_long"] == 1.0
 
 
 @pytest.mark.slow
