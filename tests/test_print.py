@@ -90,7 +90,12 @@ def test_proof_text_says_what_the_bound_means():
         "proven best: no schedule under these rules leaves fewer than 35 uncovered"
     )
     assert proof_text(result(185.0, 0.0, 185)) == (
-        "not proven: 185 uncovered, and at least 0 cannot be avoided; a longer --time-limit may close the gap"
+        "not proven: 185 uncovered; the search could not rule out covering them all (a longer --time-limit may "
+        "find a better schedule)"
+    )
+    assert proof_text(result(185.0, 40.0, 185)) == (
+        "not proven: 185 uncovered, and at least 40 cannot be avoided (a longer --time-limit may find a better "
+        "schedule)"
     )
     assert proof_text(result(185.0, None, 185)).startswith("not proven: the search gave no lower limit")
 

@@ -56,8 +56,11 @@ def proof_text(result: SolveResult) -> str:
     if result.bound is None:
         return "not proven: the search gave no lower limit for this run"
     floor = max(0, int(result.bound))
-    return (f"not proven: {uncovered} uncovered, and at least {floor} cannot be avoided; a longer --time-limit "
-            "may close the gap")
+    if floor == 0:
+        return (f"not proven: {uncovered} uncovered; the search could not rule out covering them all (a longer "
+                "--time-limit may find a better schedule)")
+    return (f"not proven: {uncovered} uncovered, and at least {floor} cannot be avoided (a longer --time-limit "
+            "may find a better schedule)")
 
 
 UNMET_KINDS = (("support", "Support min"), ("duty", "Duty staff-min"), ("therapy", "Therapy min"),
@@ -219,6 +222,7 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
         if isinstance(cell.value, str) and len(cell.value) > 40 and ws.cell(row, 3).value is None:
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
             cell.alignment = LEFT_WRAP
+            ws.cell(row, 1).alignment = LEFT  # the label beside it stays on the first line
             ws.row_dimensions[row].height = 15 * -(-len(cell.value) // 80)
     print_setup(ws, landscape=False, fit_height=len(problem.paras) <= 30)  # one page while it stays readable
     ws.print_area = f"A1:F{r - 1}"
