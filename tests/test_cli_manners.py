@@ -97,9 +97,11 @@ def test_existing_output_is_refused_without_force(school, tmp_path, command):
     inp, sched = school
     existing = tmp_path / "already.xlsx"
     existing.write_bytes(b"keep me")
-    args = {"solve": ["solve", inp, "-o", existing],
-            "resolve": ["resolve", inp, "--baseline", sched, "--absent", "P1", "--day", "Mon", "-o", existing],
-            "validate": ["validate", inp, "--report", existing]}[command]
+    args = {
+        "solve": ["solve", inp, "-o", existing],
+        "resolve": ["resolve", inp, "--baseline", sched, "--absent", "P1", "--day", "Mon", "-o", existing],
+        "validate": ["validate", inp, "--report", existing],
+    }[command]
     res = run(*args)
     assert res.exit_code == 2
     assert f"Error: {existing} already exists; choose another name, or add --force to overwrite it" in res.output

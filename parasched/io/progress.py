@@ -70,11 +70,10 @@ class ProgressDisplay:
     def __call__(self, p: Progress) -> None:
         with self._lock:
             line = progress_line(p, self._best)
-            self._best = (
-                tuple(max(a, b) for a, b in zip(p.covered_percent, self._best, strict=True))
-                if self._best
-                else tuple(p.covered_percent)
-            )  # type: ignore[assignment]
+            p1, p2, p3 = p.covered_percent
+            if self._best is not None:  # never show a figure lower than one already shown
+                p1, p2, p3 = max(p1, self._best[0]), max(p2, self._best[1]), max(p3, self._best[2])
+            self._best = (p1, p2, p3)
             if self._live is not None:
                 self._live.update(Text(line))
                 self.lines_shown = 1

@@ -35,19 +35,19 @@ def write_contract_sheets(wb: Workbook, problem: Problem, result: SolveResult, *
     sched = result.schedule
     settings = problem.settings
 
-    rows = [
+    rows: list[list[object]] = [
         [str(u.kind), u.ref, u.day or None, time_cell(u.start), time_cell(u.end), u.minutes, u.priority, u.reason]
         for u in sorted(sched.unmet, key=lambda u: (u.priority, _day_pos(u.day), u.start or 0, u.kind, u.ref))
     ]
     ws = wb.create_sheet("Unmet")
     write_table(ws, UNMET_COLUMNS, rows, widths={"reason": 90, "minutes": 10, "priority": 10})
-    for r, row in enumerate(rows, start=2):  # readable: reasons wrap, critical needs tinted
+    for r, unmet_row in enumerate(rows, start=2):  # readable: reasons wrap, critical needs tinted
         # numbers centred and the reason indented, so "2" and "11 eligible paras" never run together
         apply_style(ws.cell(r, len(UNMET_COLUMNS)), {"alignment": REASON})
-        lines = -(-len(str(row[7] or "")) // 100)  # ~100 characters a line in a 90-wide column (LibreOffice)
+        lines = -(-len(str(unmet_row[7] or "")) // 100)  # ~100 characters a line in a 90-wide column (LibreOffice)
         if lines > 1:
             ws.row_dimensions[r].height = 15 * lines
-        tint = fill(SHORT_COLOR) if row[6] == 1 else None
+        tint = fill(SHORT_COLOR) if unmet_row[6] == 1 else None
         for c in range(1, len(UNMET_COLUMNS)):
             apply_style(ws.cell(r, c), {"fill": tint, "alignment": CENTER if c in (6, 7) else TOP})
         if tint is not None:
