@@ -338,6 +338,9 @@ def _para_rows(n_paras: int, days: tuple[str, ...], rng: random.Random, medium: 
         elif rng.random() < 0.2:
             p["max_duty_minutes"] = rng.choice((150, 300))
         out.append(p)
+    if n_paras >= 2 and all(p["gender"] == "f" for p in out):  # the staff's few men: at least one
+        man = rng.choice(out)
+        man["gender"], man["name"] = "m", f"{rng.choice(MALE)} {man['name'].split()[-1]}"
     regular = [p for p in out if p.get("role") != Role.SUBSTITUTE]
     if n_paras >= 4 and regular and all(p.get("general_duties", True) for p in regular):
         rng.choice(regular)["general_duties"] = False

@@ -272,3 +272,13 @@ def test_hard_school_is_hard_for_the_greedy_fill():
     problem = generate_school(20, seed=1, kind="hard")
     k = compute_kpis(problem, greedy_schedule(problem))
     assert k.coverage_percent < 95
+
+
+@pytest.mark.parametrize("days", [("Mon",), ("Tue", "Thu"), ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat")])
+def test_hard_setting_any_size_and_week_gives_a_valid_school(days):
+    for n in (1, 2, 3, 5, 9):
+        p = generate_school(n, seed=n, days=days, kind="hard")
+        assert len(p.paras) == n and p.settings.days == days and p.students
+        assert {d for b in p.student_blocks for d in b.days} <= set(days)
+        if n >= 2:  # never a need nobody on staff may take
+            assert [str(w) for w in warnings(p) if "no para" in str(w)] == []
