@@ -38,12 +38,17 @@ def baseline_of(problem: Problem):
 def medical_at_lunch(extra_paras: tuple[Para, ...] = (), medical_students: int = 2) -> Problem:
     """P01 is the only medical para; S01.. each need a medical 1:1 at lunch, 11:00-13:00.
     P02 goes home at 10:30; P03 is free all day but not trained."""
-    paras = (Para("P01", "Ana Lopez", t("08:00"), t("15:00"), skills=frozenset({"medical"})),
-             Para("P02", "Ben Okafor", t("08:00"), t("10:30")),
-             Para("P03", "Cy Ray", t("08:00"), t("15:00")), *extra_paras)
+    paras = (
+        Para("P01", "Ana Lopez", t("08:00"), t("15:00"), skills=frozenset({"medical"})),
+        Para("P02", "Ben Okafor", t("08:00"), t("10:30")),
+        Para("P03", "Cy Ray", t("08:00"), t("15:00")),
+        *extra_paras,
+    )
     ids = [f"S{i:02d}" for i in range(1, medical_students + 1)]
-    students = tuple(Student(sid, f"Kid {sid}", support=Support.NONE, skills_required=frozenset({"medical"}),
-                             priority=1) for sid in ids)
+    students = tuple(
+        Student(sid, f"Kid {sid}", support=Support.NONE, skills_required=frozenset({"medical"}), priority=1)
+        for sid in ids
+    )
     blocks = tuple(StudentBlock(sid, t("11:00"), t("13:00"), support=Support.ONE_TO_ONE) for sid in ids)
     return Problem(SETTINGS, paras, students, blocks)
 
@@ -57,19 +62,23 @@ def test_one_missing_medical_para_at_lunch_train_p03_first_then_hire():
     base = baseline_of(problem)
     advice = advise(problem, base, options())
     assert advice.reference.after == (600, 0, 0)
-    assert labels(advice.recommendations) == ["Train P03 (Cy Ray) in medical",
-                                              "Hire a para with medical, 11:00-13:30, Mon-Fri"]
+    assert labels(advice.recommendations) == [
+        "Train P03 (Cy Ray) in medical",
+        "Hire a para with medical, 11:00-13:30, Mon-Fri",
+    ]
     train, hire = advice.recommendations
     assert train.gained == hire.gained == (600, 0, 0)
     assert (train.cost_minutes, hire.cost_minutes) == (0, 750)  # 2.5 h a day (lunch after the need), 5 days
     assert [(c.ref, c.days, c.spans, c.minutes) for c in train.covered] == [
-        ("S02", ("Mon", "Tue", "Wed", "Thu", "Fri"), ("11:00-13:00",), 600)]
+        ("S02", ("Mon", "Tue", "Wed", "Thu", "Fri"), ("11:00-13:00",), 600)
+    ]
     assert train.reasons_removed and "needs medical" in train.reasons_removed[0]
     assert advice.not_recommended == ()
     text = "\n".join(report_lines(problem, advice))
-    assert ("If we train P03 (Cy Ray) in medical, we would cover 600 more minutes a week of critical (priority 1) "
-            "needs: S02 on Mon-Fri 11:00-13:00 (600 min, priority 1). It adds no para hours (only the training)."
-            ) in text
+    assert (
+        "If we train P03 (Cy Ray) in medical, we would cover 600 more minutes a week of critical (priority 1) "
+        "needs: S02 on Mon-Fri 11:00-13:00 (600 min, priority 1). It adds no para hours (only the training)."
+    ) in text
     assert "Kid S02" not in text  # student names only with --verbose
 
 
@@ -117,26 +126,36 @@ def test_nothing_uncovered_no_candidates():
 
 def test_extending_hours_ranks_before_an_equal_hire():
     # S01 needs a 1:1 until 15:00; the only para goes home at 14:00
-    problem = Problem(SETTINGS, (Para("P01", "Ana Lopez", t("08:00"), t("14:00")),),
-                      (Student("S01", "Kid", support=Support.NONE),),
-                      (StudentBlock("S01", t("13:00"), t("15:00"), support=Support.ONE_TO_ONE),))
+    problem = Problem(
+        SETTINGS,
+        (Para("P01", "Ana Lopez", t("08:00"), t("14:00")),),
+        (Student("S01", "Kid", support=Support.NONE),),
+        (StudentBlock("S01", t("13:00"), t("15:00"), support=Support.ONE_TO_ONE),),
+    )
     advice = advise(problem, baseline_of(problem), options())
     assert advice.reference.after == (0, 300, 0)
-    assert labels(advice.recommendations) == ["Extend P01 (Ana Lopez)'s hours from 08:00-14:00 to 08:00-15:00 "
-                                              "(Mon-Fri)", "Hire a para, 14:00-15:00, Mon-Fri"]
+    assert labels(advice.recommendations) == [
+        "Extend P01 (Ana Lopez)'s hours from 08:00-14:00 to 08:00-15:00 (Mon-Fri)",
+        "Hire a para, 14:00-15:00, Mon-Fri",
+    ]
     assert [(e.gained, e.cost_minutes) for e in advice.recommendations] == [((0, 300, 0), 300), ((0, 300, 0), 300)]
 
 
 def test_a_substitute_on_the_day_of_an_absence_before_a_hire_for_the_week():
-    problem = Problem(SETTINGS, (Para("P01", "Ana Lopez", t("08:00"), t("15:00")),),
-                      (Student("S01", "Kid", support=Support.NONE, priority=1),),
-                      (StudentBlock("S01", t("09:00"), t("11:00"), support=Support.ONE_TO_ONE),),
-                      absences=(Absence("P01", ("Tue",)),))
+    problem = Problem(
+        SETTINGS,
+        (Para("P01", "Ana Lopez", t("08:00"), t("15:00")),),
+        (Student("S01", "Kid", support=Support.NONE, priority=1),),
+        (StudentBlock("S01", t("09:00"), t("11:00"), support=Support.ONE_TO_ONE),),
+        absences=(Absence("P01", ("Tue",)),),
+    )
     advice = advise(problem, baseline_of(problem), options())
     assert advice.reference.after == (120, 0, 0)
     # 09:00-11:00 overlaps the lunch window by 30 min, so a lunch is owed: it goes right after the need
-    assert labels(advice.recommendations) == ["Bring in a substitute on Tue, 09:00-11:30",
-                                              "Hire a para, 09:00-11:30, Mon-Fri"]
+    assert labels(advice.recommendations) == [
+        "Bring in a substitute on Tue, 09:00-11:30",
+        "Hire a para, 09:00-11:30, Mon-Fri",
+    ]
     assert [(e.gained, e.cost_minutes) for e in advice.recommendations] == [((120, 0, 0), 150), ((120, 0, 0), 750)]
     sub = advice.recommendations[0]
     assert sub.changes[0].kind == ChangeKind.SUBSTITUTE
@@ -145,16 +164,20 @@ def test_a_substitute_on_the_day_of_an_absence_before_a_hire_for_the_week():
 
 def test_moving_a_duty_that_holds_the_only_para_away():
     # P01 is on a priority-1 recess duty 10:00-10:30 when S01 (priority 2) needs them
-    problem = Problem(SETTINGS, (Para("P01", "Ana Lopez", t("08:00"), t("15:00")),),
-                      (Student("S01", "Kid", support=Support.NONE),),
-                      (StudentBlock("S01", t("10:00"), t("11:00"), support=Support.ONE_TO_ONE),),
-                      duties=(Duty("D1", "Recess", DutyKind.RECESS, t("10:00"), t("10:30"), priority=1),))
+    problem = Problem(
+        SETTINGS,
+        (Para("P01", "Ana Lopez", t("08:00"), t("15:00")),),
+        (Student("S01", "Kid", support=Support.NONE),),
+        (StudentBlock("S01", t("10:00"), t("11:00"), support=Support.ONE_TO_ONE),),
+        duties=(Duty("D1", "Recess", DutyKind.RECESS, t("10:00"), t("10:30"), priority=1),),
+    )
     advice = advise(problem, baseline_of(problem), options())
     assert advice.reference.after == (0, 150, 0)
     assert labels(advice.recommendations) == [
         "Move duty D1 (Recess) on Mon-Fri from 10:00-10:30 to 09:30-10:00",
         "Move duty D1 (Recess) on Mon-Fri from 10:00-10:30 to 11:00-11:30",
-        "Hire a para, 10:00-10:30, Mon-Fri"]
+        "Hire a para, 10:00-10:30, Mon-Fri",
+    ]
     assert [e.cost_minutes for e in advice.recommendations] == [0, 0, 150]
 
 
@@ -182,8 +205,9 @@ def test_candidates_come_from_the_data():
     found = {c.key for c in staffing_changes(problem, base)}
     # P02 is gone by 11:00 and P01 already has medical: neither is offered training
     assert found == {"train:P03:medical", "hire:NEW1:medical:11:00-13:30"}
-    female = dataclasses.replace(problem, students=tuple(dataclasses.replace(s, gender="f", gender_match=True)
-                                                         for s in problem.students))
+    female = dataclasses.replace(
+        problem, students=tuple(dataclasses.replace(s, gender="f", gender_match=True) for s in problem.students)
+    )
     hires = [c for c in staffing_changes(female, baseline_of(female)) if c.kind == ChangeKind.HIRE]
     assert [c.describe(female) for c in hires] == ["Hire a female para with medical, 11:00-13:30, Mon-Fri"]
 
@@ -194,8 +218,10 @@ def test_cli_advise_in_parallel_writes_the_sheet(tmp_path):
     src = tmp_path / "tiny.xlsx"
     write_problem(problem, src)
     out = tmp_path / "advice.xlsx"
-    r = CliRunner().invoke(main, ["advise", str(src), "-o", str(out), "--time-limit", "3", "--eval-limit", "2",
-                                  "--jobs", "2", "--seed", "0"])
+    r = CliRunner().invoke(
+        main,
+        ["advise", str(src), "-o", str(out), "--time-limit", "3", "--eval-limit", "2", "--jobs", "2", "--seed", "0"],
+    )
     assert r.exit_code == 0, r.output
     assert "1. Train P03 (Cy Ray) in medical" in r.output
     assert "2. Hire a para with medical, 11:00-13:30, Mon-Fri" in r.output
