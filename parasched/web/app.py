@@ -205,7 +205,8 @@ def create_app(
                 s.say_ok(
                     f"Opened {ws._display_name(name)}: {len(s.problem.paras) if s.problem else 0} paras, "
                     f"{len(s.problem.students) if s.problem else 0} students."
-                    + (f" {len(s.warnings)} warning(s)." if s.warnings else "")
+                    + (f" {len(s.warnings)} warning(s):" if s.warnings else ""),
+                    [f"warning: {w}" for w in s.warnings],
                 )
         except InputError as exc:
             s.say_error(exc, "Not valid" if action == "validate" else "")
@@ -253,7 +254,11 @@ def create_app(
         try:
             if s.problem is None:
                 raise InputError([Issue("open the input workbook first")])
-            s.start_replan(ws.parse_marks(day, fields, s.problem))
+            upload = form.get("absences")
+            file = None
+            if isinstance(upload, UploadFile) and upload.filename:
+                file = await read_upload(upload)
+            s.start_replan(ws.parse_marks(day, fields, s.problem), absences_file=file)
         except InputError as exc:
             s.say_error(exc, "Cannot re-plan")
         return back(s, fresh, day or None)

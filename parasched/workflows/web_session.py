@@ -291,6 +291,17 @@ class Session:
         with self.lock:
             self.baseline = self.current = plan
 
+    def _read_absences(self, filename: str, data: bytes) -> tuple[Absence, ...]:
+        from parasched.io.reader import read_absences
+
+        path = self._save("absences", filename, data)
+        try:
+            return read_absences(path)
+        except InputError as exc:
+            raise _named(exc, filename) from None
+        finally:
+            path.unlink(missing_ok=True)
+
     def _need_problem(self) -> Problem:
         if self.problem is None:
             raise InputError([Issue("open the input workbook first")])
@@ -404,8 +415,11 @@ class Session:
                 out.append(Absence(p.para_id, (marks.day,), None, None, reason=SUB_NOT_CALLED))
         return tuple(out)
 
-    def start_replan(self, marks: Marks, limit: float | None = None) -> None:
-        """Re-plan ``marks.day`` of the baseline with these people out (``parasched resolve``)."""
+    def start_replan(
+        self, marks: Marks, limit: float | None = None, absences_file: tuple[str, bytes] | None = None
+    ) -> None:
+        """Re-plan ``marks.day`` of the baseline with these people out (``parasched resolve``);
+        ``absences_file`` (name, bytes): an absences workbook or .csv, as ``resolve --absences``."""
         problem = self._need_problem()
         if self.baseline is None:
             raise InputError([Issue("no schedule to re-plan yet: upload a baseline schedule or solve the week first")])
@@ -420,6 +434,8 @@ class Session:
                 ]
             )
         extra = self.absences(marks)
+        if absences_file is not None:
+            extra = (*self._read_absences(*absences_file), *extra)
         baseline = self.baseline.schedule
         self.pending = marks  # the form shows these ticks while the re-plan runs
         rs.plan(problem, baseline, extra, (marks.day,))  # bad ids or a foreign baseline: a message now
@@ -457,7 +473,10 @@ class Session:
                     f"Re-planned {marks.day} in {time.monotonic() - job.started:.1f} s: "
                     f"{len(outcome.changes)} change(s), {len(rs.affected_paras(outcome))} para(s) "
                     "affected.",
-                    tuple(outcome.notes),
+                    (
+                        f"New absences: {rs.absence_text(outcome.problem, outcome.new_absences) or 'none'}",
+                        *outcome.notes,
+                    ),
                 )
             )
 
@@ -473,8 +492,8 @@ class Session:
         head = text or (f"Cannot use {what}" if what else "Cannot do that")
         self._say(Message("error", f"{head} ({len(exc.issues)} problem(s)):", tuple(str(i) for i in exc.issues)))
 
-    def say_ok(self, text: str) -> None:
-        self._say(Message("ok", text))
+    def say_ok(self, text: str, lines: Sequence[str] = ()) -> None:
+        self._say(Message("ok", text, tuple(lines)))
 
     def take_messages(self) -> list[Message]:
         with self.lock:
@@ -570,7 +589,8 @@ def _named(exc: InputError, filename: str) -> InputError:
     """The error with the user's file name instead of the session's own file name."""
     shown = _display_name(filename)
     issues = [
-        dataclasses.replace(i, where=re.sub(r"^(input|check|baseline)\.[a-z]+", shown, i.where)) for i in exc.issues
+        dataclasses.replace(i, where=re.sub(r"^(input|check|baseline|absences)\.[a-z]+", shown, i.where))
+        for i in exc.issues
     ]
     out = InputError(issues)
     out.file = shown  # type: ignore[attr-defined]
