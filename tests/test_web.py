@@ -402,3 +402,11 @@ def test_an_absences_file_joins_the_ticks(client: TestClient, baseline_bytes: by
     assert "New absences: P02 Tue, P07 Tue, P03 Tue 12:00-15:00, S03 Tue, P05 Tue" in ok
     plan = _session(client).current
     assert plan is not None and plan.violations == ()
+
+
+def test_the_page_opens_on_today_when_it_is_a_school_day(problem: Problem) -> None:
+    import datetime as dt
+
+    assert ws.first_day(problem, None, today=dt.date(2026, 12, 3)) == "Thu"
+    assert ws.first_day(problem, None, today=dt.date(2026, 12, 5)) == "Mon"  # a Saturday
+    assert ws.first_day(problem, "wed", today=dt.date(2026, 12, 3)) == "Wed"

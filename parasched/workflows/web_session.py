@@ -13,6 +13,7 @@ progress. A failure becomes messages on the page, never a traceback.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import logging
 import re
@@ -877,12 +878,17 @@ def default_marks(session: Session, day: str) -> Marks:
     return Marks(day, substitutes=tuple(subs))
 
 
-def first_day(problem: Problem, wanted: str | None) -> str:
+def first_day(problem: Problem, wanted: str | None, today: dt.date | None = None) -> str:
+    """The day to show: the one asked for, else today when it is a school day (the 7:15 a.m.
+    case), else the week's first day."""
     days = problem.settings.days
     if wanted:
         for d in days:
             if d.lower() == wanted.lower():
                 return d
+    name = DAYS[(today or dt.date.today()).weekday()]
+    if name in days:
+        return name
     return days[0] if days else DAYS[0]
 
 
