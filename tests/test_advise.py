@@ -19,6 +19,7 @@ from parasched.scheduler.check import check_schedule
 from parasched.scheduler.model import Absence, Duty, DutyKind, Para, Problem, Settings, Student, StudentBlock, Support
 from parasched.scheduler.staffing import ChangeKind, StaffingChange, staffing_changes
 from parasched.solver.options import SolverOptions
+from parasched.workflows import advise as advise_module
 from parasched.workflows.advise import AdviceOptions, advise, apply_changes, report_lines
 from parasched.workflows.solve import solve
 from tests.fixtures import t
@@ -111,7 +112,11 @@ def test_a_change_that_covers_nothing_is_never_recommended():
     assert not useless.useful and useless.gained == (0, 0, 0)
     wb = build_advice_workbook(problem, advice)
     verdicts = {row[0]: row[6] for row in wb["Candidates"].iter_rows(min_row=2, values_only=True)}
-    assert verdicts["Train P01 (Ana Lopez) in asl"].startswith("not recommended")
+    # its re-solve is a schedule the school can run today: the change is not what covers anything
+    assert useless.not_needed
+    assert (
+        verdicts["Train P01 (Ana Lopez) in asl"] == "not recommended: covers nothing the school cannot cover without it"
+    )
     assert verdicts["Train P03 (Cy Ray) in medical"] == "recommended"
 
 
@@ -181,6 +186,7 @@ def test_moving_a_duty_that_holds_the_only_para_away():
     assert [e.cost_minutes for e in advice.recommendations] == [0, 0, 150]
 
 
+@pytest.mark.slow
 def test_budget_two_trainings_cover_what_one_hire_cannot():
     # three medical students at lunch, one medical para: two trainings cover both gaps, a hire one
     problem = medical_at_lunch(extra_paras=(Para("P04", "Dee Park", t("08:00"), t("15:00")),), medical_students=3)
@@ -241,3 +247,32 @@ def test_cli_bad_budget_is_a_located_message(tmp_path):
     assert r.exit_code == 2
     assert "--budget" in r.output and "expected 1 or more" in r.output
     assert "Traceback" not in r.output
+
+
+@pytest.mark.slow
+def test_budget_greedy_when_there_are_too_many_combinations(monkeypatch):
+    monkeypatch.setattr(advise_module, "MAX_EXACT_COMBINATIONS", 0)
+    problem = medical_at_lunch(extra_paras=(Para("P04", "Dee Park", t("08:00"), t("15:00")),), medical_students=3)
+    advice = advise(problem, baseline_of(problem), options(budget=3))
+    assert advice.combination_method.startswith("greedy")
+    combo = advice.combination
+    assert combo is not None and combo.gained == (1200, 0, 0) and combo.cost_minutes == 0
+    # the third change adds nothing once both gaps are covered, so the search stops at two
+    assert combo.label == "Train P03 (Cy Ray) in medical + Train P04 (Dee Park) in medical"
+
+
+@pytest.mark.slow
+def test_cli_advise_on_a_given_baseline(tmp_path):
+    from parasched.io.writer import write_schedule
+
+    problem = medical_at_lunch()
+    src, sched = tmp_path / "tiny.xlsx", tmp_path / "week.xlsx"
+    write_problem(problem, src)
+    write_schedule(sched, problem, solve(problem, SolverOptions(time_limit=LIMIT, workers=1, seed=0)))
+    r = CliRunner().invoke(main, ["advise", str(src), "--baseline", str(sched), "--eval-limit", "2", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert "Solving the week first" not in r.output
+    assert "Uncovered now: priority 1 600 min, priority 2 0 min, priority 3 0 min" in r.output
+    assert "1. Train P03 (Cy Ray) in medical" in r.output
+    refused = CliRunner().invoke(main, ["advise", str(src), "--baseline", str(sched), "-o", str(sched)])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
