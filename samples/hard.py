@@ -59,7 +59,11 @@ LUNCH_WAVE_STARTS = (10 * 60 + 50, 11 * 60 + 25, 12 * 60, 12 * 60 + 35)  # waves
 LUNCH_LENGTH, RECESS_LENGTH = 30, 25
 SPECIALS = (("Art", "Art Room"), ("Music", "Music Room"), ("PE", "Gym"), ("Library", "Library"), ("STEM", "STEM Lab"))
 SKILL_ORDER = ("behavior", "medical", "toileting", "lift", "spanish", "asl", "rbt")
-K8_FROM_PARAS = 30  # larger schools are K-8: grades 6-8 change rooms every period
+K8_FROM_PARAS = 30
+SECOND_SUBJECT = {
+    "ELA": "Writing",
+    "Social Studies": "Centers",
+}  # the second half of a long homeroom stretch  # larger schools are K-8: grades 6-8 change rooms every period
 
 
 @dataclass
@@ -82,8 +86,9 @@ def _wave_of(grade: int, k8: bool) -> int:
 
 
 def _layout(start: int, anchor: int, items: list[tuple[str, str, int | None]]) -> list[tuple[int, int, str, str]]:
-    """Lay ``items`` (activity, place, minutes or None = the rest) from ``start`` up to ``anchor``,
-    with a passing period wherever the place changes (and before the anchor, always a new room)."""
+    """Lay ``items`` (activity, place, minutes or None = the rest) from ``start`` so that the last
+    ends a passing period before ``anchor``, with a passing period wherever the place changes (a
+    middle-school ``room`` is a new room every period). A long homeroom stretch is two subjects."""
     fixed = sum(m for _, _, m in items if m is not None)
     passes = sum(1 for a, b in itertools.pairwise(items) if a[1] != b[1] or a[1] == "room") + 1
     rest = anchor - start - fixed - passes * PASSING
@@ -93,9 +98,17 @@ def _layout(start: int, anchor: int, items: list[tuple[str, str, int | None]]) -
         if k and (items[k - 1][1] != place or place == "room"):
             cur += PASSING
         length = minutes if minutes is not None else rest
-        if length <= 0:
+        if length < 20:  # no sliver of a class: the one before runs to the end
+            if out:
+                s, _, a, pl = out[-1]
+                out[-1] = (s, anchor - PASSING, a, pl)
             continue
-        out.append((cur, cur + length, act, place))
+        if place == "home" and length > 100:
+            half = (length // 2) // 5 * 5
+            out.append((cur, cur + half, act, place))
+            out.append((cur + half, cur + length, SECOND_SUBJECT.get(act, "Centers"), place))
+        else:
+            out.append((cur, cur + length, act, place))
         cur += length
     return out
 
@@ -108,21 +121,23 @@ def _grade_day(grade: int, k8: bool, rng: random.Random) -> tuple[list[tuple[int
     lunch = LUNCH_WAVE_STARTS[wave]
     middle = grade >= 6
     rows: list[tuple[int, int, str, str]] = []
-    if middle:  # periods of about 50 minutes, a new room every period, lunch then advisory
+    if middle:  # periods of about 50 minutes, a new room every period, then lunch, specials and intervention
         before = _layout(
             SCHOOL_START,
-            lunch - PASSING,
-            [("ELA", "room", 50), ("Math", "room", 50), ("Science", "room", 50), ("Social Studies", "room", None)],
+            lunch,
+            [
+                ("ELA", "room", 50),
+                ("Math", "room", 50),
+                ("Science", "room", 50),
+                ("Social Studies", "room", 50),
+                ("Elective", "room", None),
+            ],
         )
         after_start = lunch + LUNCH_LENGTH + PASSING
         special_first = grade % 2 == 0
-        items: list[tuple[str, str, int | None]] = [
-            ("Specials", "special", 50),
-            ("Intervention", "resource", 45),
-            ("Study Hall", "room", None),
-        ]
+        items: list[tuple[str, str, int | None]] = [("Specials", "special", 50), ("Intervention", "resource", None)]
         if not special_first:
-            items = [items[1], items[0], items[2]]
+            items = [("Intervention", "resource", 50), ("Specials", "special", None)]
         after = _layout(after_start, SCHOOL_END + PASSING, items)
         rows = [*before, (lunch, lunch + LUNCH_LENGTH, "Lunch", "cafeteria"), *after]
         return rows, wave
@@ -137,7 +152,7 @@ def _grade_day(grade: int, k8: bool, rng: random.Random) -> tuple[list[tuple[int
         afternoon.insert(1, ("Specials", "special", 45))
     if rng.random() < 0.5:
         afternoon.insert(0, ("Read-aloud", "home", 25))
-    before = _layout(SCHOOL_START, lunch - PASSING, morning)
+    before = _layout(SCHOOL_START, lunch, morning)
     after = _layout(recess_end + PASSING, SCHOOL_END + PASSING, afternoon)
     rows = [
         *before,
@@ -697,7 +712,7 @@ def hard_school(
     middle_rooms = {
         g: {
             act: f"Room {g}{k + 1:02d}"
-            for k, act in enumerate(("ELA", "Math", "Science", "Social Studies", "Study Hall"))
+            for k, act in enumerate(("ELA", "Math", "Science", "Social Studies", "Elective"))
         }
         for g in grades
         if g >= 6
