@@ -92,11 +92,11 @@ def test_gender_spelled_differently(tmp_path: Path) -> None:
 
 
 def test_gender_spelling_without_gender_match_still_named(tmp_path: Path) -> None:
-    problem = Problem(SETTINGS, _paras(P1="woman", P2="woman"), (Student("S1", "Ann Lee", gender="F"),))
+    problem = Problem(SETTINGS, _paras(P1="female", P2="female"), (Student("S1", "Ann Lee", gender="F"),))
     assert _warnings(tmp_path, problem) == [
-        "Students!H2 (gender): gender 'f' (Students!H2) is not spelled as any para's gender: paras have 'woman' "
+        "Students!H2 (gender): gender 'f' (Students!H2) is not spelled as any para's gender: paras have 'female' "
         "(Paras!H2, H3); genders are compared as written (ignoring case), so it would match no para under "
-        "gender_match; expected one spelling on both sheets, such as the paras' spelling"
+        "gender_match; expected one spelling on both sheets, such as 'female'"
     ]
 
 
@@ -105,6 +105,8 @@ def test_same_gender_spelling_or_no_para_gender_is_quiet(tmp_path: Path) -> None
     assert _warnings(tmp_path, same) == []
     none = Problem(SETTINGS, _paras(P1="", P2=""), (Student("S1", "Ann Lee", gender="m"),))
     assert _warnings(tmp_path, none) == []
+    other = Problem(SETTINGS, _paras(P1="f", P2="f"), (Student("S1", "Ann Lee", gender="m"),))
+    assert _warnings(tmp_path, other) == []  # no para of that gender: not a spelling, nothing to say here
 
 
 def test_priority_one_student_with_a_single_eligible_para(tmp_path: Path) -> None:
@@ -129,6 +131,12 @@ def test_priority_one_student_with_a_single_eligible_para(tmp_path: Path) -> Non
         "(Students!M3): while P1 is at lunch or on a break nobody may cover S2, so that time is unmet every day; "
         "expected at least two paras who may support them",
     ]
+
+
+def test_priority_one_student_in_a_school_of_one_para_is_quiet(tmp_path: Path) -> None:
+    paras = (Para("P1", "Para One", t("07:30"), t("12:00"), skills=frozenset({"medical"})),)
+    problem = Problem(SETTINGS, paras, (Student("S1", "Ann Lee", priority=1, skills_required=frozenset({"medical"})),))
+    assert _warnings(tmp_path, problem) == []
 
 
 def test_priority_one_student_needing_no_support_is_quiet(tmp_path: Path) -> None:

@@ -27,13 +27,15 @@ SETTINGS_HELP: dict[str, tuple[Any, str]] = {
     "time_step_minutes": (5, "Every time is a multiple of this many minutes (5, 10, 15...)."),
     "lunch_minutes": (30, "Duty-free lunch each para gets each working day (0 = none)."),
     "lunch_window": ("10:30-13:30", "Lunches must lie inside this window."),
-    "breaks_per_day": (0, "Short duty-free breaks each para gets each working day, besides lunch."),
+    "breaks_per_day": (0, "Short duty-free breaks each para gets each working day, besides lunch (the breaks and "
+                          "the lunch must leave working time in the school day)."),
     "break_minutes": (15, "Length of each break."),
     "max_continuous_minutes": (None, "Longest stretch of work a para may do without lunch, a break or free "
                                      "time (blank = no limit)."),
     "min_support_minutes": (15, "Shortest time a para stays with a student: no 5-minute drop-ins (a whole "
                                 "shorter need, such as a 10-minute arrival, is fine; 0 = no minimum)."),
-    "time_limit_seconds": (60, "How long the solver may search for a better schedule."),
+    "time_limit_seconds": (60, "Seconds 'parasched solve' may take in all, reading and writing included (at most "
+                               "86,400). 'resolve' takes 10 s unless given --time-limit."),
 }
 
 EXAMPLES: dict[str, list[Any]] = {
@@ -84,7 +86,7 @@ COLUMN_HELP: dict[str, list[tuple[str, str, str]]] = {
         ("gender", "no", "Only used for students who need a para of the same gender (personal care)."),
         ("lunch_minutes", "no", "This para's lunch length if different from Settings."),
         ("lunch_window", "no", "This para's lunch window if different from Settings, e.g. 11:00-13:00."),
-        ("max_duty_minutes", "no", "Most minutes of duties (lunchroom, recess, bus...) per week."),
+        ("max_duty_minutes", "no", "Most minutes of duties (lunchroom, recess, bus...) per week (at most 10,080)."),
         ("general_duties", "no", "no = paid for student support only, never put on a duty. Default yes."),
     ],
     "Availability": [
@@ -101,7 +103,7 @@ COLUMN_HELP: dict[str, list[tuple[str, str, str]]] = {
         ("support", "no", "1:1 (default): a para with this student only. shared: a para may support a small "
                           "group in the same room. flex: support welcome, counts toward weekly_flex_minutes. "
                           "none: no para needed."),
-        ("group_max", "no", "Largest group one para supports at once in shared time (default 3)."),
+        ("group_max", "no", "Largest group one para supports at once in shared time (default 3, at most 50)."),
         ("skills_required", "no", "Skills every para working with this student must have, comma separated."),
         ("gender", "no", "The student's gender (needed with gender_match)."),
         ("gender_match", "no", "yes = only a para of the same gender (e.g. toileting)."),
@@ -110,7 +112,7 @@ COLUMN_HELP: dict[str, list[tuple[str, str, str]]] = {
                                              "(rotation for high-intensity students)."),
         ("preferred_paras", "no", "Para ids this student does best with (preferred, not guaranteed)."),
         ("avoid_paras", "no", "Para ids never to assign to this student (relatives, past incidents)."),
-        ("weekly_flex_minutes", "no", "IEP minutes per week to be met during flex time."),
+        ("weekly_flex_minutes", "no", "IEP minutes per week to be met during flex time (at most 10,080)."),
     ],
     "StudentSchedule": [
         ("student_id", "yes", "The student, from the Students sheet."),
@@ -131,7 +133,7 @@ COLUMN_HELP: dict[str, list[tuple[str, str, str]]] = {
         ("start", "yes", "Start, HH:MM."),
         ("end", "yes", "End."),
         ("location", "no", "Where."),
-        ("staff_needed", "no", "How many paras are needed at every minute (default 1)."),
+        ("staff_needed", "no", "How many paras are needed at every minute (default 1, at most 50)."),
         ("skills_required", "no", "Skills each para on the duty must have."),
         ("priority", "no", "1 critical, 2 required (default), 3 desirable."),
     ],

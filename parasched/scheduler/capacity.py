@@ -561,7 +561,9 @@ def gender_spelling_warnings(problem: Problem) -> list[Issue]:
         return []  # no para has a gender: skill_warnings names the gender_match students left uncovered
     student_cells: dict[str, list[Student]] = defaultdict(list)
     for st in problem.students:
-        if st.gender and st.gender not in para_cells:
+        # a spelling of the same word ('male', 'm', 'Man'), not a gender no para has at all ('m' with
+        # only 'f' paras: skill_warnings names the gender_match students that leaves uncovered)
+        if st.gender and st.gender not in para_cells and any(g[0] == st.gender[0] for g in para_cells):
             student_cells[st.gender].append(st)
     out: list[Issue] = []
     for gender, students in student_cells.items():
@@ -570,8 +572,7 @@ def gender_spelling_warnings(problem: Problem) -> list[Issue]:
         matched = [st.student_id for st in students if st.gender_match]
         effect = (f"so the gender_match student(s) {', '.join(matched)} get no para"
                   if matched else "so it would match no para under gender_match")
-        alike = [g for g in sorted(para_cells) if g[0] == gender[0]]
-        hint = f"'{alike[0]}'" if alike else "the paras' spelling"
+        hint = next(f"'{g}'" for g in sorted(para_cells) if g[0] == gender[0])
         out.append(Issue(f"gender '{gender}' ({_cells([st.source for st in students], 'gender')}) is not "
                          f"spelled as any para's gender: paras have {paras}; genders are compared as written "
                          f"(ignoring case), {effect}; expected one spelling on both sheets, such as {hint}",
@@ -587,6 +588,8 @@ def single_para_warnings(problem: Problem, grid: WeekGrid | None = None) -> list
     for b in problem.student_blocks:
         blocks[b.student_id].append(b)
     out: list[Issue] = []
+    if len(problem.paras) < 2:
+        return out  # a school of one para: nothing narrows the choice, there is none
     for st in problem.students:
         if st.priority != 1:
             continue
