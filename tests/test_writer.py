@@ -234,7 +234,7 @@ def test_by_student_shows_who_and_uncovered(book):
     assert ("10:00-10:30", "Ms SLP", "Rm 4", "therapy", "speech (T1)") in rows
     assert ("10:30-15:00", None, "Rm 4", "1:1", "UNCOVERED") in rows
     mon = next(r for r in rows if r[0] == "Monday Nov 23")
-    assert mon[1] == "required 390 min, covered 120 min"
+    assert mon[2] == "required 390 min, covered 120 min"
 
 
 def test_duties_shortfall_red(book):

@@ -35,7 +35,7 @@ ROW_HEIGHT = 14.5  # one line of 11-point text; a row gets this height per line 
 TITLE_HEIGHT = 20.0
 PAGE_HEIGHT_PT = 11.0 * 72 - 72 - 12  # letter portrait less top/bottom margins and a safety strip
 PAGE_WIDTH_PT = (8.5 - 0.8) * 72  # less the side margins
-CHARS_PER_UNIT = 1.1  # 11-point characters per column-width unit
+CHARS_PER_UNIT = 1.25  # 11-point characters per column-width unit (LibreOffice renders of the sample)
 FILL = 0.85  # share of the page width the columns take (LibreOffice and Excel differ a little)
 DAY_FILL = "DDEBF7"
 
@@ -63,7 +63,8 @@ def _finish(ws: Worksheet, widths: list[float], section_rows: list[int], landsca
     page_h = (8.5 * 72 - 84) if landscape else PAGE_HEIGHT_PT
     page_w = (11.0 - 0.8) * 72 if landscape else PAGE_WIDTH_PT
     given = list(widths)
-    base = sum(given)
+    grows = [w >= 16 for w in given]  # the text columns take the room; times and counts keep their width
+    base = sum(w for w, g in zip(given, grows, strict=True) if g) or 1.0
     heights: dict[int, float] = {}
     scale = 100
     for _ in range(2):  # wider columns wrap less: the second pass sets the scale on fewer lines
@@ -71,7 +72,7 @@ def _finish(ws: Worksheet, widths: list[float], section_rows: list[int], landsca
         scale = max(25, min(100, int(100 * page_h / max(longest, 1.0))))
         room = FILL * page_w * 100 / scale - sum(_width_pt(w) for w in given)
         # the text columns take the room across (never narrower than asked)
-        widths = [w + max(0.0, room) / 0.75 / 8 * w / base for w in given]
+        widths = [w + (max(0.0, room) / 0.75 / 8 * w / base if g else 0.0) for w, g in zip(given, grows, strict=True)]
     heights, longest = _heights(ws, widths, section_rows)
     scale = max(25, min(scale, int(100 * page_h / max(longest, 1.0))))
     start = 1
@@ -232,7 +233,8 @@ def write_by_student(ws: Worksheet, lb: Labels) -> None:
                 apply_style(ws.cell(r, j), {"fill": fill(DAY_FILL)})
             put(ws, r, 1, lb.day_title(day), font=BOLD)
             if rq:
-                put(ws, r, 2, f"required {rq} min, covered {cv} min", font=BOLD if cv >= rq else RED_BOLD)
+                # beside the day's name, which runs on over the narrow Time column
+                put(ws, r, 3, f"required {rq} min, covered {cv} min", font=BOLD if cv >= rq else RED_BOLD)
             r += 1
             pieces = group_by_para(_student_pieces(lb, sid, day))
             if not pieces:
@@ -262,7 +264,7 @@ def write_by_student(ws: Worksheet, lb: Labels) -> None:
                           f"{span(p.start, p.end)}{' with ' + p.provider if p.provider else ''}", font=GREY_ITALIC)
             r += 1
         sections.append(r - first)
-    _finish(ws, [12, 28, 26, 8, 16], sections)
+    _finish(ws, [12, 24, 24, 8, 16], sections)
 
 
 Piece = tuple[int, int, str, str, str, str, bool]
