@@ -885,10 +885,12 @@ def serve(host: str, port: int, time_limit: float, workers: int) -> None:
 @click.option("--candidates", type=int, default=20, show_default=True, help="How many changes to re-solve.")
 @click.option("--jobs", type=int, default=None, help="Re-solves run at once (default: the machine's cores).")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@_manners(force=True)
 @click.pass_context
 @_friendly
 def advise(ctx: click.Context, input_path: Path, baseline_path: Path | None, budget: int, output: Path | None,
-           time_limit: float | None, eval_limit: float, candidates: int, jobs: int | None, seed: int) -> None:
+           time_limit: float | None, eval_limit: float, candidates: int, jobs: int | None, seed: int,
+           force: bool) -> None:
     """Which hire, extra hours, training, substitute or duty move would cover the most unmet minutes.
 
     Starts from the week's schedule (solved now, or --baseline), re-solves the week with each
@@ -911,7 +913,8 @@ def advise(ctx: click.Context, input_path: Path, baseline_path: Path | None, bud
             raise InputError([Issue(f"'{seconds}' is not a positive number of seconds", flag)])
     inputs = [p for p in (input_path, baseline_path) if p is not None]
     if output is not None:
-        check_output_path(output, inputs=inputs)  # before minutes of solving, not after
+        _refuse_existing(force, output)
+        check_output_path(output, inputs=inputs, suffix=".xlsx")  # before minutes of solving, not after
     read = read_problem(input_path)
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
