@@ -791,9 +791,9 @@ def export_ics(schedule_path: Path, out_dir: Path, input_path: Path | None, name
 @click.option("--district", "district_path", type=click.Path(path_type=Path), default=None,
               help="District workbook with a Substitutes sheet (default: SCHOOLS_DIR/district.xlsx if there).")
 @click.option("--time-limit", type=float, default=None, help="Seconds per school (default: each workbook's own).")
-@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT seed (one worker per school: reproducible).")
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT seed (one worker per school).")
 @click.option("--school-timeout", type=float, default=None,
-              help="Stop a school's solve after this many seconds of wall time (default: 10 x limit + 120).")
+              help="Stop a school's solve after this many seconds of wall time (default: 50 x limit + 300).")
 @_friendly
 def batch(schools_dir: Path, out_dir: Path, workers: int, ray_address: str | None, district_path: Path | None,
           time_limit: float | None, seed: int, school_timeout: float | None) -> None:
