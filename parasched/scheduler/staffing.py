@@ -100,13 +100,13 @@ class StaffingChange:
             return _replace_para(problem, self.para_id, skills=problem.para(self.para_id).skills | self.skills)
         if self.kind == ChangeKind.EXTEND:
             return _replace_para(problem, self.para_id, start=self.start, end=self.end)
+        assert self.start is not None and self.end is not None
         if self.kind == ChangeKind.MOVE_DUTY:
+            start, end = self.start, self.end
             duties = tuple(
-                dataclasses.replace(d, start=self.start, end=self.end) if d.duty_id == self.duty_id else d
-                for d in problem.duties
+                dataclasses.replace(d, start=start, end=end) if d.duty_id == self.duty_id else d for d in problem.duties
             )
             return dataclasses.replace(problem, duties=duties)
-        assert self.start is not None and self.end is not None
         role = Role.SUBSTITUTE if self.kind == ChangeKind.SUBSTITUTE else Role.PARA
         name = "Substitute (proposed)" if role == Role.SUBSTITUTE else "New para (proposed hire)"
         para = Para(
@@ -277,6 +277,10 @@ def _session_refusal(grid: WeekGrid, session_id: str) -> Callable[[Para], str | 
     return lambda para: grid.session_refusal(para, ses)
 
 
+def _triple(minutes: list[int]) -> tuple[int, int, int]:
+    return (minutes[0], minutes[1], minutes[2])
+
+
 def _add(potential: dict[str, list[int]], key: str, priority: int, minutes: int) -> None:
     if minutes > 0:
         potential.setdefault(key, [0, 0, 0])[priority - 1] += minutes
@@ -367,7 +371,7 @@ def _trainings(
             c = StaffingChange(ChangeKind.TRAIN, para_id=para.para_id, skills=frozenset(missing))
             made[c.key] = c
             _add(potential, c.key, need.row.priority, free)
-    return [dataclasses.replace(c, potential=tuple(potential[k])) for k, c in made.items()]  # type: ignore[arg-type]
+    return [dataclasses.replace(c, potential=_triple(potential[k])) for k, c in made.items()]
 
 
 def _extensions(problem: Problem, grid: WeekGrid, needs: list[_Need]) -> list[StaffingChange]:
@@ -399,7 +403,7 @@ def _extensions(problem: Problem, grid: WeekGrid, needs: list[_Need]) -> list[St
                 if p == pr:
                     by_day[day].append(iv)
             pot[pr - 1] = sum(total(merge(ivs)) for ivs in by_day.values())
-        out.append(StaffingChange(ChangeKind.EXTEND, para_id=pid, start=start, end=end, potential=tuple(pot)))  # type: ignore[arg-type]
+        out.append(StaffingChange(ChangeKind.EXTEND, para_id=pid, start=start, end=end, potential=_triple(pot)))
     return out
 
 
@@ -464,9 +468,9 @@ def _new_paras(problem: Problem, grid: WeekGrid, needs: list[_Need]) -> list[Sta
                     start=start,
                     end=end,
                     days=on_days,
-                    potential=tuple(pot),
+                    potential=_triple(pot),
                 )
-            )  # type: ignore[arg-type]
+            )
     return out
 
 
@@ -503,7 +507,7 @@ def _duty_moves(problem: Problem, grid: WeekGrid, needs: list[_Need], schedule: 
                     c = StaffingChange(ChangeKind.MOVE_DUTY, duty_id=duty_id, start=new_start, end=new_start + length)
                     made[c.key] = c
                     _add(potential, c.key, need.row.priority, clash)
-    return [dataclasses.replace(c, potential=tuple(potential[k])) for k, c in made.items()]  # type: ignore[arg-type]
+    return [dataclasses.replace(c, potential=_triple(potential[k])) for k, c in made.items()]
 
 
 __all__ = [

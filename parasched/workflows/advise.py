@@ -427,14 +427,14 @@ def _best_combination(
             break
         outs = runner.run(problem, [task(c, current_out) for c in nexts], options.time_limit, options.seed)
         tried += len(nexts)
-        evals = sorted(
+        scored = sorted(
             ((_evaluation(problem, c, o, ref_out.after, ref_out), o) for c, o in zip(nexts, outs, strict=True)),
             key=lambda eo: eo[0].rank_key(),
         )
-        good = [(e, o) for e, o in evals if e.useful]
-        if not good or good[0][0].gained <= current.gained:
+        improving = [(e, o) for e, o in scored if e.useful and e.gained > current.gained]
+        if not improving:
             break
-        current, current_out = good[0]
+        current, current_out = improving[0]
     best = current if len(current.changes) > 1 else None
     return best, f"greedy, one change at a time over the top {len(top)} changes", tried
 
