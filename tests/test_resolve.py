@@ -604,7 +604,7 @@ def test_cli_resolve_prints_what_is_still_uncovered_names_only_with_verbose(work
     assert "P2: Tue 08:00-11:30 was 1:1 S2, now 1:1 S1 (covering P1)" in res.output
     assert "Still uncovered (1):\n  support S2 Tue 08:00-11:30, 210 min, priority 2" in res.output
     assert "Yara" not in res.output
-    res = run_cli("--verbose", *args)
+    res = run_cli("--verbose", *args, "--force")  # the first run wrote out.xlsx: overwriting needs --force
     assert res.exit_code == 0, res.output
     assert "support S2 (Yara Young) Tue 08:00-11:30, 210 min, priority 2" in res.output
 
