@@ -11,6 +11,7 @@ may not take N1), GEN south; on Tuesday TUE goes north and south gets nobody.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -177,3 +178,42 @@ def test_a_district_workbook_without_substitutes_sheet_has_none(tmp_path) -> Non
     wb.active.title = "Notes"
     wb.save(tmp_path / "district.xlsx")
     assert read_substitutes(tmp_path / "district.xlsx", ["a.xlsx"]) == ()
+
+
+@pytest.mark.slow
+def test_a_second_run_reuses_both_the_first_solves_and_the_re_solves(run) -> None:
+    schools, out, report = run
+    again = bt.run_batch(schools, out, bt.BatchOptions(time_limit=2, seed=1, parallel=2))
+    assert sorted(again.skipped) == [
+        "north.xlsx",
+        "north.xlsx (with substitutes)",
+        "south.xlsx",
+        "south.xlsx (with substitutes)",
+    ]
+    assert again.placements == report.placements
+    assert again.resolves == report.resolves
+
+
+def test_the_resume_hash_of_a_school_with_substitutes_does_not_follow_the_hash_seed(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    write_problem(north(), tmp_path / "north.xlsx")
+    code = (
+        "import sys; from pathlib import Path; from parasched.workflows import batch as bt; "
+        "from parasched.workflows.district import Substitute; "
+        "s = Substitute('MED', skills=frozenset({'medical', 'lift', 'asl', 'spanish'}), schools=('north',)); "
+        f"print(bt.SchoolTask(bt.load_school(Path({str(tmp_path / 'north.xlsx')!r})), 'n.xlsx', 2.0, 1, 1, (s,))"
+        ".digest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1

@@ -185,7 +185,7 @@ class SchoolTask:
             self.time_limit,
             self.seed,
             self.solver_workers,
-            sorted(repr(s) for s in self.substitutes),
+            sorted(repr(s.key()) for s in self.substitutes),
             self.placed,
             hashlib.sha256(self.hint).hexdigest() if self.hint is not None else "",
         ):

@@ -48,6 +48,19 @@ class Substitute:
     schools: tuple[str, ...] = ()
     source: Source | None = dataclasses.field(default=None, compare=False, repr=False)
 
+    def key(self) -> tuple[object, ...]:
+        """Every field in a fixed order (a frozenset's repr follows the process's hash seed)."""
+        return (
+            self.substitute_id,
+            self.name,
+            tuple(sorted(self.skills)),
+            self.gender,
+            self.days,
+            self.start,
+            self.end,
+            self.schools,
+        )
+
     def works(self, day: str) -> bool:
         return not self.days or day in self.days
 
