@@ -506,8 +506,9 @@ def _diff(
     first: dict[str, str] = {}
     for u in before:
         if u.reason and (*_need_key(u), u.day) in gone_days:
-            same = u.reason.replace(f"{u.day} ", "") if u.day else u.reason
-            first.setdefault(same, u.reason)
+            reason = f"{u.ref}: {u.reason}"  # the reason itself does not always name whose need it is
+            same = reason.replace(f"{u.day} ", "") if u.day else reason
+            first.setdefault(same, reason)
             days_of.setdefault(same, [])
             if u.day and u.day not in days_of[same]:
                 days_of[same].append(u.day)
