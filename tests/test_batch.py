@@ -267,3 +267,46 @@ def test_ray_gives_the_same_schedules_as_local_processes(district, ray_session, 
         columns=["seconds", "resumed"]
     )
     pd.testing.assert_frame_equal(local_table, ray_table)
+
+
+def _school_processes() -> list[int]:
+    """The processes this test started for schools (spawned children running spawn_main)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == os.getpid() and b"spawn_main" in cmdline:
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the school's process in /proc")
+def test_a_school_whose_process_dies_is_reported_and_the_others_finish(tmp_path) -> None:
+    schools = tmp_path / "schools"
+    schools.mkdir()
+    write_problem(generated_school(2, 3, "Adams"), schools / "adams.xlsx")
+    write_problem(generated_school(2, 4, "Baker"), schools / "baker.xlsx")
+    killed: list[int] = []
+
+    def kill_adams(what: str, label: str, outcome: object, progress: object) -> None:
+        if what == "started" and label == "adams.xlsx":  # one school at a time: its process is the only one
+            for pid in _school_processes():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+    report = bt.run_batch(
+        schools, tmp_path / "out", bt.BatchOptions(time_limit=float(LIMIT), seed=7, parallel=1), on_event=kill_adams
+    )
+    assert len(killed) == 1
+    adams, baker = report.outcomes
+    assert adams.status == bt.FAILED
+    assert adams.errors == ("the school's process ended without a result (exit code -9)",)
+    assert baker.status == bt.SOLVED
+    table = pd.read_excel(tmp_path / "out" / "district.xlsx", sheet_name="Schools")
+    assert table["status"].tolist() == ["failed", "solved"]
