@@ -614,8 +614,9 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
 
         _emit_json(json_target, schedule_to_json(problem, result, anonymize=anonymize), inputs)
     k = compute_kpis(problem, result.schedule)
-    gap = f", gap {100 * result.gap:.1f}% on priority-1 minutes" if result.gap is not None else ""
-    click.echo(f"Status: {result.status} in {result.runtime:.1f} s{gap}")
+    from parasched.io.sheets_summary import proof_text  # the Summary's words; raw numbers are in --json
+
+    click.echo(f"Status: {result.status} in {result.runtime:.1f} s; priority-1 minutes: {proof_text(result)}")
     for pr in (1, 2, 3):
         req = k.required_minutes.get(pr, 0)
         if req:
