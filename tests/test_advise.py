@@ -278,3 +278,12 @@ def test_cli_advise_on_a_given_baseline(tmp_path):
     assert "1. Train P03 (Cy Ray) in medical" in r.output
     refused = CliRunner().invoke(main, ["advise", str(src), "--baseline", str(sched), "-o", str(sched)])
     assert refused.exit_code == 2 and "Traceback" not in refused.output
+
+
+def test_an_impossible_change_is_reported_not_a_traceback():
+    problem = medical_at_lunch()
+    late = StaffingChange(ChangeKind.EXTEND, para_id="P03", start=t("08:00"), end=25 * 60)
+    advice = advise(problem, baseline_of(problem), options(), changes=[late])
+    (e,) = advice.not_recommended
+    assert e.error == "times must lie within one day" and not e.useful
+    assert "not evaluated: times must lie within one day" in "\n".join(report_lines(problem, advice))

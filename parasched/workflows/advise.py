@@ -26,6 +26,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from parasched.scheduler.check import check_schedule
@@ -220,6 +221,8 @@ def _resolve(problem: Problem, task: _Task, time_limit: float, seed: int) -> _Ou
         result = solve(changed, options, hint=hint)
     except InputError as exc:
         return _Outcome((0, 0, 0), (), None, (), "; ".join(str(i) for i in exc.issues), time.monotonic() - t0)
+    except ValueError as exc:  # a DataError: the change makes a record impossible (hours past midnight)
+        return _Outcome((0, 0, 0), (), None, (), str(exc), time.monotonic() - t0)
     if result.schedule is None or not result.schedule.assignments:
         return _Outcome((0, 0, 0), (), None, (), f"no schedule within {time_limit:g} s", time.monotonic() - t0)
     report = check_schedule(changed, result.schedule)
@@ -266,9 +269,15 @@ class _Runner:
                 done(i, out[-1])
             return out
         futures: list[Future[_Outcome]] = [self.pool.submit(_resolve, problem, t, time_limit, seed) for t in tasks]
+        out = []
         for i, f in enumerate(futures):
-            done(i, f.result())
-        return [f.result() for f in futures]
+            try:
+                o = f.result()
+            except BrokenProcessPool as exc:  # a worker died (out of memory, killed): that change only
+                o = _Outcome((0, 0, 0), (), None, (), f"the re-solve stopped ({exc})", 0.0)
+            out.append(o)
+            done(i, o)
+        return out
 
     def close(self) -> None:
         if self.pool is not None:
