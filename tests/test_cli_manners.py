@@ -62,6 +62,9 @@ def test_json_dash_on_solve_keeps_stdout_json_only(school, tmp_path, monkeypatch
     data = json.loads(res.stdout)
     assert data["format"] == "parasched.schedule/1" and data["solve"]["status"] == "optimal"
     assert "Wrote" in res.stderr and "Wrote" not in res.stdout
+    # what the bound proves, in words; the raw numbers only in the JSON
+    assert "priority-1 minutes: proven best: no schedule under these rules leaves fewer than 60 uncovered" in res.stderr
+    assert "gap" not in res.stderr and data["solve"]["bound"] == 60.0
 
 
 # -- --verbose before or after the command ----------------------------------------------------------

@@ -119,6 +119,8 @@ def test_duties_and_therapy_keep_their_titles(printed):
     _, wb = printed
     assert wb["Duties"].print_title_rows == "$4:$4"
     assert wb["Duties"].page_setup.orientation == "landscape"
+    assert wb["Duties"].print_area.startswith("'Duties'!$A$1:")
+    assert wb["Therapy"].print_area.startswith("'Therapy'!$A$1:$H$")
 
 
 def test_a_students_day_groups_consecutive_pieces_of_the_same_para():

@@ -80,6 +80,7 @@ def write_duties(ws: Worksheet, lb: Labels) -> None:
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.freeze_panes = "B5"
     print_setup(ws, landscape=True, title_rows="4:4")
+    ws.print_area = f"A1:{get_column_letter(len(widths))}{max(5, r - 1)}"
 
 
 def write_therapy(ws: Worksheet, lb: Labels) -> None:
@@ -154,4 +155,5 @@ def write_therapy(ws: Worksheet, lb: Labels) -> None:
     for j, w in enumerate([22, 20, 12, 10, 14, 30, 10, 28], start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
     print_setup(ws, landscape=True)
+    ws.print_area = f"A1:H{max(1, r)}"
 
