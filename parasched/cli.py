@@ -577,6 +577,7 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
     from parasched.workflows.solve import solve as solve_week
 
     started = time.monotonic()  # --time-limit counts from here: reading and writing are part of the wait
+    cpu_started = time.process_time()  # against the wall clock: how busy the machine is
 
     json_path = _json_file(json_target)
     _check_run_options(time_limit, workers, seed)  # nan, inf, 2**31: refused (issue 14)
@@ -594,7 +595,7 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
     problem = read.problem
-    deadline = Deadline(time_limit or problem.settings.time_limit_seconds, started)
+    deadline = Deadline(time_limit or problem.settings.time_limit_seconds, started, cpu_started=cpu_started)
     limit = deadline.seconds
     options = SolverOptions(time_limit=solver_seconds(deadline, len(problem.paras), len(problem.settings.days)),
                             workers=workers, seed=seed, log=log)
@@ -687,6 +688,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     from parasched.workflows import resolve as rs
 
     began = time.monotonic()  # --time-limit counts from here: reading and writing are part of the wait
+    cpu_began = time.process_time()  # against the wall clock: how busy the machine is
     verbose = bool((ctx.obj or {}).get("verbose"))
     _check_run_options(time_limit, workers, seed)  # nan, inf, 2**31: refused (issue 14)
     inputs = [p for p in (input_path, baseline_path, absences_path) if p is not None]
@@ -707,7 +709,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
         raise InputError([Issue(f"'{time_limit}' is not a positive number of seconds", "--time-limit")])
     if workers < 1:
         raise InputError([Issue(f"'{workers}' workers; expected 1 or more", "--workers")])
-    deadline = Deadline(time_limit or RESOLVE_DEFAULT_SECONDS, began)
+    deadline = Deadline(time_limit or RESOLVE_DEFAULT_SECONDS, began, cpu_started=cpu_began)
     options = SolverOptions(time_limit=solver_seconds(deadline, len(problem.paras), len(problem.settings.days)),
                             workers=workers, seed=seed, log=log)
 

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from parasched.scheduler.deadline import (
+    MAX_SLOWDOWN,
     MIN_SOLVE_SECONDS,
     RESOLVE_DEFAULT_SECONDS,
     Deadline,
@@ -81,3 +82,27 @@ def test_the_solver_keeps_back_the_measured_writing_time() -> None:
 
 def test_resolve_default_is_a_morning_replan() -> None:
     assert RESOLVE_DEFAULT_SECONDS == 10.0
+
+
+def test_a_busy_machine_stretches_the_reserve() -> None:
+    """Reading took 6 s of wall time for 1 s of CPU: writing will be as slow, so the search keeps
+    back six times the measured writing time (up to MAX_SLOWDOWN)."""
+    wall, cpu = Clock(), Clock()
+    d = Deadline(120, clock=wall, cpu_started=cpu.now, cpu_clock=cpu)
+    wall.now += 6.0
+    cpu.now += 1.0
+    assert d.slowdown() == 6.0
+    assert solver_seconds(d, 40, 5) == pytest.approx(114 - 6 * writing_reserve(40, 5))
+    wall.now += 100.0
+    assert d.slowdown() == MAX_SLOWDOWN
+
+
+def test_no_slowdown_without_cpu_reading_or_with_too_little_work() -> None:
+    wall, cpu = Clock(), Clock()
+    assert Deadline(10, clock=wall).slowdown() == 1.0
+    d = Deadline(10, clock=wall, cpu_started=cpu.now, cpu_clock=cpu)
+    wall.now += 3.0
+    cpu.now += 0.01
+    assert d.slowdown() == 1.0
+    cpu.now += 9.99  # more CPU than wall (threads): never below 1
+    assert d.slowdown() == 1.0

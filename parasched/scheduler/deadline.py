@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 # a busy machine.
 RESERVE_FIXED_SECONDS = 0.5
 RESERVE_SECONDS_PER_PARA_DAY = 0.015
+# On a busy machine everything after the search stretches as reading did: the reserve is scaled
+# by the wall/CPU ratio of the single-threaded start (reading), up to this factor. Measured at a
+# load average of 12 on 2 cores: reading and writing both ran 5-6 times slower than their CPU time.
+MAX_SLOWDOWN = 10.0
 # The search always gets at least this: a limit too short for the school still yields the
 # greedy start improved a little, rather than no schedule at all.
 MIN_SOLVE_SECONDS = 0.5
@@ -34,6 +38,8 @@ class Deadline:
     seconds: float
     started: float = field(default=-1.0)
     clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
+    cpu_started: float | None = None  # process_time() at ``started``: measures how busy the machine is
+    cpu_clock: Callable[[], float] = field(default=time.process_time, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not (
@@ -61,6 +67,16 @@ class Deadline:
     def expired(self) -> bool:
         return self.clock() >= self.ends
 
+    def slowdown(self) -> float:
+        """Wall time over CPU time since the start (1 = an idle machine; 6 = six times slower),
+        meaningful while the work so far was single-threaded (reading the input)."""
+        if self.cpu_started is None:
+            return 1.0
+        cpu = self.cpu_clock() - self.cpu_started
+        if cpu < 0.05:  # too little work to judge
+            return 1.0
+        return min(MAX_SLOWDOWN, max(1.0, self.elapsed() / cpu))
+
     def child(self, fraction: float | None = None, *, seconds: float | None = None) -> Deadline:
         """A deadline starting now for a part of the work: ``fraction`` of the time left, or
         ``seconds``; never past this one's end (a phase cannot borrow time the command has not)."""
@@ -77,7 +93,7 @@ class Deadline:
         now = self.clock()
         if want <= 0:  # an expired parent makes an expired child (ending when the parent did)
             return Deadline(1e-9, self.ends - 1e-9, self.clock)
-        return Deadline(want, now, self.clock)
+        return Deadline(want, now, self.clock, self.cpu_clock(), self.cpu_clock)
 
 
 def writing_reserve(paras: int, days: int) -> float:
@@ -87,9 +103,17 @@ def writing_reserve(paras: int, days: int) -> float:
 
 
 def solver_seconds(deadline: Deadline, paras: int, days: int) -> float:
-    """The solver's time limit: what is left of the deadline less the writing reserve, and never
-    below :data:`MIN_SOLVE_SECONDS`."""
-    return max(MIN_SOLVE_SECONDS, deadline.remaining() - writing_reserve(paras, days))
+    """The solver's time limit: what is left of the deadline less the writing reserve (stretched
+    by how busy the machine has been, :meth:`Deadline.slowdown`), and never below
+    :data:`MIN_SOLVE_SECONDS`."""
+    return max(MIN_SOLVE_SECONDS, deadline.remaining() - writing_reserve(paras, days) * deadline.slowdown())
 
 
-__all__ = ["MIN_SOLVE_SECONDS", "RESOLVE_DEFAULT_SECONDS", "Deadline", "solver_seconds", "writing_reserve"]
+__all__ = [
+    "MAX_SLOWDOWN",
+    "MIN_SOLVE_SECONDS",
+    "RESOLVE_DEFAULT_SECONDS",
+    "Deadline",
+    "solver_seconds",
+    "writing_reserve",
+]
