@@ -169,9 +169,9 @@ def _hm(minutes: int) -> str:
     return f"{minutes:,} min"
 
 
-# why validate's totals are not solve's: the same need, counted per para here and per student there
-UNIT_NOTE = ("  (staff minutes: a shared group needs one para, so it counts once here; solve and check count each "
-             "student's minutes, so their required totals are higher wherever students share a para)")
+# why validate's totals are not solve's: the same needs, counted per para and before therapy is placed
+UNIT_NOTE = ("  (staff minutes before flexible therapy is placed; a shared group needs one para, so it counts once.\n"
+             "   solve and check count each student's minutes around the sessions placed, so their totals differ)")
 
 
 def validate_lines(label: str, read: ReadResult, cmap: CapacityMap | None = None) -> list[str]:
