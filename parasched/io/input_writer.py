@@ -33,6 +33,8 @@ from parasched.scheduler.model import (
 )
 from parasched.scheduler.timegrid import DAYS
 
+from .labels import time_cell
+
 # The contract's input sheets and their columns, in contract order.
 INPUT_SHEETS: dict[str, tuple[str, ...]] = {
     "Settings": ("setting", "value"),
@@ -90,9 +92,7 @@ DROPDOWNS: dict[str, tuple[tuple[str, ...], bool]] = {
 # -- cell values -----------------------------------------------------------------------------------
 def hhmm(minutes: int | None) -> str | None:
     """``08:05`` for 485; None stays None (a blank cell)."""
-    if minutes is None:
-        return None
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return time_cell(minutes)
 
 
 def span_text(span: tuple[int, int] | None) -> str | None:

@@ -19,6 +19,7 @@ from typing import Any
 from parasched.scheduler.errors import InputError, Issue, Source, column_letter
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import Assignment, Change, Kind, PlacedSession, Schedule, Unmet, UnmetKind
+from parasched.scheduler.timegrid import fmt_time
 
 from .cells import (
     CellError,
@@ -99,7 +100,7 @@ class _Row:
         if self.bad or start is None or end is None:
             return None
         if end <= start:
-            self.error("end", f"end {_hhmm(end)} is not after start {_hhmm(start)}; expected a later end")
+            self.error("end", f"end {fmt_time(end)} is not after start {fmt_time(start)}; expected a later end")
             return None
         return start, end
 
@@ -239,10 +240,6 @@ def _change(row: _Row) -> Change | None:
     if span is None:
         return None
     return Change(para_id, day, *span, before, after)
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def read_schedule(path: str | Path, problem: Problem | None = None) -> Schedule:
