@@ -421,3 +421,27 @@ def test_docs_workbook_names_every_sheet_column_and_setting():
         if f"`{', '.join(cols)}`" not in doc:
             missing.append(sheet)
     assert missing == []
+
+
+def test_io_modules_import_each_other_without_circles():
+    """writer -> sheets -> sheets_* -> labels/styles/cells: never back up (issue 16)."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "parasched" / "io"
+    edges: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                found.add(node.module.split(".")[0])
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("parasched.io."):
+                found.add(node.module.split(".")[2])
+        edges[path.stem] = found
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt}))
+                   for nxt in edges.get(start, ()))
+
+    circles = sorted(m for m in edges if reaches(m, m, {m}))
+    assert circles == []
