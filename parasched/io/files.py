@@ -293,7 +293,7 @@ def _check_xml_part(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None
                          f"and run again")
 
 
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|mergeCell)(?=[\s>/])([^<>]*)>")
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|mergeCell)(?=[\s>/])([^<>]*?)\s*>")
 _REF_ATTR = re.compile(rb"""(?:^|\s)r(?:ef)?\s*=\s*["']\$?([A-Za-z]*)\$?(\d*)(?::\$?([A-Za-z]*)\$?(\d*))?["']""")
 _TAIL_CAP = 64 * 1024  # a tag split between two chunks is carried over; no real tag is longer
 
@@ -331,8 +331,12 @@ def column_name(n: int) -> str:
     return out
 
 
-def _sheet_extent(fh: IO[bytes]) -> SheetExtent:
-    """Stream a worksheet part and find its used range (see :class:`SheetExtent`)."""
+def _sheet_extent(fh: IO[bytes], max_rows: int | None = None) -> SheetExtent:
+    """Stream a worksheet part and find its used range (see :class:`SheetExtent`).
+
+    With ``max_rows``, stop as soon as there are more row elements than that (the sheet is
+    refused anyway, and a 50,000-row sheet is then refused in a fraction of the time).
+    """
     rows = last_row = last_col = first_row = 0
     row = col = 0
     merged: list[tuple[int, int, int, int]] = []
@@ -343,18 +347,24 @@ def _sheet_extent(fh: IO[bytes]) -> SheetExtent:
         for m in _TAG.finditer(window):
             consumed = m.end()
             tag, attrs = m.group(1), m.group(2)
-            ref = _REF_ATTR.search(attrs)
-            if tag == b"row":
-                rows += 1
-                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-                col = 0
-            elif tag == b"c":
+            if tag == b"c":
+                if attrs.endswith(b"/"):  # <c r="XFD1048576" s="1"/>: formatted only, not part of the used range
+                    col += 1
+                    continue
+                ref = _REF_ATTR.search(attrs)
                 col = _col_number(ref.group(1)) if ref and ref.group(1) else col + 1
                 if ref and ref.group(2):
                     row = int(ref.group(2))
-                if not attrs.rstrip().endswith(b"/"):  # <c ...>...</c>: it holds a value or a formula
-                    last_row, last_col = max(last_row, row), max(last_col, col)
-                    first_row = row if first_row == 0 else min(first_row, row)
+                last_row, last_col = max(last_row, row), max(last_col, col)
+                first_row = row if first_row == 0 else min(first_row, row)
+                continue
+            ref = _REF_ATTR.search(attrs)
+            if tag == b"row":
+                rows += 1
+                if max_rows is not None and rows > max_rows:
+                    return SheetExtent(rows, last_row, last_col, first_row, tuple(merged))
+                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                col = 0
             elif ref and ref.group(1) and ref.group(2):  # <mergeCell ref="A5:A7"/>
                 top, left = int(ref.group(2)), _col_number(ref.group(1))
                 bottom = int(ref.group(4)) if ref.group(4) else top
@@ -366,6 +376,21 @@ def _sheet_extent(fh: IO[bytes]) -> SheetExtent:
     return SheetExtent(rows, last_row, last_col, first_row, tuple(merged))
 
 
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+
+
+def _count_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Row elements in a worksheet part, streamed in chunks (memory stays small)."""
+    count = 0
+    tail = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(1024 * 1024):
+            window = tail + chunk
+            count += sum(1 for m in _ROW_TAG.finditer(window) if m.end() > len(tail))
+            tail = window[-32:]
+    return count
+
+
 def _check_sheet_extent(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """Refuse a worksheet that cannot be read within the row and memory budget.
 
@@ -374,13 +399,16 @@ def _check_sheet_extent(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
     is refused with where it is, before any spreadsheet library builds those cells.
     """
     with zf.open(info) as fh:
-        extent = _sheet_extent(fh)
+        extent = _sheet_extent(fh, max_rows=MAX_SHEET_ROWS)
+    if extent.rows <= MAX_SHEET_ROWS:  # complete: the reader asks again for its read bounds
+        _remember(zf, info.filename, extent)
 
     def sheet() -> str:
         return _sheet_names(zf).get(info.filename, info.filename)
 
     if extent.rows > MAX_SHEET_ROWS:
-        raise _refuse(p, f"sheet {sheet()} has {extent.rows:,} rows, more than the {MAX_SHEET_ROWS:,} "
+        rows = _count_rows(zf, info)  # all of them, for the message (the scan above stopped early)
+        raise _refuse(p, f"sheet {sheet()} has {rows:,} rows, more than the {MAX_SHEET_ROWS:,} "
                          f"parasched reads; a school's sheets hold a few thousand at most. If "
                          f"most are blank, select the rows below your data, delete them and "
                          f"save; otherwise split the school into several workbooks")
@@ -396,10 +424,38 @@ def _check_sheet_extent(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
                          f"beyond your data and save")
 
 
+# extents found while checking a file, so the reader does not stream each sheet a second time;
+# keyed by the file's identity (path, size, modification time) and the part
+_EXTENTS: dict[tuple[str, int, int, str], SheetExtent] = {}
+
+
+def _file_key(zf: zipfile.ZipFile, part: str) -> tuple[str, int, int, str] | None:
+    name = zf.filename
+    if not name:
+        return None
+    try:
+        st = os.stat(name)
+    except OSError:
+        return None
+    return os.path.abspath(name), st.st_size, st.st_mtime_ns, part
+
+
+def _remember(zf: zipfile.ZipFile, part: str, extent: SheetExtent) -> None:
+    key = _file_key(zf, part)
+    if key is not None:
+        if len(_EXTENTS) > 256:  # a long-running process (the web page) reads many files
+            _EXTENTS.clear()
+        _EXTENTS[key] = extent
+
+
 def _worksheet_extent(ws: Any) -> SheetExtent | None:
     """The extent of an openpyxl read-only worksheet, from its XML part (None if unreachable)."""
     try:
-        with ws.parent._archive.open(ws._worksheet_path) as fh:
+        archive, part = ws.parent._archive, ws._worksheet_path
+        key = _file_key(archive, part)
+        if key is not None and key in _EXTENTS:
+            return _EXTENTS[key]
+        with archive.open(part) as fh:
             return _sheet_extent(fh)
     except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
         return None
