@@ -491,9 +491,8 @@ def check(ctx: click.Context, input_path: Path, schedule_path: Path, absences_pa
     for w in read.warnings:
         click.echo(f"warning: {w}", err=True)
     _emit_json(json_target, report.as_dict(), [p for p in (input_path, schedule_path, absences_path) if p])
-    if json_target != _JSON_STDOUT:
-        for line in _check_lines(report):
-            click.echo(line)
+    for line in _check_lines(report):  # on stderr when the JSON has stdout (see _manners)
+        click.echo(line)
     if not report.ok:
         sys.exit(EXIT_RULES_BROKEN)
 

@@ -41,6 +41,7 @@ def test_check_json_alone_prints_one_json_document(school):
     res = run("check", inp, sched, "--json")
     data = json.loads(res.stdout)
     assert set(data) >= {"violations", "kpis"}
+    assert "KPIs" in res.stderr  # the report for people, as with solve and resolve
 
 
 def test_check_json_file_is_written_and_the_report_still_printed(school, tmp_path):
