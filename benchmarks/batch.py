@@ -1,6 +1,6 @@
 """A district batch on one machine: local processes against an embedded Ray, same schools.
 
-Generates ``--schools`` schools (default 20) of 20 to 80 paras (evenly spread, 5-day weeks,
+Generates ``--schools`` schools (default 20) of 20 to 80 paras (evenly spread, ``--days`` 5,
 ``samples.generator.generate_school``), writes them as workbooks, then runs
 ``parasched.workflows.batch.run_batch`` on them once per engine, each time into a fresh output
 folder (so nothing is resumed), and prints a table:
@@ -34,12 +34,13 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere: samples.generato
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def generate(n_paras: int, seed: int) -> Any:
+def generate(n_paras: int, seed: int, days: int) -> Any:
     try:
         from samples.generator import generate_school
     except ImportError:  # before the generator moved to samples/
         from parasched.scheduler.generator import generate_school  # type: ignore[no-redef]
-    return generate_school(n_paras, seed=seed, school_name=f"School {seed:02d} ({n_paras} paras)")
+    week = ("Mon", "Tue", "Wed", "Thu", "Fri")[:days]
+    return generate_school(n_paras, seed=seed, days=week, school_name=f"School {seed:02d} ({n_paras} paras)")
 
 
 def sizes(count: int, low: int, high: int) -> list[int]:
@@ -147,6 +148,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=5.0, help="seconds per school (one CP-SAT worker)")
     ap.add_argument("--workers", type=int, default=2, help="schools at once (local processes; Ray CPUs)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--days", type=int, default=5, choices=range(1, 6), help="school days in the week (Mon...)")
     ap.add_argument("--school-timeout", type=float, default=None, help="seconds of wall time per school")
     ap.add_argument("--engines", default="local,ray")
     args = ap.parse_args()
@@ -159,9 +161,10 @@ def main() -> None:
         paras = sizes(args.schools, args.min_paras, args.max_paras)
         t = time.monotonic()
         for i, n in enumerate(paras):
-            write_problem(generate(n, i), schools / f"school{i:02d}-{n}p.xlsx")
+            write_problem(generate(n, i, args.days), schools / f"school{i:02d}-{n}p.xlsx")
         print(
-            f"{args.schools} schools of {paras[0]}-{paras[-1]} paras ({sum(paras)} paras in all) written in "
+            f"{args.schools} schools of {paras[0]}-{paras[-1]} paras ({sum(paras)} paras in all, {args.days}-day week) "
+            f"written in "
             f"{time.monotonic() - t:.0f} s; {args.time_limit:g} s per school, {args.workers} at once, "
             f"{os.cpu_count()} cores ({platform.processor() or platform.machine()})",
             flush=True,
