@@ -10,6 +10,7 @@ import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -160,3 +161,35 @@ def test_progress_on_a_terminal_is_one_live_line():
     text = out.getvalue()
     assert "week 3/5 | 19 s of 20 s | covered P1 100.0%, P2 98.8%, P3 89.7%" in text
     assert show.lines_shown == 1 and text.count("\n") <= 2  # rewritten in place, not a line per update
+
+
+@pytest.mark.slow
+def test_resolve_writes_json_and_anonymizes(school, tmp_path):
+    inp, sched = school
+    out, data_file = tmp_path / "monday.xlsx", tmp_path / "monday.json"
+    res = run(
+        "resolve",
+        inp,
+        "--baseline",
+        sched,
+        "--absent",
+        "P2",
+        "--day",
+        "Mon",
+        "-o",
+        out,
+        "--anonymize",
+        "--json",
+        data_file,
+        "--time-limit",
+        "5",
+        "--workers",
+        "1",
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(data_file.read_text())
+    assert data["anonymized"] is True and all("name" not in s for s in data["students"])
+    wb = openpyxl.load_workbook(out)
+    text = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "Ana Lopez" not in text and "Bo Chen" not in text
+    assert "Changes" in wb.sheetnames
