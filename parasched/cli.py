@@ -312,6 +312,23 @@ def _run_stoppable(options: Any, run: Callable[[Any], Any], keep: bool, output: 
     return result, stop.is_set()
 
 
+def _new_absences(problem: Any, path: Path) -> tuple[Any, ...]:
+    """A separate absences file's records, with every problem reported at once as validate does
+    (cells that cannot be read and ids the input does not know; resolve used to stop at the first)."""
+    import dataclasses
+
+    from parasched.io.reader import InputFileError, _read_absences
+
+    records, issues = _read_absences(path)
+    try:  # the input's Problem checks the ids, as read_problem(..., absences=path) does for validate
+        dataclasses.replace(problem, absences=(*problem.absences, *records))
+    except InputError as exc:
+        issues = [*issues, *exc.issues]
+    if issues:
+        raise InputFileError(issues, file=path.name)
+    return records
+
+
 def _interrupted_written(output: Path) -> None:
     """After writing the best schedule found when Ctrl-C came: say so, exit 130."""
     click.echo(f"Interrupted: wrote the best schedule found when Ctrl-C was pressed to {output}; it is complete "
@@ -677,7 +694,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
 
     from parasched.io.absence_args import absences_from_args, parse_days
     from parasched.io.files import check_output_path
-    from parasched.io.reader import read_absences, read_problem
+    from parasched.io.reader import read_problem
     from parasched.io.schedule_reader import read_schedule
     from parasched.io.writer import write_schedule
     from parasched.scheduler.deadline import RESOLVE_DEFAULT_SECONDS, Deadline, solver_seconds
@@ -701,7 +718,7 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
         click.echo(f"warning: {w}", err=True)
     problem = read.problem
     chosen = parse_days(days, problem.settings.days)
-    extra = read_absences(absences_path) if absences_path is not None else ()  # ids checked in resolve
+    extra = _new_absences(problem, absences_path) if absences_path is not None else ()  # every problem at once
     extra += absences_from_args(absent, chosen, problem)
     baseline = read_schedule(baseline_path, problem)  # another school's schedule: refused (issue 14)
     if time_limit is not None and time_limit <= 0:

@@ -35,7 +35,7 @@ class Case:
 
     cls: str
     name: str
-    role: str  # input | schedule | output | option
+    role: str  # input | schedule | absences | output | option
     build: Callable[[Path, Path], str]  # (case folder, good schedule) -> the path or value used
     exit_code: int
     # fragments every command's message holds; 'a|b' is met by either (an existing output is
@@ -173,6 +173,18 @@ def schedule_title_row(folder: Path, good: Path) -> str:
     return _schedule_copy(folder, good, "schedule_title.xlsx", edit)
 
 
+def absences_two_problems(folder: Path, _s: Path) -> str:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Absences"
+    ws.append(["person_id", "days", "start", "end", "reason"])
+    ws.append(["P99", "Tue", None, None, "sick"])  # nobody has this id
+    ws.append(["P01", "Tue", "25:00", "12:00", "dentist"])  # no such time
+    target = folder / "absences_two_problems.xlsx"
+    wb.save(target)
+    return str(target)
+
+
 def output_in_csv_input(folder: Path, _s: Path) -> str:
     return str(folder / "school_csv" / "Paras.csv")
 
@@ -208,7 +220,7 @@ def option(value: str) -> Callable[[Path, Path], str]:
 READING = ("validate", "check", "export-ics")
 EXISTS = "already exists; choose another name, or add --force"
 # the first command of each role runs in the quick test suite, the others are marked slow
-PRIMARY = {"input": "validate", "schedule": "check", "output": "solve", "option": "solve"}
+PRIMARY = {"input": "validate", "schedule": "check", "absences": "resolve", "output": "solve", "option": "solve"}
 
 CASES: tuple[Case, ...] = (
     # resource bounds: read only the used range; refuse what cannot be read within the budget
@@ -237,6 +249,8 @@ CASES: tuple[Case, ...] = (
     Case("invisible_characters", "title_row_above_schedule_header", "schedule", schedule_title_row, 0,
          commands=("check", "export-ics")),
     # files that do not belong together
+    Case("mismatched_files", "absences_with_two_problems", "absences", absences_two_problems, 2,
+         ("Absences!C3 (start)", "Absences!A2 (person_id): 'P99'")),
     Case("mismatched_files", "schedule_of_another_school", "schedule", other_school_schedule, 2,
          ("Washington Middle School", "not in the input's Paras")),
     Case("mismatched_files", "school_name_differs", "schedule", school_name_differs, 2,
@@ -273,6 +287,13 @@ def _commands(case: Case, value: str, school: str, schedule: str, out: Path) -> 
             "resolve": ("resolve", school, "--baseline", value, "--absent", "P01", "--day", "Mon",
                         "-o", str(out / "r.xlsx"), *SOLVE),
             "export-ics": ("export-ics", value, str(out / "ics"), "--input", school, "--names"),
+        }
+    if case.role == "absences":
+        return {
+            "validate": ("validate", school, "--absences", value),
+            "solve": ("solve", school, "--absences", value, "-o", str(out / "s.xlsx"), *SOLVE),
+            "resolve": ("resolve", school, "--baseline", schedule, "--absences", value, "-o", str(out / "r.xlsx"),
+                        *SOLVE),
         }
     if case.role == "output":
         return {
