@@ -422,6 +422,13 @@ def compare(rows: list[dict[str, Any]]) -> dict[str, Any]:
     by = {r["method"]: r for r in rows if r.get("ok")}
     g, s, lg = by.get("greedy"), by.get("solver"), by.get("solver long")
     out: dict[str, Any] = {}
+    if s:
+        out["p1_unmet"] = s["req_p1"] - s["cov_p1"]
+    if g:
+        out["p1_unmet_greedy"] = g["req_p1"] - g["cov_p1"]
+    bound = next((r.get("p1_unmet_bound") for r in rows if r.get("p1_unmet_bound") is not None), None)
+    if bound is not None:
+        out["p1_unmet_bound"] = bound
     if g and s:
         out["p1_vs_greedy"] = round(s["pct_p1"] - g["pct_p1"], 2)
         out["total_vs_greedy"] = round(s["pct_all"] - g["pct_all"], 2)
@@ -499,13 +506,16 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 def verdicts(schools: list[tuple[str, dict[str, Any]]]) -> str:
     lines = [
-        "| school | solver − greedy, P1 (points) | solver − greedy, total (points) | handoffs solver / greedy "
+        "| school | P1 minutes uncovered: solver / greedy / lower bound | solver − greedy, P1 (points) "
+        "| solver − greedy, total (points) | handoffs solver / greedy "
         "| solver − long run, P1 (points) | solver − long run, total (points) |",
-        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, c in schools:
         lines.append(
-            f"| {name} | {_f(c.get('p1_vs_greedy'), '{:+.1f}')} | {_f(c.get('total_vs_greedy'), '{:+.1f}')} "
+            f"| {name} | {_f(c.get('p1_unmet'), '{:,}')} / {_f(c.get('p1_unmet_greedy'), '{:,}')} / "
+            f"{_f(c.get('p1_unmet_bound'), '{:,}')} "
+            f"| {_f(c.get('p1_vs_greedy'), '{:+.1f}')} | {_f(c.get('total_vs_greedy'), '{:+.1f}')} "
             f"| {_f(c.get('handoffs_vs_greedy'), '{:.2f}')} | {_f(c.get('p1_vs_long'), '{:+.1f}')} "
             f"| {_f(c.get('total_vs_long'), '{:+.1f}')} |"
         )

@@ -172,8 +172,19 @@ def test_table_and_verdicts() -> None:
         "broken": 1,
         "broken_rules": {"rotation": 1},
         "peak_mb": 210.0,
+        "req_p1": 1000,
+        "cov_p1": 900,
+        "p1_unmet_bound": 20,
     }
-    solver = {**ok, "method": "solver", "pct_p1": 95.0, "pct_all": 86.0, "handoffs": 600, "settled_s": 12.5}
+    solver = {
+        **ok,
+        "method": "solver",
+        "pct_p1": 95.0,
+        "cov_p1": 950,
+        "pct_all": 86.0,
+        "handoffs": 600,
+        "settled_s": 12.5,
+    }
     failed = {"school": "hard 10 (seed 1)", "method": "solver long", "ok": False, "error": "timed out after 9 s"}
     text = bench.table([ok, solver, failed])
     lines = text.splitlines()
@@ -182,8 +193,15 @@ def test_table_and_verdicts() -> None:
     assert "| solver | 0.2 | 12.5 | 95.0 |" in lines[3]
     assert "error: timed out after 9 s" in lines[4]
     verdict = bench.compare([ok, solver, failed])
-    assert verdict == {"p1_vs_greedy": 5.0, "total_vs_greedy": 3.5, "handoffs_vs_greedy": 0.5}
-    assert "| +5.0 | +3.5 | 0.50 | — | — |" in bench.verdicts([("hard 10 (seed 1)", verdict)])
+    assert verdict == {
+        "p1_unmet": 50,
+        "p1_unmet_greedy": 100,
+        "p1_unmet_bound": 20,
+        "p1_vs_greedy": 5.0,
+        "total_vs_greedy": 3.5,
+        "handoffs_vs_greedy": 0.5,
+    }
+    assert "| 50 / 100 / 20 | +5.0 | +3.5 | 0.50 | — | — |" in bench.verdicts([("hard 10 (seed 1)", verdict)])
     long = {**ok, "method": "solver long", "pct_p1": 99.0, "pct_all": 85.0}
     assert bench.compare([ok, solver, long])["p1_vs_long"] == -4.0
     assert bench.compare([ok, solver, long])["total_vs_long"] == 1.0
