@@ -2,14 +2,17 @@
 
 ``advise(problem, baseline, options)``:
 
-1. Candidate changes come from the data and the baseline's Unmet needs
+1. The baseline is re-solved first (warm-started, a short limit, one CP-SAT worker, so figures
+   are reproducible): the *reference*. Every change is compared with it, so minutes found by the
+   extra search alone are never credited to a change.
+2. Candidate changes come from the data and the reference's Unmet needs
    (:func:`parasched.scheduler.staffing.staffing_changes`).
-2. Each candidate is applied to the frozen Problem and the week re-solved, warm-started from the
-   baseline with a short limit (one CP-SAT worker each, so a candidate's figures are
-   reproducible), in parallel on the available cores. The re-solved schedule is judged by the
-   independent checker; its KPIs are the candidate's figures.
-3. The baseline itself is re-solved the same way: the *reference*. Gains are measured against it,
-   so minutes found by the extra search alone are never credited to a change.
+3. Each candidate is applied to the frozen Problem and the week re-solved the same way,
+   warm-started from the reference (with the lunches and breaks new hours owe), in parallel on
+   the available cores (a process pool). The re-solved schedule is judged by the independent
+   checker; its KPIs are the candidate's figures. A re-solve whose schedule also passes the
+   checker on the school as it is did not need its change: nothing is credited to it (and the
+   best such schedule becomes the reference).
 4. Changes that cover nothing (or break a rule) are never recommended; the rest are ranked by
    minutes gained per priority (1 first, as the solver's tiers), then by cost in para-hours.
 5. ``budget`` N >= 2: the best combination of up to N changes among the top ones, every
@@ -147,16 +150,10 @@ class Advice:
 
 
 # -- evaluating one change set (runs in a worker process) ---------------------------------------
-# changes that only add people, hours or skills: the schedule they start from stays possible, so
-# their re-solve may be held to cover at least as much as it (the solver's max_unmet caps)
-ADDING = frozenset({ChangeKind.TRAIN, ChangeKind.EXTEND, ChangeKind.HIRE, ChangeKind.SUBSTITUTE})
-
-
 @dataclass(frozen=True)
 class _Task:
     changes: tuple[StaffingChange, ...]
     hint: Schedule
-    caps: tuple[int, int, int] | None
 
 
 @dataclass(frozen=True)
@@ -217,7 +214,11 @@ def _resolve(problem: Problem, task: _Task, time_limit: float, seed: int) -> _Ou
     try:
         changed = apply_changes(problem, task.changes)
         hint = complete_hint(changed, task.changes, task.hint)
-        options = SolverOptions(time_limit=time_limit, workers=1, seed=seed, max_unmet=task.caps)
+        options = SolverOptions(
+            time_limit=time_limit,
+            workers=1,
+            seed=seed,
+        )
         result = solve(changed, options, hint=hint)
     except InputError as exc:
         return _Outcome((0, 0, 0), (), None, (), "; ".join(str(i) for i in exc.issues), time.monotonic() - t0)
@@ -237,10 +238,6 @@ def _resolve(problem: Problem, task: _Task, time_limit: float, seed: int) -> _Ou
         time.monotonic() - t0,
         valid_without,
     )
-
-
-def _caps(changes: Sequence[StaffingChange], start: tuple[int, int, int]) -> tuple[int, int, int] | None:
-    return start if all(c.kind in ADDING for c in changes) else None
 
 
 class _Runner:
@@ -309,7 +306,7 @@ def advise(
     notes: list[str] = []
     try:
         say(f"Re-solving the schedule as it is ({options.time_limit:g} s), the reference every change is compared with")
-        ref_out = runner.run(problem, [_Task((), baseline, None)], options.time_limit, options.seed)[0]
+        ref_out = runner.run(problem, [_Task((), baseline)], options.time_limit, options.seed)[0]
         if ref_out.error or ref_out.schedule is None:
             raise InputError(
                 [
@@ -331,7 +328,7 @@ def advise(
             if changes is not None
             else staffing_changes(problem, reference_schedule, reference_schedule.unmet, options.candidates)
         )
-        tasks = [_Task((c,), reference_schedule, _caps((c,), ref_out.after)) for c in cands]
+        tasks = [_Task((c,), reference_schedule) for c in cands]
         say(
             f"Re-solving the week with each of {len(cands)} candidate change(s), {options.time_limit:g} s each, "
             f"{jobs} at a time"
@@ -411,7 +408,7 @@ def _best_combination(
     def task(combo: tuple[StaffingChange, ...], start: _Outcome) -> _Task:
         # start from a member's own re-solved schedule: still possible with the others added
         assert start.schedule is not None
-        return _Task(combo, start.schedule, _caps(combo, start.after))
+        return _Task(combo, start.schedule)
 
     combos = [
         combo for r in range(2, options.budget + 1) for combo in itertools.combinations(top, r) if _compatible(combo)
