@@ -657,7 +657,7 @@ def _evaluation_lines(problem: Problem, mark: str, e: Evaluation, names: bool) -
     for c in e.worse[:3]:
         out.append(f"   - now uncovered: {covered_text(problem, c, names)}")
     for r in e.reasons_removed[:MAX_REASONS]:
-        out.append(f"   why it helps, the reason it removes: {r}")
+        out.append(f"   why it was uncovered: {r}")
     out.append(f'   "{sentence(problem, e, names)}"')
     return out
 
