@@ -603,17 +603,30 @@ def _open_temp(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> tuple[
 @contextlib.contextmanager
 def _signals_deferred() -> Iterator[None]:
     """Hold Ctrl-C (SIGINT) and SIGTERM for a few statements, so that a temporary file is never
-    created, or moved into place, without the code that removes it knowing its name."""
-    held = {signal.SIGINT, signal.SIGTERM}
+    created, or moved into place, without the code that removes it knowing its name.
+
+    Python runs signal handlers in the main thread only, so the handlers are swapped for ones
+    that take note; the signals noted are handed to the previous handlers on the way out. (A
+    signal mask would not do: the kernel gives a process's signal to any thread not masking it.)
+    """
+    held = (signal.SIGINT, signal.SIGTERM)
+    noted: list[int] = []
     try:
-        before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, OSError, ValueError):  # no POSIX signal masks (Windows)
+        before = {s: signal.signal(s, lambda signum, _frame: noted.append(signum)) for s in held}
+    except ValueError:  # not the main thread: signals never interrupt this thread's Python code
         yield
         return
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        for signum in noted:
+            handler = before[signal.Signals(signum)]
+            if callable(handler):
+                handler(signum, None)  # KeyboardInterrupt, SystemExit(130), ...: raised here
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
 
 
 @contextlib.contextmanager
