@@ -377,7 +377,7 @@ def test_changes_outlined_on_grid_and_counted_on_summary(tmp_path):
 
 
 def test_people_pages_fit_one_page_each(tmp_path):
-    from parasched.io.sheets_people import PAGE_HEIGHT_PT
+    from parasched.io.sheets_people import MIN_SCALE, PAGE_HEIGHT_PT
     from parasched.scheduler.greedy import greedy_schedule
     from tests.fixtures import complete_problem
 
@@ -395,7 +395,8 @@ def test_people_pages_fit_one_page_each(tmp_path):
         ends = [*breaks, ws.max_row]
         longest = max(sum(ws.row_dimensions[r].height for r in range(s, e + 1)) for s, e in zip(starts, ends,
                                                                                                   strict=True))
-        assert longest * ws.page_setup.scale / 100 <= PAGE_HEIGHT_PT
+        # one page each, or at the readable floor a long week continues on a second page
+        assert longest * ws.page_setup.scale / 100 <= PAGE_HEIGHT_PT or ws.page_setup.scale == MIN_SCALE
 
 
 def test_control_characters_are_dropped_not_fatal(tmp_path):

@@ -36,6 +36,10 @@ TITLE_HEIGHT = 20.0
 PAGE_HEIGHT_PT = 11.0 * 72 - 72 - 12  # letter portrait less top/bottom margins and a safety strip
 PAGE_WIDTH_PT = (8.5 - 0.8) * 72  # less the side margins
 CHARS_PER_UNIT = 1.25  # 11-point characters per column-width unit (LibreOffice renders of the sample)
+# never print below about 6.6 points: a person whose week is longer than a page at this scale
+# continues on a second page rather than shrinking everyone's page further (one scale per sheet;
+# on the small sample 2 of 12 paras' weeks take a second page)
+MIN_SCALE = 60
 FILL = 0.85  # share of the page width the columns take (LibreOffice and Excel differ a little)
 DAY_FILL = "DDEBF7"
 
@@ -58,8 +62,8 @@ def _lines(ws: Worksheet, r: int, widths: list[float]) -> int:
 
 
 def _finish(ws: Worksheet, widths: list[float], section_rows: list[int], landscape: bool = False) -> None:
-    """Page break after each section; one scale so the longest section fits one page, and the
-    columns widened so the page is filled across at that scale."""
+    """Page break after each section; one scale so the longest section fits one page (never
+    below ``MIN_SCALE``), and the columns widened so the page is filled across at that scale."""
     page_h = (8.5 * 72 - 84) if landscape else PAGE_HEIGHT_PT
     page_w = (11.0 - 0.8) * 72 if landscape else PAGE_WIDTH_PT
     given = list(widths)
@@ -69,12 +73,12 @@ def _finish(ws: Worksheet, widths: list[float], section_rows: list[int], landsca
     scale = 100
     for _ in range(2):  # wider columns wrap less: the second pass sets the scale on fewer lines
         heights, longest = _heights(ws, widths, section_rows)
-        scale = max(25, min(100, int(100 * page_h / max(longest, 1.0))))
+        scale = max(MIN_SCALE, min(100, int(100 * page_h / max(longest, 1.0))))
         room = FILL * page_w * 100 / scale - sum(_width_pt(w) for w in given)
         # the text columns take the room across (never narrower than asked)
         widths = [w + (max(0.0, room) / 0.75 / 8 * w / base if g else 0.0) for w, g in zip(given, grows, strict=True)]
     heights, longest = _heights(ws, widths, section_rows)
-    scale = max(25, min(scale, int(100 * page_h / max(longest, 1.0))))
+    scale = max(MIN_SCALE, min(scale, int(100 * page_h / max(longest, 1.0))))
     start = 1
     for i, n in enumerate(section_rows):
         start += n
