@@ -569,6 +569,12 @@ def _open_temp(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> tuple[
         raise _refuse(target, f"{folder} is not a folder; choose another output path")
     if target.is_dir():
         raise _refuse(target, "is a folder; give an output file name such as schedule.xlsx")
+    system = ("/dev/", "/proc/")  # (/sys is read-only: refused below as a folder that cannot be written)
+    if os.path.abspath(target).startswith(system) or os.path.realpath(target).startswith(system):
+        # /dev/stdout is a link to /proc/self/fd/1, which may be a regular file (stdout redirected):
+        # the atomic move would replace the link itself
+        raise _refuse(target, "is a device or system path (/dev, /proc), not a file; outputs are written "
+                              "only to files: give a file name such as schedule.xlsx")
     if target.exists() and not target.is_file():
         # a device (/dev/full, /dev/stdout), a pipe or a socket: the atomic move would replace
         # the node itself with a regular file (as root, /dev/null would stop being a device)

@@ -85,7 +85,9 @@ def test_outputs_never_replace_an_input_sheet_a_device_or_each_other(tmp_path: P
     files.check_output_path(folder / "schedule.xlsx", inputs=[folder])  # a workbook beside the csv files is fine
     os.mkfifo(tmp_path / "pipe.xlsx")
     assert "not a regular file" in _refused(tmp_path / "pipe.xlsx")
-    assert "not a regular file" in _refused(Path("/dev/null"))
+    assert "device or system path" in _refused(Path("/dev/null"))
+    assert "device or system path" in _refused(Path("/dev/stdout"))  # a link to a file when stdout is redirected
+    assert "device or system path" in _refused(Path("/proc/self/fd/1"))
     assert "two outputs" in _refused(tmp_path / "a.xlsx", others=[tmp_path / "a.xlsx"])
     assert "ending in .xlsx (such as x.xlsx)" in _refused(tmp_path / "x.csv", suffix=".xlsx")
     assert "ending in .json" in _refused(tmp_path / "x.xlsx", suffix=".json")
