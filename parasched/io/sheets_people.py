@@ -35,7 +35,7 @@ ROW_HEIGHT = 14.5  # one line of 11-point text; a row gets this height per line 
 TITLE_HEIGHT = 20.0
 PAGE_HEIGHT_PT = 11.0 * 72 - 72 - 12  # letter portrait less top/bottom margins and a safety strip
 PAGE_WIDTH_PT = (8.5 - 0.8) * 72  # less the side margins
-CHARS_PER_UNIT = 1.25  # 11-point characters per column-width unit (LibreOffice renders of the sample)
+CHARS_PER_UNIT = 1.15  # 11-point characters per column-width unit (LibreOffice renders of the sample)
 # never print below about 6.6 points: a person whose week is longer than a page at this scale
 # continues on a second page rather than shrinking everyone's page further (one scale per sheet;
 # on the small sample 2 of 12 paras' weeks take a second page)
