@@ -56,17 +56,24 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
+def _masked(text: str) -> str:
+    """``text`` with every student name read in this process masked (FERPA)."""
+    try:
+        from parasched.io.reader import mask_names, student_names_read
+    except Exception:  # the reader itself is what broke: it read no names, there is nothing to mask
+        return text
+    return mask_names(text, student_names_read())
+
+
 def _write_crash_log(command: str, exc: BaseException, verbose: bool) -> Path | None:
     import datetime as dt
     import os
     import platform
     import traceback
 
-    from parasched.io.reader import mask_names, student_names_read
-
     text = "".join(traceback.format_exception(exc))
     if not verbose:
-        text = mask_names(text, student_names_read())
+        text = _masked(text)
     try:
         from importlib.metadata import version
 
@@ -92,13 +99,11 @@ def _write_crash_log(command: str, exc: BaseException, verbose: bool) -> Path | 
 
 def _report_crash(command: str, exc: BaseException, written: list[Path]) -> None:
     """One paragraph on stderr, the traceback in the log, exit 3."""
-    from parasched.io.reader import mask_names, student_names_read
-
     verbose = _verbose()
     log = _write_crash_log(command, exc, verbose)
     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     if not verbose:
-        detail = mask_names(detail, student_names_read())
+        detail = _masked(detail)
     if len(detail) > 300:
         detail = detail[:300] + "..."
     if written:

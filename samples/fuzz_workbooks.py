@@ -6,6 +6,8 @@ with no traceback, no broken rule and exit code 0.
     python samples/fuzz_workbooks.py --count 50 --keep out/  # keep every workbook written
 
 ``tests/test_fuzz_contract.py`` runs a bounded number of examples of the same strategy in CI.
+Needs the dev extra (``pip install -e '.[dev]'``: hypothesis). Each case takes a few seconds
+(two solves with ``--time-limit 2 --workers 1``).
 
 What varies (each drawn per workbook, per column or per cell):
 - .xlsx, or a folder of .csv files (UTF-8 with or without BOM, ``,`` or ``;`` separated);
