@@ -4,9 +4,13 @@ timed tests."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from parasched.cli import main
 from parasched.scheduler.deadline import (
     MAX_SLOWDOWN,
     MIN_SOLVE_SECONDS,
@@ -106,3 +110,64 @@ def test_no_slowdown_without_cpu_reading_or_with_too_little_work() -> None:
     assert d.slowdown() == 1.0
     cpu.now += 9.99  # more CPU than wall (threads): never below 1
     assert d.slowdown() == 1.0
+
+
+class _Captured(Exception):
+    """Stops the command once the options reached the workflow (no solve: nothing is timed)."""
+
+
+def _tiny_school(tmp_path: Path) -> tuple[Path, Path]:
+    from parasched.io.input_writer import write_problem
+    from parasched.io.writer import write_schedule
+    from parasched.scheduler.greedy import greedy_schedule
+    from parasched.scheduler.model import Para, Problem, Settings, Student
+    from parasched.scheduler.schedule import SolveResult, Status
+
+    problem = Problem(
+        Settings(days=("Mon",), school_start=480, school_end=660, lunch_minutes=0, time_limit_seconds=45),
+        (Para("P1", "Ana Ruiz", 480, 660), Para("P2", "Ben Cole", 480, 660)),
+        (Student("S1", "Hana Ito"),),
+    )
+    school, baseline = tmp_path / "school.xlsx", tmp_path / "baseline.xlsx"
+    write_problem(problem, school)
+    write_schedule(baseline, problem, SolveResult(Status.FEASIBLE, greedy_schedule(problem), None, None, 0.0))
+    return school, baseline
+
+
+def _options_given(monkeypatch: pytest.MonkeyPatch, target: str, args: list[str], tmp_path: Path) -> Any:
+    seen: list[Any] = []
+
+    def capture(problem: Any, *rest: Any, **kwargs: Any) -> None:
+        seen.append(rest[1] if target.endswith("resolve.resolve") else rest[0])
+        raise _Captured
+
+    monkeypatch.setattr(target, capture)
+    result = CliRunner().invoke(main, args, env={"PARASCHED_LOG_DIR": str(tmp_path / "logs")})
+    assert result.exit_code == 3 and "_Captured" in result.output, result.output
+    return seen[0]
+
+
+def test_solve_gives_the_solver_the_workbook_limit_less_the_reserve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    school, _ = _tiny_school(tmp_path)
+    options = _options_given(
+        monkeypatch,
+        "parasched.workflows.solve.solve",
+        ["solve", str(school), "-o", str(tmp_path / "out.xlsx")],
+        tmp_path,
+    )
+    assert 45 - 10 * writing_reserve(2, 1) <= options.time_limit < 45 - writing_reserve(2, 1)
+
+
+def test_resolve_defaults_to_ten_seconds_not_the_workbook_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    school, baseline = _tiny_school(tmp_path)
+    args = ["resolve", str(school), "--baseline", str(baseline), "--absent", "P1", "-o", str(tmp_path / "r.xlsx")]
+    options = _options_given(monkeypatch, "parasched.workflows.resolve.resolve", args, tmp_path)
+    assert MIN_SOLVE_SECONDS <= options.time_limit < RESOLVE_DEFAULT_SECONDS - writing_reserve(2, 1)
+    options = _options_given(
+        monkeypatch, "parasched.workflows.resolve.resolve", [*args, "--time-limit", "30"], tmp_path
+    )
+    assert RESOLVE_DEFAULT_SECONDS < options.time_limit < 30 - writing_reserve(2, 1)
