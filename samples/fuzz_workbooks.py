@@ -121,6 +121,7 @@ def tiny_schools(draw: st.DrawFn) -> Problem:
                 skills=frozenset(draw(st.lists(st.sampled_from(SKILLS), unique=True, max_size=2))),
                 gender=draw(st.sampled_from(("", "m", "f"))),
                 lunch_minutes=draw(st.sampled_from((None, 30))) if lunch else None,
+                lunch_window=draw(st.sampled_from((None, (_t(11), _t(12, 30))))) if lunch else None,
                 max_duty_minutes=draw(st.sampled_from((None, 60, 300))),
                 general_duties=draw(st.booleans()),
             )
