@@ -651,7 +651,8 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
             by_need[(u.priority, u.kind, u.ref)] += u.minutes
         for (pr, kind, ref), minutes in sorted(by_need.items(), key=lambda x: (x[0][0], -x[1]))[:5]:
             example = next(u for u in unmet if (u.priority, u.kind, u.ref) == (pr, kind, ref))
-            click.echo(f"  - P{pr} {kind} {ref}: {minutes} min; e.g. {example.day} {example.reason}")
+            when = f"{example.day} " if example.day else ""  # a session never placed has no day
+            click.echo(f"  - P{pr} {kind} {ref}: {minutes} min; e.g. {when}{example.reason}")
     click.echo(f"Wrote {output}")
     if interrupted:
         _interrupted_written(output)

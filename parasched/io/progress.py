@@ -75,7 +75,7 @@ class ProgressDisplay:
                 p1, p2, p3 = max(p1, self._best[0]), max(p2, self._best[1]), max(p3, self._best[2])
             self._best = (p1, p2, p3)
             if self._live is not None:
-                self._live.update(Text(line))
+                self._live.update(Text(line, no_wrap=True, overflow="ellipsis"))  # one line, never two
                 self.lines_shown = 1
                 return
             # a file gets a line when something a person cares about changed, not every tick
