@@ -584,7 +584,7 @@ def _open_temp(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> tuple[
         ip = Path(inp)
         if _same_file(target, ip):
             raise _refuse(target, f"output would overwrite the input {ip.name}; choose another output name")
-        if ip.is_dir() and _same_file(folder, ip) and (target.suffix.lower() == ".csv" or target.exists()):
+        if ip.is_dir() and _same_file(folder, ip) and target.suffix.lower() == ".csv":
             # the folder IS the input: its .csv files are the sheets read (Paras.csv, ...)
             raise _refuse(target, f"lies in the input folder {ip.name}, whose .csv files are the input sheets; "
                                   f"writing it there would replace or add an input sheet; choose an output "

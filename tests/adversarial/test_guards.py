@@ -82,6 +82,7 @@ def test_outputs_never_replace_an_input_sheet_a_device_or_each_other(tmp_path: P
     (folder / "Paras.csv").write_text("para_id\n")
     assert "input folder school_csv" in _refused(folder / "Paras.csv", inputs=[folder])
     assert "input folder" in _refused(folder / "Extra.CSV", inputs=[folder])  # would become an input sheet
+    (folder / "schedule.xlsx").write_bytes(b"last week's")
     files.check_output_path(folder / "schedule.xlsx", inputs=[folder])  # a workbook beside the csv files is fine
     os.mkfifo(tmp_path / "pipe.xlsx")
     assert "not a regular file" in _refused(tmp_path / "pipe.xlsx")
@@ -91,7 +92,7 @@ def test_outputs_never_replace_an_input_sheet_a_device_or_each_other(tmp_path: P
     assert "two outputs" in _refused(tmp_path / "a.xlsx", others=[tmp_path / "a.xlsx"])
     assert "ending in .xlsx (such as x.xlsx)" in _refused(tmp_path / "x.csv", suffix=".xlsx")
     assert "ending in .json" in _refused(tmp_path / "x.xlsx", suffix=".json")
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["Paras.csv", "pipe.xlsx", "school_csv"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["Paras.csv", "pipe.xlsx", "schedule.xlsx", "school_csv"]
 
 
 def test_signals_are_held_while_a_temporary_file_is_named() -> None:
