@@ -403,7 +403,8 @@ def test_a_chain_of_swaps_the_familiar_para_takes_the_student_and_the_substitute
 
 
 def test_fill_in_covers_gaps_from_free_time_only_and_respects_the_rules():
-    from parasched.workflows.resolve import fill_in, repaired
+    from parasched.scheduler.fill import fill_in
+    from parasched.workflows.resolve import repaired
 
     p = school(absences=(Absence("P1", ("Tue",)),))
     start = repaired(school_baseline(), p, ["Tue"])
@@ -434,7 +435,8 @@ def test_fill_in_covers_gaps_from_free_time_only_and_respects_the_rules():
 def test_fill_in_on_a_complete_school_only_adds_rows_and_passes_check():
     from parasched.scheduler.coverage import unmet_rows
     from parasched.scheduler.greedy import greedy_schedule
-    from parasched.workflows.resolve import fill_in, repaired
+    from parasched.scheduler.fill import fill_in
+    from parasched.workflows.resolve import repaired
 
     try:
         from tests.fixtures import complete_problem

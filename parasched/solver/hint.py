@@ -47,7 +47,8 @@ def hint_values(m: ModelData, schedule: Schedule) -> dict[int, int]:
                     if o is not None and (pid, o.idx) in m.occ_para:
                         out[m.occ_para[(pid, o.idx)].Index()] = 1
             continue
-        for k in m.segs_in(d, a.start, a.end):
+        inside = m.segs_in(d, a.start, a.end)
+        for k in inside:
             if a.kind == Kind.DUTY:
                 v = m.duty.get((pid, a.ref, d, k))
                 if v is not None:
@@ -57,6 +58,9 @@ def hint_values(m: ModelData, schedule: Schedule) -> dict[int, int]:
                     v = m.y.get((pid, sid, d, k))
                     if v is None:
                         continue
+                    span = m.chunk.get(v.Index())
+                    if span is not None and not (inside.start <= span[0] and span[1] < inside.stop):
+                        continue  # the row covers part of a chunk only: the model cannot say that
                     out[v.Index()] = 1
                     need = m.needs[(sid, d, k)]
                     g = m.group.get((pid, d, need.location, k))

@@ -68,6 +68,33 @@ def levels(with_changes: bool) -> list[dict[str, int]]:
     return out
 
 
+# How a search step is judged, kept or dropped. The CP-SAT stages search one level at a time,
+# priority 1 alone first, because that is where CP-SAT makes progress fast (a weighted sum of
+# the three stalled: 890 -> 875 priority-1 minutes in 10 s where priority 1 alone reached 765);
+# but priority 1 alone does not look at priority 2 and throws it away for nothing. So a day
+# model's answer, a repair piece, a continuity piece is kept only when the school is better off
+# by this measure: one priority-1 minute is worth ten priority-2 minutes, one priority-2 minute
+# ten priority-3 minutes; then changes (resolve), flex, substitutes, continuity and fairness,
+# each level only breaking ties of the ones before.
+# Continuity is judged with coverage, not after it: a handoff or one more para for a student
+# that day costs as much as 30 uncovered priority-3 minutes (3 of priority 2), one more para in
+# the student's week 60. A search step that covers a few more minutes by passing students
+# between paras is not kept.
+COVERAGE_VALUE = {"unmet_p1": 100, "unmet_p2": 10, "unmet_p3": 1,
+                  "handoffs": W_HANDOFF, "extra_paras": W_EXTRA_PARA, "extra_week_paras": W_WEEK_PARA}
+
+
+def judged_levels(with_changes: bool) -> list[dict[str, int]]:
+    """The levels a search step is judged by (compare as tuples), most important first."""
+    later = [{t: w for t, w in level.items() if t not in COVERAGE_VALUE} for level in levels(with_changes)[3:]]
+    return [COVERAGE_VALUE, *(level for level in later if level)]
+
+
+def judge(terms: dict[str, int], with_changes: bool) -> tuple[int, ...]:
+    """A schedule's levels from its terms (``kpis`` or the solver's, which are equal)."""
+    return tuple(sum(w * terms.get(t, 0) for t, w in level.items()) for level in judged_levels(with_changes))
+
+
 class Lin:
     """A linear expression kept as a constant plus (coefficient, variable) pairs, with bounds."""
 
@@ -194,6 +221,8 @@ def build_terms(m: ModelData) -> None:
         before = by_sdk.get((sid, d, k - 1))
         if not before or k == 0:
             continue
+        if before.keys() == here.keys() and all(before[p] is here[p] for p in here):
+            continue  # inside a chunk: every para's variable is the same on both sides, no handoff here
         # h = 1 exactly when someone supports s in k-1, someone in k, and not the same para
         h = m.model.new_bool_var(f"handoff_{sid}_{d}_{k}")
         cov_k = m.model.new_bool_var(f"covered_{sid}_{d}_{k}")  # at most one para: the sum is 0/1
@@ -413,27 +442,47 @@ def day_continuity(problem: Any, schedule: Schedule, days: list[str]) -> tuple[i
 
 FOLD_LIMIT = 2**40
 SEPARATE = ("unmet_p1", "unmet_p2", "unmet_p3", "changed_minutes")
-TIE_BREAK = ("handoffs", "extra_paras", "extra_week_paras")  # folded into every separate stage
-TIE_SCALE = 300  # one uncovered minute outweighs 10 handoffs in a coverage stage
+TIE_BREAK = ("handoffs", "extra_paras", "extra_week_paras")  # continuity, decided in the main search
+TIE_SCALE = 300  # the changes stage (resolve): one changed minute outweighs 10 handoffs
+# The coverage stage's weights: one uncovered priority-1 minute outweighs 1,000 priority-2
+# minutes, one priority-2 minute 100 priority-3 minutes, one priority-3 minute three handoffs
+# (30 each) or one para more for a student that week (60).
+COVERAGE_SCALE = {"unmet_p1": 10_000_000, "unmet_p2": 10_000, "unmet_p3": 100}
+COMBINED = False
+# a coverage stage: its level, then continuity as the tie-breaker (a level's minute outweighs 33
+# handoffs). Measured on a 12-para school's day, 8 s: priority 1 alone 890 -> 770 uncovered
+# minutes (handoffs 58 -> 68); with continuity 890 -> 835 (handoffs 57); with priority 2 in the
+# same sum, no progress at all (890), so the lower priorities are not in it: they are filled in
+# again after the stage (``model._filled``) and have their own stage next.
+LEVEL_SCALE = 1000
 
 
 def stages(m: ModelData) -> list[list[tuple[str, int]]]:
     """The stages, most important first, each a list of (term, integer weight).
 
-    Coverage levels and changes are stages of their own (big weights there weaken CP-SAT's LP
-    and neighbourhood search: measured, the priority-1 minutes of a 7-para school stall when
-    folded with priority 2 and 3 and reach the optimum alone). The later levels are folded
-    into one weighted stage while exact lexicographic weights fit ``FOLD_LIMIT``
-    (``weight(level) = prod(ub + 1 of every later level in the stage)``), else split.
+    1. Coverage and continuity in one search: the three priorities by ``COVERAGE_SCALE`` (near
+       lexicographic: one priority-1 minute is worth a thousand priority-2 minutes), handoffs and
+       paras per student (day and week) as the tie-breaker. One stage, not three: every stage
+       pays CP-SAT's presolve again, and a priority-1 stage alone threw away priority-2 minutes it
+       did not look at (measured on a 12-para school: priority 2 from 71 % to 46 % for 25
+       priority-1 minutes). Each coverage level is held at its value afterwards.
+    2. (resolve) ``changed_minutes``, continuity as its tie-breaker.
+    3. The later levels (flex, substitutes, continuity with preferred paras, fairness) folded
+       with exact lexicographic weights while they fit ``FOLD_LIMIT``
+       (``weight(level) = prod(ub + 1 of every later level in the stage)``), else split.
     """
-    lv = levels(m.baseline is not None)
+    tie = [(t, w) for t, w in CONTINUITY.items() if t in TIE_BREAK and t in m.terms]
+    if COMBINED:
+        out: list[list[tuple[str, int]]] = [[(t, w) for t, w in COVERAGE_SCALE.items() if t in m.terms] + tie]
+    else:
+        out = [[(t, LEVEL_SCALE), *tie] for t in COVERAGE_SCALE]
+    if "changed_minutes" in m.terms:
+        out.append([("changed_minutes", TIE_SCALE), *tie])
+    lv = levels(False)[3:]
     ubs = [sum(w * m.terms[t][1] for t, w in level.items()) for level in lv]
     groups: list[list[int]] = []
-    for i, level in enumerate(lv):
-        if any(t in SEPARATE for t in level):
-            groups.append([i])
-            continue
-        if groups and not any(t in SEPARATE for t in lv[groups[-1][0]]):
+    for i in range(len(lv)):
+        if groups:
             total = 1
             for j in [*groups[-1], i]:
                 total *= ubs[j] + 1
@@ -441,9 +490,6 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
                 groups[-1].append(i)
                 continue
         groups.append([i])
-    out = []
-    tie = [(t, w) for t, w in CONTINUITY.items() if t in TIE_BREAK and t in m.terms]
-    tie_ub = sum(w * m.terms[t][1] for t, w in tie)
     for g in groups:
         weights: list[tuple[str, int]] = []
         for pos, i in enumerate(g):
@@ -451,31 +497,32 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
             for j in g[pos + 1:]:
                 mult *= ubs[j] + 1
             weights += [(t, w * mult) for t, w in lv[i].items()]
-        if len(weights) == 1 and weights[0][0] in SEPARATE and tie and (tie_ub + 1) * ubs[g[0]] <= FOLD_LIMIT:
-            # continuity decided in the main search, as an exact tie-breaker: among schedules with
-            # the fewest uncovered minutes, the one with the fewest handoffs and paras per student
-            weights = [(weights[0][0], min(tie_ub + 1, TIE_SCALE)), *tie]
         out.append(weights)
     return out
 
 
-def primary(weights: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """The part of a stage that is held at its best value for the stages after it: the level
-    itself, not its tie-breaker (later levels may still trade continuity for coverage)."""
-    return [(weights[0][0], 1)] if weights[0][0] in SEPARATE else weights
+def primary(weights: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+    """What a stage holds for the stages after it, each a sum kept at most its value: every
+    coverage level separately, or the changes (not their tie-breaker), or the whole stage."""
+    first = weights[0][0]
+    if first in COVERAGE_SCALE:
+        return [[(t, 1)] for t, _ in weights if t in COVERAGE_SCALE]
+    if first in SEPARATE:
+        return [[(first, 1)]]
+    return [weights]
 
 
 def stage_name(weights: list[tuple[str, int]]) -> str:
     """What a stage works on, in a coordinator's words."""
     first = weights[0][0]
     if first.startswith("unmet_p"):
-        return f"covering priority {first[-1]}"
+        return "covering needs"
     if first == "changed_minutes":
         return "fewer changes"
     return "continuity and fairness"
 
 
-STAGE_SHARE = {"unmet_p1": 3, "unmet_p2": 3, "unmet_p3": 2, "changed_minutes": 2}
+STAGE_SHARE = {"unmet_p1": 4, "unmet_p2": 4, "unmet_p3": 2, "changed_minutes": 2}
 
 
 def stage_share(weights: list[tuple[str, int]]) -> int:

@@ -20,17 +20,19 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 
 from parasched.scheduler.check import day_violations
 from parasched.scheduler.coverage import coverage
 from parasched.scheduler.kpis import compute_kpis
 from parasched.scheduler.model import Problem, Support
+from parasched.scheduler.runs import Run, runs
 from parasched.scheduler.schedule import Assignment, Kind, Schedule, UnmetKind
 from parasched.scheduler.subschool import DayPiece, day_piece, splice
 from parasched.scheduler.weekgrid import WeekGrid
 
-from .objective import levels
+from .objective import judge
 from .options import SolverOptions
 from .progress import ProgressFeed
 
@@ -41,6 +43,8 @@ PIECE_SECONDS = 2.0  # CP-SAT time for one piece (at most; stages at their floor
 # with the three coverage levels folded into one first stage, 290-355 (priority 2: 35-565).
 # The tiers are lexicographic (safety first), so priority 1 goes alone first.
 PIECE_SHARES = {"unmet_p1": 12, "unmet_p2": 6, "unmet_p3": 3, "changed_minutes": 3}
+# a continuity piece cannot lose coverage (capped): most of its time goes to the continuity stage
+CONTINUITY_SHARES = {"unmet_p1": 2, "unmet_p2": 2, "unmet_p3": 1, "changed_minutes": 2, "handoffs": 12}
 
 
 @dataclass
@@ -56,37 +60,42 @@ class RepairStats:
 
 def level_key(problem: Problem, schedule: Schedule, baseline: Schedule | None = None,
               grid: WeekGrid | None = None) -> tuple[int, ...]:
-    """The objective levels of ``schedule``, most important first (compare as tuples)."""
+    """How ``schedule`` is judged (``objective.judge``), most important first (compare as tuples)."""
     from parasched.scheduler.changes import changed_minutes
 
     terms = dict(compute_kpis(problem, schedule, grid).objective_terms())
     if baseline is not None:
         terms["changed_minutes"] = changed_minutes(baseline, schedule, problem=problem)
-    return tuple(sum(w * terms.get(t, 0) for t, w in level.items()) for level in levels(baseline is not None))
+    return judge(terms, baseline is not None)
 
 
 def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadline: float,
            baseline: Schedule | None = None, days: tuple[str, ...] | None = None,
            stats: RepairStats | None = None, max_pieces: int | None = None,
-           feed: ProgressFeed | None = None) -> Schedule:
+           feed: ProgressFeed | None = None, cover: bool = True, continuity: bool = False) -> Schedule:
     """A schedule at least as good as ``schedule`` on every level, searched until ``deadline``
     (or ``max_pieces`` pieces: with one worker the search is then reproducible), or until
-    ``options.stop`` is set. Each improvement is told to ``feed``."""
+    ``options.stop`` is set. Each improvement is told to ``feed``.
+
+    ``cover``: pieces around the needs left short; ``continuity``: then pieces around the
+    students passed between the most paras (see ``_least_continuous``)."""
     t0 = time.monotonic()
     stats = stats if stats is not None else RepairStats()
     grid = WeekGrid.of(problem)
     plan = set(days if days is not None else grid.days)
     rng = random.Random(options.seed)
     best, key = schedule, level_key(problem, schedule, baseline, grid)
-    def attempt(day: str, paras: list[str], students: list[str]) -> bool:
-        """Re-plan one piece; keep it if the day breaks no rule and the levels improve."""
+    def attempt(day: str, paras: list[str], students: list[str], familiar: bool = False) -> bool:
+        """Re-plan one piece; keep it if the day breaks no rule and the levels improve.
+        ``familiar``: the piece prefers each student's paras of the other days."""
         nonlocal best, key
         try:
             piece = day_piece(problem, best, day, paras, students, grid)
             if piece is None:
                 return False
             stats.pieces += 1
-            rows = _solve_piece(piece, options, baseline, min(PIECE_SECONDS, deadline - time.monotonic()))
+            week = _week_paras(best, day) if familiar else None
+            rows = _solve_piece(piece, options, baseline, min(PIECE_SECONDS, deadline - time.monotonic()), week)
         except Exception:  # a piece that cannot be cut or solved is skipped: never lose the schedule we have
             stats.failed += 1
             return False
@@ -100,7 +109,9 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
         best, key = trial, new_key
         stats.improved += 1
         if feed is not None:
-            feed.solution(f"{day}: repairing", (key[0], key[1], key[2]), compute_kpis(problem, best, grid).handoffs)
+            k = compute_kpis(problem, best, grid)
+            feed.solution(f"{day}: {'continuity' if familiar else 'repairing'}", (k.unmet_p1, k.unmet_p2, k.unmet_p3),
+                          k.handoffs)
         return True
 
     def more() -> bool:
@@ -111,7 +122,7 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
     tried: set[tuple[str, str, int]] = set()
     size = 0  # index in PIECE_PARAS: every short need is tried with small pieces, then larger ones
     improved_at_cycle_start = stats.improved
-    while more():
+    while cover and more():
         short = _short(problem, best, grid, plan, tried)
         if short is None:
             if size + 1 < len(PIECE_PARAS):
@@ -139,8 +150,69 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
         paras = _partners(baseline, best, day, pid, PIECE_PARAS[0])
         students = sorted(_served(best, day, set(paras)) | _served(baseline, day, set(paras)))
         attempt(day, paras, students)
+    # continuity: the student-days passed between the most paras, each re-planned with the paras
+    # who serve the student that day and on the other days (preferred in the piece)
+    visited: set[tuple[str, str]] = set()
+    while continuity and more():
+        target = _least_continuous(best, plan, visited)
+        if target is None:
+            break
+        visited.add(target)
+        sid, day = target
+        paras = _familiar_paras(problem, best, grid, sid, day, PIECE_PARAS[0])
+        students = sorted({sid} | _served(best, day, set(paras)))
+        if attempt(day, paras, students, familiar=True):
+            visited = {v for v in visited if v[1] != day}  # the day changed: its students get a new try
     stats.seconds += time.monotonic() - t0
     return best
+
+
+def _least_continuous(schedule: Schedule, plan: set[str], visited: set[tuple[str, str]]) -> tuple[str, str] | None:
+    """The (student, day) not yet visited that costs most in continuity: handoffs and paras that
+    day (30 each) and paras not among the student's paras of the rest of the week (60 each)."""
+    by_day: dict[tuple[str, str], list[Run]] = defaultdict(list)
+    week: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in runs(schedule):
+        by_day[(r.student_id, r.day)].append(r)
+        week[r.student_id][r.para_id] += r.minutes
+    best: tuple[int, tuple[str, str]] | None = None
+    for (sid, day), rs in by_day.items():
+        if day not in plan or (sid, day) in visited:
+            continue
+        ends = {(r.end, r.para_id) for r in rs}
+        handoffs = len({r.start for r in rs if any(t == r.start and p != r.para_id for t, p in ends)})
+        paras = {r.para_id for r in rs}
+        main = max(week[sid], key=lambda p: (week[sid][p], p))
+        cost = 30 * handoffs + 30 * (len(paras) - 1) + 60 * len(paras - {main})
+        if cost and (best is None or cost > best[0]):
+            best = (cost, (sid, day))
+    return best[1] if best else None
+
+
+def _familiar_paras(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, day: str,
+                    limit: int) -> list[str]:
+    """The student's paras that day, then their paras of other days who work that day, most
+    minutes first, then other paras who may support them (a piece large enough to swap in)."""
+    minutes: dict[str, int] = defaultdict(int)
+    for a in schedule.assignments:
+        if a.kind == Kind.SUPPORT and sid in a.students:
+            minutes[a.para_id] += (a.end - a.start) * (1000 if a.day == day else 1)
+    st = problem.student(sid)
+    segs = grid.student_day(sid, day)
+    chosen = [p for p in sorted(minutes, key=lambda p: (-minutes[p], p)) if grid.para_available(p, day)]
+    chosen += [p.para_id for p in problem.paras if p.para_id not in minutes and grid.para_available(p.para_id, day)
+               and any(grid.support_refusal(p, st, s.skills) is None for s in segs)]
+    return chosen[:limit]
+
+
+def _week_paras(schedule: Schedule, day: str) -> dict[str, set[str]]:
+    """Each student's paras on the other days of the week."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for a in schedule.assignments:
+        if a.day != day and a.kind in (Kind.SUPPORT, Kind.THERAPY):
+            for sid in a.students:
+                out[sid].add(a.para_id)
+    return out
 
 
 def _most_changed(problem: Problem, baseline: Schedule, schedule: Schedule, plan: set[str],
@@ -217,19 +289,34 @@ def _one_to_one_served(problem: Problem, schedule: Schedule, day: str, paras: se
 
 
 def _solve_piece(piece: DayPiece, options: SolverOptions, baseline: Schedule | None,
-                 seconds: float) -> tuple[Assignment, ...] | None:
-    """The piece re-planned by the model (exactly, every para considered), or None."""
-    from .model import build, solve_model
+                 seconds: float, week: dict[str, set[str]] | None = None) -> tuple[Assignment, ...] | None:
+    """The piece re-planned by the model (exactly, every para considered), or None. ``week``:
+    each student's paras of the other days, preferred in the piece (the same paras all week)."""
+    from .hint import hint_values
+    from .model import build, complete_hint, solve_model
 
     if seconds <= 0.05:
         return None
+    if week:
+        in_piece = {p.para_id for p in piece.problem.paras}
+        students = tuple(dataclasses.replace(st, preferred_paras=tuple(sorted(
+            (set(st.preferred_paras) | week.get(st.student_id, set())) & in_piece)))
+            for st in piece.problem.students)
+        piece = dataclasses.replace(piece, problem=dataclasses.replace(piece.problem, students=students))
     opts = dataclasses.replace(options, time_limit=seconds, exact=True, progress=False, log=False,
                                use_greedy_hint=False, max_unmet=None)  # a piece's terms are not the week's
     base = None
     if baseline is not None:
         base = Schedule(tuple(a for a in baseline.assignments if a.day == piece.day and a.para_id in piece.paras))
     m = build(piece.problem, opts, base, hint=piece.hint)
-    raw = solve_model(m, piece.hint, shares=PIECE_SHARES)
+    if week is not None:  # a continuity piece: coverage may only get better on every priority at once
+        start = complete_hint(m, hint_values(m, piece.hint), 0.5)
+        if start is None:
+            return None
+        for pr in (1, 2, 3):
+            term = m.terms[f"unmet_p{pr}"][0]
+            m.model.add(term <= start[term.Index()])
+    raw = solve_model(m, piece.hint, shares=CONTINUITY_SHARES if week is not None else PIECE_SHARES)
     if raw.schedule is None:
         return None
     return raw.schedule.assignments

@@ -99,6 +99,8 @@ class ModelData:
     # constants from days copied from the baseline (resolve)
     copied: Schedule = field(default_factory=Schedule)
     students: dict[str, Any] = field(default_factory=dict)  # id -> Student (Problem.student rebuilds its index)
+    need_skills: dict[tuple[str, str, int], frozenset[str]] = field(default_factory=dict)
+    chunk: dict[int, tuple[int, int]] = field(default_factory=dict)  # a chunk's variable -> first, last segment
     feed: Any = None  # the solve's ProgressFeed (solver/progress.py); None: nobody is watching (a repair piece)
 
     def __post_init__(self) -> None:
@@ -298,7 +300,13 @@ def build_variables(m: ModelData) -> None:
                     m.duty_cover[(duty.duty_id, d, k)].append(v)
                     m.para_at[(para.para_id, d, k)].append((v, (Kind.DUTY, duty.duty_id), True))
 
-    # student support
+    # student support, decided per chunk: a para who may take a student for a whole chunk gets one
+    # variable for all of it (no handoff inside a chunk), others one per segment they can take
+    run_edges: dict[tuple[str, str], set[int]] = defaultdict(set)  # (student, day) -> known run edges
+    for a in known_rows:
+        if a.kind == Kind.SUPPORT:
+            for sid in a.students:
+                run_edges[(sid, a.day)] |= {a.start, a.end}
     for d in m.plan_days:
         segs_by_student: dict[str, list] = defaultdict(list)
         for seg in g_.support_needs(d, tuple(fixed)):
@@ -308,12 +316,27 @@ def build_variables(m: ModelData) -> None:
             paras = candidate_paras(m, sid, d, segs)
             for seg in segs:
                 for k in m.segs_in(d, seg.start, seg.end):
+                    m.need_skills[(sid, d, k)] = seg.skills
+            chunk_of = _chunks(m, d, segs, run_edges[(sid, d)])
+            refused = {(para.para_id, seg.skills): g_.support_refusal(para, st, seg.skills) is not None
+                       for para in paras for seg in segs}
+            whole: dict[tuple[str, int], Any] = {}  # (para, chunk) -> the chunk's variable
+            for seg in segs:
+                for k in m.segs_in(d, seg.start, seg.end):
                     m.needs[(sid, d, k)] = NeedSeg(seg.support, seg.location, seg.skills, st.priority)
+                    c = chunk_of[k]
                     for para in paras:
                         pid = para.para_id
-                        if k not in m.avail[(pid, d)] or g_.support_refusal(para, st, seg.skills) is not None:
+                        if k not in m.avail[(pid, d)] or refused[(pid, seg.skills)]:
                             continue
-                        v = model.new_bool_var(f"y_{pid}_{sid}_{d}_{k}")
+                        if (pid, c[0]) in whole:
+                            v = whole[(pid, c[0])]
+                        else:
+                            v = model.new_bool_var(f"y_{pid}_{sid}_{d}_{k}")
+                            if all(x in m.avail[(pid, d)] and not refused[(pid, m.need_skills[(sid, d, x)])]
+                                   for x in c):
+                                whole[(pid, c[0])] = v
+                                m.chunk[v.Index()] = (c[0], c[-1])
                         m.y[(pid, sid, d, k)] = v
                         m.cover[(sid, d, k)].append((pid, v))
                         if seg.support == Support.ONE_TO_ONE:
@@ -325,6 +348,32 @@ def build_variables(m: ModelData) -> None:
                                 m.para_at[(pid, d, k)].append((m.group[gk], (Kind.SUPPORT, None, seg.location),
                                                                True))
                             m.members[gk].append((sid, v))
+
+
+RELIEF_GRID = 15  # minutes: the decision grid of lunches and breaks, so a relief costs no more than it takes
+
+
+def _chunks(m: ModelData, day: str, segs: list, known: set[int]) -> dict[int, tuple[int, ...]]:
+    """Each segment of a student's day -> the segments of its chunk.
+
+    A chunk is a piece of a need stretch between relief points: block edges (a change of class
+    or room), the half hours, and the edges of the warm start's and baseline's runs (so they stay
+    solutions). Handoffs happen only at relief points: a school plans a para for a block, not
+    for five minutes."""
+    bps = m.bps[day]
+    edges = {e for seg in segs for e in (seg.start, seg.end)} | known
+    out: dict[int, tuple[int, ...]] = {}
+    current: list[int] = []
+    for seg_k in sorted(k for seg in segs for k in m.segs_in(day, seg.start, seg.end)):
+        start = bps[seg_k]
+        if current and (bps[current[-1] + 1] != start or start in edges or start % RELIEF_GRID == 0):
+            for x in current:
+                out[x] = tuple(current)
+            current = []
+        current.append(seg_k)
+    for x in current:
+        out[x] = tuple(current)
+    return out
 
 
 def _conflicts(a: Session, b: Session) -> bool:
