@@ -85,9 +85,12 @@ COVERAGE_VALUE = {"unmet_p1": 100, "unmet_p2": 10, "unmet_p3": 1,
 
 
 def judged_levels(with_changes: bool) -> list[dict[str, int]]:
-    """The levels a search step is judged by (compare as tuples), most important first."""
-    later = [{t: w for t, w in level.items() if t not in COVERAGE_VALUE} for level in levels(with_changes)[3:]]
-    return [COVERAGE_VALUE, *(level for level in later if level)]
+    """The levels a search step is judged by (compare as tuples), most important first. In a
+    resolve, changes come right after coverage, before continuity: at 7:15 nobody who was not
+    hit by an absence is moved to save a handoff."""
+    first = {t: w for t, w in COVERAGE_VALUE.items() if not with_changes or t.startswith("unmet_")}
+    later = [{t: w for t, w in level.items() if t not in first} for level in levels(with_changes)[3:]]
+    return [first, *(level for level in later if level)]
 
 
 def judge(terms: dict[str, int], with_changes: bool) -> tuple[int, ...]:
