@@ -70,8 +70,9 @@ def _school_copy(folder: Path, name: str, edit: Callable[[openpyxl.Workbook], No
 def styled_far_cell(folder: Path, _s: Path) -> str:
     # one formatted, empty cell at the very last cell of Excel: 27 KB that openpyxl used to
     # expand into 17 billion cells
-    return _school_copy(folder, "styled_xfd.xlsx",
-                        lambda wb: setattr(wb["Paras"].cell(1_048_576, 16_384), "font", Font(bold=True)))
+    return _school_copy(
+        folder, "styled_xfd.xlsx", lambda wb: setattr(wb["Paras"].cell(1_048_576, 16_384), "font", Font(bold=True))
+    )
 
 
 def styled_last_row_every_sheet(folder: Path, _s: Path) -> str:
@@ -225,8 +226,9 @@ PRIMARY = {"input": "validate", "schedule": "check", "absences": "resolve", "out
 CASES: tuple[Case, ...] = (
     # resource bounds: read only the used range; refuse what cannot be read within the budget
     Case("resource_bounds", "formatted_cell_at_XFD1048576", "input", styled_far_cell, 0, commands=READING),
-    Case("resource_bounds", "formatted_A1048576_every_sheet", "input", styled_last_row_every_sheet, 0,
-         commands=READING),
+    Case(
+        "resource_bounds", "formatted_A1048576_every_sheet", "input", styled_last_row_every_sheet, 0, commands=READING
+    ),
     Case("resource_bounds", "value_in_row_1048576", "input", value_far_below, 2, ("row 1,048,576", "Ctrl+End")),
     Case("resource_bounds", "value_in_column_XFD", "input", value_far_right, 2, ("XFD300", "Duties")),
     Case("resource_bounds", "time_limit_nan", "option", option("--time-limit=nan"), 2, ("--time-limit", "'nan'")),
@@ -235,40 +237,112 @@ CASES: tuple[Case, ...] = (
     Case("resource_bounds", "seed_2_31", "option", option("--seed=2147483648"), 2, ("--seed", "2,147,483,647")),
     Case("resource_bounds", "workers_2_31", "option", option("--workers=2147483648"), 2, ("--workers",)),
     # invisible characters in ids, merged cells, a title above the header
-    Case("invisible_characters", "zero_width_space_in_para_id", "input", zero_width_id, 2,
-         ("Paras!A3", "zero-width space", "'P02'")),
-    Case("invisible_characters", "full_width_digits_in_para_id", "input", full_width_id, 2,
-         ("Paras!A3", "full-width", "'P02'")),
+    Case(
+        "invisible_characters",
+        "zero_width_space_in_para_id",
+        "input",
+        zero_width_id,
+        2,
+        ("Paras!A3", "zero-width space", "'P02'"),
+    ),
+    Case(
+        "invisible_characters",
+        "full_width_digits_in_para_id",
+        "input",
+        full_width_id,
+        2,
+        ("Paras!A3", "full-width", "'P02'"),
+    ),
     Case("invisible_characters", "nbsp_in_para_id", "input", nbsp_id, 2, ("Paras!A3", "non-breaking space")),
-    Case("invisible_characters", "merged_cells_in_data", "input", merged_data_cells, 2,
-         ("StudentSchedule!A3:A5", "merged cells")),
-    Case("invisible_characters", "title_row_above_header", "input", title_above_header, 0,
-         commands=READING),
-    Case("invisible_characters", "zero_width_space_in_schedule", "schedule", schedule_zero_width_para, 2,
-         ("Assignments!A2", "zero-width space")),
-    Case("invisible_characters", "title_row_above_schedule_header", "schedule", schedule_title_row, 0,
-         commands=("check", "export-ics")),
+    Case(
+        "invisible_characters",
+        "merged_cells_in_data",
+        "input",
+        merged_data_cells,
+        2,
+        ("StudentSchedule!A3:A5", "merged cells"),
+    ),
+    Case("invisible_characters", "title_row_above_header", "input", title_above_header, 0, commands=READING),
+    Case(
+        "invisible_characters",
+        "zero_width_space_in_schedule",
+        "schedule",
+        schedule_zero_width_para,
+        2,
+        ("Assignments!A2", "zero-width space"),
+    ),
+    Case(
+        "invisible_characters",
+        "title_row_above_schedule_header",
+        "schedule",
+        schedule_title_row,
+        0,
+        commands=("check", "export-ics"),
+    ),
     # files that do not belong together
-    Case("mismatched_files", "absences_with_two_problems", "absences", absences_two_problems, 2,
-         ("Absences!C3 (start)", "Absences!A2 (person_id): 'P99'")),
-    Case("mismatched_files", "schedule_of_another_school", "schedule", other_school_schedule, 2,
-         ("Washington Middle School", "not in the input's Paras")),
-    Case("mismatched_files", "school_name_differs", "schedule", school_name_differs, 2,
-         ("Roosevelt Elementary", "Lincoln Park Elementary")),
-    Case("mismatched_files", "input_given_as_schedule", "schedule", input_given_as_schedule, 2,
-         ("no sheet named Assignments",)),
+    Case(
+        "mismatched_files",
+        "absences_with_two_problems",
+        "absences",
+        absences_two_problems,
+        2,
+        ("Absences!C3 (start)", "Absences!A2 (person_id): 'P99'"),
+    ),
+    Case(
+        "mismatched_files",
+        "schedule_of_another_school",
+        "schedule",
+        other_school_schedule,
+        2,
+        ("Washington Middle School", "not in the input's Paras"),
+    ),
+    Case(
+        "mismatched_files",
+        "school_name_differs",
+        "schedule",
+        school_name_differs,
+        2,
+        ("Roosevelt Elementary", "Lincoln Park Elementary"),
+    ),
+    Case(
+        "mismatched_files",
+        "input_given_as_schedule",
+        "schedule",
+        input_given_as_schedule,
+        2,
+        ("no sheet named Assignments",),
+    ),
     # outputs and paths: nothing destroyed
-    Case("outputs_and_paths", "output_replaces_input_csv", "output", output_in_csv_input, 2,
-         ("Paras.csv",), input_dir=True),
+    Case(
+        "outputs_and_paths",
+        "output_replaces_input_csv",
+        "output",
+        output_in_csv_input,
+        2,
+        ("Paras.csv",),
+        input_dir=True,
+    ),
     Case("outputs_and_paths", "output_named_csv", "output", output_csv_name, 2, ("give a name ending in",)),
     Case("outputs_and_paths", "output_is_a_pipe", "output", output_fifo, 2, (f"not a regular file|{EXISTS}",)),
     Case("outputs_and_paths", "output_is_a_device", "output", output_device, 2, (f"device or system path|{EXISTS}",)),
-    Case("outputs_and_paths", "output_is_dev_stdout", "output", option("/dev/stdout"), 2,
-         (f"device or system path|{EXISTS}",)),
-    Case("outputs_and_paths", "output_is_the_input", "output", output_is_input, 2,
-         (f"overwrite the input|{EXISTS}",)),
-    Case("outputs_and_paths", "json_same_as_output", "option", json_same_as_output, 2,
-         ("given for two outputs",), commands=("solve",)),
+    Case(
+        "outputs_and_paths",
+        "output_is_dev_stdout",
+        "output",
+        option("/dev/stdout"),
+        2,
+        (f"device or system path|{EXISTS}",),
+    ),
+    Case("outputs_and_paths", "output_is_the_input", "output", output_is_input, 2, (f"overwrite the input|{EXISTS}",)),
+    Case(
+        "outputs_and_paths",
+        "json_same_as_output",
+        "option",
+        json_same_as_output,
+        2,
+        ("given for two outputs",),
+        commands=("solve",),
+    ),
 )
 
 
@@ -279,36 +353,89 @@ def _commands(case: Case, value: str, school: str, schedule: str, out: Path) -> 
             "validate": ("validate", value),
             "solve": ("solve", value, "-o", str(out / "s.xlsx"), *SOLVE),
             "check": ("check", value, schedule),
-            "resolve": ("resolve", value, "--baseline", schedule, "--absent", "P01", "--day", "Mon",
-                        "-o", str(out / "r.xlsx"), *SOLVE),
+            "resolve": (
+                "resolve",
+                value,
+                "--baseline",
+                schedule,
+                "--absent",
+                "P01",
+                "--day",
+                "Mon",
+                "-o",
+                str(out / "r.xlsx"),
+                *SOLVE,
+            ),
             "export-ics": ("export-ics", schedule, str(out / "ics"), "--input", value),
         }
     if case.role == "schedule":
         return {
             "check": ("check", school, value),
-            "resolve": ("resolve", school, "--baseline", value, "--absent", "P01", "--day", "Mon",
-                        "-o", str(out / "r.xlsx"), *SOLVE),
+            "resolve": (
+                "resolve",
+                school,
+                "--baseline",
+                value,
+                "--absent",
+                "P01",
+                "--day",
+                "Mon",
+                "-o",
+                str(out / "r.xlsx"),
+                *SOLVE,
+            ),
             "export-ics": ("export-ics", value, str(out / "ics"), "--input", school, "--names"),
         }
     if case.role == "absences":
         return {
             "validate": ("validate", school, "--absences", value),
             "solve": ("solve", school, "--absences", value, "-o", str(out / "s.xlsx"), *SOLVE),
-            "resolve": ("resolve", school, "--baseline", schedule, "--absences", value, "-o", str(out / "r.xlsx"),
-                        *SOLVE),
+            "resolve": (
+                "resolve",
+                school,
+                "--baseline",
+                schedule,
+                "--absences",
+                value,
+                "-o",
+                str(out / "r.xlsx"),
+                *SOLVE,
+            ),
         }
     if case.role == "output":
         return {
             "solve": ("solve", school, "-o", value, *SOLVE),
             "solve --json": ("solve", school, "-o", str(out / "s.xlsx"), "--json", value, *SOLVE),
-            "resolve": ("resolve", school, "--baseline", schedule, "--absent", "P01", "--day", "Mon", "-o", value,
-                        *SOLVE),
+            "resolve": (
+                "resolve",
+                school,
+                "--baseline",
+                schedule,
+                "--absent",
+                "P01",
+                "--day",
+                "Mon",
+                "-o",
+                value,
+                *SOLVE,
+            ),
             "validate --report": ("validate", school, "--report", value),
         }
     return {  # option
         "solve": ("solve", school, "-o", str(out / "s.xlsx"), value),
-        "resolve": ("resolve", school, "--baseline", schedule, "--absent", "P01", "--day", "Mon",
-                    "-o", str(out / "r.xlsx"), value),
+        "resolve": (
+            "resolve",
+            school,
+            "--baseline",
+            schedule,
+            "--absent",
+            "P01",
+            "--day",
+            "Mon",
+            "-o",
+            str(out / "r.xlsx"),
+            value,
+        ),
     }
 
 

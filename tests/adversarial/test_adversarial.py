@@ -100,8 +100,9 @@ def test_every_command_on_every_case(case: make_cases.Case, command: str, corpus
     if case.exit_code != 0:
         assert created == set(), f"a refused run wrote {created}"
     else:
-        assert created <= {str(p) for p in run.outputs} | {str(p) for o in run.outputs if o.is_dir()
-                                                          for p in o.iterdir()}, created
+        assert created <= {str(p) for p in run.outputs} | {
+            str(p) for o in run.outputs if o.is_dir() for p in o.iterdir()
+        }, created
     assert _temp_files(run.workdir) == [] and _temp_files(good_schedule.parent) == []
     deadline = REFUSAL_DEADLINE if case.exit_code != 0 else SOLVE_DEADLINE
     assert elapsed < deadline, f"{elapsed:.1f} s"
@@ -115,8 +116,11 @@ def test_every_command_on_every_case(case: make_cases.Case, command: str, corpus
 def test_far_cells_stay_small_in_a_real_process(tmp_path: Path, build) -> None:
     workbook = build(tmp_path, Path())
     began = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "parasched.cli", "validate", workbook],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "parasched.cli", "validate", workbook],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     assert proc.returncode in (0, 2)
@@ -130,8 +134,11 @@ def test_far_cells_stay_small_in_a_real_process(tmp_path: Path, build) -> None:
 def _start_solve(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Path, Path]:
     out = tmp_path / "schedule.xlsx"
     err = tmp_path / "stderr.txt"
-    proc = subprocess.Popen([sys.executable, "-m", "parasched.cli", "solve", str(MIDSIZE), "-o", str(out),
-                             "--time-limit", "60", *extra], stdout=subprocess.DEVNULL, stderr=err.open("w"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "parasched.cli", "solve", str(MIDSIZE), "-o", str(out), "--time-limit", "60", *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=err.open("w"),
+    )
     began = time.monotonic()
     while "Solving" not in err.read_text() and time.monotonic() - began < 60:  # the search has begun
         time.sleep(0.2)
@@ -177,8 +184,11 @@ def test_sigterm_stops_a_solve_and_writes_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the solver does not honour SolverOptions.stop yet (the lead adds it); "
-                                       "strict: remove this mark when it does")
+@pytest.mark.xfail(
+    strict=True,
+    reason="the solver does not honour SolverOptions.stop yet (the lead adds it); "
+    "strict: remove this mark when it does",
+)
 def test_keep_on_interrupt_writes_the_best_schedule(tmp_path: Path) -> None:
     """Needs the solver to honour SolverOptions.stop: the best schedule comes back soon after."""
     from parasched.io.schedule_reader import read_schedule

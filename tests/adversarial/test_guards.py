@@ -24,11 +24,13 @@ import make_cases
 
 
 def test_extent_counts_values_not_formatting_and_reads_merges() -> None:
-    xml = (b'<worksheet><dimension ref="A1:XFD1048576"/><sheetData>'
-           b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1" /></row>'
-           b'<row><c><v>1</v></c><c/><c t="inlineStr"><is><t>x</t></is></c></row>'  # no r: counted by position
-           b'<row r="1048576"><c r="XFD1048576" s="2"/></row></sheetData>'
-           b'<mergeCells><mergeCell ref="A2:A4"/><mergeCell ref="B1:D1"/></mergeCells></worksheet>')
+    xml = (
+        b'<worksheet><dimension ref="A1:XFD1048576"/><sheetData>'
+        b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1" /></row>'
+        b'<row><c><v>1</v></c><c/><c t="inlineStr"><is><t>x</t></is></c></row>'  # no r: counted by position
+        b'<row r="1048576"><c r="XFD1048576" s="2"/></row></sheetData>'
+        b'<mergeCells><mergeCell ref="A2:A4"/><mergeCell ref="B1:D1"/></mergeCells></worksheet>'
+    )
     extent = files._sheet_extent(io.BytesIO(xml))
     assert (extent.rows, extent.first_row, extent.last_row, extent.last_col) == (3, 1, 2, 3)
     assert extent.merged == ((2, 1, 4, 1), (1, 2, 1, 4))
@@ -54,8 +56,10 @@ def test_read_bounds_are_the_used_range_and_a_budget_when_unknown(tmp_path: Path
         assert files.read_bounds(wb["Paras"]) == {"max_row": 13, "max_col": 12}
     finally:
         wb.close()
-    assert files.read_bounds(object()) == {"max_row": files.MAX_SHEET_ROWS,
-                                           "max_col": files.MAX_SHEET_CELLS // files.MAX_SHEET_ROWS}
+    assert files.read_bounds(object()) == {
+        "max_row": files.MAX_SHEET_ROWS,
+        "max_col": files.MAX_SHEET_CELLS // files.MAX_SHEET_ROWS,
+    }
 
 
 def test_a_note_far_right_of_a_short_sheet_is_within_the_budget(tmp_path: Path) -> None:
@@ -110,12 +114,15 @@ def test_signals_are_held_while_a_temporary_file_is_named() -> None:
 # -- ids that look right ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "says", "should_read"), [
-    ("P01\u200b", "a zero-width space", "'P01'"),
-    ("P\uff10\uff11", "full-width", "'P01'"),
-    ("P\u00a001", "a non-breaking space", "'P 01'"),
-    ("\ufeffS03", "byte-order mark", "'S03'"),
-])
+@pytest.mark.parametrize(
+    ("text", "says", "should_read"),
+    [
+        ("P01\u200b", "a zero-width space", "'P01'"),
+        ("P\uff10\uff11", "full-width", "'P01'"),
+        ("P\u00a001", "a non-breaking space", "'P 01'"),
+        ("\ufeffS03", "byte-order mark", "'S03'"),
+    ],
+)
 def test_invisible_characters_are_named(text: str, says: str, should_read: str) -> None:
     problem = id_problem(text)
     assert problem is not None and says in problem and should_read in problem
@@ -132,8 +139,12 @@ def test_harmless_text_passes() -> None:
 
 
 def _schedule(paras: list[str], students: list[str]) -> Schedule:
-    return Schedule(tuple(Assignment(p, "Mon", 480, 510, Kind.SUPPORT, "", (s,), "Room 1")
-                          for p, s in zip(paras, students, strict=True)))
+    return Schedule(
+        tuple(
+            Assignment(p, "Mon", 480, 510, Kind.SUPPORT, "", (s,), "Room 1")
+            for p, s in zip(paras, students, strict=True)
+        )
+    )
 
 
 def test_belonging(small_problem) -> None:
