@@ -163,7 +163,7 @@ def _grade_day(grade: int, k8: bool, rng: random.Random) -> tuple[list[tuple[int
     return rows, wave
 
 
-def _draw_student(i: int, sid: str, grade: int, room: str, rng: random.Random) -> Student:
+def _draw_student(sid: str, grade: int, room: str, rng: random.Random) -> Student:
     """A student's sheet row: support level, needs and priority in realistic shares."""
     r = rng.random()
     support = (
@@ -724,7 +724,7 @@ def hard_school(
             room = "Room 110 (self-contained K-2)" if grade <= 2 else "Room 112 (self-contained 3-5)"
         else:
             room = f"Room {grade + 1}{student_rng.randrange(rooms_per_grade) + 1:02d}"
-        kid = _Kid(_draw_student(i, f"S{i + 1:0{sid_w}d}", grade, room, student_rng))
+        kid = _Kid(_draw_student(f"S{i + 1:0{sid_w}d}", grade, room, student_rng))
         rows, kid.wave = grade_days[grade]
         _student_week(kid, rows, grade, days, middle_rooms.get(grade, {}), student_rng)
         kids.append(kid)
