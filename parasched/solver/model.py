@@ -238,9 +238,14 @@ def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float,
     prm.log_search_progress = opts.log
     if opts.workers == 1:
         prm.max_deterministic_time = budget
-        prm.max_time_in_seconds = 50 * budget + 5  # a safety net only; the deterministic limit decides
+        # a safety net only, the deterministic limit decides on a machine that is not overloaded
+        # (the command's wall-clock limit comes first: 3x plus 2 s)
+        prm.max_time_in_seconds = 3 * budget + 2
     else:
         prm.max_time_in_seconds = budget
+    # Ctrl-C is the command's to handle (it sets options.stop): CP-SAT catching SIGINT on a
+    # solver thread aborts the process
+    prm.catch_sigint_signal = False
     # light presolve: many short solves, where full probing and symmetry cost more than they give
     prm.cp_model_probing_level = 0
     prm.symmetry_level = 0
@@ -294,7 +299,8 @@ def complete_hint(m: ModelData, partial: dict[int, int], time_limit: float) -> l
         dom[1] = v
     proto.clear_objective()
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 50 * time_limit + 5
+    solver.parameters.max_time_in_seconds = 3 * time_limit + 2
+    solver.parameters.catch_sigint_signal = False
     solver.parameters.max_deterministic_time = time_limit
     solver.parameters.num_workers = 1
     st = solver.solve(trial)
