@@ -444,7 +444,11 @@ def _solve_coverage(problem: Problem, options: SolverOptions, baseline: Schedule
             last = dataclasses.replace(raw, schedule=incumbent, terms=incumbent_terms)
         if last is not None:
             last = dataclasses.replace(last, status="feasible", bound=None)
-    stopped = options.stop is not None and options.stop.is_set() and last is not None
+    if options.stop is not None and options.stop.is_set() and incumbent is not None:
+        if last is not None:
+            return dataclasses.replace(last, runtime=time.monotonic() - t0, first_solution_seconds=first)
+        return _repaired_result(problem, options, plan, baseline, incumbent, t0, first or 0.0, repair_stats)
+    stopped = False
     # after the day phase no week model: its first stage, priority 1 alone over the whole week,
     # threw away priority-2 minutes faster than its later stages won them back (12 paras, 15 s:
     # priority 2 from 5,365 to 12,135 uncovered minutes for 60 priority-1 minutes), and the day

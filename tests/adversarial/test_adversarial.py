@@ -184,11 +184,6 @@ def test_sigterm_stops_a_solve_and_writes_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the solver does not honour SolverOptions.stop yet (the lead adds it); "
-    "strict: remove this mark when it does",
-)
 def test_keep_on_interrupt_writes_the_best_schedule(tmp_path: Path) -> None:
     """Needs the solver to honour SolverOptions.stop: the best schedule comes back soon after."""
     from parasched.io.schedule_reader import read_schedule
