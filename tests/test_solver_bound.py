@@ -70,7 +70,7 @@ def test_resolve_keeps_to_its_time_limit_as_a_wall_budget() -> None:
 def test_neighbourhood_is_the_short_students_and_those_their_paras_serve() -> None:
     from parasched.scheduler.schedule import Assignment, Kind, Schedule
     from parasched.scheduler.weekgrid import WeekGrid
-    from parasched.solver.model import neighbourhood
+    from parasched.solver.week import neighbourhood
 
     s = settings(days=("Mon",))
     p = Problem(s, (para("P1"), para("P2", gender="m"), para("P3", skills=frozenset({"asl"}))),

@@ -1,6 +1,6 @@
 """The progress a coordinator watches during ``solve`` and ``resolve``.
 
-The solver calls ``SolverOptions.on_progress`` with a :class:`~parasched.solver.options.Progress`
+The solver calls ``SolverOptions.on_progress`` with a :class:`~parasched.scheduler.schedule.Progress`
 (stage, elapsed, limit, covered percent per priority, handoffs). This display turns it into one
 line a person reads: on a terminal a live line that rewrites itself (``rich``); into a file or a
 pipe one plain line per change, each ending in a newline, never a ``\\r``. Internal objective
@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from parasched.solver.options import Progress
+from parasched.scheduler.schedule import Progress
 
 PRIORITY_LABELS = ("P1", "P2", "P3")
 

@@ -152,3 +152,16 @@ class SolveResult:
         if abs(self.objective) < 1e-9:
             return 0.0
         return abs(self.objective - self.bound) / max(1e-9, abs(self.objective))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a person watching a solve wants to know: the stage, time used of the limit, the
+    share of required minutes covered per priority (percent, never falling during one solve)
+    and the handoffs of the best schedule so far."""
+
+    stage: str
+    elapsed: float
+    limit: float
+    covered_percent: tuple[float, float, float]
+    handoffs: int | None = None

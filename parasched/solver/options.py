@@ -8,21 +8,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from parasched.scheduler.schedule import Progress
+
 AUTO_EXACT_PARAS = 24
 AUTO_CANDIDATES = 10
-
-
-@dataclass(frozen=True)
-class Progress:
-    """What a person watching a solve wants to know: the stage, time used of the limit, the
-    share of required minutes covered per priority (percent, never falling during one solve)
-    and the handoffs of the best schedule so far."""
-
-    stage: str
-    elapsed: float
-    limit: float
-    covered_percent: tuple[float, float, float]
-    handoffs: int | None = None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ from parasched.scheduler.schedule import Assignment, Kind, Schedule, UnmetKind
 from parasched.scheduler.subschool import DayPiece, day_piece, splice
 from parasched.scheduler.weekgrid import WeekGrid
 
+from .hint import hint_values
+from .model import build, complete_hint, solve_model
 from .objective import judge
 from .options import SolverOptions
 from .progress import ProgressFeed
@@ -292,9 +294,6 @@ def _solve_piece(piece: DayPiece, options: SolverOptions, baseline: Schedule | N
                  seconds: float, week: dict[str, set[str]] | None = None) -> tuple[Assignment, ...] | None:
     """The piece re-planned by the model (exactly, every para considered), or None. ``week``:
     each student's paras of the other days, preferred in the piece (the same paras all week)."""
-    from .hint import hint_values
-    from .model import build, complete_hint, solve_model
-
     if seconds <= 0.05:
         return None
     if week:

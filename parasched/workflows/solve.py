@@ -23,11 +23,10 @@ def solve(problem, options=None, baseline: Schedule | None = None,
 
     ``hint``: the warm start when it is not the baseline itself (resolve passes the baseline
     repaired and filled in, while changes are counted against the baseline)."""
-    from parasched.solver.model import solve_week
-    from parasched.solver.options import SolverOptions
-
     from parasched.scheduler.coverage import unmet_rows
     from parasched.scheduler.explain import explain
+    from parasched.solver.options import SolverOptions
+    from parasched.solver.week import solve_week
 
     options = options or SolverOptions()
     hint = hint if hint is not None else baseline

@@ -1,0 +1,241 @@
+"""The week's search: the warm start, then CP-SAT models of one day at a time (or the whole
+week for small schools), the repair search on pieces for large schools, and continuity pieces at
+the end. ``solve_week`` is what the solve and resolve workflows call (docs/solver.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from parasched.scheduler.model import Problem
+from parasched.scheduler.schedule import Schedule
+from parasched.scheduler.weekgrid import WeekGrid
+
+from .model import RawResult, build, solve_model
+from .objective import TERM_NAMES, judge
+from .options import SolverOptions
+from .progress import ProgressFeed
+from .repair import PIECE_SECONDS, RepairStats, repair
+
+DAY_PHASE_SHARE = 0.97  # of the coverage part of the limit, for the day-by-day phase of a multi-day solve
+WEEK_MODEL_ONLY_PARAS = 8  # up to this many paras the week model is small: solved whole, it can prove optimality
+POLISH_SHARE = 0.25  # of the time limit, for the continuity pieces at the end (repair.py)
+MAX_WEEK_VARIABLES = 400_000  # a larger week model is not built (160 paras: ~1.5 GB peak when it was)
+FOCUS_BUILD_FACTOR = 2.5  # a day model without a neighbourhood / with one, build time (80 paras: 2.7 s / 1.0 s)
+REPAIR_SHARE = 0.5  # of the time limit, at most, for the repair search of a large school (repair.py)
+MAX_DAY_MODEL_PARAS = 120  # above: no day or week model (160 paras: 1.1 GB); the repair search takes the time
+DAY_BUILD_SECONDS_PER_PARA = 0.0125  # building one focused day model (80 paras: 1.0 s), to budget the wall clock
+
+
+def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | None = None,
+               replan_days: tuple[str, ...] | None = None, hint: Schedule | None = None) -> RawResult:
+    """Solve the planned days: coverage first (``_solve_coverage``), then continuity.
+
+    The last ``POLISH_SHARE`` of the limit goes to continuity pieces (``repair.repair`` with
+    ``continuity=True``): the students passed between the most paras, each re-planned exactly
+    with the paras who serve them that day and on the other days, kept only if the week's levels
+    improve. It ends early once every student-day was tried without an improvement.
+    """
+    t0 = time.monotonic()
+    limit = options.time_limit if options.time_limit is not None else problem.settings.time_limit_seconds
+    plan = WeekGrid.of(problem).days if replan_days is None else tuple(
+        d for d in WeekGrid.of(problem).days if d in replan_days)
+    incumbent = hint if hint is not None else baseline
+    feed = _feed(problem, options, incumbent, limit, t0)
+    first_part = dataclasses.replace(options, time_limit=max(0.3, (1 - POLISH_SHARE) * limit))
+    raw = _solve_coverage(problem, first_part, baseline, replan_days, hint, feed, t0)
+    if raw.schedule is None or raw.status == "optimal" or (options.stop is not None and options.stop.is_set()):
+        return raw  # (optimal: nothing left to improve; stop early)
+    stats = RepairStats()
+    if options.workers == 1:  # reproducible: a number of pieces on deterministic time
+        polished = repair(problem, raw.schedule, options, float("inf"), baseline, plan, stats,
+                          max_pieces=max(1, int(POLISH_SHARE * limit / PIECE_SECONDS)), feed=feed,
+                          cover=False, continuity=True)
+    else:
+        polished = repair(problem, raw.schedule, options, t0 + limit, baseline, plan, stats, feed=feed,
+                          cover=False, continuity=True)
+    if polished is not raw.schedule:
+        terms = _terms_of(problem, polished, baseline)
+        raw = dataclasses.replace(raw, status="feasible", schedule=polished, objective=float(terms["unmet_p1"]),
+                                  terms=terms)
+    raw.runtime = time.monotonic() - t0
+    return raw
+
+
+def _terms_of(problem: Problem, schedule: Schedule, baseline: Schedule | None) -> dict[str, int]:
+    """The objective terms of a schedule, recomputed from it (kpis, and changes in a resolve)."""
+    from parasched.scheduler.changes import changed_minutes
+    from parasched.scheduler.kpis import compute_kpis
+
+    terms = dict(compute_kpis(problem, schedule).objective_terms())
+    if baseline is not None:
+        terms["changed_minutes"] = changed_minutes(baseline, schedule, problem=problem)
+    return {t: terms[t] for t in TERM_NAMES if t in terms}
+
+
+def _solve_coverage(problem: Problem, options: SolverOptions, baseline: Schedule | None,
+                    replan_days: tuple[str, ...] | None, hint: Schedule | None, feed: ProgressFeed,
+                    t0: float) -> RawResult:
+    """Solve the planned days: day by day first, then the whole week.
+
+    Day phase (when more than one day is planned and a complete starting schedule exists — the
+    baseline or the warm start): each planned day in turn is a model of its own, the other days
+    kept as they are in the incumbent, every term still counted over the whole week (so weekly
+    rules and targets hold); small models CP-SAT solves well. Week phase: the whole model,
+    hinted with the incumbent, for the links between days (weekly duty caps, flex targets,
+    flexible sessions, fairness) and a bound on priority-1 minutes. The week phase is skipped
+    when its model could not be built in the time left (large schools; see README).
+    """
+    grid = WeekGrid.of(problem)
+    limit = options.time_limit if options.time_limit is not None else problem.settings.time_limit_seconds
+    plan = grid.days if replan_days is None else tuple(d for d in grid.days if d in replan_days)
+    incumbent = hint if hint is not None else baseline  # resolve: a repaired, filled-in warm start
+    if incumbent is not None and baseline is not None:  # days not re-planned: exactly the baseline's
+        incumbent = Schedule(
+            tuple(a for a in baseline.assignments if a.day not in plan)
+            + tuple(a for a in incumbent.assignments if a.day in plan),
+            tuple(s for s in baseline.sessions if s.day not in plan)
+            + tuple(s for s in incumbent.sessions if s.day in plan))
+    deterministic = options.workers == 1
+    first: float | None = None
+    last: RawResult | None = None
+    build_seconds = 0.0
+    n_built = 0
+    limited = options.candidate_limit(len(problem.paras)) is not None
+    repair_stats = None
+    if limited and incumbent is not None:  # a large school: local repairs first (repair.py)
+        repair_stats = RepairStats()
+        # no model after the repair when the school is too large for one, or when the time left
+        # would not even build it (a 5 s resolve of 80 paras): the repair search takes the time
+        build_guess = DAY_BUILD_SECONDS_PER_PARA * len(problem.paras)
+        whole = len(problem.paras) > MAX_DAY_MODEL_PARAS or (  # (caps are held by the models)
+            not deterministic and options.max_unmet is None and (1 - REPAIR_SHARE) * limit < 1.2 * build_guess + 1.5)
+        first = time.monotonic() - t0  # the warm start is a complete schedule
+        part = 0.95 if whole else REPAIR_SHARE
+        if deterministic:  # reproducible: a number of pieces, each on deterministic time, no clock
+            incumbent = repair(problem, incumbent, options, float("inf"), baseline, plan, repair_stats,
+                               max_pieces=max(1, int(part * limit / PIECE_SECONDS)), feed=feed)
+            limit = (1 - part) * limit  # what the models after it get
+        else:
+            incumbent = repair(problem, incumbent, options, t0 + part * limit, baseline, plan, repair_stats,
+                               feed=feed)
+        if whole:
+            return _repaired_result(problem, options, plan, baseline, incumbent, t0, first, repair_stats)
+    incumbent_terms: dict[str, int] | None = None
+    if len(plan) > 1 and incumbent is not None and len(problem.paras) > WEEK_MODEL_ONLY_PARAS:
+        share = DAY_PHASE_SHARE * limit / len(plan)
+        phase_end = t0 + DAY_PHASE_SHARE * limit
+        for i, d in enumerate(plan):
+            if not deterministic and i > 0 and time.monotonic() + build_seconds / i > phase_end:
+                break  # no time left to build another day: the rest keep the incumbent
+            if options.stop is not None and options.stop.is_set():
+                break
+            tb = time.monotonic()
+            m = build(problem, options, baseline, (d,), hint=incumbent, keep=incumbent,
+                      focus=neighbourhood(problem, grid, incumbent, d) if limited else None)
+            build_seconds += time.monotonic() - tb
+            n_built += 1
+            week_guess = build_seconds * len(plan) * 1.2 * (FOCUS_BUILD_FACTOR if limited else 1)
+            if not deterministic and i == 0 and week_guess > (1 - DAY_PHASE_SHARE) * limit:
+                phase_end = t0 + 0.95 * limit  # the week model will not fit: the day phase takes it all
+            if not deterministic:  # the wall clock: what is left of the phase, building included
+                share = max(0.3, (phase_end - time.monotonic()) / (len(plan) - i))
+            m.options = dataclasses.replace(options, time_limit=share)
+            m.feed = feed
+            raw = solve_model(m, incumbent, t0)
+            if raw.schedule is None:
+                last = None
+                break
+            if first is None and raw.first_solution_seconds is not None:
+                first = time.monotonic() - t0 - raw.runtime + raw.first_solution_seconds
+            if incumbent_terms is None:
+                incumbent_terms = _terms_of(problem, incumbent, baseline)
+            if judge(raw.terms, baseline is not None) < judge(incumbent_terms, baseline is not None):
+                incumbent, incumbent_terms = raw.schedule, raw.terms
+            # else the day's answer is not kept: it won priority-1 minutes at too high a price
+            last = dataclasses.replace(raw, schedule=incumbent, terms=incumbent_terms)
+        if last is not None:
+            last = dataclasses.replace(last, status="feasible", bound=None)
+    if options.stop is not None and options.stop.is_set() and incumbent is not None:
+        if last is not None:
+            return dataclasses.replace(last, runtime=time.monotonic() - t0, first_solution_seconds=first)
+        return _repaired_result(problem, options, plan, baseline, incumbent, t0, first or 0.0, repair_stats)
+    stopped = False
+    # after the day phase no week model: its first stage, priority 1 alone over the whole week,
+    # threw away priority-2 minutes faster than its later stages won them back (12 paras, 15 s:
+    # priority 2 from 5,365 to 12,135 uncovered minutes for 60 priority-1 minutes), and the day
+    # models already count every weekly term
+    if not stopped and last is None:
+        focus = neighbourhood(problem, grid, incumbent, plan[0]) if limited and len(plan) == 1 and incumbent else None
+        m = build(problem, options, baseline, plan, hint=incumbent, keep=baseline, focus=focus)
+        if last is not None and deterministic:
+            budget = (1 - DAY_PHASE_SHARE) * limit
+        else:
+            budget = max(0.5, limit - (time.monotonic() - t0))
+        m.options = dataclasses.replace(options, time_limit=budget)
+        m.feed = feed
+        raw = solve_model(m, incumbent, t0)
+        if raw.schedule is not None or last is None:
+            if first is None and raw.first_solution_seconds is not None:
+                first = time.monotonic() - t0 - raw.runtime + raw.first_solution_seconds
+            last = raw
+    last.bound = valid_bound(problem, options, plan, baseline, last.bound)
+    last.runtime = time.monotonic() - t0
+    last.first_solution_seconds = first
+    last.repair = repair_stats
+    return last
+
+
+def _feed(problem: Problem, options: SolverOptions, start: Schedule | None, limit: float, t0: float) -> ProgressFeed:
+    """The solve's progress feed, told of the starting schedule first."""
+    from parasched.scheduler.kpis import compute_kpis
+
+    k = compute_kpis(problem, start if start is not None else Schedule())
+    feed = ProgressFeed(options, (k.required_minutes[1], k.required_minutes[2], k.required_minutes[3]), limit, t0)
+    if start is not None and (options.on_progress is not None or options.progress):
+        feed.solution("starting schedule", (k.unmet_p1, k.unmet_p2, k.unmet_p3), k.handoffs)
+    return feed
+
+
+def _repaired_result(problem: Problem, options: SolverOptions, plan: tuple[str, ...], baseline: Schedule | None,
+                     schedule: Schedule, t0: float, first: float, stats: object) -> RawResult:
+    """The result of a solve that was the repair search alone (no CP-SAT model of the whole school)."""
+    terms = _terms_of(problem, schedule, baseline)
+    bound = valid_bound(problem, options, plan, baseline, None)
+    return RawResult("feasible", schedule, float(terms["unmet_p1"]), bound, terms, time.monotonic() - t0, first,
+                     repair=stats)
+
+
+def neighbourhood(problem: Problem, grid: WeekGrid, schedule: Schedule, day: str) -> set[str] | None:
+    """Students a large school's day model lets change paras (the others keep the warm start's):
+    those left short of priority-1/2 support that day, and those served by a para who may
+    support one of them (so that para can be freed). None (everyone) when a duty or therapy
+    need is short, or nothing is."""
+    from parasched.scheduler.coverage import coverage
+    from parasched.scheduler.schedule import UnmetKind
+
+    short = [n for n in coverage(problem, schedule, grid) if n.day == day and n.uncovered and n.priority <= 2]
+    if not short or any(n.kind != UnmetKind.SUPPORT for n in short):
+        return None
+    needy = {n.ref for n in short}
+    helpers = {p.para_id for p in problem.paras
+               if any(grid.support_refusal(p, problem.student(s), seg.skills) is None
+                      for s in needy for seg in grid.student_day(s, day))}
+    served = {s for a in schedule.assignments if a.day == day and a.para_id in helpers for s in a.students}
+    return needy | served
+
+
+def valid_bound(problem: Problem, options: SolverOptions, plan: tuple[str, ...], baseline: Schedule | None,
+                model_bound: float | None) -> float:
+    """A lower bound of ``unmet_p1`` (see docs/solver.md): the max-flow relaxation of each planned
+    day (``bound.py``, valid for every schedule of the contract), or CP-SAT's stage-1 bound when
+    the model considered every para (valid for schedules on the decision grid), the larger."""
+    from .bound import week_bound
+
+    kept = baseline if baseline is not None and len(plan) < len(problem.settings.days) else None
+    flow = float(week_bound(problem, plan, kept))
+    exact = options.candidate_limit(len(problem.paras)) is None
+    return max(flow, model_bound) if model_bound is not None and exact else flow
+
+
+__all__ = ["neighbourhood", "solve_week", "valid_bound"]
