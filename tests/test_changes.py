@@ -104,14 +104,6 @@ def test_changed_minutes_weighs_absent_substitute_moved_and_filling_paras():
     assert changed_minutes(base, by_sub, problem=part) == 30 * MOVE_WEIGHT + 60 * SUBSTITUTE_WEIGHT
 
 
-def test_weights_are_the_solvers():
-    from parasched.solver import objective
-
-    assert (MOVE_WEIGHT, SUBSTITUTE_WEIGHT, FILL_WEIGHT) == (objective.W_MOVED, objective.W_SUBSTITUTE,
-                                                             objective.W_FILL)
-    assert ABSENT_WEIGHT == 0
-
-
 def test_covering_names_the_absent_para_whose_student_or_duty_is_taken_over():
     base = Schedule((sup("P7", "Tue", 9 * H, 11 * H, "S1"), A("P7", "Tue", 14 * H, 15 * H, Kind.DUTY, ref="Bus"),
                      sup("P2", "Tue", 9 * H, 11 * H, "S9")))

@@ -28,8 +28,7 @@ from .weekgrid import WeekGrid
 
 FREE = "free"
 
-# weights of one changed minute (see module docstring); equal to the solver's objective weights
-# (W_MOVED, W_SUBSTITUTE, W_FILL in parasched/solver/objective.py; tests/test_changes.py checks)
+# weights of one changed minute (see module docstring); the solver's objective uses these
 MOVE_WEIGHT = 4
 SUBSTITUTE_WEIGHT = 2
 FILL_WEIGHT = 1

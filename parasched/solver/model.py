@@ -230,8 +230,8 @@ def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float,
     if opts.workers == 1:
         prm.max_deterministic_time = budget
         # a safety net only, the deterministic limit decides on a machine that is not overloaded
-        # (the command's wall-clock limit comes first: 3x plus 2 s)
-        prm.max_time_in_seconds = 3 * budget + 2
+        # (reproducible runs cannot also be held to the wall clock: 10x plus 5 s)
+        prm.max_time_in_seconds = 10 * budget + 5
     else:
         prm.max_time_in_seconds = budget
     # Ctrl-C is the command's to handle (it sets options.stop): CP-SAT catching SIGINT on a
@@ -290,7 +290,7 @@ def complete_hint(m: ModelData, partial: dict[int, int], time_limit: float) -> l
         dom[1] = v
     proto.clear_objective()
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 3 * time_limit + 2
+    solver.parameters.max_time_in_seconds = 10 * time_limit + 5
     solver.parameters.catch_sigint_signal = False
     solver.parameters.max_deterministic_time = time_limit
     solver.parameters.num_workers = 1

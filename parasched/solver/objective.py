@@ -37,7 +37,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from parasched.scheduler.changes import FILL_WEIGHT, MOVE_WEIGHT, SUBSTITUTE_WEIGHT
 from parasched.scheduler.coverage import coverage
+from parasched.scheduler.kpis import OBJECTIVE_TERMS
 from parasched.scheduler.model import ParaRole, Support
 from parasched.scheduler.schedule import Kind, Schedule
 
@@ -45,12 +47,13 @@ from .constraints.duties import copied_duty_minutes
 from .constraints.therapy import copied_placements
 from .variables import ModelData
 
-W_MOVED, W_SUBSTITUTE, W_FILL = 4, 2, 1
+# one changed minute's weight: the domain's definition (scheduler/changes.py), not a copy
+W_MOVED, W_SUBSTITUTE, W_FILL = MOVE_WEIGHT, SUBSTITUTE_WEIGHT, FILL_WEIGHT
 W_HANDOFF, W_EXTRA_PARA, W_WEEK_PARA, W_PREFERRED = 30, 30, 60, 1
 W_SPREAD, W_LUNCH_VARIATION = 1, 15
 
-TERM_NAMES = ("unmet_p1", "unmet_p2", "unmet_p3", "changed_minutes", "flex_short", "substitute_minutes",
-              "handoffs", "extra_paras", "extra_week_paras", "preferred_missed", "duty_spread", "lunch_variation")
+# the KPIs' terms (scheduler/kpis.py defines each), with changes (resolve) after coverage
+TERM_NAMES = (*OBJECTIVE_TERMS[:3], "changed_minutes", *OBJECTIVE_TERMS[3:])
 
 
 CONTINUITY = {"handoffs": W_HANDOFF, "extra_paras": W_EXTRA_PARA, "extra_week_paras": W_WEEK_PARA,
