@@ -11,10 +11,14 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 from parasched.scheduler.errors import InputError, Issue
 from parasched.scheduler.schedule import Schedule, SolveResult, SolveStats, Status
 from parasched.scheduler.weekgrid import WeekGrid
+
+
+MIN_SEARCH_SECONDS = 0.3  # the search after the warm start always gets this much
 
 
 def solve(problem, options=None, baseline: Schedule | None = None,
@@ -31,7 +35,11 @@ def solve(problem, options=None, baseline: Schedule | None = None,
     options = options or SolverOptions()
     hint = hint if hint is not None else baseline
     if hint is None and options.use_greedy_hint:
+        began = time.monotonic()
         hint = _greedy(problem)
+        if options.time_limit is not None and options.workers > 1:  # the warm start is part of the limit
+            spent = time.monotonic() - began
+            options = dataclasses.replace(options, time_limit=max(MIN_SEARCH_SECONDS, options.time_limit - spent))
     raw = solve_week(problem, options, baseline, replan_days, hint)
     stats = SolveStats(raw.variables, raw.constraints, raw.first_solution_seconds, options.workers, options.seed)
     if raw.status == "infeasible":
