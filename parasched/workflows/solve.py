@@ -17,7 +17,6 @@ from parasched.scheduler.errors import InputError, Issue
 from parasched.scheduler.schedule import Schedule, SolveResult, SolveStats, Status
 from parasched.scheduler.weekgrid import WeekGrid
 
-
 MIN_SEARCH_SECONDS = 0.3  # the search after the warm start always gets this much
 
 
