@@ -486,3 +486,17 @@ def test_benchmark_medians_and_failed_rows() -> None:
                               "greedy": {"ok": True, "students": 14, "seconds": 0.1, "cov_p1": 90.0,
                                          "cov_p2": 80.0, "cov_p3": 70.0}}])
     assert "| 10 | 14 |" in table and "error: ValueError: x" in table and "90.0 / 80.0 / 70.0" in table
+
+
+def test_greedy_past_its_deadline_still_gives_a_valid_start() -> None:
+    """A huge school on a short limit: the needs not reached stay uncovered, every rule holds."""
+    import time
+
+    from samples.generator import generate_school
+
+    p = generate_school(7, seed=0)
+    late = greedy_schedule(p, deadline=time.monotonic() - 1)
+    assert not [a for a in late.assignments if a.kind == Kind.SUPPORT]
+    assert [a for a in late.assignments if a.kind == Kind.LUNCH]  # lunches and breaks are placed first
+    assert_valid(p, late)
+    assert len(late.unmet) > len(greedy_schedule(p).unmet)

@@ -26,6 +26,7 @@ Every fact about the week (availability, lunch and breaks owed, needs, eligibili
 from __future__ import annotations
 
 import bisect
+import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import cast
@@ -159,6 +160,7 @@ class _Greedy:
         self.with_student: dict[tuple[str, str, str], int] = defaultdict(int)
         self.week_with: dict[tuple[str, str], int] = defaultdict(int)  # (para, student) -> minutes this week
         self.least = problem.settings.min_support_minutes
+        self.deadline: float | None = None
         self.occurrences: list[Occurrence] = []
         self.session_para: dict[tuple[str, str, int], str] = {}
         self._eligible: dict[tuple[str, frozenset[str]], list[Para]] = {}
@@ -199,6 +201,8 @@ class _Greedy:
                                duty.start), (duty, day)))
         needs.sort(key=lambda n: n[0])
         for _, need in needs:
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                break  # out of time: the needs not reached yet stay uncovered (most important ones came first)
             if isinstance(need, Occurrence):
                 self.staff_session(need)
             elif isinstance(need, StudentSegment):
@@ -206,8 +210,9 @@ class _Greedy:
             else:
                 duty, day = need  # type: ignore[misc]
                 self.cover_duty(duty, day)
-        self.swap_in()
-        self.cover_flex(flex)
+        if self.deadline is None or time.monotonic() <= self.deadline:
+            self.swap_in()
+            self.cover_flex(flex)
         return self.schedule()
 
     def _day_i(self, day: str) -> int:
@@ -715,12 +720,16 @@ def _same(a: _Row, b: _Row) -> bool:
     return (a.kind, a.ref, a.students, a.location) == (b.kind, b.ref, b.students, b.location)
 
 
-def greedy_schedule(problem: Problem, grid: WeekGrid | None = None) -> Schedule:
+def greedy_schedule(problem: Problem, grid: WeekGrid | None = None, deadline: float | None = None) -> Schedule:
     """A schedule breaking no hard rule, filled greedily by priority (see module docstring).
+    ``deadline`` (a ``time.monotonic()`` reading): past it, needs not reached stay uncovered, so a
+    huge school still gets a valid start in time.
 
     The fill avoids pieces shorter than ``min_support_minutes``; any left (``runs.short_runs``)
     are taken out at the end rather than kept against the rule."""
-    return _Greedy(problem, grid or WeekGrid(problem)).run()
+    g = _Greedy(problem, grid or WeekGrid(problem))
+    g.deadline = deadline
+    return g.run()
 
 
 __all__ = ["greedy_schedule"]

@@ -18,6 +18,7 @@ from parasched.scheduler.schedule import Schedule, SolveResult, SolveStats, Stat
 from parasched.scheduler.weekgrid import WeekGrid
 
 MIN_SEARCH_SECONDS = 0.3  # the search after the warm start always gets this much
+GREEDY_SHARE = 0.5  # of the limit, at most, for the greedy warm start (a huge school: what it reached)
 
 
 def solve(problem, options=None, baseline: Schedule | None = None,
@@ -35,7 +36,8 @@ def solve(problem, options=None, baseline: Schedule | None = None,
     hint = hint if hint is not None else baseline
     if hint is None and options.use_greedy_hint:
         began = time.monotonic()
-        hint = _greedy(problem)
+        limit = options.time_limit if options.time_limit is not None else problem.settings.time_limit_seconds
+        hint = _greedy(problem, began + GREEDY_SHARE * limit if options.workers > 1 else None)
         if options.time_limit is not None and options.workers > 1:  # the warm start is part of the limit
             spent = time.monotonic() - began
             options = dataclasses.replace(options, time_limit=max(MIN_SEARCH_SECONDS, options.time_limit - spent))
@@ -54,13 +56,13 @@ def solve(problem, options=None, baseline: Schedule | None = None,
     return SolveResult(status, schedule, raw.objective, raw.bound, raw.runtime, stats, tiers)
 
 
-def _greedy(problem) -> Schedule | None:
+def _greedy(problem, deadline: float | None = None) -> Schedule | None:
     try:
         from parasched.scheduler.greedy import greedy_schedule
     except ImportError:  # pragma: no cover - greedy is optional
         return None
     try:
-        return greedy_schedule(problem)
+        return greedy_schedule(problem, deadline=deadline)
     except Exception:
         return None
 
