@@ -260,7 +260,8 @@ def _write(tmp_path: Path, rows: dict[str, list[list[Any]]], drop_sheet: str | N
 
 
 def _solves_and_passes(problem: Problem) -> None:
-    result = solve(problem, SolverOptions(time_limit=2, workers=1))
+    # the rules hold whatever the search finds in the time: a short limit keeps 80 solves quick
+    result = solve(problem, SolverOptions(time_limit=0.5, workers=1))
     report = check_schedule(problem, result.schedule)
     assert [str(v) for v in report.violations] == []
     assert result.schedule.assignments, "the school gets a schedule"
