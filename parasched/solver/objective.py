@@ -477,11 +477,13 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
        with exact lexicographic weights while they fit ``FOLD_LIMIT``
        (``weight(level) = prod(ub + 1 of every later level in the stage)``), else split.
     """
-    tie = [(t, w) for t, w in CONTINUITY.items() if t in TIE_BREAK and t in m.terms]
+    # a small school's week model is solved to optimality level by level (continuity exactly,
+    # in the later stage): a tie-breaker in every stage would keep it from proving and stopping
+    tie = [(t, w) for t, w in CONTINUITY.items() if t in TIE_BREAK and t in m.terms] if m.tie_break else []
     if COMBINED:
         out: list[list[tuple[str, int]]] = [[(t, w) for t, w in COVERAGE_SCALE.items() if t in m.terms] + tie]
     else:
-        out = [[(t, LEVEL_SCALE), *tie] for t in COVERAGE_SCALE]
+        out = [[(t, LEVEL_SCALE), *tie] if tie else [(t, 1)] for t in COVERAGE_SCALE]
     if "changed_minutes" in m.terms:
         out.append([("changed_minutes", TIE_SCALE), *tie])
     lv = levels(False)[3:]
@@ -525,7 +527,9 @@ def stage_name(weights: list[tuple[str, int]]) -> str:
         return "covering needs"
     if first == "changed_minutes":
         return "fewer changes"
-    return "continuity and fairness"
+    names = {"flex_short": "flex minutes", "substitute_minutes": "fewer substitutes", "handoffs": "continuity",
+             "preferred_missed": "preferred paras", "duty_spread": "fair duties"}
+    return ", ".join(dict.fromkeys(names[t] for t, _ in weights if t in names)) or "fair duties"
 
 
 STAGE_SHARE = {"unmet_p1": 4, "unmet_p2": 4, "unmet_p3": 2, "changed_minutes": 2}

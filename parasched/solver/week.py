@@ -168,6 +168,7 @@ def _solve_coverage(problem: Problem, options: SolverOptions, baseline: Schedule
     if not stopped and last is None:
         focus = neighbourhood(problem, grid, incumbent, plan[0]) if limited and len(plan) == 1 and incumbent else None
         m = build(problem, options, baseline, plan, hint=incumbent, keep=baseline, focus=focus)
+        m.tie_break = len(problem.paras) > WEEK_MODEL_ONLY_PARAS
         if last is not None and deterministic:
             budget = (1 - DAY_PHASE_SHARE) * limit
         else:
