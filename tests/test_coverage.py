@@ -1,7 +1,18 @@
 """Coverage arithmetic: what a hand-written schedule leaves uncovered, minute for minute."""
 
 from parasched.scheduler.coverage import coverage, flex_minutes, unmet_rows
-from parasched.scheduler.model import Duty, Para, ParaRole, Problem, Session, Settings, Student, StudentBlock, Support
+from parasched.scheduler.model import (
+    Duty,
+    DutyKind,
+    Para,
+    ParaRole,
+    Problem,
+    Session,
+    Settings,
+    Student,
+    StudentBlock,
+    Support,
+)
 from parasched.scheduler.schedule import Assignment, Kind, PlacedSession, Schedule, UnmetKind
 
 A = Assignment
@@ -14,7 +25,7 @@ def problem():
               StudentBlock("S3", 480, 540, location="R1"))
     return Problem(Settings(days=("Mon",)), (Para("P1", "x", 480, 900), Para("P2", "y", 480, 900)), students,
                    student_blocks=blocks,
-                   duties=(Duty("D1", "Bus", "bus", 840, 870, staff_needed=2),),
+                   duties=(Duty("D1", "Bus", DutyKind.BUS, 840, 870, staff_needed=2),),
                    sessions=(Session("T1", ("S1",), provider="SLP", para_role=ParaRole.ASSIST,
                                      days=("Mon",), start=540, end=570),
                              Session("F1", ("S2",), provider="OT", sessions_per_week=1, duration_minutes=30)))

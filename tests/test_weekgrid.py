@@ -4,6 +4,7 @@ from parasched.scheduler.model import (
     Absence,
     Availability,
     Duty,
+    DutyKind,
     Para,
     Problem,
     Session,
@@ -90,7 +91,7 @@ def test_eligibility_reasons():
              Para("P2", "Bo", 480, 900, gender="f", skills=frozenset({"medical"})),
              Para("P3", "Cy", 480, 900, gender="m", skills=frozenset({"medical"})),
              Para("P4", "Di", 480, 900, gender="f", general_duties=False))
-    g = school(paras=paras, students=(st,), duties=(Duty("D1", "Bus", "bus", 900, 930),))
+    g = school(paras=paras, students=(st,), duties=(Duty("D1", "Bus", DutyKind.BUS, 900, 930),))
     assert g.support_refusal(paras[0], st, st.skills_required) is None
     assert g.support_refusal(paras[1], st, st.skills_required) == "P2 is on S1's avoid list"
     assert g.support_refusal(paras[2], st, st.skills_required) == "S1 needs a para of the same gender"
