@@ -334,7 +334,7 @@ def _week_paras(m: ModelData, with_para: dict[tuple[str, str], dict[str, list[An
     for (sid, _), paras in with_para.items():
         for pid, vs in paras.items():
             planned[sid][pid] += vs
-    for sid in set(seen) | set(planned):
+    for sid in sorted(set(seen) | set(planned)):  # sorted: variables made in the same order every run
         known = seen.get(sid, set())
         e.const += max(0, len(known) - 1)
         new = {pid: vs for pid, vs in planned.get(sid, {}).items() if pid not in known}
