@@ -27,7 +27,7 @@ from parasched.scheduler.check import day_violations
 from parasched.scheduler.coverage import coverage
 from parasched.scheduler.kpis import compute_kpis
 from parasched.scheduler.model import Problem, Support
-from parasched.scheduler.runs import Run, runs
+from parasched.scheduler.runs import Run, drop_short_runs, runs
 from parasched.scheduler.schedule import Assignment, Kind, Schedule, UnmetKind
 from parasched.scheduler.subschool import DayPiece, day_piece, splice
 from parasched.scheduler.weekgrid import WeekGrid
@@ -103,7 +103,9 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
             return False
         if rows is None:
             return False
-        trial = splice(best, piece, rows)
+        # in the piece, time covered by rows that stay looks like the student's absence, so a short
+        # run there may sit next to another para's run in the week: such slivers come out here
+        trial = drop_short_runs(problem, splice(best, piece, rows), grid)
         new_key = level_key(problem, trial, baseline, grid) if not day_violations(problem, trial, (day,), grid) else key
         if new_key >= key:
             stats.rejected += 1
