@@ -23,10 +23,11 @@ from parasched.io.input_writer import write_problem
 from parasched.io.reader import read_problem
 from parasched.io.schedule_reader import read_schedule
 from parasched.scheduler.check import check_schedule
+from parasched.scheduler.district import Substitute
 from parasched.scheduler.errors import InputError
 from parasched.scheduler.model import Para, Problem, Settings, Student
 from parasched.workflows import batch as bt
-from parasched.workflows.district import NeedPiece, Substitute, assign_substitutes, with_substitutes
+from parasched.workflows.district import NeedPiece, assign_substitutes, with_substitutes
 
 MORNING = Settings(school_name="", days=("Mon", "Tue"), school_start=8 * 60, school_end=10 * 60, lunch_minutes=0)
 
@@ -201,7 +202,7 @@ def test_the_resume_hash_of_a_school_with_substitutes_does_not_follow_the_hash_s
     write_problem(north(), tmp_path / "north.xlsx")
     code = (
         "import sys; from pathlib import Path; from parasched.workflows import batch as bt; "
-        "from parasched.workflows.district import Substitute; "
+        "from parasched.scheduler.district import Substitute; "
         "s = Substitute('MED', skills=frozenset({'medical', 'lift', 'asl', 'spanish'}), schools=('north',)); "
         f"print(bt.SchoolTask(bt.load_school(Path({str(tmp_path / 'north.xlsx')!r})), 'n.xlsx', 2.0, 1, 1, (s,))"
         ".digest())"

@@ -16,8 +16,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parasched.scheduler.advice import Advice, Evaluation, covered_text, sentence, verdict
 from parasched.scheduler.model import Problem
-from parasched.workflows.advise import Advice, Evaluation, covered_text, sentence, verdict
 
 from .cells import apply_style, put, write_table
 from .files import atomic_output

@@ -35,8 +35,9 @@ from multiprocessing.connection import wait as wait_any
 from pathlib import Path
 from typing import Any
 
+from parasched.scheduler.district import Substitute, school_key
 from parasched.scheduler.errors import InputError, Issue
-from parasched.workflows.district import NeedPiece, Placement, Substitute, school_key
+from parasched.workflows.district import NeedPiece, Placement
 
 STATE_DIR = ".parasched-batch"
 SUMMARY_NAME = "district.xlsx"
@@ -396,7 +397,7 @@ def run_batch(
     Raises ``InputError`` (nothing solved) for a folder that is missing or holds no school, an
     ``out_dir`` that is the schools folder, or a district workbook that cannot be used.
     """
-    from parasched.io.district_sheet import read_substitutes, write_district_summary
+    from parasched.io.district_sheet import read_substitutes
 
     options = options or BatchOptions()
     schools_dir, out_dir = Path(schools_dir), Path(out_dir)
@@ -813,6 +814,101 @@ def progress_line(what: str, label: str, outcome: SchoolOutcome | None, p: Progr
     if what == SKIPPED:
         tail = f"unchanged since the last run ({tail})"
     return f"{head} {label}: {tail}"
+
+
+
+# -- the district summary (district.xlsx) ----------------------------------------------------------
+def summary_frames(report: BatchReport) -> dict[str, Any]:
+    """The summary's sheets as pandas DataFrames: Schools, Errors, Substitutes, Run."""
+    import pandas as pd
+
+    rows = []
+    for first in report.outcomes:
+        o = report.final(first.school)
+        row: dict[str, Any] = {"school": o.school, "status": o.status, "schedule": o.output}
+        row |= {"paras": o.paras, "students": o.students}
+        for p in (1, 2, 3):
+            row[f"P{p} required min"] = o.required[p - 1]
+            row[f"P{p} covered min"] = o.covered[p - 1]
+            row[f"P{p} covered %"] = round(o.covered_percent(p), 2) if o.status == SOLVED else None
+        for p in (1, 2, 3):
+            row[f"P{p} unmet min"] = o.unmet[p - 1]
+        row["unmet min"] = sum(o.unmet)
+        row["handoffs"] = o.handoffs
+        row["substitute min"] = o.substitute_minutes
+        row["substitutes used"] = ", ".join(o.substitutes_used)
+        row["district substitutes"] = ", ".join(o.placed)
+        row["unmet min before district substitutes"] = sum(first.unmet) if o is not first else None
+        row["rules broken"] = o.violations
+        row["warnings"] = o.warnings
+        row["errors"] = len(first.errors) + (len(o.errors) if o is not first else 0)
+        row["solver status"] = o.solver_status
+        row["seconds"] = round(o.seconds, 1)
+        row["resumed"] = "yes" if o.school in report.skipped else ""
+        rows.append(row)
+    schools = pd.DataFrame(rows)
+    errors = pd.DataFrame(
+        [
+            {"school": o.school, "status": o.status, "problem": e}
+            for o in (*report.outcomes, *report.resolves)
+            for e in o.errors
+        ],
+        columns=["school", "status", "problem"],
+    )
+    subs = pd.DataFrame(
+        [
+            {
+                "substitute_id": p.substitute_id,
+                "day": p.day,
+                "school": p.school,
+                "P1 min they could cover": p.minutes[0],
+                "P2 min they could cover": p.minutes[1],
+                "P3 min they could cover": p.minutes[2],
+            }
+            for p in report.placements
+        ],
+        columns=[
+            "substitute_id",
+            "day",
+            "school",
+            "P1 min they could cover",
+            "P2 min they could cover",
+            "P3 min they could cover",
+        ],
+    )
+    counts = schools["status"].value_counts() if len(schools) else pd.Series(dtype=int)
+    run = pd.DataFrame(
+        [
+            ("engine", report.engine),
+            ("schools", len(report.outcomes)),
+            *((f"schools {status}", int(n)) for status, n in counts.items()),
+            ("unchanged since the last run (not solved again)", len(report.skipped)),
+            ("district substitutes placed (substitute-days)", len(report.placements)),
+        ],
+        columns=["what", "value"],
+    )
+    return {"Schools": schools, "Errors": errors, "Substitutes": subs, "Run": run}
+
+
+def write_district_summary(path: Path, report: BatchReport, *, inputs: Sequence[Path] = ()) -> None:
+    """Write ``district.xlsx`` (atomically): one row per school, then the errors, the substitutes
+    placed and how the run went. Text is stored as text, never as a formula."""
+    import pandas as pd
+
+    from parasched.io.files import atomic_output
+
+    frames = summary_frames(report)
+    with atomic_output(path, inputs=inputs) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for name, frame in frames.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            ws = writer.sheets[name]
+            ws.freeze_panes = "B2"
+            for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
+                for c in col:
+                    if c.data_type == "f":  # a school or message starting with '=' stays text
+                        c.data_type = "s"
+                width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
+                ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
 
 
 __all__ = ["BatchOptions", "BatchReport", "SchoolOutcome", "find_schools", "progress_line", "run_batch", "run_task"]
