@@ -1,5 +1,5 @@
 """The district workbook's substitute pool, read from ``district.xlsx`` (sheet Substitutes); the
-summary a batch writes is ``workflows/district_report.py``.
+summary a batch writes is in ``workflows/batch.py``.
 
 Substitutes sheet (one row per substitute; the header is the first of the top 10 rows naming
 ``substitute_id``; other columns are ignored):
