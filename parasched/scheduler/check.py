@@ -37,7 +37,7 @@ from .kpis import Kpis, compute_kpis
 from .model import Para, ParaRole, Problem, Session, Student, Support
 from .runs import short_runs
 from .schedule import Assignment, Kind, PlacedSession, Schedule
-from .timegrid import DAYS, Interval, contains, fmt_span, intersect, merge, overlaps, subtract
+from .timegrid import DAYS, Interval, contains, fmt_span, fmt_time, intersect, merge, overlaps, subtract
 from .weekgrid import Occurrence, StudentSegment, WeekGrid
 
 
@@ -84,7 +84,7 @@ class CheckReport:
 
 
 def _hhmm(minutes: int | None) -> str | None:
-    return None if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return None if minutes is None else fmt_time(minutes)
 
 
 def _when(day: str, start: int, end: int) -> str:

@@ -645,7 +645,8 @@ def report_lines(outcome: ResolveOutcome, names: bool = False) -> list[str]:
         lines.append(f"Solver: {r.status}, {r.runtime:.1f} s{gap}{kept_note}")
     affected = affected_paras(outcome)
     lines.append(f"Changes: {len(outcome.changes)} row(s), {outcome.raw_changed_minutes} para-minutes "
-                 f"(weighted {outcome.changed_minutes}, {outcome.chosen_changed_minutes} beyond the unavoidable); "
+                 f"(weighted {outcome.changed_minutes}; {outcome.chosen_changed_minutes} of them by choice, the rest "
+                 "forced by the absences); "
                  f"paras affected: {len(affected)}"
                  + (f" ({', '.join(affected)})" if affected else ""))
     lines += [f"  {x}" for x in para_lines(outcome)]
