@@ -81,12 +81,14 @@ def _write_crash_log(command: str, exc: BaseException, verbose: bool) -> Path | 
     except Exception:  # the log must be written whatever is broken
         ours = "unknown"
     now = dt.datetime.now()
-    head = (f"parasched {ours} crash report\n"
-            f"time: {now.isoformat(timespec='seconds')}\n"
-            f"command: {command}\n"
-            f"arguments: {' '.join(sys.argv[1:])}\n"
-            f"python: {platform.python_version()} on {platform.platform()}\n"
-            f"student names: {'shown (--verbose)' if verbose else 'masked (run with --verbose to keep them)'}\n\n")
+    head = (
+        f"parasched {ours} crash report\n"
+        f"time: {now.isoformat(timespec='seconds')}\n"
+        f"command: {command}\n"
+        f"arguments: {' '.join(sys.argv[1:])}\n"
+        f"python: {platform.python_version()} on {platform.platform()}\n"
+        f"student names: {'shown (--verbose)' if verbose else 'masked (run with --verbose to keep them)'}\n\n"
+    )
     path = crash_log_dir() / f"crash-{now:%Y%m%d-%H%M%S}-{os.getpid()}.log"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # ids inside: owner only
@@ -107,16 +109,24 @@ def _report_crash(command: str, exc: BaseException, written: list[Path]) -> None
     if len(detail) > 300:
         detail = detail[:300] + "..."
     if written:
-        done = (f"{', '.join(str(p) for p in written)} had been written before the error; check it with "
-                "'parasched check' before you use it. Your input files are unchanged.")
+        done = (
+            f"{', '.join(str(p) for p in written)} had been written before the error; check it with "
+            "'parasched check' before you use it. Your input files are unchanged."
+        )
     else:
         done = "Nothing was written: your input files are unchanged and no output file was created or changed."
-    where = (f"The details are in the log file {log}" if log is not None
-             else "The log file could not be written (run again with the same arguments to see it)")
-    click.echo(f"parasched stopped on an unexpected error in '{command}' ({detail}). {done} This is a fault in "
-               f"parasched, not in your workbook. {where}; please send that file (it holds student ids, "
-               "not names, unless --verbose was given) with the command you ran to whoever supports parasched "
-               "at your school, or attach it to an issue in the project's tracker.", err=True)
+    where = (
+        f"The details are in the log file {log}"
+        if log is not None
+        else "The log file could not be written (run again with the same arguments to see it)"
+    )
+    click.echo(
+        f"parasched stopped on an unexpected error in '{command}' ({detail}). {done} This is a fault in "
+        f"parasched, not in your workbook. {where}; please send that file (it holds student ids, "
+        "not names, unless --verbose was given) with the command you ran to whoever supports parasched "
+        "at your school, or attach it to an issue in the project's tracker.",
+        err=True,
+    )
     sys.exit(EXIT_CRASH)
 
 
@@ -138,8 +148,9 @@ class _GuardedGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         # the subcommand's name is known once the group has parsed its arguments
-        return _guarded(lambda: ctx.invoked_subcommand or "parasched", [],
-                        lambda: super(_GuardedGroup, self).invoke(ctx))
+        return _guarded(
+            lambda: ctx.invoked_subcommand or "parasched", [], lambda: super(_GuardedGroup, self).invoke(ctx)
+        )
 
 
 def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -198,8 +209,9 @@ KEEP_HINT = "run again with --keep-on-interrupt to write the best schedule found
 def _interrupted_exit(signum: int, _frame: object) -> None:
     import signal
 
-    click.echo("\nInterrupted: stopped. Outputs are written whole or not at all, so no partial file was left.",
-               err=True)
+    click.echo(
+        "\nInterrupted: stopped. Outputs are written whole or not at all, so no partial file was left.", err=True
+    )
     raise SystemExit(EXIT_INTERRUPTED if signum == signal.SIGINT else 128 + signum)
 
 
@@ -234,14 +246,23 @@ def _check_run_options(time_limit: float | None, workers: int, seed: int) -> Non
 
     issues = []
     if time_limit is not None and not (math.isfinite(time_limit) and 0 < time_limit <= MAX_TIME_LIMIT):
-        issues.append(Issue(f"'{time_limit}' is not a usable number of seconds; expected a number above 0 and at "
-                            f"most {MAX_TIME_LIMIT:,.0f} (a day), such as 60", "--time-limit"))
+        issues.append(
+            Issue(
+                f"'{time_limit}' is not a usable number of seconds; expected a number above 0 and at "
+                f"most {MAX_TIME_LIMIT:,.0f} (a day), such as 60",
+                "--time-limit",
+            )
+        )
     if not 1 <= workers <= MAX_WORKERS:
-        issues.append(Issue(f"'{workers}' workers; expected 1 to {MAX_WORKERS} (2 is the default; more than "
-                            "the machine's cores only slows the search)", "--workers"))
+        issues.append(
+            Issue(
+                f"'{workers}' workers; expected 1 to {MAX_WORKERS} (2 is the default; more than "
+                "the machine's cores only slows the search)",
+                "--workers",
+            )
+        )
     if not 0 <= seed <= MAX_SEED:
-        issues.append(Issue(f"'{seed}' is not a usable seed; expected a whole number from 0 to {MAX_SEED:,}",
-                            "--seed"))
+        issues.append(Issue(f"'{seed}' is not a usable seed; expected a whole number from 0 to {MAX_SEED:,}", "--seed"))
     if issues:
         err = InputError(issues)
         err.file = "the command-line options"  # type: ignore[attr-defined]  # "Cannot use ..." in _friendly
@@ -284,8 +305,11 @@ def _run_stoppable(options: Any, run: Callable[[Any], Any], keep: bool, output: 
         stop.set()
         if not keep:
             quit_now(f"\nInterrupted: stopped; nothing written ({KEEP_HINT}).")
-        click.echo(f"\nStopping: the best schedule found so far will be written to {output} "
-                   "(Ctrl-C again to quit without writing)...", err=True)
+        click.echo(
+            f"\nStopping: the best schedule found so far will be written to {output} "
+            "(Ctrl-C again to quit without writing)...",
+            err=True,
+        )
 
     def on_term(_signum: int, _frame: object) -> None:
         stop.set()
@@ -336,8 +360,11 @@ def _new_absences(problem: Any, path: Path) -> tuple[Any, ...]:
 
 def _interrupted_written(output: Path) -> None:
     """After writing the best schedule found when Ctrl-C came: say so, exit 130."""
-    click.echo(f"Interrupted: wrote the best schedule found when Ctrl-C was pressed to {output}; it is complete "
-               "and breaks no hard rule, but a full run may cover more.", err=True)
+    click.echo(
+        f"Interrupted: wrote the best schedule found when Ctrl-C was pressed to {output}; it is complete "
+        "and breaks no hard rule, but a full run may cover more.",
+        err=True,
+    )
     sys.exit(EXIT_INTERRUPTED)
 
 
@@ -361,14 +388,27 @@ def _manners(*, json: str | None = None, force: bool = False) -> Callable[[Calla
     ``--force`` when an output may be refused for existing."""
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        fn = click.option("--verbose", is_flag=True, expose_value=False, callback=_set_verbose, is_eager=True,
-                          help="Log details, student names included (confidential); same as before the command.")(fn)
+        fn = click.option(
+            "--verbose",
+            is_flag=True,
+            expose_value=False,
+            callback=_set_verbose,
+            is_eager=True,
+            help="Log details, student names included (confidential); same as before the command.",
+        )(fn)
         if force:
             fn = click.option("--force", is_flag=True, help="Overwrite outputs that already exist.")(fn)
         if json is not None:
-            fn = click.option("--json", "json_target", metavar="FILE", is_flag=False, flag_value=_JSON_STDOUT,
-                              default=None, help=f"{json} Written to FILE; '--json' alone or '--json -': "
-                                                 "printed on stdout (the report then goes to stderr).")(fn)
+            fn = click.option(
+                "--json",
+                "json_target",
+                metavar="FILE",
+                is_flag=False,
+                flag_value=_JSON_STDOUT,
+                default=None,
+                help=f"{json} Written to FILE; '--json' alone or '--json -': "
+                "printed on stdout (the report then goes to stderr).",
+            )(fn)
 
             inner = fn
 
@@ -395,8 +435,7 @@ def _refuse_existing(force: bool, *paths: Path | None) -> None:
     """Exit 2 when an output already exists and --force was not given (checked before any work)."""
     for path in paths:
         if path is not None and str(path) != _JSON_STDOUT and path.exists() and not force:
-            click.echo(f"Error: {path} already exists; choose another name, or add --force to overwrite it",
-                       err=True)
+            click.echo(f"Error: {path} already exists; choose another name, or add --force to overwrite it", err=True)
             sys.exit(EXIT_BAD_INPUT)
 
 
@@ -447,12 +486,21 @@ def template(file: Path, force: bool) -> None:
     write_template(file)
     click.echo(f"Wrote {file}: fill in the sheets (see Instructions), then run: parasched validate {file.name}")
 
+
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--absences", "absences_path", type=click.Path(path_type=Path),
-              help="A separate absences file: an .xlsx with an Absences sheet, or a .csv.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path),
-              help="Write the capacity heat-map workbook (.xlsx) here.")
+@click.option(
+    "--absences",
+    "absences_path",
+    type=click.Path(path_type=Path),
+    help="A separate absences file: an .xlsx with an Absences sheet, or a .csv.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    help="Write the capacity heat-map workbook (.xlsx) here.",
+)
 @_manners(force=True)
 @_friendly
 def validate(file: Path, absences_path: Path | None, report_path: Path | None, force: bool) -> None:
@@ -487,13 +535,23 @@ EXIT_RULES_BROKEN = 1
 @main.command("check")
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.argument("schedule_path", metavar="SCHEDULE.xlsx", type=click.Path(path_type=Path))
-@click.option("--absences", "absences_path", type=click.Path(path_type=Path),
-              help="A workbook (or .csv) with an Absences sheet, added to the input's own absences.")
+@click.option(
+    "--absences",
+    "absences_path",
+    type=click.Path(path_type=Path),
+    help="A workbook (or .csv) with an Absences sheet, added to the input's own absences.",
+)
 @_manners(json="One JSON object: violations, kpis, disagreements.", force=True)
 @click.pass_context
 @_friendly
-def check(ctx: click.Context, input_path: Path, schedule_path: Path, absences_path: Path | None,
-          json_target: str | None, force: bool) -> None:
+def check(
+    ctx: click.Context,
+    input_path: Path,
+    schedule_path: Path,
+    absences_path: Path | None,
+    json_target: str | None,
+    force: bool,
+) -> None:
     """Judge any schedule workbook (ours or edited by hand) against every hard rule.
 
     Prints each broken rule as a sentence, the KPIs, and where the schedule's Unmet sheet
@@ -536,11 +594,15 @@ def _check_lines(report: Any) -> list[str]:
     lines.append(f"  {'all':<12}{k.required_total:>10}{k.covered_total:>10}{k.coverage_percent:>8.1f}")
     lines.append(f"  duty staff-minutes: {k.duty_staff_minutes}")
     if k.duty_minutes:
-        lines.append(f"  duty minutes per para: min {k.duty_min}, avg {k.duty_avg:.0f}, max {k.duty_max} "
-                     f"(spread {k.duty_spread})")
+        lines.append(
+            f"  duty minutes per para: min {k.duty_min}, avg {k.duty_avg:.0f}, max {k.duty_max} "
+            f"(spread {k.duty_spread})"
+        )
     lines.append(f"  substitute minutes: {k.substitute_minutes}")
-    lines.append(f"  handoffs: {k.handoffs}; extra paras in a student's day: {k.extra_paras}; "
-                 f"minutes not with a preferred para: {k.preferred_missed}")
+    lines.append(
+        f"  handoffs: {k.handoffs}; extra paras in a student's day: {k.extra_paras}; "
+        f"minutes not with a preferred para: {k.preferred_missed}"
+    )
     lines.append(f"  lunch start times beyond one per para: {k.lunch_variation}")
     for sid, (got, target) in sorted(k.flex.items()):
         lines.append(f"  flex {sid}: {got} of {target} minutes")
@@ -559,25 +621,52 @@ def _check_lines(report: Any) -> list[str]:
 # --- solve ------------------------------------------------------------------------------------
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
-              help="The schedule workbook to write (.xlsx).")
-@click.option("--absences", "absences_path", type=click.Path(path_type=Path),
-              help="A workbook (or .csv) with an Absences sheet, added to the input's own absences.")
-@click.option("--time-limit", type=float, default=None,
-              help="Seconds for the whole command, reading and writing included (default: the workbook's "
-                   "time_limit_seconds).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The schedule workbook to write (.xlsx).",
+)
+@click.option(
+    "--absences",
+    "absences_path",
+    type=click.Path(path_type=Path),
+    help="A workbook (or .csv) with an Absences sheet, added to the input's own absences.",
+)
+@click.option(
+    "--time-limit",
+    type=float,
+    default=None,
+    help="Seconds for the whole command, reading and writing included (default: the workbook's time_limit_seconds).",
+)
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers (1 + --seed: reproducible).")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @click.option("--log", is_flag=True, help="Print the CP-SAT search log.")
 @click.option("--anonymize", is_flag=True, help="Write student initials and ids instead of names.")
 @_manners(json="Also the schedule as JSON (status, objective, bound, KPIs, every row).", force=True)
-@click.option("--keep-on-interrupt", is_flag=True,
-              help="On Ctrl-C, write the best schedule found so far (exit code 130); default: write nothing.")
+@click.option(
+    "--keep-on-interrupt",
+    is_flag=True,
+    help="On Ctrl-C, write the best schedule found so far (exit code 130); default: write nothing.",
+)
 @click.pass_context
 @_friendly
-def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Path | None, time_limit: float | None,
-          workers: int, seed: int, log: bool, anonymize: bool, json_target: str | None, force: bool,
-          keep_on_interrupt: bool) -> None:
+def solve(
+    ctx: click.Context,
+    input_path: Path,
+    output: Path,
+    absences_path: Path | None,
+    time_limit: float | None,
+    workers: int,
+    seed: int,
+    log: bool,
+    anonymize: bool,
+    json_target: str | None,
+    force: bool,
+    keep_on_interrupt: bool,
+) -> None:
     """Build the week's schedule with the CP-SAT solver and write it to OUTPUT.
 
     Coverage comes first (priority 1, then 2, then 3), then flex minutes, substitutes,
@@ -618,17 +707,25 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
     problem = read.problem
     deadline = Deadline(time_limit or problem.settings.time_limit_seconds, started, cpu_started=cpu_started)
     limit = deadline.seconds
-    options = SolverOptions(time_limit=solver_seconds(deadline, len(problem.paras), len(problem.settings.days)),
-                            workers=workers, seed=seed, log=log)
-    click.echo(f"Solving {len(problem.paras)} paras, {len(problem.students)} students, "
-               f"{len(problem.settings.days)} days (limit {limit:g} s)...", err=True)
+    options = SolverOptions(
+        time_limit=solver_seconds(deadline, len(problem.paras), len(problem.settings.days)),
+        workers=workers,
+        seed=seed,
+        log=log,
+    )
+    click.echo(
+        f"Solving {len(problem.paras)} paras, {len(problem.students)} students, "
+        f"{len(problem.settings.days)} days (limit {limit:g} s)...",
+        err=True,
+    )
     with _progress_display(log) as shown:
         options = dataclasses.replace(options, on_progress=shown)
-        result, interrupted = _run_stoppable(options, lambda opts: solve_week(problem, opts), keep_on_interrupt,
-                                             output)
+        result, interrupted = _run_stoppable(options, lambda opts: solve_week(problem, opts), keep_on_interrupt, output)
     if result.status in (Status.INFEASIBLE, Status.UNKNOWN):
-        click.echo(f"No schedule found ({result.status}) within the time limit; nothing written. "
-                   "Try a longer --time-limit.", err=True)
+        click.echo(
+            f"No schedule found ({result.status}) within the time limit; nothing written. Try a longer --time-limit.",
+            err=True,
+        )
         sys.exit(1)
     write_schedule(output, problem, result, inputs=inputs, anonymize=anonymize, json_path=json_path)
     if json_target == _JSON_STDOUT:
@@ -658,37 +755,81 @@ def solve(ctx: click.Context, input_path: Path, output: Path, absences_path: Pat
         _interrupted_written(output)
 
 
-
 # --- resolve ----------------------------------------------------------------------------------
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("--baseline", "baseline_path", required=True, type=click.Path(path_type=Path),
-              help="The schedule workbook to repair (ours, or edited by hand).")
-@click.option("--absences", "absences_path", type=click.Path(path_type=Path),
-              help="A workbook (or .csv) with an Absences sheet: person_id, days, start, end, reason.")
-@click.option("--absent", "absent", multiple=True, metavar="ID[:HH:MM-HH:MM]",
-              help="A para or student out on the --day days: whole day (P07) or part day (P11:10:00-12:00).")
-@click.option("--day", "days", multiple=True, metavar="DAY",
-              help="Re-plan this day (repeatable; Tue, Mon-Wed). --absent applies to these days; required "
-                   "with --absent unless the week has one school day. Days with new absences are always re-planned.")
-@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
-              help="The new schedule workbook (with a Changes sheet).")
-@click.option("--time-limit", type=float, default=None,
-              help="Seconds for the whole command, reading and writing included (default: 10, a morning re-plan; "
-                   "the workbook's time_limit_seconds is for solve).")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The schedule workbook to repair (ours, or edited by hand).",
+)
+@click.option(
+    "--absences",
+    "absences_path",
+    type=click.Path(path_type=Path),
+    help="A workbook (or .csv) with an Absences sheet: person_id, days, start, end, reason.",
+)
+@click.option(
+    "--absent",
+    "absent",
+    multiple=True,
+    metavar="ID[:HH:MM-HH:MM]",
+    help="A para or student out on the --day days: whole day (P07) or part day (P11:10:00-12:00).",
+)
+@click.option(
+    "--day",
+    "days",
+    multiple=True,
+    metavar="DAY",
+    help="Re-plan this day (repeatable; Tue, Mon-Wed). --absent applies to these days; required "
+    "with --absent unless the week has one school day. Days with new absences are always re-planned.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The new schedule workbook (with a Changes sheet).",
+)
+@click.option(
+    "--time-limit",
+    type=float,
+    default=None,
+    help="Seconds for the whole command, reading and writing included (default: 10, a morning re-plan; "
+    "the workbook's time_limit_seconds is for solve).",
+)
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @click.option("--log", is_flag=True, help="Print the CP-SAT search log.")
 @click.option("--anonymize", is_flag=True, help="Write student initials and ids instead of names.")
 @_manners(json="Also the new schedule as JSON (status, KPIs, every row, the changes).", force=True)
-@click.option("--keep-on-interrupt", is_flag=True,
-              help="On Ctrl-C, write the best schedule found so far (exit code 130); default: write nothing.")
+@click.option(
+    "--keep-on-interrupt",
+    is_flag=True,
+    help="On Ctrl-C, write the best schedule found so far (exit code 130); default: write nothing.",
+)
 @click.pass_context
 @_friendly
-def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_path: Path | None,
-            absent: tuple[str, ...], days: tuple[str, ...], output: Path, time_limit: float | None,
-            workers: int, seed: int, log: bool, anonymize: bool, json_target: str | None, force: bool,
-            keep_on_interrupt: bool) -> None:
+def resolve(
+    ctx: click.Context,
+    input_path: Path,
+    baseline_path: Path,
+    absences_path: Path | None,
+    absent: tuple[str, ...],
+    days: tuple[str, ...],
+    output: Path,
+    time_limit: float | None,
+    workers: int,
+    seed: int,
+    log: bool,
+    anonymize: bool,
+    json_target: str | None,
+    force: bool,
+    keep_on_interrupt: bool,
+) -> None:
     """Re-plan after absences: keep everyone safe, change as little as possible.
 
     Only days with a new absence (and the --day days) are re-planned; every other day is kept
@@ -732,14 +873,20 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     if workers < 1:
         raise InputError([Issue(f"'{workers}' workers; expected 1 or more", "--workers")])
     deadline = Deadline(time_limit or RESOLVE_DEFAULT_SECONDS, began, cpu_started=cpu_began)
-    options = SolverOptions(time_limit=solver_seconds(deadline, len(problem.paras), len(problem.settings.days)),
-                            workers=workers, seed=seed, log=log)
+    options = SolverOptions(
+        time_limit=solver_seconds(deadline, len(problem.paras), len(problem.settings.days)),
+        workers=workers,
+        seed=seed,
+        log=log,
+    )
 
     def baseline_checked(report: object) -> None:
         violations = list(getattr(report, "violations", ()))
         if violations:
-            click.echo(f"The baseline breaks {len(violations)} rule(s) (reported, not silently changed; "
-                       "rows on days kept as they were stay as they are):")
+            click.echo(
+                f"The baseline breaks {len(violations)} rule(s) (reported, not silently changed; "
+                "rows on days kept as they were stay as they are):"
+            )
             for v in violations:
                 click.echo(f"  - {v}")
         else:
@@ -748,17 +895,37 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
     with _progress_display(log) as shown:
         options = dataclasses.replace(options, on_progress=shown)
         outcome, interrupted = _run_stoppable(
-            options, lambda opts: rs.resolve(problem, baseline, opts, extra_absences=extra, days=chosen,
-                                             on_baseline_checked=baseline_checked, names=verbose),
-            keep_on_interrupt, output)
+            options,
+            lambda opts: rs.resolve(
+                problem,
+                baseline,
+                opts,
+                extra_absences=extra,
+                days=chosen,
+                on_baseline_checked=baseline_checked,
+                names=verbose,
+            ),
+            keep_on_interrupt,
+            output,
+        )
     for note in outcome.notes:
         click.echo(f"Note: {note}")
     if outcome.result.status in (Status.INFEASIBLE, Status.UNKNOWN):
-        click.echo(f"No schedule found ({outcome.result.status}) within the time limit; nothing written. "
-                   "Try a longer --time-limit.", err=True)
+        click.echo(
+            f"No schedule found ({outcome.result.status}) within the time limit; nothing written. "
+            "Try a longer --time-limit.",
+            err=True,
+        )
         sys.exit(1)
-    write_schedule(output, outcome.problem, outcome.result, inputs=inputs, changes_sheet=True, anonymize=anonymize,
-                   json_path=json_path)
+    write_schedule(
+        output,
+        outcome.problem,
+        outcome.result,
+        inputs=inputs,
+        changes_sheet=True,
+        anonymize=anonymize,
+        json_path=json_path,
+    )
     if json_target == _JSON_STDOUT:
         from parasched.io.json_out import schedule_to_json
 
@@ -786,10 +953,17 @@ def resolve(ctx: click.Context, input_path: Path, baseline_path: Path, absences_
 @main.command("export-ics")
 @click.argument("schedule_path", metavar="SCHEDULE.xlsx", type=click.Path(path_type=Path))
 @click.argument("out_dir", metavar="DIR", type=click.Path(path_type=Path))
-@click.option("--input", "input_path", type=click.Path(path_type=Path),
-              help="The input workbook: its week_of, para names, duty names and session kinds.")
-@click.option("--names", is_flag=True,
-              help="Put student names in the events (confidential; needs --input). Default: student ids only.")
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(path_type=Path),
+    help="The input workbook: its week_of, para names, duty names and session kinds.",
+)
+@click.option(
+    "--names",
+    is_flag=True,
+    help="Put student names in the events (confidential; needs --input). Default: student ids only.",
+)
 @_manners(force=True)
 @_friendly
 def export_ics(schedule_path: Path, out_dir: Path, input_path: Path | None, names: bool, force: bool) -> None:
@@ -807,21 +981,51 @@ def export_ics(schedule_path: Path, out_dir: Path, input_path: Path | None, name
 # --- batch (a district's schools in one run; parasched/workflows/batch.py) ---------------------
 @main.command("batch")
 @click.argument("schools_dir", metavar="SCHOOLS_DIR", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder for each school's schedule and the district.xlsx summary (created if missing).")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for each school's schedule and the district.xlsx summary (created if missing).",
+)
 @click.option("--workers", type=int, default=0, help="Schools solved at once (default: one per core).")
-@click.option("--ray", "ray_address", default=None, is_flag=False, flag_value="local", metavar="ADDRESS",
-              help="Run the schools as Ray tasks: --ray alone starts an embedded Ray here, --ray auto joins the "
-                   "cluster of this machine (ray start), else a cluster address (ray://host:10001).")
-@click.option("--district", "district_path", type=click.Path(path_type=Path), default=None,
-              help="District workbook with a Substitutes sheet (default: SCHOOLS_DIR/district.xlsx if there).")
+@click.option(
+    "--ray",
+    "ray_address",
+    default=None,
+    is_flag=False,
+    flag_value="local",
+    metavar="ADDRESS",
+    help="Run the schools as Ray tasks: --ray alone starts an embedded Ray here, --ray auto joins the "
+    "cluster of this machine (ray start), else a cluster address (ray://host:10001).",
+)
+@click.option(
+    "--district",
+    "district_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="District workbook with a Substitutes sheet (default: SCHOOLS_DIR/district.xlsx if there).",
+)
 @click.option("--time-limit", type=float, default=None, help="Seconds per school (default: each workbook's own).")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT seed (one worker per school).")
-@click.option("--school-timeout", type=float, default=None,
-              help="Stop a school's solve after this many seconds of wall time (default: 50 x limit + 300).")
+@click.option(
+    "--school-timeout",
+    type=float,
+    default=None,
+    help="Stop a school's solve after this many seconds of wall time (default: 50 x limit + 300).",
+)
 @_friendly
-def batch(schools_dir: Path, out_dir: Path, workers: int, ray_address: str | None, district_path: Path | None,
-          time_limit: float | None, seed: int, school_timeout: float | None) -> None:
+def batch(
+    schools_dir: Path,
+    out_dir: Path,
+    workers: int,
+    ray_address: str | None,
+    district_path: Path | None,
+    time_limit: float | None,
+    seed: int,
+    school_timeout: float | None,
+) -> None:
     """Solve every school of SCHOOLS_DIR (workbooks or csv folders) and summarize them.
 
     Each school is validated, solved and checked; a school with bad input or one that fails is
@@ -842,25 +1046,34 @@ def batch(schools_dir: Path, out_dir: Path, workers: int, ray_address: str | Non
 
         if importlib.util.find_spec("ray") is None:
             raise InputError([Issue("Ray is not installed; expected `pip install ray`, or run without --ray", "--ray")])
-    options = BatchOptions(time_limit=time_limit, seed=seed, parallel=workers, school_timeout=school_timeout,
-                           ray=ray_address)
+    options = BatchOptions(
+        time_limit=time_limit, seed=seed, parallel=workers, school_timeout=school_timeout, ray=ray_address
+    )
     try:
-        report = run_batch(schools_dir, out_dir, options, district_input=district_path,
-                           on_event=lambda *e: click.echo(progress_line(*e), err=True))
+        report = run_batch(
+            schools_dir,
+            out_dir,
+            options,
+            district_input=district_path,
+            on_event=lambda *e: click.echo(progress_line(*e), err=True),
+        )
     except KeyboardInterrupt:
-        click.echo("Interrupted: the schools finished so far are kept; run the same command again to resume.",
-                   err=True)
+        click.echo("Interrupted: the schools finished so far are kept; run the same command again to resume.", err=True)
         sys.exit(130)
     finals = [report.final(o.school) for o in report.outcomes]
     solved = sum(o.status == SOLVED for o in finals)
-    click.echo(f"{solved} of {len(finals)} school(s) solved ({len(report.skipped)} unchanged since the last run) "
-               f"on {report.engine}")
+    click.echo(
+        f"{solved} of {len(finals)} school(s) solved ({len(report.skipped)} unchanged since the last run) "
+        f"on {report.engine}"
+    )
     for o in finals:
         if o.status != SOLVED:
             click.echo(f"  - {o.school}: {o.status}" + (f": {o.errors[0]}" if o.errors else ""))
     if report.placements:
-        click.echo(f"District substitutes placed: {len(report.placements)} substitute-day(s) at "
-                   f"{len({p.school for p in report.placements})} school(s)")
+        click.echo(
+            f"District substitutes placed: {len(report.placements)} substitute-day(s) at "
+            f"{len({p.school for p in report.placements})} school(s)"
+        )
     click.echo(f"Wrote {report.summary}")
     if solved < len(finals):
         sys.exit(1)
@@ -868,11 +1081,20 @@ def batch(schools_dir: Path, out_dir: Path, workers: int, ray_address: str | Non
 
 # --- serve (the local web page, issue 17) -----------------------------------------------------
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but 127.0.0.1/localhost lets other computers reach the page.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but 127.0.0.1/localhost lets other computers reach the page.",
+)
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
-@click.option("--time-limit", type=float, default=10.0, show_default=True,
-              help="Seconds a solve or re-plan started from the page may take.")
+@click.option(
+    "--time-limit",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds a solve or re-plan started from the page may take.",
+)
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
 @_friendly
 def serve(host: str, port: int, time_limit: float, workers: int) -> None:
@@ -886,8 +1108,11 @@ def serve(host: str, port: int, time_limit: float, workers: int) -> None:
     if workers < 1:
         raise InputError([Issue(f"'{workers}' workers; expected 1 or more", "--workers")])
     if not is_loopback(host):
-        click.echo(f"WARNING: --host {host} lets other computers on the network open this page and the student "
-                   "data in it; there is no password. Use it only on a network you trust.", err=True)
+        click.echo(
+            f"WARNING: --host {host} lets other computers on the network open this page and the student "
+            "data in it; there is no password. Use it only on a network you trust.",
+            err=True,
+        )
     check_port(host, port)
     click.echo(f"parasched is running at {address(host, port)} (open it in your browser; Ctrl-C to stop)")
     run(host, port, time_limit=time_limit, workers=workers)
@@ -897,25 +1122,51 @@ def serve(host: str, port: int, time_limit: float, workers: int) -> None:
 # --- advise (issue 18; logic in parasched/workflows/advise.py) --------------------------------
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path),
-              help="Advise on this schedule workbook instead of solving the week first.")
-@click.option("--budget", type=int, default=1, show_default=True,
-              help="Also find the best combination of up to N changes.")
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
-              help="Write the advice workbook (.xlsx) here.")
-@click.option("--time-limit", type=float, default=None,
-              help="Seconds for the first solve (default: the workbook's time_limit_seconds).")
-@click.option("--eval-limit", type=float, default=5.0, show_default=True,
-              help="Seconds for each re-solve with a change applied.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path),
+    help="Advise on this schedule workbook instead of solving the week first.",
+)
+@click.option(
+    "--budget", type=int, default=1, show_default=True, help="Also find the best combination of up to N changes."
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the advice workbook (.xlsx) here.",
+)
+@click.option(
+    "--time-limit",
+    type=float,
+    default=None,
+    help="Seconds for the first solve (default: the workbook's time_limit_seconds).",
+)
+@click.option(
+    "--eval-limit", type=float, default=5.0, show_default=True, help="Seconds for each re-solve with a change applied."
+)
 @click.option("--candidates", type=int, default=20, show_default=True, help="How many changes to re-solve.")
 @click.option("--jobs", type=int, default=None, help="Re-solves run at once (default: the machine's cores).")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @_manners(force=True)
 @click.pass_context
 @_friendly
-def advise(ctx: click.Context, input_path: Path, baseline_path: Path | None, budget: int, output: Path | None,
-           time_limit: float | None, eval_limit: float, candidates: int, jobs: int | None, seed: int,
-           force: bool) -> None:
+def advise(
+    ctx: click.Context,
+    input_path: Path,
+    baseline_path: Path | None,
+    budget: int,
+    output: Path | None,
+    time_limit: float | None,
+    eval_limit: float,
+    candidates: int,
+    jobs: int | None,
+    seed: int,
+    force: bool,
+) -> None:
     """Which hire, extra hours, training, substitute or duty move would cover the most unmet minutes.
 
     Starts from the week's schedule (solved now, or --baseline), re-solves the week with each
@@ -950,17 +1201,22 @@ def advise(ctx: click.Context, input_path: Path, baseline_path: Path | None, bud
         baseline = read_schedule(baseline_path)
         broken = check_schedule(problem, baseline).violations
         if broken:
-            click.echo(f"The baseline breaks {len(broken)} rule(s); advice is measured on re-solved schedules, "
-                       "which break none:", err=True)
+            click.echo(
+                f"The baseline breaks {len(broken)} rule(s); advice is measured on re-solved schedules, "
+                "which break none:",
+                err=True,
+            )
             for v in broken[:5]:
                 click.echo(f"  - {v}", err=True)
     else:
-        click.echo(f"Solving the week first ({len(problem.paras)} paras, {len(problem.students)} students)...",
-                   err=True)
+        click.echo(
+            f"Solving the week first ({len(problem.paras)} paras, {len(problem.students)} students)...", err=True
+        )
         result = solve_week(problem, SolverOptions(time_limit=time_limit, workers=2, seed=seed))
         if not result.schedule.assignments:
-            click.echo(f"No schedule found ({result.status}) within the time limit; try a longer --time-limit.",
-                       err=True)
+            click.echo(
+                f"No schedule found ({result.status}) within the time limit; try a longer --time-limit.", err=True
+            )
             sys.exit(1)
         baseline = result.schedule
     options = adv.AdviceOptions(time_limit=eval_limit, seed=seed, jobs=jobs, candidates=candidates, budget=budget)

@@ -34,24 +34,177 @@ WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
 STUDENTS_PER_PARA = 1.4
 ONE_TO_ONE_SHARE = 0.33
 
-FEMALE = ("Ana", "Maria", "Jessica", "Linda", "Karen", "Aisha", "Grace", "Rosa", "Tanya", "Emily", "Sofia",
-          "Denise", "Priya", "Hannah", "Lucia", "Monique", "Rachel", "Yuki", "Carmen", "Beth", "Nadia", "Olivia",
-          "Fatima", "Kelly", "Brenda", "Sara", "Leah", "Tamika", "Irene", "Joy")
-MALE = ("James", "Marcus", "David", "Luis", "Kevin", "Omar", "Tyler", "Samuel", "Andre", "Brian", "Jorge",
-        "Derek", "Ethan", "Malik", "Chris", "Victor", "Noah", "Raj", "Tom", "Felix")
-LAST = ("Lopez", "Johnson", "Nguyen", "Smith", "Garcia", "Brown", "Okafor", "Patel", "Kim", "Martinez",
-        "Williams", "Davis", "Chen", "Rodriguez", "Wilson", "Khan", "Anderson", "Thomas", "Moore", "Jackson",
-        "Hernandez", "Lee", "Walker", "Hall", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Hill",
-        "Green", "Adams", "Baker", "Nelson", "Rivera", "Campbell", "Mitchell", "Roberts", "Carter", "Phillips",
-        "Evans", "Turner", "Diaz", "Parker", "Cruz", "Edwards", "Collins", "Reyes", "Stewart", "Morris",
-        "Murphy", "Cook", "Rogers", "Morgan", "Cooper", "Peterson", "Bailey", "Reed", "Kelly", "Howard")
-KID_F = ("Ava", "Mia", "Zoe", "Lily", "Chloe", "Ella", "Aria", "Maya", "Nora", "Ivy", "Luna", "Layla", "Emma",
-         "Isla", "Ruby", "Amara", "Sadie", "Hazel", "Leila", "Camila")
-KID_M = ("Liam", "Noah", "Eli", "Leo", "Mason", "Lucas", "Owen", "Jayden", "Mateo", "Caleb", "Aiden", "Ezra",
-         "Kai", "Jonah", "Miles", "Theo", "Isaac", "Diego", "Amir", "Ryan")
+FEMALE = (
+    "Ana",
+    "Maria",
+    "Jessica",
+    "Linda",
+    "Karen",
+    "Aisha",
+    "Grace",
+    "Rosa",
+    "Tanya",
+    "Emily",
+    "Sofia",
+    "Denise",
+    "Priya",
+    "Hannah",
+    "Lucia",
+    "Monique",
+    "Rachel",
+    "Yuki",
+    "Carmen",
+    "Beth",
+    "Nadia",
+    "Olivia",
+    "Fatima",
+    "Kelly",
+    "Brenda",
+    "Sara",
+    "Leah",
+    "Tamika",
+    "Irene",
+    "Joy",
+)
+MALE = (
+    "James",
+    "Marcus",
+    "David",
+    "Luis",
+    "Kevin",
+    "Omar",
+    "Tyler",
+    "Samuel",
+    "Andre",
+    "Brian",
+    "Jorge",
+    "Derek",
+    "Ethan",
+    "Malik",
+    "Chris",
+    "Victor",
+    "Noah",
+    "Raj",
+    "Tom",
+    "Felix",
+)
+LAST = (
+    "Lopez",
+    "Johnson",
+    "Nguyen",
+    "Smith",
+    "Garcia",
+    "Brown",
+    "Okafor",
+    "Patel",
+    "Kim",
+    "Martinez",
+    "Williams",
+    "Davis",
+    "Chen",
+    "Rodriguez",
+    "Wilson",
+    "Khan",
+    "Anderson",
+    "Thomas",
+    "Moore",
+    "Jackson",
+    "Hernandez",
+    "Lee",
+    "Walker",
+    "Hall",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Hill",
+    "Green",
+    "Adams",
+    "Baker",
+    "Nelson",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Roberts",
+    "Carter",
+    "Phillips",
+    "Evans",
+    "Turner",
+    "Diaz",
+    "Parker",
+    "Cruz",
+    "Edwards",
+    "Collins",
+    "Reyes",
+    "Stewart",
+    "Morris",
+    "Murphy",
+    "Cook",
+    "Rogers",
+    "Morgan",
+    "Cooper",
+    "Peterson",
+    "Bailey",
+    "Reed",
+    "Kelly",
+    "Howard",
+)
+KID_F = (
+    "Ava",
+    "Mia",
+    "Zoe",
+    "Lily",
+    "Chloe",
+    "Ella",
+    "Aria",
+    "Maya",
+    "Nora",
+    "Ivy",
+    "Luna",
+    "Layla",
+    "Emma",
+    "Isla",
+    "Ruby",
+    "Amara",
+    "Sadie",
+    "Hazel",
+    "Leila",
+    "Camila",
+)
+KID_M = (
+    "Liam",
+    "Noah",
+    "Eli",
+    "Leo",
+    "Mason",
+    "Lucas",
+    "Owen",
+    "Jayden",
+    "Mateo",
+    "Caleb",
+    "Aiden",
+    "Ezra",
+    "Kai",
+    "Jonah",
+    "Miles",
+    "Theo",
+    "Isaac",
+    "Diego",
+    "Amir",
+    "Ryan",
+)
 
-SPECIALS = (("Art", "Art room"), ("Music", "Music room"), ("PE", "Gym"), ("Library", "Library"), ("PE", "Gym"),
-            ("STEM", "STEM lab"), ("Art", "Art room"))
+SPECIALS = (
+    ("Art", "Art room"),
+    ("Music", "Music room"),
+    ("PE", "Gym"),
+    ("Library", "Library"),
+    ("PE", "Gym"),
+    ("STEM", "STEM lab"),
+    ("Art", "Art room"),
+)
 
 
 def _t(h: int, m: int = 0) -> int:
@@ -65,8 +218,11 @@ def _grade_day(grade: int) -> list[tuple[int, int, str, str]]:
     special = _t(9, 0) if grade % 2 == 0 else _t(13, 15)
     if grade >= 4:
         special = _t(13, 45) if grade == 4 else _t(9, 45)
-    events = [(lunch, lunch + 30, "Lunch", "cafeteria"), (recess[0], recess[1], "Recess", "playground"),
-              (special, special + 45, "Specials", "special")]
+    events = [
+        (lunch, lunch + 30, "Lunch", "cafeteria"),
+        (recess[0], recess[1], "Recess", "playground"),
+        (special, special + 45, "Specials", "special"),
+    ]
     events.sort()
     out: list[tuple[int, int, str, str]] = []
     academics = iter(("Reading", "Writing", "Math", "Science", "Social studies", "Intervention", "Centers"))
@@ -86,10 +242,17 @@ def _grade_day(grade: int) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = None,
-                    days: Sequence[str] = WEEKDAYS, school_name: str | None = None,
-                    breaks_per_day: int | None = None, kind: str = "easy",
-                    staffing: float | None = None) -> Problem:
+def generate_school(
+    n_paras: int,
+    *,
+    seed: int = 0,
+    n_students: int | None = None,
+    days: Sequence[str] = WEEKDAYS,
+    school_name: str | None = None,
+    breaks_per_day: int | None = None,
+    kind: str = "easy",
+    staffing: float | None = None,
+) -> Problem:
     """A school week with ``n_paras`` paras, deterministic for ``seed``.
 
     ``kind="easy"``: about 1.4 students per para, qualified staff for nearly every need (greedy
@@ -101,8 +264,15 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     if kind == "hard":
         from samples.hard import hard_school
 
-        return hard_school(n_paras, seed=seed, n_students=n_students, days=days, school_name=school_name,
-                           breaks_per_day=breaks_per_day, staffing=staffing)
+        return hard_school(
+            n_paras,
+            seed=seed,
+            n_students=n_students,
+            days=days,
+            school_name=school_name,
+            breaks_per_day=breaks_per_day,
+            staffing=staffing,
+        )
     if kind != "easy":
         raise ValueError(f"kind must be 'easy' or 'hard', not {kind!r}")
     if staffing is not None:
@@ -114,9 +284,17 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
         n_students = max(1, round(n_paras * STUDENTS_PER_PARA))
     settings = Settings(
         school_name=school_name if school_name is not None else f"Generated School {n_paras}-{seed}",
-        days=days, school_start=_t(8), school_end=_t(15), time_step=5, lunch_minutes=30,
-        lunch_window=(_t(10, 30), _t(13, 30)), breaks_per_day=breaks_per_day, break_minutes=15,
-        max_continuous_minutes=240 if n_paras >= 20 else None, time_limit_seconds=60 if n_paras < 40 else 180)
+        days=days,
+        school_start=_t(8),
+        school_end=_t(15),
+        time_step=5,
+        lunch_minutes=30,
+        lunch_window=(_t(10, 30), _t(13, 30)),
+        breaks_per_day=breaks_per_day,
+        break_minutes=15,
+        max_continuous_minutes=240 if n_paras >= 20 else None,
+        time_limit_seconds=60 if n_paras < 40 else 180,
+    )
 
     # -- students ------------------------------------------------------------------------------------------
     n_rooms = max(1, math.ceil(n_students / 6))
@@ -177,10 +355,21 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
         if one and "behavior" in skills and rng.random() < 0.45:
             max_same = rng.choice((180, 210, 240))
         group_max = 1 if one else rng.choice((2, 3, 3, 4))
-        students.append(Student(sid, name, grade="K" if grade == 0 else str(grade), homeroom=room,
-                                support=support, group_max=group_max if not one else 3,
-                                skills_required=frozenset(skills), gender=gender, gender_match=gender_match,
-                                priority=priority, max_minutes_with_same_para=max_same))
+        students.append(
+            Student(
+                sid,
+                name,
+                grade="K" if grade == 0 else str(grade),
+                homeroom=room,
+                support=support,
+                group_max=group_max if not one else 3,
+                skills_required=frozenset(skills),
+                gender=gender,
+                gender_match=gender_match,
+                priority=priority,
+                max_minutes_with_same_para=max_same,
+            )
+        )
         weight = 1.0 if one else 0.35
         for sk in skills:
             need_count[sk] = need_count.get(sk, 0) + weight
@@ -201,11 +390,25 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
                     else:
                         bsupport = rng.choice((Support.SHARED, Support.NONE, Support.NONE))
                     extra = frozenset({"lift"}) if sact == "PE" and "lift" in skills else frozenset()
-                    blocks.append(StudentBlock(sid, start, end, days=(day,), activity=sact, location=sloc,
-                                               support=bsupport, skills_required=extra))
+                    blocks.append(
+                        StudentBlock(
+                            sid,
+                            start,
+                            end,
+                            days=(day,),
+                            activity=sact,
+                            location=sloc,
+                            support=bsupport,
+                            skills_required=extra,
+                        )
+                    )
                 continue
-            location = {"homeroom": "", "resource": f"Resource room {rooms.index(room) // 2 + 1}",
-                        "cafeteria": "Cafeteria", "playground": "Playground"}[where]
+            location = {
+                "homeroom": "",
+                "resource": f"Resource room {rooms.index(room) // 2 + 1}",
+                "cafeteria": "Cafeteria",
+                "playground": "Playground",
+            }[where]
             if one:
                 bsupport = None
             elif where in ("cafeteria", "playground"):
@@ -217,8 +420,9 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             if skills and where != "homeroom" and bsupport in (Support.SHARED, None):
                 bsupport = Support.FLEX  # outside the classroom, a student with special needs is not grouped
             protected = act == "Reading" and protect_reading
-            blocks.append(StudentBlock(sid, start, end, activity=act, location=location, support=bsupport,
-                                       protected=protected))
+            blocks.append(
+                StudentBlock(sid, start, end, activity=act, location=location, support=bsupport, protected=protected)
+            )
 
     # weekly flex targets: a share of the flex minutes in the student's week
     flex_minutes: dict[str, int] = {}
@@ -307,18 +511,32 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
         p["skills"].add("medical")
     on_duty = [p for p in regular if "medical" in p["skills"] and p.get("general_duties", True)]
     off_duty = [p for p in regular if "medical" in p["skills"] and not p.get("general_duties", True)]
-    for p in off_duty[:max(0, 2 - len(on_duty))]:
+    for p in off_duty[: max(0, 2 - len(on_duty))]:
         p["general_duties"] = True
-    paras = tuple(Para(p["para_id"], p["name"], p["start"], p["end"], days=p.get("days", ()),
-                       role=p.get("role", Role.PARA), skills=frozenset(p["skills"]), gender=p["gender"],
-                       max_duty_minutes=p.get("max_duty_minutes"), general_duties=p.get("general_duties", True))
-                  for p in paras_raw)
+    paras = tuple(
+        Para(
+            p["para_id"],
+            p["name"],
+            p["start"],
+            p["end"],
+            days=p.get("days", ()),
+            role=p.get("role", Role.PARA),
+            skills=frozenset(p["skills"]),
+            gender=p["gender"],
+            max_duty_minutes=p.get("max_duty_minutes"),
+            general_duties=p.get("general_duties", True),
+        )
+        for p in paras_raw
+    )
     para_ids = [p.para_id for p in paras]
 
     # preferred / avoid
     for i, st in enumerate(students):
-        ok = [p.para_id for p in paras if p.role == Role.PARA and st.skills_required <= p.skills
-              and (not st.gender_match or p.gender == st.gender)]
+        ok = [
+            p.para_id
+            for p in paras
+            if p.role == Role.PARA and st.skills_required <= p.skills and (not st.gender_match or p.gender == st.gender)
+        ]
         r = rng.random()
         if r < 0.25 and ok:
             pref = tuple(sorted(rng.sample(ok, min(len(ok), rng.choice((1, 2))))))
@@ -331,45 +549,118 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     groups = max(1, n_paras // 15)
     doors = ("Front door", "Side door", "Gym door", "Kindergarten door", "Back door", "North door", "South door")
 
-    def duty(kind: DutyKind, name: str, start: int, end: int, *, staff: int = 1, location: str = "",
-             priority: int = 2, duty_days: tuple[str, ...] = (), skills: frozenset[str] = frozenset()) -> None:
-        duties.append(Duty(f"D{len(duties) + 1:02d}", name, kind, start, end, days=duty_days, location=location,
-                           staff_needed=staff, skills_required=skills, priority=priority))
+    def duty(
+        kind: DutyKind,
+        name: str,
+        start: int,
+        end: int,
+        *,
+        staff: int = 1,
+        location: str = "",
+        priority: int = 2,
+        duty_days: tuple[str, ...] = (),
+        skills: frozenset[str] = frozenset(),
+    ) -> None:
+        duties.append(
+            Duty(
+                f"D{len(duties) + 1:02d}",
+                name,
+                kind,
+                start,
+                end,
+                days=duty_days,
+                location=location,
+                staff_needed=staff,
+                skills_required=skills,
+                priority=priority,
+            )
+        )
 
     for g in range(groups):
         door = doors[g % len(doors)]
         duty(DutyKind.ARRIVAL, f"Arrival {door}", _t(7, 30), _t(8), location=door, priority=1)
     for g in range(max(1, math.ceil(groups / 2))):
-        duty(DutyKind.BUS, f"Bus loop {g + 1}", _t(15), _t(15, 25), staff=2 if n_paras >= 10 else 1,
-             location="Bus loop", priority=1)
+        duty(
+            DutyKind.BUS,
+            f"Bus loop {g + 1}",
+            _t(15),
+            _t(15, 25),
+            staff=2 if n_paras >= 10 else 1,
+            location="Bus loop",
+            priority=1,
+        )
     lunch_staff = 1 if n_paras < 40 else (2 if n_paras < 120 else 3)
     waves = 6 if n_paras >= 20 else 3  # a small school supervises two grades' lunches at once
     for w in range(waves):
         grades = range(6) if waves == 6 else range(2 * w, 2 * w + 2)
         lunch = _t(10, 45) + 15 * grades[0]
         length = 15 * (len(grades) - 1) + 30
-        gname = "-".join("K" if g == 0 else str(g) for g in (grades[0], grades[-1])) if waves < 6 else (
-            "K" if w == 0 else f"grade {w}")
+        gname = (
+            "-".join("K" if g == 0 else str(g) for g in (grades[0], grades[-1]))
+            if waves < 6
+            else ("K" if w == 0 else f"grade {w}")
+        )
         if waves == 6:
             lunch, length = _t(10, 45) + 15 * w, 30
         duty(DutyKind.LUNCH, f"Lunch {gname}", lunch, lunch + length, staff=lunch_staff, location="Cafeteria")
-        duty(DutyKind.RECESS, f"Recess {gname}", lunch + length, lunch + length + 20, staff=lunch_staff,
-             location="Playground", priority=2 if w < waves // 2 else 3)
+        duty(
+            DutyKind.RECESS,
+            f"Recess {gname}",
+            lunch + length,
+            lunch + length + 20,
+            staff=lunch_staff,
+            location="Playground",
+            priority=2 if w < waves // 2 else 3,
+        )
     for g in range(groups):
-        duty(DutyKind.DISMISSAL, f"Dismissal {doors[g % len(doors)]}", _t(15), _t(15, 20),
-             location=doors[g % len(doors)], priority=2)
+        duty(
+            DutyKind.DISMISSAL,
+            f"Dismissal {doors[g % len(doors)]}",
+            _t(15),
+            _t(15, 20),
+            location=doors[g % len(doors)],
+            priority=2,
+        )
     duty(DutyKind.HALLWAY, "Morning hallway", _t(8), _t(8, 15), location="Main hallway", priority=3)
     if n_paras >= 20:
-        duty(DutyKind.OTHER, "Nurse office cover", _t(11, 30), _t(12), location="Nurse office",
-             skills=frozenset({"medical"}), priority=2, duty_days=days[1::2] or days)
-        duty(DutyKind.HALLWAY, "Afternoon hallway", _t(12, 30), _t(12, 45), location="Main hallway", priority=3,
-             staff=2, duty_days=days[::2])
+        duty(
+            DutyKind.OTHER,
+            "Nurse office cover",
+            _t(11, 30),
+            _t(12),
+            location="Nurse office",
+            skills=frozenset({"medical"}),
+            priority=2,
+            duty_days=days[1::2] or days,
+        )
+        duty(
+            DutyKind.HALLWAY,
+            "Afternoon hallway",
+            _t(12, 30),
+            _t(12, 45),
+            location="Main hallway",
+            priority=3,
+            staff=2,
+            duty_days=days[::2],
+        )
 
     # -- therapy -------------------------------------------------------------------------------------------
     providers: list[tuple[str, str]] = []  # (provider, kind)
     n_slp = max(1, math.ceil(n_students / 40))
-    slp_names = ("Ms. Reed", "Mr. Vance", "Ms. Ortiz", "Ms. Burke", "Mr. Stone", "Ms. Park", "Ms. Ferris", "Mr. Hunt",
-                 "Ms. Lowe", "Ms. Dean", "Ms. Ruiz", "Mr. Ames")
+    slp_names = (
+        "Ms. Reed",
+        "Mr. Vance",
+        "Ms. Ortiz",
+        "Ms. Burke",
+        "Mr. Stone",
+        "Ms. Park",
+        "Ms. Ferris",
+        "Mr. Hunt",
+        "Ms. Lowe",
+        "Ms. Dean",
+        "Ms. Ruiz",
+        "Mr. Ames",
+    )
     ot_names = ("Ms. Park", "Ms. Lang", "Mr. Cole", "Ms. Shah", "Ms. Byrne", "Mr. Ito", "Ms. Webb", "Ms. Quinn")
 
     def who(k: int, title: str, names: tuple[str, ...]) -> str:
@@ -406,8 +697,17 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
     capacity = {p: sum(len(d) * (e - s) for d, s, e in hours_of[p]) * 0.55 for p, _ in providers}
     rbt_ok = {p.para_id for p in paras if "rbt" in p.skills and p.role == Role.PARA}
 
-    def add_session(studs: list[Student], kind: str, prov: str, role: ParaRole, fixed: bool, per_week: int,
-                    dur: int, skills: frozenset[str] = frozenset(), priority: int = 2) -> None:
+    def add_session(
+        studs: list[Student],
+        kind: str,
+        prov: str,
+        role: ParaRole,
+        fixed: bool,
+        per_week: int,
+        dur: int,
+        skills: frozenset[str] = frozenset(),
+        priority: int = 2,
+    ) -> None:
         ids = tuple(s.student_id for s in studs)
         per_week = min(per_week, len(days))
         if prov and load[prov] + per_week * dur > capacity[prov]:
@@ -431,9 +731,20 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
                         busy_provider.setdefault((prov, d), []).append(span)
                     for s in ids:
                         busy_student.setdefault((s, d), []).append(span)
-                sessions.append(Session(sid, ids, kind=kind, provider=prov, para_role=role,
-                                        skills_required=skills, priority=priority, days=pick_days,
-                                        start=span[0], end=span[1]))
+                sessions.append(
+                    Session(
+                        sid,
+                        ids,
+                        kind=kind,
+                        provider=prov,
+                        para_role=role,
+                        skills_required=skills,
+                        priority=priority,
+                        days=pick_days,
+                        start=span[0],
+                        end=span[1],
+                    )
+                )
                 break
             else:
                 return
@@ -449,9 +760,21 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
             if rng.random() < 0.5:
                 ws = rng.choice((_t(8, 30), _t(9), _t(12, 30)))
                 window = (ws, min(_t(15), ws + rng.choice((120, 150, 180))))
-            sessions.append(Session(sid, ids, kind=kind, provider=prov, para_role=role, skills_required=skills,
-                                    priority=priority, sessions_per_week=per_week, duration_minutes=dur,
-                                    allowed_days=allowed, window=window))
+            sessions.append(
+                Session(
+                    sid,
+                    ids,
+                    kind=kind,
+                    provider=prov,
+                    para_role=role,
+                    skills_required=skills,
+                    priority=priority,
+                    sessions_per_week=per_week,
+                    duration_minutes=dur,
+                    allowed_days=allowed,
+                    window=window,
+                )
+            )
         if prov:
             load[prov] += per_week * dur
 
@@ -470,29 +793,48 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
         while group:
             size = rng.choice((1, 2, 2, 3))
             members, group = group[:size], group[size:]
-            add_session(members, "speech", slps[k % len(slps)], ParaRole.NONE, rng.random() < 0.4,
-                        rng.choice((1, 2, 2)), 30)
+            add_session(
+                members, "speech", slps[k % len(slps)], ParaRole.NONE, rng.random() < 0.4, rng.choice((1, 2, 2)), 30
+            )
             k += 1
     for j, stu in enumerate(x for x in pool if rng.random() < 0.2):
         assist = stu.support == Support.ONE_TO_ONE and "behavior" in stu.skills_required
-        add_session([stu], "OT", ots[j % len(ots)], ParaRole.ASSIST if assist else ParaRole.NONE,
-                    rng.random() < 0.5, rng.choice((1, 2)), 30, skills=frozenset({"behavior"}) if assist else
-                    frozenset(), priority=1 if assist else 2)
+        add_session(
+            [stu],
+            "OT",
+            ots[j % len(ots)],
+            ParaRole.ASSIST if assist else ParaRole.NONE,
+            rng.random() < 0.5,
+            rng.choice((1, 2)),
+            30,
+            skills=frozenset({"behavior"}) if assist else frozenset(),
+            priority=1 if assist else 2,
+        )
     for stu in pool:
         if "lift" in stu.skills_required:
-            add_session([stu], "PT", "Ms. Grant (PT)", ParaRole.ASSIST, rng.random() < 0.5, 1, 30,
-                        skills=frozenset({"lift"}))
+            add_session(
+                [stu], "PT", "Ms. Grant (PT)", ParaRole.ASSIST, rng.random() < 0.5, 1, 30, skills=frozenset({"lift"})
+            )
     counsel = [x for x in pool if x.support != Support.ONE_TO_ONE and rng.random() < 0.15]
     for j in range(0, len(counsel), 2):
-        add_session(counsel[j:j + 2], "counseling", "Mr. Hale (counselor)", ParaRole.NONE, False, 1, 30,
-                    priority=3)
+        add_session(counsel[j : j + 2], "counseling", "Mr. Hale (counselor)", ParaRole.NONE, False, 1, 30, priority=3)
     rbt_paras = [p for p in paras if p.para_id in rbt_ok]
-    aba = [x for x in pool if x.support == Support.ONE_TO_ONE and "behavior" in x.skills_required
-           and any(x.skills_required <= p.skills and p.para_id not in x.avoid_paras
-                   and (not x.gender_match or p.gender == x.gender) for p in rbt_paras)]
-    for stu in aba[:max(1, len(rbt_ok) // 2) if rbt_ok else 0]:
-        add_session([stu], "ABA", "", ParaRole.DELIVER, rng.random() < 0.3, rng.choice((2, 3)), 30,
-                    skills=frozenset({"rbt"}))
+    aba = [
+        x
+        for x in pool
+        if x.support == Support.ONE_TO_ONE
+        and "behavior" in x.skills_required
+        and any(
+            x.skills_required <= p.skills
+            and p.para_id not in x.avoid_paras
+            and (not x.gender_match or p.gender == x.gender)
+            for p in rbt_paras
+        )
+    ]
+    for stu in aba[: max(1, len(rbt_ok) // 2) if rbt_ok else 0]:
+        add_session(
+            [stu], "ABA", "", ParaRole.DELIVER, rng.random() < 0.3, rng.choice((2, 3)), 30, skills=frozenset({"rbt"})
+        )
 
     # -- availability and absences --------------------------------------------------------------------------
     availability: list[Availability] = []
@@ -516,9 +858,17 @@ def generate_school(n_paras: int, *, seed: int = 0, n_students: int | None = Non
         st = rng.choice(students)
         absences.append(Absence(st.student_id, (rng.choice(days),), reason="medical appointment"))
 
-    return Problem(settings, paras, tuple(students), student_blocks=tuple(blocks), availability=tuple(availability),
-                   duties=tuple(duties), sessions=tuple(sessions), provider_hours=tuple(provider_hours),
-                   absences=tuple(absences))
+    return Problem(
+        settings,
+        paras,
+        tuple(students),
+        student_blocks=tuple(blocks),
+        availability=tuple(availability),
+        duties=tuple(duties),
+        sessions=tuple(sessions),
+        provider_hours=tuple(provider_hours),
+        absences=tuple(absences),
+    )
 
 
 def _replace(student: Student, **changes: object) -> Student:

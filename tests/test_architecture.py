@@ -64,8 +64,12 @@ def _layer(module: str) -> str:
 
 
 def test_no_import_runs_back_up_a_layer() -> None:
-    wrong = sorted(f"{mod} imports {dep}" for mod, deps in _graph().items() for dep in deps
-                   if _layer(mod) in ALLOWED and _layer(dep) not in ALLOWED[_layer(mod)] | {"root"})
+    wrong = sorted(
+        f"{mod} imports {dep}"
+        for mod, deps in _graph().items()
+        for dep in deps
+        if _layer(mod) in ALLOWED and _layer(dep) not in ALLOWED[_layer(mod)] | {"root"}
+    )
     assert wrong == []
 
 
@@ -78,7 +82,7 @@ def test_no_module_imports_itself_round_a_circle() -> None:
         state[node] = 1
         for dep in sorted(graph[node]):
             if state.get(dep) == 1:
-                circles.append([*path[path.index(dep):], dep])
+                circles.append([*path[path.index(dep) :], dep])
             elif dep not in state:
                 visit(dep, [*path, dep])
         state[node] = 2

@@ -103,8 +103,11 @@ CASES = [
     Case("formula_no_cached_value.xlsx", patterns=(at("Paras", "F", 2),)),
     # csv folders
     Case("csv_missing_students", patterns=(r"\bStudents\b",)),
-    Case("csv_utf16", patterns=(r"UTF-16", r"CSV UTF-8"), names=("Absences.csv", "Availability.csv",
-                                                                "Duties.csv", "Paras.csv", "Providers.csv")),
+    Case(
+        "csv_utf16",
+        patterns=(r"UTF-16", r"CSV UTF-8"),
+        names=("Absences.csv", "Availability.csv", "Duties.csv", "Paras.csv", "Providers.csv"),
+    ),
     Case("csv_duplicate_para", patterns=(at("Paras", "A", 4), r"\bP01\b"), names=("csv_duplicate_para", "Paras.csv")),
     Case("csv_no_csv_files", patterns=(r"\.csv\b",)),
     Case("csv_xlsx_inside", patterns=(r"\bParas\.csv\b",), names=("Paras.csv",)),
@@ -133,8 +136,12 @@ CASES = [
     Case("xml_bomb_padded.xlsx", hostile=True),
     Case("xml_external_entity.xlsx", hostile=True),
     # read (duplicate S01 at the last row) or refused for its size: either way located, within seconds
-    Case("rows_50000.xlsx", patterns=(r"\bStudents\b", at("Students", "A", 50001) + r"|50,?001 rows"),
-         generated=True, hostile=True),
+    Case(
+        "rows_50000.xlsx",
+        patterns=(r"\bStudents\b", at("Students", "A", 50001) + r"|50,?001 rows"),
+        generated=True,
+        hostile=True,
+    ),
     # accepted
     Case("valid.xlsx", expect="accept"),
     Case("csv_bom", expect="accept"),
@@ -144,10 +151,13 @@ CASES = [
     Case("title_above_header.xlsx", expect="accept"),  # a title and a blank row above the header
     Case("csv_short_rows", expect="accept"),  # trailing blank cells left out
     Case("csv_long_row", expect="accept"),  # extra cells past the header, like unknown columns
-    Case("csv_semicolon", expect="either", patterns=(r";|separat|delimit|comma",),
-         names=("csv_semicolon", "Paras.csv", "Students.csv", "Settings.csv")),
-    Case("csv_latin1", expect="either", patterns=(r"utf-?8|encoding|cp1252|latin",),
-         names=("csv_latin1", "Paras.csv")),
+    Case(
+        "csv_semicolon",
+        expect="either",
+        patterns=(r";|separat|delimit|comma",),
+        names=("csv_semicolon", "Paras.csv", "Students.csv", "Settings.csv"),
+    ),
+    Case("csv_latin1", expect="either", patterns=(r"utf-?8|encoding|cp1252|latin",), names=("csv_latin1", "Paras.csv")),
 ]
 SCHEDULE_CASES = {  # broken schedule workbooks, given to `check` and `resolve --baseline`
     "schedule_missing_assignments.xlsx": (r"\bAssignments\b",),
@@ -197,8 +207,18 @@ def args_for(command: str, inp: Path, base: Path, out: Path) -> list[str]:
     return {
         "validate": ["validate", str(inp)],
         "solve": ["solve", str(inp), "-o", str(out / "schedule.xlsx")],
-        "resolve": ["resolve", str(inp), "--baseline", str(base), "-o", str(out / "resolved.xlsx"),
-                    "--absent", "P01", "--day", "Mon"],
+        "resolve": [
+            "resolve",
+            str(inp),
+            "--baseline",
+            str(base),
+            "-o",
+            str(out / "resolved.xlsx"),
+            "--absent",
+            "P01",
+            "--day",
+            "Mon",
+        ],
         "check": ["check", str(inp), str(base)],
     }[command]
 
@@ -291,8 +311,15 @@ OUTPUT_CASES = {
 }
 
 
-@pytest.mark.parametrize(("name", "command"), [(n, c) for n in sorted(OUTPUT_CASES) for c in ("solve", "resolve")
-                                                if not (n == "same_as_baseline" and c == "solve")])
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [
+        (n, c)
+        for n in sorted(OUTPUT_CASES)
+        for c in ("solve", "resolve")
+        if not (n == "same_as_baseline" and c == "solve")
+    ],
+)
 def test_bad_output_path(name: str, command: str, workspace: Path) -> None:
     inp = workspace / "in" / "valid.xlsx"
     (workspace / "in").mkdir()
@@ -305,8 +332,11 @@ def test_bad_output_path(name: str, command: str, workspace: Path) -> None:
         (target.parent / f"~${target.name}").write_bytes(b"lock")
     before = snapshot(workspace)
 
-    args = ["solve", str(inp), "-o", str(target)] if command == "solve" else \
-        ["resolve", str(inp), "--baseline", str(base), "-o", str(target), "--absent", "P01", "--day", "Mon"]
+    args = (
+        ["solve", str(inp), "-o", str(target)]
+        if command == "solve"
+        else ["resolve", str(inp), "--baseline", str(base), "-o", str(target), "--absent", "P01", "--day", "Mon"]
+    )
     result, output = run(args)
 
     assert result.exit_code == 2, f"exit {result.exit_code}, expected 2:\n{output}"
@@ -332,8 +362,23 @@ def test_no_student_names_without_verbose(workspace: Path) -> None:
         assert result.exit_code == 0, f"{command}: exit {result.exit_code}\n{output}"
         assert_no_names(output)
     # the solver's own search log (--log) is no exception; CP-SAT writes it from C++, so run a process
-    proc = subprocess.run([sys.executable, "-m", "parasched.cli", "solve", str(inp), "-o", str(out / "logged.xlsx"),
-                           "--log", "--workers", "1"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "parasched.cli",
+            "solve",
+            str(inp),
+            "-o",
+            str(out / "logged.xlsx"),
+            "--log",
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0 and len(output.splitlines()) > 20, output
     assert "Traceback" not in output
@@ -352,8 +397,18 @@ def test_no_student_names_without_verbose(workspace: Path) -> None:
 HOSTILE = [c for c in CASES if c.hostile]
 SECOND_FILE_COMMANDS = {
     "check": lambda inp, bad, out: ["check", str(inp), str(bad)],
-    "resolve": lambda inp, bad, out: ["resolve", str(inp), "--baseline", str(bad), "-o", str(out / "r.xlsx"),
-                                      "--absent", "P01", "--day", "Mon"],
+    "resolve": lambda inp, bad, out: [
+        "resolve",
+        str(inp),
+        "--baseline",
+        str(bad),
+        "-o",
+        str(out / "r.xlsx"),
+        "--absent",
+        "P01",
+        "--day",
+        "Mon",
+    ],
     "validate --absences": lambda inp, bad, out: ["validate", str(inp), "--absences", str(bad)],
 }
 
@@ -393,9 +448,22 @@ def test_bad_schedule(name: str, command: str, workspace: Path) -> None:
     sched = workspace / "in" / name
     shutil.copyfile(CORPUS / name, sched)
     before = snapshot(workspace)
-    args = ["check", str(inp), str(sched)] if command == "check" else \
-        ["resolve", str(inp), "--baseline", str(sched), "-o", str(workspace / "out" / "r.xlsx"),
-         "--absent", "P01", "--day", "Mon"]
+    args = (
+        ["check", str(inp), str(sched)]
+        if command == "check"
+        else [
+            "resolve",
+            str(inp),
+            "--baseline",
+            str(sched),
+            "-o",
+            str(workspace / "out" / "r.xlsx"),
+            "--absent",
+            "P01",
+            "--day",
+            "Mon",
+        ]
+    )
     result, output = run(args)
     assert result.exit_code == 2, f"exit {result.exit_code}, expected 2:\n{output}"
     assert name in output, output
@@ -408,16 +476,22 @@ def test_bad_schedule(name: str, command: str, workspace: Path) -> None:
 # --- as a real process: exit status, streams and memory as an administrator sees them ----------------
 
 
-@pytest.mark.parametrize("name", ["zip_bomb.xlsx", "xml_entity_bomb.xlsx", "encrypted.xlsx", "rows_50000.xlsx",
-                                  "duplicate_para_id.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["zip_bomb.xlsx", "xml_entity_bomb.xlsx", "encrypted.xlsx", "rows_50000.xlsx", "duplicate_para_id.xlsx"]
+)
 def test_real_process(name: str, tmp_path: Path, generated: dict[str, Path]) -> None:
     import resource
 
     inp = place(Case(name, generated=name in generated), tmp_path / "in", generated)
     before = snapshot(tmp_path)
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "parasched.cli", "solve", str(inp), "-o", str(tmp_path / "s.xlsx")],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "parasched.cli", "solve", str(inp), "-o", str(tmp_path / "s.xlsx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     seconds = time.perf_counter() - started
     output = proc.stdout + proc.stderr
     assert proc.returncode == 2, output

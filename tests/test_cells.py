@@ -27,13 +27,32 @@ from parasched.scheduler.model import Support
 from parasched.scheduler.timegrid import DAYS
 
 
-@pytest.mark.parametrize(("value", "minutes"), [
-    ("08:30", 510), ("8:30", 510), (" 8:30 ", 510), ("8:30 AM", 510), ("8:30am", 510), ("8:30 a.m.", 510),
-    ("1:15 PM", 795), ("12:00 PM", 720), ("12:10 am", 10), ("8am", 480), ("13:30", 810), ("0:00", 0),
-    ("24:00", 1440), ("08:30:00", 510), ("8:30:00 AM", 510), ("Noon", 720),
-    (dt.time(8, 30), 510), (dt.time(13, 5), 785), (dt.time(8, 29, 59, 999000), 510),
-    (dt.datetime(1899, 12, 30, 15, 0), 900), (dt.timedelta(hours=9, minutes=5), 545),
-])
+@pytest.mark.parametrize(
+    ("value", "minutes"),
+    [
+        ("08:30", 510),
+        ("8:30", 510),
+        (" 8:30 ", 510),
+        ("8:30 AM", 510),
+        ("8:30am", 510),
+        ("8:30 a.m.", 510),
+        ("1:15 PM", 795),
+        ("12:00 PM", 720),
+        ("12:10 am", 10),
+        ("8am", 480),
+        ("13:30", 810),
+        ("0:00", 0),
+        ("24:00", 1440),
+        ("08:30:00", 510),
+        ("8:30:00 AM", 510),
+        ("Noon", 720),
+        (dt.time(8, 30), 510),
+        (dt.time(13, 5), 785),
+        (dt.time(8, 29, 59, 999000), 510),
+        (dt.datetime(1899, 12, 30, 15, 0), 900),
+        (dt.timedelta(hours=9, minutes=5), 545),
+    ],
+)
 def test_times_people_type(value: object, minutes: int) -> None:
     assert parse_time(value) == minutes
 
@@ -45,20 +64,23 @@ def test_a_number_is_a_time_only_in_a_time_formatted_cell() -> None:
     assert e.value.text == "'0.5' is not a time; expected HH:MM such as 08:30"
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("830", "'830' is not a time; expected HH:MM such as 08:30"),
-    (830, "'830' is not a time; expected HH:MM such as 08:30"),
-    (8.5, "'8.5' is not a time; expected HH:MM such as 08:30"),
-    ("8.5", "'8.5' is not a time; expected HH:MM such as 08:30"),
-    ("8:3O", "'8:3O' is not a time; expected HH:MM such as 08:30"),
-    ("25:00", "'25:00' is not a time; expected HH:MM such as 08:30"),
-    ("8:75", "'8:75' is not a time; expected HH:MM such as 08:30"),
-    ("13:30 PM", "'13:30 PM' is not a time; expected a 12-hour time such as 8:30 AM, or HH:MM such as 08:30"),
-    ("8:30:15", "'8:30:15' has seconds; expected HH:MM such as 08:30"),
-    (True, "'TRUE' is not a time; expected HH:MM such as 08:30"),
-    (dt.date(2026, 9, 7), "'2026-09-07' is a date, not a time; expected HH:MM such as 08:30"),
-    (dt.timedelta(days=2), "'2 days, 0:00:00' is not a time of day; expected HH:MM such as 08:30"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("830", "'830' is not a time; expected HH:MM such as 08:30"),
+        (830, "'830' is not a time; expected HH:MM such as 08:30"),
+        (8.5, "'8.5' is not a time; expected HH:MM such as 08:30"),
+        ("8.5", "'8.5' is not a time; expected HH:MM such as 08:30"),
+        ("8:3O", "'8:3O' is not a time; expected HH:MM such as 08:30"),
+        ("25:00", "'25:00' is not a time; expected HH:MM such as 08:30"),
+        ("8:75", "'8:75' is not a time; expected HH:MM such as 08:30"),
+        ("13:30 PM", "'13:30 PM' is not a time; expected a 12-hour time such as 8:30 AM, or HH:MM such as 08:30"),
+        ("8:30:15", "'8:30:15' has seconds; expected HH:MM such as 08:30"),
+        (True, "'TRUE' is not a time; expected HH:MM such as 08:30"),
+        (dt.date(2026, 9, 7), "'2026-09-07' is a date, not a time; expected HH:MM such as 08:30"),
+        (dt.timedelta(days=2), "'2 days, 0:00:00' is not a time of day; expected HH:MM such as 08:30"),
+    ],
+)
 def test_ambiguous_or_wrong_times_are_refused(value: object, message: str) -> None:
     with pytest.raises(CellError) as e:
         parse_time(value)
@@ -66,8 +88,17 @@ def test_ambiguous_or_wrong_times_are_refused(value: object, message: str) -> No
 
 
 def test_blank_cells_are_none() -> None:
-    for parse in (parse_time, parse_days, parse_bool, parse_support, parse_int, parse_span, parse_date,
-                  parse_priority, parse_number):
+    for parse in (
+        parse_time,
+        parse_days,
+        parse_bool,
+        parse_support,
+        parse_int,
+        parse_span,
+        parse_date,
+        parse_priority,
+        parse_number,
+    ):
         assert parse(None) is None
         assert parse("  ") is None
     assert parse_list(None) == ()
@@ -75,13 +106,24 @@ def test_blank_cells_are_none() -> None:
     assert parse_text(None) == ""
 
 
-@pytest.mark.parametrize(("value", "days"), [
-    ("Mon", ("Mon",)), ("monday", ("Mon",)), ("Mon, Wed", ("Mon", "Wed")), ("Wed; Mon", ("Mon", "Wed")),
-    ("Mon-Thu", ("Mon", "Tue", "Wed", "Thu")), ("mon - thu, sat", ("Mon", "Tue", "Wed", "Thu", "Sat")),
-    ("Tues thurs", ("Tue", "Thu")), ("Mon to Wed", ("Mon", "Tue", "Wed")), ("Mon, Mon-Tue", ("Mon", "Tue")),
-    ("Friday.", ("Fri",)), ("M-F", ("Mon", "Tue", "Wed", "Thu", "Fri")), ("M/W/F", ("Mon", "Wed", "Fri")),
-    ("Tu, R", ("Tue", "Thu")),
-])
+@pytest.mark.parametrize(
+    ("value", "days"),
+    [
+        ("Mon", ("Mon",)),
+        ("monday", ("Mon",)),
+        ("Mon, Wed", ("Mon", "Wed")),
+        ("Wed; Mon", ("Mon", "Wed")),
+        ("Mon-Thu", ("Mon", "Tue", "Wed", "Thu")),
+        ("mon - thu, sat", ("Mon", "Tue", "Wed", "Thu", "Sat")),
+        ("Tues thurs", ("Tue", "Thu")),
+        ("Mon to Wed", ("Mon", "Tue", "Wed")),
+        ("Mon, Mon-Tue", ("Mon", "Tue")),
+        ("Friday.", ("Fri",)),
+        ("M-F", ("Mon", "Tue", "Wed", "Thu", "Fri")),
+        ("M/W/F", ("Mon", "Wed", "Fri")),
+        ("Tu, R", ("Tue", "Thu")),
+    ],
+)
 def test_days(value: str, days: tuple[str, ...]) -> None:
     assert parse_days(value) == days
 
@@ -92,15 +134,20 @@ def test_blank_or_all_days_mean_every_school_day() -> None:
     assert parse_days("daily") is None
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("Mnday", "'Mnday' is not a day; expected days such as Mon, Wed or Mon-Thu"),
-    ("Mon, Funday", "'Mon, Funday' is not a list of days ('Funday' is not a day); expected days such as Mon, "
-                    "Wed or Mon-Thu"),
-    ("Fri-Mon", "'Fri-Mon' runs backwards; expected days such as Mon, Wed or Mon-Thu"),
-    ("T, Th", "'T, Th' is ambiguous ('T' may be Tue or Thu); expected days such as Mon, Wed or Mon-Thu"),
-    ("S", "'S' is ambiguous ('S' may be Sat or Sun); expected days such as Mon, Wed or Mon-Thu"),
-    (3, "'3' is not a day; expected days such as Mon, Wed or Mon-Thu"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Mnday", "'Mnday' is not a day; expected days such as Mon, Wed or Mon-Thu"),
+        (
+            "Mon, Funday",
+            "'Mon, Funday' is not a list of days ('Funday' is not a day); expected days such as Mon, Wed or Mon-Thu",
+        ),
+        ("Fri-Mon", "'Fri-Mon' runs backwards; expected days such as Mon, Wed or Mon-Thu"),
+        ("T, Th", "'T, Th' is ambiguous ('T' may be Tue or Thu); expected days such as Mon, Wed or Mon-Thu"),
+        ("S", "'S' is ambiguous ('S' may be Sat or Sun); expected days such as Mon, Wed or Mon-Thu"),
+        (3, "'3' is not a day; expected days such as Mon, Wed or Mon-Thu"),
+    ],
+)
 def test_bad_days(value: object, message: str) -> None:
     with pytest.raises(CellError) as e:
         parse_days(value)
@@ -113,10 +160,24 @@ def test_lists_and_tags() -> None:
     assert parse_tags("Behavior, ASL; medical") == frozenset({"behavior", "asl", "medical"})
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("yes", True), ("Y", True), ("TRUE", True), ("1", True), (1, True), ("x", True), (True, True),
-    ("no", False), ("n", False), ("false", False), ("0", False), (0, False), (False, False),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("yes", True),
+        ("Y", True),
+        ("TRUE", True),
+        ("1", True),
+        (1, True),
+        ("x", True),
+        (True, True),
+        ("no", False),
+        ("n", False),
+        ("false", False),
+        ("0", False),
+        (0, False),
+        (False, False),
+    ],
+)
 def test_yes_no(value: object, expected: bool) -> None:
     assert parse_bool(value) is expected
 
@@ -127,12 +188,20 @@ def test_yes_no_refuses_other_words() -> None:
     assert e.value.text == "'maybe' is not yes or no; expected yes or no"
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("1:1", Support.ONE_TO_ONE), (dt.time(1, 1), Support.ONE_TO_ONE), (dt.datetime(1899, 12, 30, 1, 1),
-                                                                        Support.ONE_TO_ONE),
-    ("1-1", Support.ONE_TO_ONE), ("One-to-one", Support.ONE_TO_ONE), ("01:01", Support.ONE_TO_ONE),
-    ("Shared", Support.SHARED), ("flex", Support.FLEX), ("NONE", Support.NONE),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1:1", Support.ONE_TO_ONE),
+        (dt.time(1, 1), Support.ONE_TO_ONE),
+        (dt.datetime(1899, 12, 30, 1, 1), Support.ONE_TO_ONE),
+        ("1-1", Support.ONE_TO_ONE),
+        ("One-to-one", Support.ONE_TO_ONE),
+        ("01:01", Support.ONE_TO_ONE),
+        ("Shared", Support.SHARED),
+        ("flex", Support.FLEX),
+        ("NONE", Support.NONE),
+    ],
+)
 def test_support_levels(value: object, expected: Support) -> None:
     assert parse_support(value) == expected
 
@@ -204,13 +273,22 @@ def test_every_time_of_day_round_trips_in_both_clocks(minutes: int) -> None:
 def test_any_list_of_days_round_trips(days: list[str]) -> None:
     assert parse_days(", ".join(days)) == tuple(d for d in DAYS if d in days)
     first, last = DAYS.index(min(days, key=DAYS.index)), DAYS.index(max(days, key=DAYS.index))
-    assert parse_days(f"{DAYS[first]}-{DAYS[last]}") == DAYS[first:last + 1]
+    assert parse_days(f"{DAYS[first]}-{DAYS[last]}") == DAYS[first : last + 1]
 
 
 @given(st.text(max_size=12))
 def test_parsers_raise_only_cell_errors(text: str) -> None:
-    for parse in (parse_time, parse_days, parse_bool, parse_support, parse_int, parse_span, parse_date,
-                  parse_priority, parse_number):
+    for parse in (
+        parse_time,
+        parse_days,
+        parse_bool,
+        parse_support,
+        parse_int,
+        parse_span,
+        parse_date,
+        parse_priority,
+        parse_number,
+    ):
         try:
             parse(text)
         except CellError as e:

@@ -19,21 +19,34 @@ A = Assignment
 
 
 def problem():
-    students = (Student("S1", "a", priority=1), Student("S2", "b", support=Support.SHARED),
-                Student("S3", "c", support=Support.FLEX, weekly_flex_minutes=100, priority=3))
-    blocks = (StudentBlock("S1", 480, 600, location="R1"), StudentBlock("S2", 480, 600, location="R1"),
-              StudentBlock("S3", 480, 540, location="R1"))
-    return Problem(Settings(days=("Mon",)), (Para("P1", "x", 480, 900), Para("P2", "y", 480, 900)), students,
-                   student_blocks=blocks,
-                   duties=(Duty("D1", "Bus", DutyKind.BUS, 840, 870, staff_needed=2),),
-                   sessions=(Session("T1", ("S1",), provider="SLP", para_role=ParaRole.ASSIST,
-                                     days=("Mon",), start=540, end=570),
-                             Session("F1", ("S2",), provider="OT", sessions_per_week=1, duration_minutes=30)))
+    students = (
+        Student("S1", "a", priority=1),
+        Student("S2", "b", support=Support.SHARED),
+        Student("S3", "c", support=Support.FLEX, weekly_flex_minutes=100, priority=3),
+    )
+    blocks = (
+        StudentBlock("S1", 480, 600, location="R1"),
+        StudentBlock("S2", 480, 600, location="R1"),
+        StudentBlock("S3", 480, 540, location="R1"),
+    )
+    return Problem(
+        Settings(days=("Mon",)),
+        (Para("P1", "x", 480, 900), Para("P2", "y", 480, 900)),
+        students,
+        student_blocks=blocks,
+        duties=(Duty("D1", "Bus", DutyKind.BUS, 840, 870, staff_needed=2),),
+        sessions=(
+            Session("T1", ("S1",), provider="SLP", para_role=ParaRole.ASSIST, days=("Mon",), start=540, end=570),
+            Session("F1", ("S2",), provider="OT", sessions_per_week=1, duration_minutes=30),
+        ),
+    )
 
 
 def test_one_to_one_in_a_group_row_is_not_covered():
-    sched = Schedule(assignments=(A("P1", "Mon", 480, 540, Kind.SUPPORT, students=("S1", "S2")),),
-                     sessions=(PlacedSession("T1", "Mon", 540, 570, "SLP"),))
+    sched = Schedule(
+        assignments=(A("P1", "Mon", 480, 540, Kind.SUPPORT, students=("S1", "S2")),),
+        sessions=(PlacedSession("T1", "Mon", 540, 570, "SLP"),),
+    )
     s1 = [c for c in coverage(problem(), sched) if c.kind == UnmetKind.SUPPORT and c.ref == "S1"]
     # S1 needs 480-540 and 570-600 (therapy 540-570 removed); the group row does not count for 1:1
     assert [(c.required, c.missing) for c in s1] == [(60, 60), (30, 30)]
@@ -42,10 +55,14 @@ def test_one_to_one_in_a_group_row_is_not_covered():
 
 
 def test_duty_staff_minutes_and_therapy_and_unplaced_flexible():
-    sched = Schedule(assignments=(A("P1", "Mon", 840, 870, Kind.DUTY, ref="D1"),
-                                  A("P2", "Mon", 855, 870, Kind.DUTY, ref="D1"),
-                                  A("P2", "Mon", 540, 560, Kind.THERAPY, ref="T1", students=("S1",))),
-                     sessions=(PlacedSession("T1", "Mon", 540, 570, "SLP", "P2"),))
+    sched = Schedule(
+        assignments=(
+            A("P1", "Mon", 840, 870, Kind.DUTY, ref="D1"),
+            A("P2", "Mon", 855, 870, Kind.DUTY, ref="D1"),
+            A("P2", "Mon", 540, 560, Kind.THERAPY, ref="T1", students=("S1",)),
+        ),
+        sessions=(PlacedSession("T1", "Mon", 540, 570, "SLP", "P2"),),
+    )
     rows = {(u.kind, u.ref, u.start, u.end): u.minutes for u in unmet_rows(problem(), sched)}
     assert rows[(UnmetKind.DUTY, "D1", 840, 855)] == 15
     assert rows[(UnmetKind.THERAPY, "T1", 560, 570)] == 10
@@ -54,8 +71,10 @@ def test_duty_staff_minutes_and_therapy_and_unplaced_flexible():
 
 
 def test_flex_minutes_counted_inside_flex_blocks_only():
-    sched = Schedule(assignments=(A("P1", "Mon", 500, 600, Kind.SUPPORT, students=("S3",)),),
-                     sessions=(PlacedSession("T1", "Mon", 540, 570, "SLP"),))
+    sched = Schedule(
+        assignments=(A("P1", "Mon", 500, 600, Kind.SUPPORT, students=("S3",)),),
+        sessions=(PlacedSession("T1", "Mon", 540, 570, "SLP"),),
+    )
     assert flex_minutes(problem(), sched) == {"S3": 40}
     flex_row = [u for u in unmet_rows(problem(), sched) if u.kind == UnmetKind.FLEX]
     assert flex_row[0].minutes == 60

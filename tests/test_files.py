@@ -38,8 +38,19 @@ def refusal(path: Path) -> str:
 # --- accepted ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["valid.xlsx", "baseline_schedule.xlsx", "csv_bom", "csv_semicolon", "csv_latin1",
-                                  "hidden_rows.xlsx", "formula_ref_error.xlsx", "duplicate_para_id.xlsx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "valid.xlsx",
+        "baseline_schedule.xlsx",
+        "csv_bom",
+        "csv_semicolon",
+        "csv_latin1",
+        "hidden_rows.xlsx",
+        "formula_ref_error.xlsx",
+        "duplicate_para_id.xlsx",
+    ],
+)
 def test_usable_files_pass(name: str) -> None:
     check_input_file(BAD / name)  # no InputError
 
@@ -163,8 +174,9 @@ def test_ole2_without_encryption_is_legacy_not_password(tmp_path: Path) -> None:
     assert "Excel 97-2003" in text and "password" not in text
 
 
-@pytest.mark.parametrize("name", ["zip_bomb.xlsx", "zip_bomb_ratio.xlsx", "xml_entity_bomb.xlsx",
-                                  "xml_bomb_padded.xlsx", "encrypted.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["zip_bomb.xlsx", "zip_bomb_ratio.xlsx", "xml_entity_bomb.xlsx", "xml_bomb_padded.xlsx", "encrypted.xlsx"]
+)
 def test_hostile_files_refused_fast_and_small(name: str) -> None:
     tracemalloc.start()
     started = time.perf_counter()

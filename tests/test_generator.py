@@ -78,8 +78,14 @@ def test_paras_hours_roles_and_limits(school80):
 
 def test_duties_scale_with_size(school80):
     kinds = {d.kind for d in school80.duties}
-    assert {DutyKind.ARRIVAL, DutyKind.BUS, DutyKind.LUNCH, DutyKind.RECESS, DutyKind.DISMISSAL,
-            DutyKind.HALLWAY} <= kinds
+    assert {
+        DutyKind.ARRIVAL,
+        DutyKind.BUS,
+        DutyKind.LUNCH,
+        DutyKind.RECESS,
+        DutyKind.DISMISSAL,
+        DutyKind.HALLWAY,
+    } <= kinds
     assert max(d.staff_needed for d in school80.duties) >= 2
     assert len(generate_school(320, seed=1).duties) > len(school80.duties) > len(generate_school(8).duties)
 

@@ -35,7 +35,6 @@ from samples.generator import generate_school
 ROOT = Path(__file__).resolve().parents[1]
 
 
-
 def hard_rule_violations(problem: Problem, schedule: Schedule) -> list[str]:
     """A second, small hard-rule judge written with the greedy tests (the independent checker in
     ``parasched.scheduler.check`` is the reference; this one double-checks it on greedy output)."""
@@ -61,8 +60,9 @@ def hard_rule_violations(problem: Problem, schedule: Schedule) -> list[str]:
             lunches = [a for a in rows if a.kind == Kind.LUNCH]
             rule = grid.lunch_rule(p.para_id, day)
             if rule is not None and not any(
-                    a.end - a.start == rule.minutes and rule.window[0] <= a.start and a.end <= rule.window[1]
-                    for a in lunches):
+                a.end - a.start == rule.minutes and rule.window[0] <= a.start and a.end <= rule.window[1]
+                for a in lunches
+            ):
                 out.append(f"{p.para_id} {day}: no lunch of {rule.minutes} in {rule.window}")
             brk = [a for a in rows if a.kind == Kind.BREAK and a.end - a.start >= st.break_minutes]
             if len(brk) < grid.breaks_owed(p.para_id, day):
@@ -75,22 +75,30 @@ def hard_rule_violations(problem: Problem, schedule: Schedule) -> list[str]:
                 if a.kind == Kind.DUTY:
                     duty = problem.duty(a.ref)
                     duty_week[p.para_id] += a.minutes
-                    if grid.duty_refusal(p, duty) or day not in problem.days_of(duty.days) or \
-                            not (duty.start <= a.start and a.end <= duty.end):
+                    if (
+                        grid.duty_refusal(p, duty)
+                        or day not in problem.days_of(duty.days)
+                        or not (duty.start <= a.start and a.end <= duty.end)
+                    ):
                         out.append(f"bad duty row {a}")
                 elif a.kind == Kind.THERAPY:
                     ses = problem.session(a.ref)
                     if grid.session_refusal(p, ses) or not any(
-                            o.session_id == a.ref and o.day == day and (o.start, o.end) == (a.start, a.end)
-                            for o in occ):
+                        o.session_id == a.ref and o.day == day and (o.start, o.end) == (a.start, a.end) for o in occ
+                    ):
                         out.append(f"bad therapy row {a}")
                     for sid in ses.student_ids:
                         with_student[(p.para_id, day, sid)] += a.minutes
                 elif a.kind == Kind.SUPPORT:
                     segs = []
                     for sid in a.students:
-                        mine = [g for g in needs[day] if g.student_id == sid and g.location == a.location
-                                and overlaps((g.start, g.end), (a.start, a.end))]
+                        mine = [
+                            g
+                            for g in needs[day]
+                            if g.student_id == sid
+                            and g.location == a.location
+                            and overlaps((g.start, g.end), (a.start, a.end))
+                        ]
                         if not contains([(g.start, g.end) for g in mine], (a.start, a.end)):
                             out.append(f"{a}: {sid} has no need there then")
                             continue
@@ -130,10 +138,13 @@ def hard_rule_violations(problem: Problem, schedule: Schedule) -> list[str]:
             out.append(f"{key} placed {n} times a day")
     for i, o1 in enumerate(occ):
         s1 = problem.session(o1.session_id)
-        for o2 in occ[i + 1:]:
+        for o2 in occ[i + 1 :]:
             s2 = problem.session(o2.session_id)
-            if o1.day == o2.day and overlaps((o1.start, o1.end), (o2.start, o2.end)) and (
-                    (s1.provider and s1.provider == s2.provider) or set(s1.student_ids) & set(s2.student_ids)):
+            if (
+                o1.day == o2.day
+                and overlaps((o1.start, o1.end), (o2.start, o2.end))
+                and ((s1.provider and s1.provider == s2.provider) or set(s1.student_ids) & set(s2.student_ids))
+            ):
                 out.append(f"{o1} clashes with {o2}")
     return out
 
@@ -159,6 +170,7 @@ def required_by_priority(problem: Problem, schedule: Schedule) -> dict[int, int]
 
 
 # -- hand-built schools -------------------------------------------------------------------------
+
 
 def busy_school(**settings_kw) -> Problem:
     st = Settings(**{"breaks_per_day": 2, "max_continuous_minutes": 120, **settings_kw})
@@ -190,8 +202,15 @@ def busy_school(**settings_kw) -> Problem:
     sessions = (
         Session("T1", ("B",), provider="SLP", start=600, end=630, days=("Mon",)),
         Session("T2", ("C",), para_role=ParaRole.ASSIST, sessions_per_week=2, duration_minutes=30),
-        Session("T3", ("A", "B"), provider="SLP", para_role=ParaRole.DELIVER, sessions_per_week=3,
-                duration_minutes=45, window=(540, 720)),
+        Session(
+            "T3",
+            ("A", "B"),
+            provider="SLP",
+            para_role=ParaRole.DELIVER,
+            sessions_per_week=3,
+            duration_minutes=45,
+            window=(540, 720),
+        ),
         Session("T4", ("E",), provider="OT", sessions_per_week=2, duration_minutes=30, allowed_days=("Mon", "Tue")),
     )
     absences = (Absence("P1", ("Tue",), 600, 720), Absence("C", ("Wed",)))
@@ -228,9 +247,12 @@ def test_lunches_go_where_fewest_students_need_staff() -> None:
     """Two 1:1 students need staff 10:30-12:00 and nobody after: the three lunches are staggered
     over 12:00-13:30, so every minute is covered."""
     st = Settings(days=("Mon", "Tue"))
-    problem = Problem(st, tuple(Para(f"P{i}", "p", 480, 900) for i in (1, 2, 3)),
-                      (Student("A", "a", homeroom="R"), Student("B", "b", homeroom="Q")),
-                      (StudentBlock("A", 630, 720), StudentBlock("B", 630, 720)))
+    problem = Problem(
+        st,
+        tuple(Para(f"P{i}", "p", 480, 900) for i in (1, 2, 3)),
+        (Student("A", "a", homeroom="R"), Student("B", "b", homeroom="Q")),
+        (StudentBlock("A", 630, 720), StudentBlock("B", 630, 720)),
+    )
     schedule = greedy_schedule(problem)
     assert_valid(problem, schedule)
     lunches = {(a.para_id, a.start) for a in schedule.assignments if a.kind == Kind.LUNCH}
@@ -240,25 +262,34 @@ def test_lunches_go_where_fewest_students_need_staff() -> None:
 
 def test_one_to_one_is_exclusive_and_shared_students_are_grouped() -> None:
     st = Settings(lunch_minutes=0, days=("Mon",))
-    problem = Problem(st, (Para("P1", "a", 480, 900),),
-                      (Student("S1", "x", homeroom="R", support=Support.SHARED),
-                       Student("S2", "y", homeroom="R", support=Support.SHARED),
-                       Student("S3", "z", homeroom="Q", support=Support.SHARED)))
+    problem = Problem(
+        st,
+        (Para("P1", "a", 480, 900),),
+        (
+            Student("S1", "x", homeroom="R", support=Support.SHARED),
+            Student("S2", "y", homeroom="R", support=Support.SHARED),
+            Student("S3", "z", homeroom="Q", support=Support.SHARED),
+        ),
+    )
     schedule = greedy_schedule(problem)
     assert_valid(problem, schedule)
-    assert [(a.start, a.end, a.students, a.location) for a in schedule.assignments] == [
-        (480, 900, ("S1", "S2"), "R")]
+    assert [(a.start, a.end, a.students, a.location) for a in schedule.assignments] == [(480, 900, ("S1", "S2"), "R")]
     assert [(u.ref, u.minutes) for u in schedule.unmet] == [("S3", 420)]
 
 
 def test_priority_one_is_covered_before_priority_two() -> None:
     """One para, two 1:1 students at the same time: the critical one gets the para."""
     st = Settings(lunch_minutes=0, days=("Mon", "Tue"))
-    problem = Problem(st, (Para("P1", "a", 480, 900),),
-                      (Student("S2", "b", homeroom="R", priority=2),
-                       Student("S1", "a", homeroom="Q", priority=1),
-                       Student("S3", "c", homeroom="Q", priority=3)),
-                      duties=(Duty("D", "d", DutyKind.HALLWAY, 480, 900, priority=2),))
+    problem = Problem(
+        st,
+        (Para("P1", "a", 480, 900),),
+        (
+            Student("S2", "b", homeroom="R", priority=2),
+            Student("S1", "a", homeroom="Q", priority=1),
+            Student("S3", "c", homeroom="Q", priority=3),
+        ),
+        duties=(Duty("D", "d", DutyKind.HALLWAY, 480, 900, priority=2),),
+    )
     schedule = greedy_schedule(problem)
     assert_valid(problem, schedule)
     assert uncovered_by_priority(problem, schedule) == {1: 0, 2: 2 * 2 * 420, 3: 2 * 420}
@@ -282,9 +313,12 @@ def test_understaffed_school_triage() -> None:
 
 def test_rotation_limit_and_max_continuous_split_a_block() -> None:
     st = Settings(lunch_minutes=0, days=("Mon",), max_continuous_minutes=60)
-    problem = Problem(st, (Para("P1", "a", 480, 660), Para("P2", "b", 480, 660)),
-                      (Student("S", "s", homeroom="R", max_minutes_with_same_para=90),),
-                      (StudentBlock("S", 480, 660),))
+    problem = Problem(
+        st,
+        (Para("P1", "a", 480, 660), Para("P2", "b", 480, 660)),
+        (Student("S", "s", homeroom="R", max_minutes_with_same_para=90),),
+        (StudentBlock("S", 480, 660),),
+    )
     schedule = greedy_schedule(problem)
     assert_valid(problem, schedule)
     rows = [(a.para_id, a.start, a.end) for a in schedule.assignments]
@@ -294,11 +328,13 @@ def test_rotation_limit_and_max_continuous_split_a_block() -> None:
 
 def test_assist_session_gets_a_qualified_para_or_is_unmet() -> None:
     st = Settings(lunch_minutes=0, days=("Mon",))
-    ses = Session("T", ("S",), para_role=ParaRole.ASSIST, skills_required=frozenset({"rbt"}), start=540, end=600,
-                  priority=1)
+    ses = Session(
+        "T", ("S",), para_role=ParaRole.ASSIST, skills_required=frozenset({"rbt"}), start=540, end=600, priority=1
+    )
     students = (Student("S", "s", homeroom="R", support=Support.NONE),)
-    with_rbt = Problem(st, (Para("P1", "a", 480, 900), Para("P2", "b", 480, 900, skills=frozenset({"rbt"}))),
-                       students, sessions=(ses,))
+    with_rbt = Problem(
+        st, (Para("P1", "a", 480, 900), Para("P2", "b", 480, 900, skills=frozenset({"rbt"}))), students, sessions=(ses,)
+    )
     schedule = greedy_schedule(with_rbt)
     assert_valid(with_rbt, schedule)
     assert [(s.session_id, s.para_id) for s in schedule.sessions] == [("T", "P2")]
@@ -313,14 +349,22 @@ def test_a_free_para_takes_over_so_the_skilled_one_can_swap_in() -> None:
     """Only P1 signs; P1 took B at 08:00 before P2 arrived. A needs a signer from 10:00: P1 swaps
     to A and P2 takes over B, as a coordinator would."""
     st = Settings(lunch_minutes=0, days=("Mon",))
-    problem = Problem(st, (Para("P1", "a", 480, 720, skills=frozenset({"asl"})), Para("P2", "b", 600, 720)),
-                      (Student("B", "b", homeroom="R", priority=1),
-                       Student("A", "a", homeroom="Q", priority=2, skills_required=frozenset({"asl"}))),
-                      (StudentBlock("B", 480, 720), StudentBlock("A", 600, 720)))
+    problem = Problem(
+        st,
+        (Para("P1", "a", 480, 720, skills=frozenset({"asl"})), Para("P2", "b", 600, 720)),
+        (
+            Student("B", "b", homeroom="R", priority=1),
+            Student("A", "a", homeroom="Q", priority=2, skills_required=frozenset({"asl"})),
+        ),
+        (StudentBlock("B", 480, 720), StudentBlock("A", 600, 720)),
+    )
     schedule = greedy_schedule(problem)
     assert_valid(problem, schedule)
     assert [(a.para_id, a.start, a.end, a.students) for a in schedule.assignments] == [
-        ("P1", 480, 600, ("B",)), ("P1", 600, 720, ("A",)), ("P2", 600, 720, ("B",))]
+        ("P1", 480, 600, ("B",)),
+        ("P1", 600, 720, ("A",)),
+        ("P2", 600, 720, ("B",)),
+    ]
     assert schedule.unmet == ()
 
 
@@ -328,76 +372,139 @@ def test_a_duty_is_covered_by_a_swap_too() -> None:
     """P2 is funded for support only; P1 had B from 08:00, before P2 came in. The 09:00 duty goes to
     P1 and P2 takes over B."""
     st = Settings(lunch_minutes=0, days=("Mon",))
-    problem = Problem(st, (Para("P1", "a", 480, 600), Para("P2", "b", 540, 600, general_duties=False)),
-                      (Student("B", "b", homeroom="R", priority=1),), (StudentBlock("B", 480, 600),),
-                      duties=(Duty("D", "hall", DutyKind.HALLWAY, 540, 600, location="hall"),))
+    problem = Problem(
+        st,
+        (Para("P1", "a", 480, 600), Para("P2", "b", 540, 600, general_duties=False)),
+        (Student("B", "b", homeroom="R", priority=1),),
+        (StudentBlock("B", 480, 600),),
+        duties=(Duty("D", "hall", DutyKind.HALLWAY, 540, 600, location="hall"),),
+    )
     schedule = greedy_schedule(problem)
     assert_valid(problem, schedule)
     assert [(a.para_id, a.start, a.end, a.kind, a.ref, a.students) for a in schedule.assignments] == [
-        ("P1", 480, 540, "support", "", ("B",)), ("P1", 540, 600, "duty", "D", ()),
-        ("P2", 540, 600, "support", "", ("B",))]
+        ("P1", 480, 540, "support", "", ("B",)),
+        ("P1", 540, 600, "duty", "D", ()),
+        ("P2", 540, 600, "support", "", ("B",)),
+    ]
     assert schedule.unmet == ()
 
 
 # -- property: random small schools -------------------------------------------------------------
 
+
 @hs.composite
 def small_schools(draw: hs.DrawFn) -> Problem:
     step = 15
     days = ("Mon", "Tue", "Wed")
-    st = Settings(days=days, breaks_per_day=draw(hs.integers(0, 2)),
-                  max_continuous_minutes=draw(hs.sampled_from([None, 90, 150])),
-                  lunch_minutes=draw(hs.sampled_from([0, 30, 45])))
+    st = Settings(
+        days=days,
+        breaks_per_day=draw(hs.integers(0, 2)),
+        max_continuous_minutes=draw(hs.sampled_from([None, 90, 150])),
+        lunch_minutes=draw(hs.sampled_from([0, 30, 45])),
+    )
     skills = ["asl", "medical", "rbt"]
     n_p = draw(hs.integers(1, 5))
     paras = []
     for i in range(n_p):
         start = draw(hs.sampled_from([420, 450, 480, 600]))
         end = draw(hs.sampled_from([720, 840, 900]))
-        paras.append(Para(f"P{i}", "p", start, max(end, start + 120),
-                          skills=frozenset(draw(hs.lists(hs.sampled_from(skills), max_size=2))),
-                          gender=draw(hs.sampled_from(["f", "m"])), general_duties=draw(hs.booleans()),
-                          max_duty_minutes=draw(hs.sampled_from([None, 30, 120])),
-                          role=draw(hs.sampled_from([Role.PARA, Role.PARA, Role.SUBSTITUTE]))))
+        paras.append(
+            Para(
+                f"P{i}",
+                "p",
+                start,
+                max(end, start + 120),
+                skills=frozenset(draw(hs.lists(hs.sampled_from(skills), max_size=2))),
+                gender=draw(hs.sampled_from(["f", "m"])),
+                general_duties=draw(hs.booleans()),
+                max_duty_minutes=draw(hs.sampled_from([None, 30, 120])),
+                role=draw(hs.sampled_from([Role.PARA, Role.PARA, Role.SUBSTITUTE])),
+            )
+        )
     pids = [p.para_id for p in paras]
     n_s = draw(hs.integers(1, 6))
     students, blocks = [], []
     for i in range(n_s):
         sid = f"S{i}"
         gm = draw(hs.booleans())
-        students.append(Student(sid, "s", homeroom=draw(hs.sampled_from(["R1", "R2"])),
-                                support=draw(hs.sampled_from(list(Support))), group_max=draw(hs.integers(1, 3)),
-                                skills_required=frozenset(draw(hs.lists(hs.sampled_from(skills), max_size=1))),
-                                gender="f" if gm else "", gender_match=gm, priority=draw(hs.integers(1, 3)),
-                                max_minutes_with_same_para=draw(hs.sampled_from([None, 60, 125])),
-                                avoid_paras=tuple(draw(hs.lists(hs.sampled_from(pids), max_size=1))),
-                                weekly_flex_minutes=draw(hs.sampled_from([0, 90]))))
+        students.append(
+            Student(
+                sid,
+                "s",
+                homeroom=draw(hs.sampled_from(["R1", "R2"])),
+                support=draw(hs.sampled_from(list(Support))),
+                group_max=draw(hs.integers(1, 3)),
+                skills_required=frozenset(draw(hs.lists(hs.sampled_from(skills), max_size=1))),
+                gender="f" if gm else "",
+                gender_match=gm,
+                priority=draw(hs.integers(1, 3)),
+                max_minutes_with_same_para=draw(hs.sampled_from([None, 60, 125])),
+                avoid_paras=tuple(draw(hs.lists(hs.sampled_from(pids), max_size=1))),
+                weekly_flex_minutes=draw(hs.sampled_from([0, 90])),
+            )
+        )
         t = 480
         for _ in range(draw(hs.integers(0, 3))):
             length = draw(hs.integers(1, 8)) * step
             if t + length > 900:
                 break
-            blocks.append(StudentBlock(sid, t, t + length, location=draw(hs.sampled_from(["", "gym"])),
-                                       support=draw(hs.sampled_from([None, *Support])),
-                                       protected=draw(hs.booleans())))
+            blocks.append(
+                StudentBlock(
+                    sid,
+                    t,
+                    t + length,
+                    location=draw(hs.sampled_from(["", "gym"])),
+                    support=draw(hs.sampled_from([None, *Support])),
+                    protected=draw(hs.booleans()),
+                )
+            )
             t += length + draw(hs.integers(0, 2)) * step
-    duties = [Duty(f"D{i}", "d", DutyKind.OTHER, a, a + draw(hs.sampled_from([30, 60])),
-                   staff_needed=draw(hs.integers(1, 2)), priority=draw(hs.integers(1, 3)),
-                   days=tuple(draw(hs.lists(hs.sampled_from(days), max_size=2, unique=True))))
-              for i, a in enumerate(draw(hs.lists(hs.sampled_from([450, 690, 840]), max_size=2, unique=True)))]
+    duties = [
+        Duty(
+            f"D{i}",
+            "d",
+            DutyKind.OTHER,
+            a,
+            a + draw(hs.sampled_from([30, 60])),
+            staff_needed=draw(hs.integers(1, 2)),
+            priority=draw(hs.integers(1, 3)),
+            days=tuple(draw(hs.lists(hs.sampled_from(days), max_size=2, unique=True))),
+        )
+        for i, a in enumerate(draw(hs.lists(hs.sampled_from([450, 690, 840]), max_size=2, unique=True)))
+    ]
     sids = [s.student_id for s in students]
     sessions = []
     for i in range(draw(hs.integers(0, 3))):
         who = tuple(draw(hs.lists(hs.sampled_from(sids), min_size=1, max_size=2, unique=True)))
         role = draw(hs.sampled_from(list(ParaRole)))
-        sessions.append(Session(f"T{i}", who, provider=draw(hs.sampled_from(["SLP", "OT"])), para_role=role,
-                                sessions_per_week=draw(hs.integers(1, 3)), duration_minutes=30,
-                                priority=draw(hs.integers(1, 3))))
-    absences = [Absence(draw(hs.sampled_from(pids + sids)), (draw(hs.sampled_from(days)),),
-                        *draw(hs.sampled_from([(None, None), (600, 720)])))
-                for _ in range(draw(hs.integers(0, 2)))]
-    return Problem(st, tuple(paras), tuple(students), tuple(blocks), duties=tuple(duties),
-                   sessions=tuple(sessions), absences=tuple(absences))
+        sessions.append(
+            Session(
+                f"T{i}",
+                who,
+                provider=draw(hs.sampled_from(["SLP", "OT"])),
+                para_role=role,
+                sessions_per_week=draw(hs.integers(1, 3)),
+                duration_minutes=30,
+                priority=draw(hs.integers(1, 3)),
+            )
+        )
+    absences = [
+        Absence(
+            draw(hs.sampled_from(pids + sids)),
+            (draw(hs.sampled_from(days)),),
+            *draw(hs.sampled_from([(None, None), (600, 720)])),
+        )
+        for _ in range(draw(hs.integers(0, 2)))
+    ]
+    return Problem(
+        st,
+        tuple(paras),
+        tuple(students),
+        tuple(blocks),
+        duties=tuple(duties),
+        sessions=tuple(sessions),
+        absences=tuple(absences),
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -82,8 +82,9 @@ def test_input_gives_names_only_with_names_flag(tmp_path):
     assert events[0]["DTSTART"] == "20261130T080000"  # week_of from --input
     assert events[0]["SUMMARY"] == "Support 1:1: S1"
     assert events[1]["SUMMARY"] == "Duty: Lunchroom"
-    res = CliRunner().invoke(main, ["export-ics", str(sched), str(tmp_path / "ics"), "--input", str(inp), "--names",
-                                    "--force"])
+    res = CliRunner().invoke(
+        main, ["export-ics", str(sched), str(tmp_path / "ics"), "--input", str(inp), "--names", "--force"]
+    )
     assert res.exit_code == 0, res.output
     assert parse_ics((tmp_path / "ics" / "P1.ics").read_bytes())[0]["SUMMARY"] == "Support 1:1: Ana Lopez"
     assert b"X-WR-CALNAME:Pat Jones (P1) - week of 2026-11-30" in (tmp_path / "ics" / "P1.ics").read_bytes()
@@ -96,7 +97,8 @@ def test_names_need_input(schedule_file, tmp_path):
     assert str(err.value.issues[0]) == (
         "--names: needs --input: student names are taken from the input workbook (the schedule's Assignments "
         "sheet, which calendars are made from, holds student ids); add --input school.xlsx, or leave out --names "
-        "for ids only")
+        "for ids only"
+    )
 
 
 def test_existing_calendars_need_force(schedule_file, tmp_path):
@@ -113,8 +115,10 @@ def test_existing_calendars_need_force(schedule_file, tmp_path):
 
 def test_with_problem_labels_and_names():
     problem = _problem()
-    a = [Assignment("P1", "Mon", 480, 600, Kind.SUPPORT, "", ("S1",), "Rm 4"),
-         Assignment("P1", "Mon", 600, 630, Kind.DUTY, "D1")]
+    a = [
+        Assignment("P1", "Mon", 480, 600, Kind.SUPPORT, "", ("S1",), "Rm 4"),
+        Assignment("P1", "Mon", 600, 630, Kind.DUTY, "D1"),
+    ]
     days = problem.settings.days
     ids = parse_ics(calendar("P1", a, dt.date(2026, 11, 23), days, problem=problem, now=NOW).encode())
     assert [e["SUMMARY"] for e in ids] == ["Support 1:1: S1", "Duty: Lunchroom"]
@@ -143,8 +147,7 @@ def test_cli_writes_files(schedule_file, tmp_path):
 def test_text_is_escaped_and_long_lines_folded():
     problem = _problem(student_name="Zoë, Ana; \\ Lopez-Éléonore-Marie-Antoinette de la Fontaine")
     a = [Assignment("P1", "Mon", 480, 600, Kind.SUPPORT, "", ("S1",), "Rm 4, east wing; upstairs")]
-    raw = calendar("P1", a, dt.date(2026, 11, 23), problem.settings.days, problem=problem, names=True,
-                   now=NOW).encode()
+    raw = calendar("P1", a, dt.date(2026, 11, 23), problem.settings.days, problem=problem, names=True, now=NOW).encode()
     (event,) = parse_ics(raw)  # checks CRLF ends and 75-octet lines
     assert event["LOCATION"] == "Rm 4\\, east wing\\; upstairs"
     assert "Zoë\\, Ana\\; \\\\ Lopez" in event["SUMMARY"]

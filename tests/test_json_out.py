@@ -14,18 +14,46 @@ def test_schedule_to_json_content():
     assert data["format"] == FORMAT
     assert data["school"] == "Maple Elementary" and data["week_of"] == "2026-11-23"
     assert data["days"] == ["Mon", "Tue"]
-    assert data["solve"] == {"status": "optimal", "objective": 60.0, "bound": 60.0, "gap": 0.0,
-                             "runtime_seconds": 1.25}
-    assert data["assignments"][0] == {"para_id": "P1", "day": "Mon", "date": "2026-11-23", "start": "08:00",
-                                      "end": "10:00", "kind": "support", "ref": "", "students": ["S1"],
-                                      "location": "Rm 4"}
+    assert data["solve"] == {"status": "optimal", "objective": 60.0, "bound": 60.0, "gap": 0.0, "runtime_seconds": 1.25}
+    assert data["assignments"][0] == {
+        "para_id": "P1",
+        "day": "Mon",
+        "date": "2026-11-23",
+        "start": "08:00",
+        "end": "10:00",
+        "kind": "support",
+        "ref": "",
+        "students": ["S1"],
+        "location": "Rm 4",
+    }
     assert [(a["para_id"], a["day"], a["start"]) for a in data["assignments"]] == [
-        ("P1", "Mon", "08:00"), ("P1", "Mon", "10:00"), ("P1", "Mon", "11:30"), ("P1", "Tue", "08:00"),
-        ("P2", "Mon", "09:00")]
-    assert data["sessions"] == [{"session_id": "T1", "day": "Mon", "date": "2026-11-23", "start": "10:00",
-                                 "end": "10:30", "provider": "Ms SLP", "para_id": ""}]
-    assert {"kind": "therapy", "ref": "T9", "day": None, "start": None, "end": None, "minutes": 30,
-            "priority": 1, "reason": "no slot"} in data["unmet"]
+        ("P1", "Mon", "08:00"),
+        ("P1", "Mon", "10:00"),
+        ("P1", "Mon", "11:30"),
+        ("P1", "Tue", "08:00"),
+        ("P2", "Mon", "09:00"),
+    ]
+    assert data["sessions"] == [
+        {
+            "session_id": "T1",
+            "day": "Mon",
+            "date": "2026-11-23",
+            "start": "10:00",
+            "end": "10:30",
+            "provider": "Ms SLP",
+            "para_id": "",
+        }
+    ]
+    assert {
+        "kind": "therapy",
+        "ref": "T9",
+        "day": None,
+        "start": None,
+        "end": None,
+        "minutes": 30,
+        "priority": 1,
+        "reason": "no slot",
+    } in data["unmet"]
     assert data["changes"] == []
     assert data["students"][0] == {"student_id": "S1", "priority": 2, "name": "Ana Lopez"}
     assert data["kpis"]["required_minutes"] == {"1": 0, "2": 1710, "3": 0}

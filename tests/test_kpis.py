@@ -42,28 +42,41 @@ def school() -> Problem:
     08:00-08:30 needing 2 staff. P3 is funded for support only, P4 a substitute, P5 out all week.
     """
     hours = (t("08:00"), t("10:00"))
-    paras = (Para("P1", "A", *hours), Para("P2", "B", *hours), Para("P3", "C", *hours, general_duties=False),
-             Para("P4", "D", *hours, role=Role.SUBSTITUTE), Para("P5", "E", *hours))
-    students = (Student("S1", "s1", homeroom="Rm1", priority=1, preferred_paras=("P1",)),
-                Student("S2", "s2", homeroom="Rm1", support=Support.SHARED, priority=3),
-                Student("S3", "s3", homeroom="Rm1", support=Support.FLEX, weekly_flex_minutes=100))
+    paras = (
+        Para("P1", "A", *hours),
+        Para("P2", "B", *hours),
+        Para("P3", "C", *hours, general_duties=False),
+        Para("P4", "D", *hours, role=Role.SUBSTITUTE),
+        Para("P5", "E", *hours),
+    )
+    students = (
+        Student("S1", "s1", homeroom="Rm1", priority=1, preferred_paras=("P1",)),
+        Student("S2", "s2", homeroom="Rm1", support=Support.SHARED, priority=3),
+        Student("S3", "s3", homeroom="Rm1", support=Support.FLEX, weekly_flex_minutes=100),
+    )
     duties = (Duty("D1", "Bus", DutyKind.BUS, t("08:00"), t("08:30"), days=("Mon",), staff_needed=2),)
-    sessions = (Session("T2", ("S2",), provider="OT", para_role=ParaRole.NONE, priority=1, sessions_per_week=2,
-                        duration_minutes=30),)
-    return Problem(SETTINGS, paras, students, duties=duties, sessions=sessions,
-                   absences=(Absence("P5", ()),))
+    sessions = (
+        Session(
+            "T2", ("S2",), provider="OT", para_role=ParaRole.NONE, priority=1, sessions_per_week=2, duration_minutes=30
+        ),
+    )
+    return Problem(SETTINGS, paras, students, duties=duties, sessions=sessions, absences=(Absence("P5", ()),))
 
 
 def week() -> Schedule:
     rows = (
         # Mon
-        sup("P1", "Mon", "08:00", "09:00", "S1"), sup("P2", "Mon", "09:00", "09:30", "S1"),
+        sup("P1", "Mon", "08:00", "09:00", "S1"),
+        sup("P2", "Mon", "09:00", "09:30", "S1"),
         sup("P1", "Mon", "09:30", "10:00", "S1"),
-        row("P2", "Mon", Kind.DUTY, "08:00", "08:30", "D1"), row("P4", "Mon", Kind.DUTY, "08:00", "08:30", "D1"),
+        row("P2", "Mon", Kind.DUTY, "08:00", "08:30", "D1"),
+        row("P4", "Mon", Kind.DUTY, "08:00", "08:30", "D1"),
         sup("P2", "Mon", "08:30", "09:00", "S2", "S3"),
-        row("P3", "Mon", Kind.LUNCH, "09:00", "09:30"), row("P4", "Mon", Kind.LUNCH, "09:00", "09:30"),
+        row("P3", "Mon", Kind.LUNCH, "09:00", "09:30"),
+        row("P4", "Mon", Kind.LUNCH, "09:00", "09:30"),
         # Tue
-        sup("P1", "Tue", "08:00", "10:00", "S1"), sup("P4", "Tue", "08:00", "08:30", "S3"),
+        sup("P1", "Tue", "08:00", "10:00", "S1"),
+        sup("P4", "Tue", "08:00", "08:30", "S3"),
         row("P3", "Tue", Kind.LUNCH, "09:30", "10:00"),
     )
     return Schedule(rows, (PlacedSession("T2", "Mon", t("09:00"), t("09:30"), "OT"),))
@@ -89,9 +102,19 @@ def test_objective_terms_by_hand() -> None:
         "lunch_variation": 1,  # P3 starts lunch at 09:00 and 09:30
     }
     assert tuple(k.objective_terms()) == OBJECTIVE_TERMS
-    assert OBJECTIVE_TERMS == ("unmet_p1", "unmet_p2", "unmet_p3", "flex_short", "substitute_minutes", "handoffs",
-                               "extra_paras", "extra_week_paras", "preferred_missed", "duty_spread",
-                               "lunch_variation")
+    assert OBJECTIVE_TERMS == (
+        "unmet_p1",
+        "unmet_p2",
+        "unmet_p3",
+        "flex_short",
+        "substitute_minutes",
+        "handoffs",
+        "extra_paras",
+        "extra_week_paras",
+        "preferred_missed",
+        "duty_spread",
+        "lunch_variation",
+    )
 
 
 def test_other_kpis_by_hand() -> None:
@@ -120,21 +143,46 @@ def test_empty_schedule() -> None:
     assert k.covered_total == 0
 
 
-@pytest.mark.parametrize(("rows", "handoffs", "extra"), [
-    # the same para in two rows: no handoff, no extra para
-    ((sup("P1", "Mon", "08:00", "09:00", "S1"), sup("P1", "Mon", "09:00", "10:00", "S1")), 0, 0),
-    # a gap between paras is not a handoff, but still an extra para that day
-    ((sup("P1", "Mon", "08:00", "09:00", "S1"), sup("P2", "Mon", "09:05", "10:00", "S1")), 0, 1),
-    # P1 keeps S2 and hands S3 to P2 at 09:00: one handoff (S3), one extra para (S3)
-    ((sup("P1", "Mon", "08:00", "09:00", "S2", "S3"), sup("P1", "Mon", "09:00", "10:00", "S2"),
-      sup("P2", "Mon", "09:00", "10:00", "S3")), 1, 1),
-    # the same handoff on two days counts twice
-    ((sup("P1", "Mon", "08:00", "09:00", "S1"), sup("P2", "Mon", "09:00", "10:00", "S1"),
-      sup("P1", "Tue", "08:00", "09:00", "S1"), sup("P2", "Tue", "09:00", "10:00", "S1")), 2, 2),
-    # three paras for S1 in a day: two handoffs, two extra paras
-    ((sup("P1", "Mon", "08:00", "08:30", "S1"), sup("P2", "Mon", "08:30", "09:00", "S1"),
-      sup("P4", "Mon", "09:00", "10:00", "S1")), 2, 2),
-])
+@pytest.mark.parametrize(
+    ("rows", "handoffs", "extra"),
+    [
+        # the same para in two rows: no handoff, no extra para
+        ((sup("P1", "Mon", "08:00", "09:00", "S1"), sup("P1", "Mon", "09:00", "10:00", "S1")), 0, 0),
+        # a gap between paras is not a handoff, but still an extra para that day
+        ((sup("P1", "Mon", "08:00", "09:00", "S1"), sup("P2", "Mon", "09:05", "10:00", "S1")), 0, 1),
+        # P1 keeps S2 and hands S3 to P2 at 09:00: one handoff (S3), one extra para (S3)
+        (
+            (
+                sup("P1", "Mon", "08:00", "09:00", "S2", "S3"),
+                sup("P1", "Mon", "09:00", "10:00", "S2"),
+                sup("P2", "Mon", "09:00", "10:00", "S3"),
+            ),
+            1,
+            1,
+        ),
+        # the same handoff on two days counts twice
+        (
+            (
+                sup("P1", "Mon", "08:00", "09:00", "S1"),
+                sup("P2", "Mon", "09:00", "10:00", "S1"),
+                sup("P1", "Tue", "08:00", "09:00", "S1"),
+                sup("P2", "Tue", "09:00", "10:00", "S1"),
+            ),
+            2,
+            2,
+        ),
+        # three paras for S1 in a day: two handoffs, two extra paras
+        (
+            (
+                sup("P1", "Mon", "08:00", "08:30", "S1"),
+                sup("P2", "Mon", "08:30", "09:00", "S1"),
+                sup("P4", "Mon", "09:00", "10:00", "S1"),
+            ),
+            2,
+            2,
+        ),
+    ],
+)
 def test_handoffs_and_extra_paras(rows: tuple[Assignment, ...], handoffs: int, extra: int) -> None:
     k = compute_kpis(school(), Schedule(rows))
     assert (k.handoffs, k.extra_paras) == (handoffs, extra)
@@ -142,12 +190,15 @@ def test_handoffs_and_extra_paras(rows: tuple[Assignment, ...], handoffs: int, e
 
 def test_therapy_rows_count_as_extra_paras_not_handoffs() -> None:
     problem = school()
-    assist = Session("T5", ("S1",), provider="OT", para_role=ParaRole.ASSIST, days=("Mon",), start=t("09:00"),
-                     end=t("09:30"))
+    assist = Session(
+        "T5", ("S1",), provider="OT", para_role=ParaRole.ASSIST, days=("Mon",), start=t("09:00"), end=t("09:30")
+    )
     problem = Problem(problem.settings, problem.paras, problem.students, sessions=(assist,))
-    rows = (sup("P1", "Mon", "08:00", "09:00", "S1"),
-            Assignment("P2", "Mon", t("09:00"), t("09:30"), Kind.THERAPY, "T5", ("S1",)),
-            sup("P1", "Mon", "09:30", "10:00", "S1"))
+    rows = (
+        sup("P1", "Mon", "08:00", "09:00", "S1"),
+        Assignment("P2", "Mon", t("09:00"), t("09:30"), Kind.THERAPY, "T5", ("S1",)),
+        sup("P1", "Mon", "09:30", "10:00", "S1"),
+    )
     schedule = Schedule(rows, (PlacedSession("T5", "Mon", t("09:00"), t("09:30"), "OT", "P2"),))
     k = assert_passes_check(problem, schedule).kpis
     assert (k.handoffs, k.extra_paras, k.preferred_missed) == (0, 1, 0)
@@ -164,10 +215,16 @@ def test_preferred_missed_counts_group_minutes_per_student() -> None:
 
 
 def test_lunch_variation_and_duty_spread() -> None:
-    rows = (row("P1", "Mon", Kind.LUNCH, "09:00", "09:30"), row("P1", "Tue", Kind.LUNCH, "09:00", "09:30"),
-            row("P2", "Mon", Kind.LUNCH, "08:30", "09:00"), row("P2", "Tue", Kind.LUNCH, "09:30", "10:00"),
-            row("P4", "Mon", Kind.LUNCH, "08:00", "08:30"), row("P4", "Tue", Kind.LUNCH, "09:00", "09:30"),
-            row("P1", "Mon", Kind.DUTY, "08:00", "08:30", "D1"), row("P3", "Mon", Kind.DUTY, "08:00", "08:30", "D1"))
+    rows = (
+        row("P1", "Mon", Kind.LUNCH, "09:00", "09:30"),
+        row("P1", "Tue", Kind.LUNCH, "09:00", "09:30"),
+        row("P2", "Mon", Kind.LUNCH, "08:30", "09:00"),
+        row("P2", "Tue", Kind.LUNCH, "09:30", "10:00"),
+        row("P4", "Mon", Kind.LUNCH, "08:00", "08:30"),
+        row("P4", "Tue", Kind.LUNCH, "09:00", "09:30"),
+        row("P1", "Mon", Kind.DUTY, "08:00", "08:30", "D1"),
+        row("P3", "Mon", Kind.DUTY, "08:00", "08:30", "D1"),
+    )
     k = compute_kpis(school(), Schedule(rows))
     assert k.lunch_variation == 2  # P1 0, P2 1, P4 1
     assert k.duty_spread == 30  # P1 30, P2 0; P3 (support only) does not count even on duty

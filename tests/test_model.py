@@ -34,8 +34,9 @@ def test_problem_collects_every_cross_reference_problem():
     with pytest.raises(InputError) as e:
         Problem(Settings(), paras, students, student_blocks=blocks)
     texts = [str(i) for i in e.value.issues]
-    assert texts[0] == ("Paras!A7 (para_id): 'P1' is a duplicate para_id (first at row 7); "
-                        "expected ids unique within Paras")
+    assert texts[0] == (
+        "Paras!A7 (para_id): 'P1' is a duplicate para_id (first at row 7); expected ids unique within Paras"
+    )
     assert any("'P9' is not a para_id in Paras" in t for t in texts)
     assert any("'S9' is not a student_id in Students" in t for t in texts)
     assert len(texts) == 3
@@ -53,5 +54,6 @@ def test_off_grid_and_overlapping_blocks():
 
 def test_settings_date_of_day():
     import datetime as dt
+
     s = Settings(week_of=dt.date(2026, 11, 23))
     assert s.date_of("Wed") == dt.date(2026, 11, 25)

@@ -52,29 +52,67 @@ def test_valid_workbook_reads_every_sheet_and_column(school: Path) -> None:
     assert res.warnings == ()
     p = res.problem
     st = p.settings
-    assert (st.school_name, st.days, st.week_of, st.school_start, st.school_end, st.time_step, st.lunch_minutes,
-            st.lunch_window) == ("Test School", ("Mon", "Tue", "Wed", "Thu", "Fri"), dt.date(2026, 9, 7), 480, 900,
-                                 5, 30, (630, 810))
+    assert (
+        st.school_name,
+        st.days,
+        st.week_of,
+        st.school_start,
+        st.school_end,
+        st.time_step,
+        st.lunch_minutes,
+        st.lunch_window,
+    ) == ("Test School", ("Mon", "Tue", "Wed", "Thu", "Fri"), dt.date(2026, 9, 7), 480, 900, 5, 30, (630, 810))
     p1, p2, p3, p4 = p.paras
     assert (p1.para_id, p1.name, p1.start, p1.end, p1.skills, p1.gender, p1.role, p1.general_duties, p1.days) == (
-        "P01", "Ana Alpha", 480, 930, frozenset({"behavior", "medical"}), "f", Role.PARA, True, ())
+        "P01",
+        "Ana Alpha",
+        480,
+        930,
+        frozenset({"behavior", "medical"}),
+        "f",
+        Role.PARA,
+        True,
+        (),
+    )
     assert p3.days == ("Mon", "Tue", "Wed", "Thu") and p3.general_duties is False
     assert p4.role == Role.SUBSTITUTE and p2.role == Role.PARA
     s1, s2, s3, s4 = p.students
     assert (s1.support, s1.priority, s1.skills_required, s1.preferred_paras, s1.grade, s1.homeroom) == (
-        Support.ONE_TO_ONE, 1, frozenset({"behavior"}), ("P02",), "3", "Room 4")
+        Support.ONE_TO_ONE,
+        1,
+        frozenset({"behavior"}),
+        ("P02",),
+        "3",
+        "Room 4",
+    )
     assert (s2.support, s2.group_max, s3.avoid_paras, s4.support, s4.weekly_flex_minutes, s4.priority) == (
-        Support.SHARED, 2, ("P03",), Support.FLEX, 60, 3)
+        Support.SHARED,
+        2,
+        ("P03",),
+        Support.FLEX,
+        60,
+        3,
+    )
     b = p.student_blocks
     assert len(b) == 5 and b[0].protected and b[1].support == Support.NONE and b[1].location == "cafeteria"
     d1, d2 = p.duties
     assert (d1.kind, d1.staff_needed, d1.location, d2.days, d2.staff_needed, d2.priority) == (
-        DutyKind.LUNCH, 2, "cafeteria", ("Mon", "Wed"), 1, 3)
+        DutyKind.LUNCH,
+        2,
+        "cafeteria",
+        ("Mon", "Wed"),
+        1,
+        3,
+    )
     t1, t2 = p.sessions
-    assert (t1.days, t1.start, t1.end, t1.para_role, t1.provider) == (("Mon", "Wed"), 780, 810, ParaRole.NONE,
-                                                                      "Smith")
+    assert (t1.days, t1.start, t1.end, t1.para_role, t1.provider) == (("Mon", "Wed"), 780, 810, ParaRole.NONE, "Smith")
     assert (t2.student_ids, t2.sessions_per_week, t2.duration_minutes, t2.allowed_days, t2.window) == (
-        ("S02", "S03"), 2, 30, ("Tue", "Wed", "Thu"), (540, 720))
+        ("S02", "S03"),
+        2,
+        30,
+        ("Tue", "Wed", "Thu"),
+        (540, 720),
+    )
     assert [(h.provider, h.days) for h in p.provider_hours] == [("Smith", ()), ("Jones", ("Tue", "Wed", "Thu"))]
     assert [(a.para_id, a.day, a.start, a.end) for a in p.availability] == [("P03", "Fri", 480, 720)]
     assert [(a.person_id, a.days, a.start, a.reason) for a in p.absences] == [("P02", ("Fri",), None, "training")]
@@ -94,15 +132,16 @@ def test_csv_with_bom_semicolons_and_cp1252(tmp_path: Path) -> None:
     folder = mb.write_csv_dir(tmp_path / "win", sheets, encoding="cp1252")
     text = (folder / "Students.csv").read_text(encoding="cp1252")
     (folder / "Students.csv").write_text(text, encoding="utf-8-sig")  # Excel's "CSV UTF-8" has a BOM
-    (folder / "Duties.csv").write_text((folder / "Duties.csv").read_text(encoding="cp1252").replace(",", ";"),
-                                       encoding="cp1252")
+    (folder / "Duties.csv").write_text(
+        (folder / "Duties.csv").read_text(encoding="cp1252").replace(",", ";"), encoding="cp1252"
+    )
     res = read_problem(folder)
     assert res.problem.paras[0].name == "José Ñandú"
     assert res.problem.students[0].student_id == "S01"
     assert res.problem.duties[0].staff_needed == 2
     assert next(str(w) for w in res.warnings if "Windows-1252" in str(w)) == (
-        "Paras.csv: not saved as UTF-8; read as Windows-1252 (cp1252). Check accented names, or save as "
-        "'CSV UTF-8'")
+        "Paras.csv: not saved as UTF-8; read as Windows-1252 (cp1252). Check accented names, or save as 'CSV UTF-8'"
+    )
 
 
 def _someone_elses_workbook(path: Path) -> Path:
@@ -152,7 +191,9 @@ def test_a_workbook_made_by_someone_else(tmp_path: Path) -> None:
         ("P03", ("Mon", "Fri"), 480, 840, frozenset()),
     ]
     assert [(s.student_id, s.support, s.skills_required, s.gender_match) for s in p.students] == [
-        ("S01", Support.ONE_TO_ONE, frozenset({"behavior"}), True), ("102", Support.SHARED, frozenset(), False)]
+        ("S01", Support.ONE_TO_ONE, frozenset({"behavior"}), True),
+        ("102", Support.SHARED, frozenset(), False),
+    ]
     assert [(b.student_id, b.days, b.start, b.end, b.support) for b in p.student_blocks] == [
         ("S01", ("Mon", "Tue", "Wed", "Thu"), 480, 720, Support.ONE_TO_ONE),
         ("S01", ("Fri",), 480, 720, Support.ONE_TO_ONE),  # 's01' resolves to the declared id
@@ -163,9 +204,11 @@ def test_a_workbook_made_by_someone_else(tmp_path: Path) -> None:
     assert res.warnings == ()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None,
-                    reason="LibreOffice (soffice) is needed to store cached formula values: openpyxl cannot "
-                           "compute formulas, and a formula without a cached value reads as blank")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (soffice) is needed to store cached formula values: openpyxl cannot "
+    "compute formulas, and a formula without a cached value reads as blank",
+)
 def test_formulas_are_read_by_their_cached_values(tmp_path: Path) -> None:
     sheets = mb.valid_sheets()
     sheets["Paras"][1][4] = "=TIME(15,30,0)"  # P01 end, a time computed by a formula
@@ -177,12 +220,28 @@ def test_formulas_are_read_by_their_cached_values(tmp_path: Path) -> None:
     wb["Paras"]["E2"].number_format = "hh:mm"
     wb.save(src)
     out = tmp_path / "out"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo_profile", "--headless",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(src)], check=True, capture_output=True,
-                   timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo_profile",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     p = read_problem(out / "formulas.xlsx").problem
     assert (p.paras[0].end, p.paras[1].skills, p.paras[2].start, p.duties[0].staff_needed) == (
-        930, frozenset({"behavior"}), 480, 2)
+        930,
+        frozenset({"behavior"}),
+        480,
+        2,
+    )
 
 
 # -- every rule broken once: exact messages ------------------------------------------------------
@@ -203,29 +262,33 @@ EXPECTED: dict[str, list[str]] = {
         "Paras!E4 (end): '8.5' is not a time; expected HH:MM such as 08:30",
     ],
     "broken_bad_day": ["Paras!C4 (days): 'Mnday' is not a day; expected days such as Mon, Wed or Mon-Thu"],
-    "broken_bad_support": [
-        "Students!E3 (support): 'full' is not a support level; expected 1:1, shared, flex or none"],
+    "broken_bad_support": ["Students!E3 (support): 'full' is not a support level; expected 1:1, shared, flex or none"],
     "broken_bad_int": ["Students!F3 (group_max): 'three' is not a whole number; expected a number such as 3"],
     "broken_bad_bool": ["Students!I2 (gender_match): 'maybe' is not yes or no; expected yes or no"],
     "broken_blank_required": ["Paras!B2 (name): the cell is blank; expected the para's name"],
     "broken_end_before_start": ["Duties!F2 (end): end 11:00 is not after start 11:30"],
     "broken_duplicate_id": [
-        "Paras!A5 (para_id): 'p01' is a duplicate para_id (first at row 2); expected ids unique within Paras"],
+        "Paras!A5 (para_id): 'p01' is a duplicate para_id (first at row 2); expected ids unique within Paras"
+    ],
     "broken_unknown_ref": [
-        "Students!K2 (preferred_paras): 'P99' is not a para_id in Paras; expected ids from the Paras sheet"],
-    "broken_off_grid": [
-        "Paras!D2 (start): '08:03' is not on the 5-minute grid; expected a multiple of 5 minutes"],
+        "Students!K2 (preferred_paras): 'P99' is not a para_id in Paras; expected ids from the Paras sheet"
+    ],
+    "broken_off_grid": ["Paras!D2 (start): '08:03' is not on the 5-minute grid; expected a multiple of 5 minutes"],
     "broken_overlap": [
         "StudentSchedule!C2 (start): student 'S01' is in two places on Mon: 08:00-12:00 overlaps row 3 "
-        "(11:30-12:30); expected one row per time"],
+        "(11:30-12:30); expected one row per time"
+    ],
     "broken_settings": ["Settings!B7 (time_step_minutes): '7' does not divide an hour; expected e.g. 5, 10, 15"],
     "broken_session_both": [
         "Therapy!K2 (sessions_per_week): both fixed times (start/end) and flexible fields are filled; expected "
-        "one or the other"],
+        "one or the other"
+    ],
     "broken_priority": [
-        "Duties!J3 (priority): '5' is not a priority; expected 1 (critical), 2 (required) or 3 (desirable)"],
+        "Duties!J3 (priority): '5' is not a priority; expected 1 (critical), 2 (required) or 3 (desirable)"
+    ],
     "broken_lunch_window": [
-        "Settings!B9 (lunch_window): '10:30-1330' is not a time span; expected start-end such as 10:30-13:30"],
+        "Settings!B9 (lunch_window): '10:30-1330' is not a time span; expected start-end such as 10:30-13:30"
+    ],
     "broken_absence_person": ["Absences!A2 (person_id): 'X99' is neither a para_id nor a student_id"],
     "broken_many": [
         "Paras!D2 (start): '8:3O' is not a time; expected HH:MM such as 08:30",
@@ -237,13 +300,15 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "broken_formula_error": [
         "Students!F3 (group_max): '#DIV/0!' is an Excel error from a formula; expected a value: fix the formula or "
-        "type the value"],
+        "type the value"
+    ],
     "broken_formula_uncalculated": [
         "Paras!E2 (end): the formula =D2+TIME(7,0,0) has no saved result; expected a value: open the workbook in "
-        "Excel (or LibreOffice) and save it, so the result is stored"],
+        "Excel (or LibreOffice) and save it, so the result is stored"
+    ],
     "broken_empty_paras": [
-        "Paras: the sheet is empty; expected a header row with columns para_id, name, start, end and one row per "
-        "para"],
+        "Paras: the sheet is empty; expected a header row with columns para_id, name, start, end and one row per para"
+    ],
     "broken_header_only": ["Paras: no para is listed below the header (row 1); expected one row per para"],
     "broken_bad_time_csv": ["Paras!D3 (start): '8:3O' is not a time; expected HH:MM such as 08:30"],
 }
@@ -266,8 +331,11 @@ def test_broken_input_gives_exact_located_messages(name: str) -> None:
 def test_committed_broken_files_match_the_generator(tmp_path: Path, name: str) -> None:
     """Regenerating a broken input gives the same messages as the committed file."""
     sheets = mb.broken_sheets(name)
-    fresh = (mb.write_csv_dir(tmp_path / name, sheets) if name.endswith("_csv")
-             else mb.write_xlsx(tmp_path / f"{name}.xlsx", sheets))
+    fresh = (
+        mb.write_csv_dir(tmp_path / name, sheets)
+        if name.endswith("_csv")
+        else mb.write_xlsx(tmp_path / f"{name}.xlsx", sheets)
+    )
     assert messages(fresh) == EXPECTED[name]
 
 
@@ -279,7 +347,8 @@ def test_missing_sheet_in_a_csv_folder_and_a_close_sheet_name(tmp_path: Path) ->
         "week: Folder has no 'Students.csv' file; expected sheets: Paras, Students; optional: Settings, "
         "Availability, StudentSchedule, Duties, Therapy, Providers, Absences (found: Absences.csv, "
         "Availability.csv, Duties.csv, Paras.csv, Providers.csv, Settings.csv, StudentSchedule.csv, Studnets.csv, "
-        "Therapy.csv); did you mean 'Studnets.csv'?"]
+        "Therapy.csv); did you mean 'Studnets.csv'?"
+    ]
 
 
 def test_duplicate_column_and_missing_required_value(tmp_path: Path) -> None:
@@ -289,8 +358,10 @@ def test_duplicate_column_and_missing_required_value(tmp_path: Path) -> None:
         row.append("")
     sheets["StudentSchedule"][2][2] = None
     msgs = messages(mb.write_xlsx(tmp_path / "dup.xlsx", sheets))
-    assert msgs == ["Duties: two 'start' columns (E and K); expected each column once",
-                    "StudentSchedule!C3 (start): the cell is blank; expected HH:MM such as 08:30"]
+    assert msgs == [
+        "Duties: two 'start' columns (E and K); expected each column once",
+        "StudentSchedule!C3 (start): the cell is blank; expected HH:MM such as 08:30",
+    ]
 
 
 def test_blank_rows_and_unknown_columns_are_ignored(tmp_path: Path) -> None:
@@ -309,7 +380,8 @@ def test_flexible_window_needs_both_ends(tmp_path: Path) -> None:
     sheets = mb.valid_sheets()
     sheets["Therapy"][2][14] = ""
     assert messages(mb.write_xlsx(tmp_path / "w.xlsx", sheets)) == [
-        "Therapy!O3 (window_end): the cell is blank; expected both window_start and window_end, or neither"]
+        "Therapy!O3 (window_end): the cell is blank; expected both window_start and window_end, or neither"
+    ]
 
 
 def test_unknown_setting_is_a_warning_with_a_suggestion(tmp_path: Path) -> None:
@@ -355,7 +427,8 @@ def test_gender_match_nobody_can_meet_is_a_warning(tmp_path: Path) -> None:
     res = read_problem(mb.write_xlsx(tmp_path / "g.xlsx", sheets))
     assert [str(w) for w in res.warnings] == [
         "Students!I3 (gender_match): student 'S02' needs a para of gender 'x' (gender_match) and no para has "
-        "gender 'x'; their support cannot be covered"]
+        "gender 'x'; their support cannot be covered"
+    ]
 
 
 # -- absences from a separate file ---------------------------------------------------------------
@@ -363,18 +436,20 @@ def test_gender_match_nobody_can_meet_is_a_warning(tmp_path: Path) -> None:
 
 def test_absences_from_a_csv_file_are_appended(tmp_path: Path, school: Path) -> None:
     f = tmp_path / "today.csv"
-    f.write_text("person_id,days,start,end,reason\np01,Mon,10:00,12:00,doctor\nS02,Tue,,,sick\n",
-                 encoding="utf-8")
+    f.write_text("person_id,days,start,end,reason\np01,Mon,10:00,12:00,doctor\nS02,Tue,,,sick\n", encoding="utf-8")
     assert [(a.person_id, a.days, a.start, a.end) for a in read_absences(f)] == [
-        ("p01", ("Mon",), 600, 720), ("S02", ("Tue",), None, None)]
+        ("p01", ("Mon",), 600, 720),
+        ("S02", ("Tue",), None, None),
+    ]
     p = read_problem(school, absences=f).problem
-    assert [(a.person_id, a.days) for a in p.absences] == [("P02", ("Fri",)), ("P01", ("Mon",)),
-                                                           ("S02", ("Tue",))]
+    assert [(a.person_id, a.days) for a in p.absences] == [("P02", ("Fri",)), ("P01", ("Mon",)), ("S02", ("Tue",))]
 
 
 def test_absences_file_problems_are_located_in_that_file(tmp_path: Path, school: Path) -> None:
-    f = mb.write_xlsx(tmp_path / "out.xlsx", {"Absences": [["person_id", "days", "start", "end"],
-                                                            ["Z9", "Mon", "", ""], ["P01", "Mon", "9:00", ""]]})
+    f = mb.write_xlsx(
+        tmp_path / "out.xlsx",
+        {"Absences": [["person_id", "days", "start", "end"], ["Z9", "Mon", "", ""], ["P01", "Mon", "9:00", ""]]},
+    )
     assert messages(school, absences=f) == [
         "[out.xlsx]Absences!D3 (end): give both start and end, or leave both blank for the whole day",
         "[out.xlsx]Absences!A2 (person_id): 'Z9' is neither a para_id nor a student_id",
@@ -386,7 +461,8 @@ def test_absences_file_without_an_absences_sheet(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         read_absences(f)
     assert [str(i) for i in e.value.issues] == [
-        "x.xlsx: has no Absences sheet; expected columns person_id, days, start, end, reason (found: Sheet1)"]
+        "x.xlsx: has no Absences sheet; expected columns person_id, days, start, end, reason (found: Sheet1)"
+    ]
 
 
 def test_hostile_or_non_spreadsheet_files_are_refused_by_the_file_check(tmp_path: Path) -> None:
@@ -408,16 +484,25 @@ def test_a_runaway_sheet_is_refused_early(tmp_path: Path, monkeypatch: pytest.Mo
         where = "big.xlsx (sheet Students)" if path.suffix else "Students.csv"
         assert [str(i) for i in e.value.issues] == [
             f"{where}: too many rows: more than 20 filled rows; expected at most 20 (one row per person, block or "
-            "duty): check for pasted data or a runaway fill-down and delete the unused rows"]
+            "duty): check for pasted data or a runaway fill-down and delete the unused rows"
+        ]
 
 
 def test_every_optional_column_and_setting_is_read(tmp_path: Path) -> None:
     sheets = mb.valid_sheets()
     sheets["Settings"] = [  # no header row: setting names in A, values in B
-        ["school_name", "Lincoln"], ["days", "Mon-Thu"], ["week_of", dt.date(2026, 9, 7)],
-        ["school_start", "7:45 AM"], ["school_end", "2:45 PM"], ["time_step_minutes", 15], ["lunch_minutes", 45],
-        ["lunch_window", "11:00-13:00"], ["breaks_per_day", 2], ["break_minutes", 15],
-        ["max_continuous_minutes", 180], ["time_limit_seconds", "7.5"],
+        ["school_name", "Lincoln"],
+        ["days", "Mon-Thu"],
+        ["week_of", dt.date(2026, 9, 7)],
+        ["school_start", "7:45 AM"],
+        ["school_end", "2:45 PM"],
+        ["time_step_minutes", 15],
+        ["lunch_minutes", 45],
+        ["lunch_window", "11:00-13:00"],
+        ["breaks_per_day", 2],
+        ["break_minutes", 15],
+        ["max_continuous_minutes", 180],
+        ["time_limit_seconds", "7.5"],
     ]
     sheets["Paras"][0] += ["lunch_minutes", "lunch_window", "max_duty_minutes"]
     sheets["Paras"][1] += [30, "10:30-12:00", 120]
@@ -427,24 +512,45 @@ def test_every_optional_column_and_setting_is_read(tmp_path: Path) -> None:
     sheets["Students"][1] += [120]
     for row in sheets["Students"][2:]:
         row += [""]
-    sheets["Therapy"].append(["T03", "S01", "ABA", "", "deliver", "rbt", 1, "Tue", "09:00", "09:45", "", "", "", "",
-                              ""])
+    sheets["Therapy"].append(
+        ["T03", "S01", "ABA", "", "deliver", "rbt", 1, "Tue", "09:00", "09:45", "", "", "", "", ""]
+    )
     sheets["Therapy"].append(["T04", "S03", "OT", "", "assist", "", 3, "", "", "", 1, 45, "", "", ""])
     sheets["Paras"][1][5] = "behavior, medical, RBT"
     p = read_problem(mb.write_xlsx(tmp_path / "all.xlsx", sheets)).problem
     st = p.settings
-    assert (st.school_name, st.days, st.week_of, st.school_start, st.school_end, st.time_step, st.lunch_minutes,
-            st.lunch_window, st.breaks_per_day, st.break_minutes, st.max_continuous_minutes,
-            st.time_limit_seconds) == ("Lincoln", ("Mon", "Tue", "Wed", "Thu"), dt.date(2026, 9, 7), 465, 885, 15,
-                                       45, (660, 780), 2, 15, 180, 7.5)
+    assert (
+        st.school_name,
+        st.days,
+        st.week_of,
+        st.school_start,
+        st.school_end,
+        st.time_step,
+        st.lunch_minutes,
+        st.lunch_window,
+        st.breaks_per_day,
+        st.break_minutes,
+        st.max_continuous_minutes,
+        st.time_limit_seconds,
+    ) == ("Lincoln", ("Mon", "Tue", "Wed", "Thu"), dt.date(2026, 9, 7), 465, 885, 15, 45, (660, 780), 2, 15, 180, 7.5)
     p1 = p.paras[0]
     assert (p1.lunch_minutes, p1.lunch_window, p1.max_duty_minutes) == (30, (630, 720), 120)
     assert p.students[0].max_minutes_with_same_para == 120
     t3, t4 = p.sessions[2:]
     assert (t3.para_role, t3.skills_required, t3.priority, t3.provider, t3.kind) == (
-        ParaRole.DELIVER, frozenset({"rbt"}), 1, "", "ABA")
+        ParaRole.DELIVER,
+        frozenset({"rbt"}),
+        1,
+        "",
+        "ABA",
+    )
     assert (t4.para_role, t4.sessions_per_week, t4.duration_minutes, t4.allowed_days, t4.window) == (
-        ParaRole.ASSIST, 1, 45, (), None)
+        ParaRole.ASSIST,
+        1,
+        45,
+        (),
+        None,
+    )
 
 
 def test_student_names_never_appear_in_messages(tmp_path: Path) -> None:
@@ -464,8 +570,8 @@ def test_a_misspelled_optional_column_is_a_warning(tmp_path: Path) -> None:
     sheets["Paras"][0].append("phone")  # unknown, not close to anything: ignored quietly
     res = read_problem(mb.write_xlsx(tmp_path / "c.xlsx", sheets))
     assert [str(w) for w in res.warnings] == [
-        "Paras!I1: the column 'general_duty' is not a contract column and is ignored; did you mean "
-        "'general_duties'?"]
+        "Paras!I1: the column 'general_duty' is not a contract column and is ignored; did you mean 'general_duties'?"
+    ]
     assert res.problem.paras[2].general_duties is True
 
 
@@ -493,13 +599,22 @@ def test_provider_names_resolve_case_insensitively_and_typos_are_warned(tmp_path
     assert [s.provider for s in res.problem.sessions] == ["Smith", "Jomes"]
     assert [str(w) for w in res.warnings] == [
         "Therapy!D3 (provider): provider 'Jomes' has no Providers row, so they may be scheduled any time in the "
-        "school day; did you mean 'Jones'?"]
+        "school day; did you mean 'Jones'?"
+    ]
 
 
 def test_absences_from_a_folder_of_csv_files(tmp_path: Path) -> None:
-    folder = mb.write_csv_dir(tmp_path / "out", {"absences": [["Person ID", "Days", "Start", "End", "Reason"],
-                                                              ["P03", "Mon-Tue", "8:00 AM", "10:00 AM", "dentist"]]})
+    folder = mb.write_csv_dir(
+        tmp_path / "out",
+        {
+            "absences": [
+                ["Person ID", "Days", "Start", "End", "Reason"],
+                ["P03", "Mon-Tue", "8:00 AM", "10:00 AM", "dentist"],
+            ]
+        },
+    )
     assert [(a.person_id, a.days, a.start, a.end, a.reason) for a in read_absences(folder)] == [
-        ("P03", ("Mon", "Tue"), 480, 600, "dentist")]
+        ("P03", ("Mon", "Tue"), 480, 600, "dentist")
+    ]
     src = read_absences(folder)[0].source
     assert src is not None and src.cell("start") == "[out]Absences!C2 (start)"

@@ -26,17 +26,22 @@ from samples.generator import generate_school
 def lunch_school(duty: bool = False) -> Problem:
     """Two paras, two 1:1 priority-1 students, one day; each student is at lunch (flex) at a
     different time, so each para must take lunch exactly while their own student eats."""
-    settings = Settings(days=("Mon",), school_start=t("08:00"), school_end=t("14:00"),
-                        lunch_window=(t("11:00"), t("13:00")))
+    settings = Settings(
+        days=("Mon",), school_start=t("08:00"), school_end=t("14:00"), lunch_window=(t("11:00"), t("13:00"))
+    )
     paras = (Para("P1", "Ann", t("08:00"), t("14:00")), Para("P2", "Bob", t("08:00"), t("14:00")))
-    students = (Student("S1", "Sam", support=Support.ONE_TO_ONE, priority=1),
-                Student("S2", "Sue", support=Support.ONE_TO_ONE, priority=1))
-    blocks = (StudentBlock("S1", t("08:00"), t("12:00"), activity="Class"),
-              StudentBlock("S1", t("12:00"), t("12:30"), activity="Lunch", support=Support.FLEX),
-              StudentBlock("S1", t("12:30"), t("14:00"), activity="Class"),
-              StudentBlock("S2", t("08:00"), t("11:00"), activity="Class"),
-              StudentBlock("S2", t("11:00"), t("11:30"), activity="Lunch", support=Support.FLEX),
-              StudentBlock("S2", t("11:30"), t("14:00"), activity="Class"))
+    students = (
+        Student("S1", "Sam", support=Support.ONE_TO_ONE, priority=1),
+        Student("S2", "Sue", support=Support.ONE_TO_ONE, priority=1),
+    )
+    blocks = (
+        StudentBlock("S1", t("08:00"), t("12:00"), activity="Class"),
+        StudentBlock("S1", t("12:00"), t("12:30"), activity="Lunch", support=Support.FLEX),
+        StudentBlock("S1", t("12:30"), t("14:00"), activity="Class"),
+        StudentBlock("S2", t("08:00"), t("11:00"), activity="Class"),
+        StudentBlock("S2", t("11:00"), t("11:30"), activity="Lunch", support=Support.FLEX),
+        StudentBlock("S2", t("11:30"), t("14:00"), activity="Class"),
+    )
     arrival = Duty("D1", "Arrival", DutyKind.ARRIVAL, t("08:00"), t("08:30"), staff_needed=1, priority=3)
     duties = (arrival,) if duty else ()
     return Problem(settings, paras, students, blocks, duties=duties)
@@ -48,12 +53,17 @@ def row(pid: str, start: str, end: str, kind: Kind = Kind.SUPPORT, *students: st
 
 def bad_lunches() -> Schedule:
     """P1 eats 11:00-11:30 while S1 is in class: S1 is short 30 minutes (priority 1)."""
-    return Schedule((
-        row("P1", "08:00", "11:00", Kind.SUPPORT, "S1"), row("P1", "11:00", "11:30", Kind.LUNCH),
-        row("P1", "11:30", "12:00", Kind.SUPPORT, "S1"), row("P1", "12:30", "14:00", Kind.SUPPORT, "S1"),
-        row("P2", "08:00", "11:00", Kind.SUPPORT, "S2"), row("P2", "11:00", "11:30", Kind.LUNCH),
-        row("P2", "11:30", "14:00", Kind.SUPPORT, "S2"),
-    ))
+    return Schedule(
+        (
+            row("P1", "08:00", "11:00", Kind.SUPPORT, "S1"),
+            row("P1", "11:00", "11:30", Kind.LUNCH),
+            row("P1", "11:30", "12:00", Kind.SUPPORT, "S1"),
+            row("P1", "12:30", "14:00", Kind.SUPPORT, "S1"),
+            row("P2", "08:00", "11:00", Kind.SUPPORT, "S2"),
+            row("P2", "11:00", "11:30", Kind.LUNCH),
+            row("P2", "11:30", "14:00", Kind.SUPPORT, "S2"),
+        )
+    )
 
 
 def unmet_p1(problem: Problem, schedule: Schedule) -> int:
@@ -62,12 +72,14 @@ def unmet_p1(problem: Problem, schedule: Schedule) -> int:
 
 # -- the day checker ----------------------------------------------------------------------------
 
+
 def test_day_violations_judges_only_the_days_asked() -> None:
     p = generate_school(6, seed=3)
     s = greedy_schedule(p)
     assert check_schedule(p, s).ok
-    no_tue_lunch = Schedule(tuple(a for a in s.assignments if not (a.day == "Tue" and a.kind == Kind.LUNCH)),
-                            s.sessions)
+    no_tue_lunch = Schedule(
+        tuple(a for a in s.assignments if not (a.day == "Tue" and a.kind == Kind.LUNCH)), s.sessions
+    )
     assert "lunch_missing" in check_schedule(p, no_tue_lunch).rules()
     assert day_violations(p, no_tue_lunch, ("Mon",)) == []
     assert {v.rule for v in day_violations(p, no_tue_lunch, ("Tue",))} == {"lunch_missing"}
@@ -75,10 +87,16 @@ def test_day_violations_judges_only_the_days_asked() -> None:
 
 # -- day pieces -----------------------------------------------------------------------------------
 
+
 def test_piece_turns_fixed_rows_into_absences_and_keeps_the_rest_free() -> None:
     p = lunch_school(duty=True)
-    s = Schedule((row("P1", "08:00", "08:30", Kind.DUTY, ref="D1"), *bad_lunches().assignments[1:],
-                  row("P1", "08:30", "11:00", Kind.SUPPORT, "S1")))
+    s = Schedule(
+        (
+            row("P1", "08:00", "08:30", Kind.DUTY, ref="D1"),
+            *bad_lunches().assignments[1:],
+            row("P1", "08:30", "11:00", Kind.SUPPORT, "S1"),
+        )
+    )
     piece = day_piece(p, s, "Mon", ["P1"], ["S1"])
     assert piece is not None
     # P1's duty stays: P1 is away then; P2's rows with S2 stay: S2 is not in the piece
@@ -116,13 +134,21 @@ def test_splice_replaces_only_the_free_rows() -> None:
     s = bad_lunches()
     piece = day_piece(p, s, "Mon", ["P1"], ["S1"])
     assert piece is not None
-    new = splice(s, piece, [row("P1", "08:00", "12:00", Kind.SUPPORT, "S1"), row("P1", "12:00", "12:30", Kind.LUNCH),
-                            row("P1", "12:30", "14:00", Kind.SUPPORT, "S1")])
+    new = splice(
+        s,
+        piece,
+        [
+            row("P1", "08:00", "12:00", Kind.SUPPORT, "S1"),
+            row("P1", "12:00", "12:30", Kind.LUNCH),
+            row("P1", "12:30", "14:00", Kind.SUPPORT, "S1"),
+        ],
+    )
     assert [a for a in new.assignments if a.para_id == "P2"] == [a for a in s.assignments if a.para_id == "P2"]
     assert unmet_p1(p, new) == 0
 
 
 # -- the search -------------------------------------------------------------------------------------
+
 
 def test_repair_moves_a_lunch_to_cover_a_priority_one_student() -> None:
     p = lunch_school()
@@ -187,8 +213,9 @@ def test_solve_of_a_large_school_runs_the_repair_and_passes_the_checker() -> Non
 def test_max_unmet_caps_hold_in_a_solve() -> None:
     """Caps on uncovered minutes are hard: the answer covers at least that much."""
     p = lunch_school()
-    res = solve(p, SolverOptions(time_limit=10, workers=1, max_unmet=(0, 0, 0), use_greedy_hint=False),
-                hint=bad_lunches())
+    res = solve(
+        p, SolverOptions(time_limit=10, workers=1, max_unmet=(0, 0, 0), use_greedy_hint=False), hint=bad_lunches()
+    )
     assert dict(res.tiers)["unmet_p1"] == 0
     assert_passes_check(p, res.schedule)
 
@@ -219,18 +246,25 @@ def test_repair_on_the_complete_school_keeps_every_rule() -> None:
 
 
 def good_lunches() -> Schedule:
-    return Schedule((row("P1", "08:00", "12:00", Kind.SUPPORT, "S1"), row("P1", "12:00", "12:30", Kind.LUNCH),
-                     row("P1", "12:30", "14:00", Kind.SUPPORT, "S1"),
-                     row("P2", "08:00", "11:00", Kind.SUPPORT, "S2"), row("P2", "11:00", "11:30", Kind.LUNCH),
-                     row("P2", "11:30", "14:00", Kind.SUPPORT, "S2")))
+    return Schedule(
+        (
+            row("P1", "08:00", "12:00", Kind.SUPPORT, "S1"),
+            row("P1", "12:00", "12:30", Kind.LUNCH),
+            row("P1", "12:30", "14:00", Kind.SUPPORT, "S1"),
+            row("P2", "08:00", "11:00", Kind.SUPPORT, "S2"),
+            row("P2", "11:00", "11:30", Kind.LUNCH),
+            row("P2", "11:30", "14:00", Kind.SUPPORT, "S2"),
+        )
+    )
 
 
 def test_resolve_tidy_up_swaps_paras_back_to_the_baseline() -> None:
     """Same coverage, every minute changed (the paras swapped students): with a baseline the
     search tidies up piece by piece and returns to the baseline (0 changed minutes)."""
     p = lunch_school()
-    swapped = Schedule(tuple(
-        dataclasses.replace(a, para_id={"P1": "P2", "P2": "P1"}[a.para_id]) for a in good_lunches().assignments))
+    swapped = Schedule(
+        tuple(dataclasses.replace(a, para_id={"P1": "P2", "P2": "P1"}[a.para_id]) for a in good_lunches().assignments)
+    )
     assert_passes_check(p, swapped)
     before = level_key(p, swapped, baseline=good_lunches())
     assert before[1] > 0  # minutes changed
@@ -241,8 +275,9 @@ def test_resolve_tidy_up_swaps_paras_back_to_the_baseline() -> None:
 
 def test_without_a_baseline_there_is_no_tidy_up() -> None:
     p = lunch_school()
-    swapped = Schedule(tuple(
-        dataclasses.replace(a, para_id={"P1": "P2", "P2": "P1"}[a.para_id]) for a in good_lunches().assignments))
+    swapped = Schedule(
+        tuple(dataclasses.replace(a, para_id={"P1": "P2", "P2": "P1"}[a.para_id]) for a in good_lunches().assignments)
+    )
     stats = RepairStats()
     assert repair(p, swapped, SolverOptions(workers=1), time.monotonic() + 20, stats=stats) == swapped
     assert stats.pieces == 0

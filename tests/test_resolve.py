@@ -9,8 +9,8 @@ import pytest
 from parasched.io.absence_args import absences_from_args, parse_absent, parse_days
 from parasched.scheduler.errors import InputError
 from parasched.scheduler.model import Absence, Para, Problem, Role, Settings, Student, StudentBlock, Support
-from parasched.workflows.resolve import broken_rows, keep_days, plan, split_absences
 from parasched.scheduler.schedule import Assignment, Change, Kind, PlacedSession, Schedule
+from parasched.workflows.resolve import broken_rows, keep_days, plan, split_absences
 
 try:
     from tests.checking import assert_passes_check
@@ -22,8 +22,12 @@ H = 60
 
 
 def hand_problem(days=("Mon", "Tue"), absences=()) -> Problem:
-    paras = (Para("P1", "Ann", 8 * H, 15 * H), Para("P2", "Bea", 8 * H, 15 * H),
-             Para("P7", "Cy", 8 * H, 15 * H), Para("SUB1", "Dee", 8 * H, 15 * H, role=Role.SUBSTITUTE))
+    paras = (
+        Para("P1", "Ann", 8 * H, 15 * H),
+        Para("P2", "Bea", 8 * H, 15 * H),
+        Para("P7", "Cy", 8 * H, 15 * H),
+        Para("SUB1", "Dee", 8 * H, 15 * H, role=Role.SUBSTITUTE),
+    )
     students = (Student("S1", "Xavier"), Student("S2", "Yara"))
     blocks = (StudentBlock("S1", 9 * H, 11 * H, location="R1"), StudentBlock("S2", 9 * H, 11 * H, location="R2"))
     return Problem(Settings(days=days), paras, students, student_blocks=blocks, absences=tuple(absences))
@@ -32,8 +36,10 @@ def hand_problem(days=("Mon", "Tue"), absences=()) -> Problem:
 def hand_baseline() -> Schedule:
     rows = []
     for day in ("Mon", "Tue"):
-        rows += [A("P1", day, 9 * H, 11 * H, Kind.SUPPORT, students=("S1",), location="R1"),
-                 A("P7", day, 9 * H, 11 * H, Kind.SUPPORT, students=("S2",), location="R2")]
+        rows += [
+            A("P1", day, 9 * H, 11 * H, Kind.SUPPORT, students=("S1",), location="R1"),
+            A("P7", day, 9 * H, 11 * H, Kind.SUPPORT, students=("S2",), location="R2"),
+        ]
         rows += [A(p, day, 12 * H, 12 * H + 30, Kind.LUNCH) for p in ("P1", "P2", "P7", "SUB1")]
     return Schedule(tuple(rows))
 
@@ -48,12 +54,15 @@ def test_parse_absent_whole_and_part_day():
     assert (arg.start, arg.end) == (570, 795)
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("P11:12:00-10:00", "end 10:00 is not after start 12:00"),
-    ("P11:10:00", "expected ID (whole day) or ID:HH:MM-HH:MM"),
-    ("P11:25:00-26:00", "'25:00' is not a time"),
-    ("", "no id given"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("P11:12:00-10:00", "end 10:00 is not after start 12:00"),
+        ("P11:10:00", "expected ID (whole day) or ID:HH:MM-HH:MM"),
+        ("P11:25:00-26:00", "'25:00' is not a time"),
+        ("", "no id given"),
+    ],
+)
 def test_parse_absent_rejects_bad_values(value, message):
     with pytest.raises(InputError) as exc:
         parse_absent(value)
@@ -139,25 +148,36 @@ def test_broken_rows_are_the_absent_paras_blocks_and_support_to_absent_students(
 
 
 def test_baseline_from_another_input_is_refused():
-    bad = Schedule((A("P99", "Mon", 9 * H, 10 * H, Kind.SUPPORT, students=("S8",)),
-                    A("P1", "Sat", 9 * H, 10 * H, Kind.DUTY, ref="Nope")),
-                   sessions=(PlacedSession("T9", "Mon", 600, 630, "SLP"),))
+    bad = Schedule(
+        (
+            A("P99", "Mon", 9 * H, 10 * H, Kind.SUPPORT, students=("S8",)),
+            A("P1", "Sat", 9 * H, 10 * H, Kind.DUTY, ref="Nope"),
+        ),
+        sessions=(PlacedSession("T9", "Mon", 600, 630, "SLP"),),
+    )
     with pytest.raises(InputError) as exc:
         plan(hand_problem(), bad, [])
     text = str(exc.value)
-    for fragment in ("'P99' is not a para_id", "'S8' is not a student_id", "'Sat' is not a school day",
-                     "'Nope' is not a duty_id", "'T9' is not a session_id"):
+    for fragment in (
+        "'P99' is not a para_id",
+        "'S8' is not a student_id",
+        "'Sat' is not a school day",
+        "'Nope' is not a duty_id",
+        "'T9' is not a session_id",
+    ):
         assert fragment in text
 
 
 def test_keep_days_copies_every_other_day_exactly():
     base = hand_baseline()
-    new = Schedule((A("SUB1", "Tue", 9 * H, 11 * H, Kind.SUPPORT, students=("S2",)),
-                    A("P2", "Mon", 9 * H, 10 * H, Kind.BREAK)),
-                   sessions=(PlacedSession("T1", "Mon", 600, 630, "SLP"),))
+    new = Schedule(
+        (A("SUB1", "Tue", 9 * H, 11 * H, Kind.SUPPORT, students=("S2",)), A("P2", "Mon", 9 * H, 10 * H, Kind.BREAK)),
+        sessions=(PlacedSession("T1", "Mon", 600, 630, "SLP"),),
+    )
     kept = keep_days(base, new, ["Tue"])
-    assert sorted(a for a in kept.assignments if a.day == "Mon") == sorted(a for a in base.assignments
-                                                                            if a.day == "Mon")
+    assert sorted(a for a in kept.assignments if a.day == "Mon") == sorted(
+        a for a in base.assignments if a.day == "Mon"
+    )
     assert [a for a in kept.assignments if a.day == "Tue"] == [new.assignments[0]]
     assert kept.sessions == ()
 
@@ -171,14 +191,25 @@ SKILLS = frozenset({"behavior"})
 
 
 def school(absences=()) -> Problem:
-    settings = Settings(days=("Mon", "Tue"), school_start=8 * H, school_end=12 * H, lunch_minutes=30,
-                        lunch_window=(10 * H + 30, 13 * H + 30), time_limit_seconds=5)
-    paras = (Para("P1", "Ann Able", 8 * H, 12 * H, skills=SKILLS), Para("P2", "Bea Bell", 8 * H, 12 * H, skills=SKILLS),
-             Para("P3", "Cy Cole", 8 * H, 12 * H),
-             Para("SUB", "Dee Dunn", 8 * H, 12 * H, role=Role.SUBSTITUTE, skills=SKILLS))
-    students = (Student("S1", "Xavier Xu", skills_required=SKILLS, priority=1),
-                Student("S2", "Yara Young", skills_required=SKILLS),
-                Student("S3", "Zed Zane", support=Support.SHARED))
+    settings = Settings(
+        days=("Mon", "Tue"),
+        school_start=8 * H,
+        school_end=12 * H,
+        lunch_minutes=30,
+        lunch_window=(10 * H + 30, 13 * H + 30),
+        time_limit_seconds=5,
+    )
+    paras = (
+        Para("P1", "Ann Able", 8 * H, 12 * H, skills=SKILLS),
+        Para("P2", "Bea Bell", 8 * H, 12 * H, skills=SKILLS),
+        Para("P3", "Cy Cole", 8 * H, 12 * H),
+        Para("SUB", "Dee Dunn", 8 * H, 12 * H, role=Role.SUBSTITUTE, skills=SKILLS),
+    )
+    students = (
+        Student("S1", "Xavier Xu", skills_required=SKILLS, priority=1),
+        Student("S2", "Yara Young", skills_required=SKILLS),
+        Student("S3", "Zed Zane", support=Support.SHARED),
+    )
     blocks = tuple(StudentBlock(s, 8 * H, 11 * H + 30, location=f"R{s[1]}") for s in ("S1", "S2", "S3"))
     return Problem(settings, paras, students, student_blocks=blocks, absences=tuple(absences))
 
@@ -188,9 +219,11 @@ def school_baseline(mon_gap: bool = False) -> Schedule:
     rows = []
     for day in ("Mon", "Tue"):
         s3_start = 9 * H if mon_gap and day == "Mon" else 8 * H
-        rows += [A("P1", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
-                 A("P2", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S2",), location="R2"),
-                 A("P3", day, s3_start, 11 * H + 30, Kind.SUPPORT, students=("S3",), location="R3")]
+        rows += [
+            A("P1", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
+            A("P2", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S2",), location="R2"),
+            A("P3", day, s3_start, 11 * H + 30, Kind.SUPPORT, students=("S3",), location="R3"),
+        ]
         rows += [A(p, day, 11 * H + 30, 12 * H, Kind.LUNCH) for p in ("P1", "P2", "P3", "SUB")]
     return Schedule(tuple(rows))
 
@@ -321,8 +354,9 @@ def test_repaired_cuts_absent_people_and_puts_lunch_back_where_owed():
     # out 10:00-12:00: S1 kept until 10:00, no lunch owed any more (no 30 minutes in the window)
     p = school(absences=(Absence("P1", ("Tue",), 10 * H, 12 * H),))
     got = repaired(base, p, ["Tue"])
-    assert [a for a in tue(got) if a.para_id == "P1"] == [A("P1", "Tue", 8 * H, 10 * H, Kind.SUPPORT,
-                                                             students=("S1",), location="R1")]
+    assert [a for a in tue(got) if a.para_id == "P1"] == [
+        A("P1", "Tue", 8 * H, 10 * H, Kind.SUPPORT, students=("S1",), location="R1")
+    ]
     assert [a for a in tue(got) if a.para_id != "P1"] == others
     assert rows_on(got, "Mon") == rows_on(base, "Mon")
     passes(p, got)
@@ -333,13 +367,16 @@ def test_repaired_cuts_absent_people_and_puts_lunch_back_where_owed():
     assert [a for a in tue(got) if a.para_id == "P1"] == [
         A("P1", "Tue", 8 * H, 10 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
         A("P1", "Tue", 10 * H + 30, 11 * H, Kind.LUNCH),
-        A("P1", "Tue", 11 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1")]
+        A("P1", "Tue", 11 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
+    ]
     passes(p, got)
     # a student out 09:00-10:00: their para's row is cut around it
     p = school(absences=(Absence("S3", ("Tue",), 9 * H, 10 * H),))
     got = repaired(base, p, ["Tue"])
     assert [(a.start, a.end) for a in tue(got) if a.para_id == "P3" and a.kind == Kind.SUPPORT] == [
-        (8 * H, 9 * H), (10 * H, 11 * H + 30)]
+        (8 * H, 9 * H),
+        (10 * H, 11 * H + 30),
+    ]
     passes(p, got)
 
 
@@ -367,8 +404,11 @@ def test_repaired_group_rows_therapy_and_sessions_on_a_complete_school():
     assert not any(a.para_id == "P3" and a.day == "Tue" and a.end > 12 * H for a in got.assignments)
     assert not any("S5" in a.students and a.day == "Mon" and a.start < 12 * H for a in got.assignments)
     # rows that were possible stay (a row that only lost an absent student keeps the others)
-    kept = [a for a in base.assignments if a.day == "Tue" and a.para_id not in ("P3",)
-            and "S1" not in a.students and a.kind != Kind.THERAPY]
+    kept = [
+        a
+        for a in base.assignments
+        if a.day == "Tue" and a.para_id not in ("P3",) and "S1" not in a.students and a.kind != Kind.THERAPY
+    ]
     assert set(kept) <= set(got.assignments)
 
 
@@ -379,15 +419,19 @@ def test_a_chain_of_swaps_the_familiar_para_takes_the_student_and_the_substitute
     base_problem = school()
     sub = dataclasses.replace(base_problem.paras[3], skills=frozenset())  # the substitute is not behavior-trained
     problem = dataclasses.replace(
-        base_problem, paras=(*base_problem.paras[:3], sub),
+        base_problem,
+        paras=(*base_problem.paras[:3], sub),
         students=(base_problem.students[0], base_problem.students[2]),
         student_blocks=tuple(b for b in base_problem.student_blocks if b.student_id != "S2"),
-        duties=(Duty("HALL", "Hallway", DutyKind.HALLWAY, 8 * H, 11 * H + 30, location="Hall"),))
+        duties=(Duty("HALL", "Hallway", DutyKind.HALLWAY, 8 * H, 11 * H + 30, location="Hall"),),
+    )
     rows = []
     for day in ("Mon", "Tue"):
-        rows += [A("P1", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
-                 A("P2", day, 8 * H, 11 * H + 30, Kind.DUTY, ref="HALL", location="Hall"),
-                 A("P3", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S3",), location="R3")]
+        rows += [
+            A("P1", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
+            A("P2", day, 8 * H, 11 * H + 30, Kind.DUTY, ref="HALL", location="Hall"),
+            A("P3", day, 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S3",), location="R3"),
+        ]
         rows += [A(p, day, 11 * H + 30, 12 * H, Kind.LUNCH) for p in ("P1", "P2", "P3", "SUB")]
     baseline = Schedule(tuple(rows))
     passes(problem, baseline)
@@ -417,8 +461,9 @@ def test_fill_in_covers_gaps_from_free_time_only_and_respects_the_rules():
     # on a Tuesday-only week: the rotation limit shortens what one para may take ...
     tue = dataclasses.replace(p, settings=dataclasses.replace(p.settings, days=("Tue",)))
     tue_base = Schedule(tuple(a for a in school_baseline().assignments if a.day == "Tue"))
-    capped = dataclasses.replace(tue, students=(dataclasses.replace(p.students[0], max_minutes_with_same_para=120),
-                                                *p.students[1:]))
+    capped = dataclasses.replace(
+        tue, students=(dataclasses.replace(p.students[0], max_minutes_with_same_para=120), *p.students[1:])
+    )
     got = fill_in(repaired(tue_base, capped, ["Tue"]), capped, ["Tue"])
     passes(capped, got)
     assert covered_by(got, "S1", "Tue") == {"SUB": 120}
@@ -429,13 +474,16 @@ def test_fill_in_covers_gaps_from_free_time_only_and_respects_the_rules():
     got = fill_in(repaired(few, tight, ["Tue"]), tight, ["Tue"])
     passes(tight, got)
     assert sorted((a.para_id, a.start, a.end) for a in got.assignments if "S1" in a.students) == [
-        ("P2", 8 * H, 9 * H + 30), ("P2", 11 * H, 11 * H + 30), ("SUB", 9 * H + 30, 11 * H)]
+        ("P2", 8 * H, 9 * H + 30),
+        ("P2", 11 * H, 11 * H + 30),
+        ("SUB", 9 * H + 30, 11 * H),
+    ]
 
 
 def test_fill_in_on_a_complete_school_only_adds_rows_and_passes_check():
     from parasched.scheduler.coverage import unmet_rows
-    from parasched.scheduler.greedy import greedy_schedule
     from parasched.scheduler.fill import fill_in
+    from parasched.scheduler.greedy import greedy_schedule
     from parasched.workflows.resolve import repaired
 
     try:
@@ -463,9 +511,9 @@ def test_fill_in_on_a_complete_school_only_adds_rows_and_passes_check():
 
 @pytest.mark.parametrize("solver_says", ["nothing", "worse"])
 def test_when_the_solver_finds_nothing_better_the_filled_in_baseline_is_returned(monkeypatch, solver_says):
+    from parasched.scheduler.schedule import SolveResult, Status
     from parasched.workflows import solve as workflows
     from parasched.workflows.resolve import resolve
-    from parasched.scheduler.schedule import SolveResult, Status
 
     def fake_solve(problem, options=None, baseline=None, replan_days=None, hint=None):
         if solver_says == "nothing":
@@ -508,9 +556,24 @@ def test_cli_resolve_end_to_end(workbooks):
     from parasched.io.schedule_reader import read_schedule
 
     out_path = workbooks / "tuesday.xlsx"
-    res = run_cli("resolve", str(workbooks / "school.xlsx"), "--baseline", str(workbooks / "baseline.xlsx"),
-                  "--absent", "P1", "--absent", "S2:10:00-11:30", "--day", "Tue", "-o", str(out_path),
-                  "--time-limit", "5", "--workers", "1")
+    res = run_cli(
+        "resolve",
+        str(workbooks / "school.xlsx"),
+        "--baseline",
+        str(workbooks / "baseline.xlsx"),
+        "--absent",
+        "P1",
+        "--absent",
+        "S2:10:00-11:30",
+        "--day",
+        "Tue",
+        "-o",
+        str(out_path),
+        "--time-limit",
+        "5",
+        "--workers",
+        "1",
+    )
     assert res.exit_code == 0, res.output
     out = res.output
     assert "Baseline: passes every hard rule." in out
@@ -529,8 +592,11 @@ def test_cli_resolve_end_to_end(workbooks):
     passes(new_problem, written)
     assert sorted(a for a in written.assignments if a.day == "Mon") == rows_on(school_baseline(), "Mon")
     assert {(c.para_id, c.start, c.end, c.before, c.after) for c in written.changes} == {
-        ("P1", 8 * H, 11 * H + 30, "1:1 S1", "free"), ("P1", 11 * H + 30, 12 * H, "lunch", "free"),
-        ("SUB", 8 * H, 10 * H, "free", "1:1 S1"), ("P2", 10 * H, 11 * H + 30, "1:1 S2", "1:1 S1")}
+        ("P1", 8 * H, 11 * H + 30, "1:1 S1", "free"),
+        ("P1", 11 * H + 30, 12 * H, "lunch", "free"),
+        ("SUB", 8 * H, 10 * H, "free", "1:1 S1"),
+        ("P2", 10 * H, 11 * H + 30, "1:1 S2", "1:1 S1"),
+    }
 
 
 def test_cli_resolve_with_an_absences_workbook_and_the_inputs_own_sheet(workbooks):
@@ -542,9 +608,20 @@ def test_cli_resolve_with_an_absences_workbook_and_the_inputs_own_sheet(workbook
     write_problem(school(absences=(Absence("S3", ("Mon",), 8 * H, 9 * H),)), workbooks / "school2.xlsx")
     write_absences([Absence("P1", ("Tue",), reason="sick")], workbooks / "absences.xlsx")
     out_path = workbooks / "week.xlsx"
-    res = run_cli("resolve", str(workbooks / "school2.xlsx"), "--baseline", str(workbooks / "baseline.xlsx"),
-                  "--absences", str(workbooks / "absences.xlsx"), "-o", str(out_path),
-                  "--time-limit", "5", "--workers", "1")
+    res = run_cli(
+        "resolve",
+        str(workbooks / "school2.xlsx"),
+        "--baseline",
+        str(workbooks / "baseline.xlsx"),
+        "--absences",
+        str(workbooks / "absences.xlsx"),
+        "-o",
+        str(out_path),
+        "--time-limit",
+        "5",
+        "--workers",
+        "1",
+    )
     assert res.exit_code == 0, res.output
     assert "Re-planned: Mon, Tue" in res.output
     assert "P3: Mon 08:00-09:00 was support S3 @R3, now free" in res.output
@@ -557,22 +634,40 @@ def test_cli_resolve_unknown_id_in_the_absences_workbook_exits_2_naming_the_cell
     from parasched.io.input_writer import write_absences
 
     write_absences([Absence("P1", ("Tue",)), Absence("P42", ("Tue",))], workbooks / "absences.xlsx")
-    res = run_cli("resolve", str(workbooks / "school.xlsx"), "--baseline", str(workbooks / "baseline.xlsx"),
-                  "--absences", str(workbooks / "absences.xlsx"), "-o", str(workbooks / "out.xlsx"))
+    res = run_cli(
+        "resolve",
+        str(workbooks / "school.xlsx"),
+        "--baseline",
+        str(workbooks / "baseline.xlsx"),
+        "--absences",
+        str(workbooks / "absences.xlsx"),
+        "-o",
+        str(workbooks / "out.xlsx"),
+    )
     assert res.exit_code == 2
     assert "Absences!A3 (person_id): 'P42' is neither a para_id nor a student_id" in res.output
     assert not (workbooks / "out.xlsx").exists()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--absent", "P99", "--day", "Tue"], "--absent P99: 'P99' is neither a para_id in Paras nor a student_id"),
-    (["--absent", "P1"], "--absent needs --day"),
-    (["--absent", "P1", "--day", "Sat"], "'Sat' is not a school day"),
-    (["--absent", "P1:10:00-09:00", "--day", "Tue"], "end 09:00 is not after start 10:00"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--absent", "P99", "--day", "Tue"], "--absent P99: 'P99' is neither a para_id in Paras nor a student_id"),
+        (["--absent", "P1"], "--absent needs --day"),
+        (["--absent", "P1", "--day", "Sat"], "'Sat' is not a school day"),
+        (["--absent", "P1:10:00-09:00", "--day", "Tue"], "end 09:00 is not after start 10:00"),
+    ],
+)
 def test_cli_resolve_bad_arguments_exit_2_with_a_clear_message(workbooks, args, message):
-    res = run_cli("resolve", str(workbooks / "school.xlsx"), "--baseline", str(workbooks / "baseline.xlsx"),
-                  "-o", str(workbooks / "out.xlsx"), *args)
+    res = run_cli(
+        "resolve",
+        str(workbooks / "school.xlsx"),
+        "--baseline",
+        str(workbooks / "baseline.xlsx"),
+        "-o",
+        str(workbooks / "out.xlsx"),
+        *args,
+    )
     assert res.exit_code == 2
     assert message in res.output
     assert "Traceback" not in res.output
@@ -584,22 +679,53 @@ def test_cli_resolve_reports_the_baselines_own_violations(workbooks):
     from parasched.scheduler.schedule import SolveResult, Status
 
     # hand-edited baseline: P3 (no behavior training) put with S1 on Monday
-    rows = [a for a in school_baseline().assignments if not (a.day == "Mon" and a.para_id in ("P1", "P3")
-                                                            and a.kind == Kind.SUPPORT)]
+    rows = [
+        a
+        for a in school_baseline().assignments
+        if not (a.day == "Mon" and a.para_id in ("P1", "P3") and a.kind == Kind.SUPPORT)
+    ]
     rows.append(A("P3", "Mon", 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"))
     write_schedule(workbooks / "edited.xlsx", school(), SolveResult(Status.FEASIBLE, Schedule(tuple(rows))))
-    res = run_cli("resolve", str(workbooks / "school.xlsx"), "--baseline", str(workbooks / "edited.xlsx"),
-                  "--absent", "P2", "--day", "Tue", "-o", str(workbooks / "out.xlsx"), "--time-limit", "5",
-                  "--workers", "1")
+    res = run_cli(
+        "resolve",
+        str(workbooks / "school.xlsx"),
+        "--baseline",
+        str(workbooks / "edited.xlsx"),
+        "--absent",
+        "P2",
+        "--day",
+        "Tue",
+        "-o",
+        str(workbooks / "out.xlsx"),
+        "--time-limit",
+        "5",
+        "--workers",
+        "1",
+    )
     assert res.exit_code == 0, res.output
     assert "The baseline breaks 1 rule(s)" in res.output
     assert "P3" in res.output.split("The baseline breaks", 1)[1].splitlines()[1]
 
 
 def test_cli_resolve_prints_what_is_still_uncovered_names_only_with_verbose(workbooks):
-    args = ["resolve", str(workbooks / "school.xlsx"), "--baseline", str(workbooks / "baseline.xlsx"),
-            "--absent", "P1", "--absent", "SUB", "--day", "Tue", "-o", str(workbooks / "out.xlsx"),
-            "--time-limit", "5", "--workers", "1"]
+    args = [
+        "resolve",
+        str(workbooks / "school.xlsx"),
+        "--baseline",
+        str(workbooks / "baseline.xlsx"),
+        "--absent",
+        "P1",
+        "--absent",
+        "SUB",
+        "--day",
+        "Tue",
+        "-o",
+        str(workbooks / "out.xlsx"),
+        "--time-limit",
+        "5",
+        "--workers",
+        "1",
+    ]
     res = run_cli(*args)
     assert res.exit_code == 0, res.output
     # S1 (priority 1) goes to P2, the only behavior-trained para left; S2 is left uncovered
@@ -633,8 +759,13 @@ def test_start_from_an_answer_with_coverage_capped_never_does_worse():
     absent = [Absence("P1", ("Tue",))]
     # a poor quick answer: P2 (not the substitute) moved onto S1, S2 left alone
     kept = tuple(a for a in school_baseline().assignments if not (a.day == "Tue" and a.para_id in ("P1", "P2")))
-    poor = Schedule((*kept, A("P2", "Tue", 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
-                     A("P2", "Tue", 11 * H + 30, 12 * H, Kind.LUNCH)))
+    poor = Schedule(
+        (
+            *kept,
+            A("P2", "Tue", 8 * H, 11 * H + 30, Kind.SUPPORT, students=("S1",), location="R1"),
+            A("P2", "Tue", 11 * H + 30, 12 * H, Kind.LUNCH),
+        )
+    )
     first = resolve(school(), school_baseline(), options(), extra_absences=absent, start_from=poor)
     k = compute_kpis(first.problem, first.schedule)
     capped = dataclasses.replace(options(), max_unmet=(k.unmet_p1, k.unmet_p2, k.unmet_p3))

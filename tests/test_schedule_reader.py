@@ -51,16 +51,25 @@ def _errors(path: Path) -> list[str]:
 
 def test_round_trip_of_our_own_workbook(tmp_path: Path) -> None:
     settings = Settings(days=("Mon", "Tue"), week_of=dt.date(2026, 11, 23))
-    problem = Problem(settings, (Para("P1", "Pat", 480, 900),), (Student("S1", "Ana"), Student("S2", "Bo")),
-                      sessions=(Session("T1", ("S1",), provider="SLP", start=600, end=630, days=("Mon",)),))
+    problem = Problem(
+        settings,
+        (Para("P1", "Pat", 480, 900),),
+        (Student("S1", "Ana"), Student("S2", "Bo")),
+        sessions=(Session("T1", ("S1",), provider="SLP", start=600, end=630, days=("Mon",)),),
+    )
     schedule = Schedule(
-        (Assignment("P1", "Mon", 480, 600, Kind.SUPPORT, "", ("S1", "S2"), "Rm 4"),
-         Assignment("P1", "Mon", 690, 720, Kind.LUNCH),
-         Assignment("P1", "Tue", 480, 495, Kind.BREAK)),
+        (
+            Assignment("P1", "Mon", 480, 600, Kind.SUPPORT, "", ("S1", "S2"), "Rm 4"),
+            Assignment("P1", "Mon", 690, 720, Kind.LUNCH),
+            Assignment("P1", "Tue", 480, 495, Kind.BREAK),
+        ),
         (PlacedSession("T1", "Mon", 600, 630, "SLP", ""),),
-        (Unmet(UnmetKind.SUPPORT, "S1", "Tue", 510, 540, 30, 2, "no para free"),
-         Unmet(UnmetKind.FLEX, "S2", "", None, None, 45, 3, "short")),
-        (Change("P1", "Tue", 480, 495, "1:1 S1", "break"),))
+        (
+            Unmet(UnmetKind.SUPPORT, "S1", "Tue", 510, 540, 30, 2, "no para free"),
+            Unmet(UnmetKind.FLEX, "S2", "", None, None, 45, 3, "short"),
+        ),
+        (Change("P1", "Tue", 480, 495, "1:1 S1", "break"),),
+    )
     path = tmp_path / "out.xlsx"
     write_schedule(path, problem, SolveResult(Status.OPTIMAL, schedule), changes_sheet=True)
     back = read_schedule(path)
@@ -71,20 +80,38 @@ def test_round_trip_of_our_own_workbook(tmp_path: Path) -> None:
 
 
 def test_a_workbook_edited_by_hand(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "edited.xlsx", {
-        "Notes": [["anything"]],
-        " unmet ": [["Kind", "REF", "Day", "Start", "End", "Minutes", "Priority", "Reason"],
-                    ["therapy", "T2", None, None, None, 30, "critical", "no slot"]],
-        "ASSIGNMENTS": [
-            [],  # a blank first row: the header is the first non-blank row
-            ["Notes", " Para_ID ", "DAY", "Start", "End", "Kind", "Ref", "Students", "Location", "date"],
-            ["covering", "P1", "monday", dt.time(8, 0), "9:00 AM", "Support", None, "S1 , S2,", "Rm 4", "2026-11-23"],
-            [None, None, None, None, None, None, None, None, None, None],
-            [None, 101, "Tue", "13:00", dt.datetime(1899, 12, 30, 13, 30), "lunch", None, None, None, None],
-        ],
-        "sessions": [["session_id", "day", "start", "end", "provider", "para_id"],
-                     ["T1", "Mon", "10:00", "10:30", None, None]],
-    })
+    path = _workbook(
+        tmp_path / "edited.xlsx",
+        {
+            "Notes": [["anything"]],
+            " unmet ": [
+                ["Kind", "REF", "Day", "Start", "End", "Minutes", "Priority", "Reason"],
+                ["therapy", "T2", None, None, None, 30, "critical", "no slot"],
+            ],
+            "ASSIGNMENTS": [
+                [],  # a blank first row: the header is the first non-blank row
+                ["Notes", " Para_ID ", "DAY", "Start", "End", "Kind", "Ref", "Students", "Location", "date"],
+                [
+                    "covering",
+                    "P1",
+                    "monday",
+                    dt.time(8, 0),
+                    "9:00 AM",
+                    "Support",
+                    None,
+                    "S1 , S2,",
+                    "Rm 4",
+                    "2026-11-23",
+                ],
+                [None, None, None, None, None, None, None, None, None, None],
+                [None, 101, "Tue", "13:00", dt.datetime(1899, 12, 30, 13, 30), "lunch", None, None, None, None],
+            ],
+            "sessions": [
+                ["session_id", "day", "start", "end", "provider", "para_id"],
+                ["T1", "Mon", "10:00", "10:30", None, None],
+            ],
+        },
+    )
     back = read_schedule(path)
     assert back.assignments == (
         Assignment("P1", "Mon", 480, 540, Kind.SUPPORT, "", ("S1", "S2"), "Rm 4"),
@@ -101,15 +128,22 @@ def test_only_assignments_is_required(tmp_path: Path) -> None:
 
 
 def test_located_errors_all_at_once(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "bad.xlsx", {
-        "Assignments": [ASSIGN_HEAD,
-                        ["P1", "Mon", "25:00", "09:00", "support", None, "S1"],
-                        ["P1", "Mon, Tue", "08:00", "09:00", "coffee"],
-                        ["", "Mon", "09:00", "08:00", "lunch"],
-                        ["P2", "Mon", "09:00", None, "duty", "D1"]],
-        "Unmet": [["kind", "ref", "day", "start", "end", "minutes", "priority", "reason"],
-                  ["support", "S1", "Mon", "08:00", "08:30", "thirty", 2, ""]],
-    })
+    path = _workbook(
+        tmp_path / "bad.xlsx",
+        {
+            "Assignments": [
+                ASSIGN_HEAD,
+                ["P1", "Mon", "25:00", "09:00", "support", None, "S1"],
+                ["P1", "Mon, Tue", "08:00", "09:00", "coffee"],
+                ["", "Mon", "09:00", "08:00", "lunch"],
+                ["P2", "Mon", "09:00", None, "duty", "D1"],
+            ],
+            "Unmet": [
+                ["kind", "ref", "day", "start", "end", "minutes", "priority", "reason"],
+                ["support", "S1", "Mon", "08:00", "08:30", "thirty", 2, ""],
+            ],
+        },
+    )
     assert _errors(path) == [
         "Assignments!C2 (start): '25:00' is not a time; expected HH:MM such as 08:30",
         "Assignments!B3 (day): 'Mon, Tue' is not one day; expected a day such as Mon",
@@ -126,13 +160,20 @@ def test_end_before_start(tmp_path: Path) -> None:
 
 
 def test_end_before_start_in_sessions_and_changes(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "bad.xlsx", {
-        "Assignments": [ASSIGN_HEAD, ["P1", "Mon", "08:00", "08:30", "lunch"]],
-        "Sessions": [["session_id", "day", "start", "end", "provider", "para_id"],
-                     ["T1", "Mon", "10:00", "09:30", "SLP", ""]],
-        "Changes": [["para_id", "day", "start", "end", "before", "after"],
-                    ["P1", "Tue", "11:00", "11:00", "free", "lunch"]],
-    })
+    path = _workbook(
+        tmp_path / "bad.xlsx",
+        {
+            "Assignments": [ASSIGN_HEAD, ["P1", "Mon", "08:00", "08:30", "lunch"]],
+            "Sessions": [
+                ["session_id", "day", "start", "end", "provider", "para_id"],
+                ["T1", "Mon", "10:00", "09:30", "SLP", ""],
+            ],
+            "Changes": [
+                ["para_id", "day", "start", "end", "before", "after"],
+                ["P1", "Tue", "11:00", "11:00", "free", "lunch"],
+            ],
+        },
+    )
     assert _errors(path) == [
         "Sessions!D2 (end): end 09:30 is not after start 10:00; expected a later end",
         "Changes!D2 (end): end 11:00 is not after start 11:00; expected a later end",
@@ -141,18 +182,25 @@ def test_end_before_start_in_sessions_and_changes(tmp_path: Path) -> None:
 
 def test_missing_columns_and_sheets(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "cols.xlsx", {"Assignments": [["para_id", "day", "begin", "end", "kind"]]})
-    assert _errors(path) == ["Assignments row 1: column(s) start missing from the header (found: para_id, day, "
-                             "begin, end, kind); expected columns para_id, day, start, end, kind, ref, students, "
-                             "location"]
+    assert _errors(path) == [
+        "Assignments row 1: column(s) start missing from the header (found: para_id, day, "
+        "begin, end, kind); expected columns para_id, day, start, end, kind, ref, students, "
+        "location"
+    ]
     path = _workbook(tmp_path / "none.xlsx", {"Summary": [["hello"]]})
-    assert _errors(path) == ["none.xlsx: no sheet named Assignments; expected the contract sheet Assignments with "
-                             "columns para_id, day, start, end, kind, ref, students, location"]
+    assert _errors(path) == [
+        "none.xlsx: no sheet named Assignments; expected the contract sheet Assignments with "
+        "columns para_id, day, start, end, kind, ref, students, location"
+    ]
 
 
 def test_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "notes.xlsx"
     path.write_text("not a workbook")
-    assert _errors(path) == ["notes.xlsx: is named .xlsx but holds text, not a workbook; it is no spreadsheet "
-                             "(perhaps renamed or damaged); open the real workbook in Excel and save it as .xlsx"]
-    assert _errors(tmp_path / "missing.xlsx") == [f"{tmp_path / 'missing.xlsx'}: file not found; expected a "
-                                                  "schedule workbook (.xlsx)"]
+    assert _errors(path) == [
+        "notes.xlsx: is named .xlsx but holds text, not a workbook; it is no spreadsheet "
+        "(perhaps renamed or damaged); open the real workbook in Excel and save it as .xlsx"
+    ]
+    assert _errors(tmp_path / "missing.xlsx") == [
+        f"{tmp_path / 'missing.xlsx'}: file not found; expected a schedule workbook (.xlsx)"
+    ]

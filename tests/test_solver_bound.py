@@ -16,8 +16,15 @@ from parasched.workflows.solve import solve
 
 def lonely() -> Problem:
     """One para for one all-day 1:1 priority-1 student: the lunch and the break go uncovered."""
-    s = settings(days=("Mon", "Tue"), school_start=t("08:00"), school_end=t("15:00"), lunch_minutes=30,
-                 lunch_window=(t("11:00"), t("13:00")), breaks_per_day=1, break_minutes=15)
+    s = settings(
+        days=("Mon", "Tue"),
+        school_start=t("08:00"),
+        school_end=t("15:00"),
+        lunch_minutes=30,
+        lunch_window=(t("11:00"), t("13:00")),
+        breaks_per_day=1,
+        break_minutes=15,
+    )
     return Problem(s, (para("P1", "08:00", "15:00"),), (student("S1", priority=1),))
 
 
@@ -59,8 +66,9 @@ def test_resolve_keeps_to_its_time_limit_as_a_wall_budget() -> None:
     away = next(x.para_id for x in p.paras if not x.is_substitute)
     limit = 2.0
     t0 = time.monotonic()
-    out = resolve(p, baseline, SolverOptions(time_limit=limit, workers=2),
-                  extra_absences=(Absence(away, ("Wed",)),), check=False)
+    out = resolve(
+        p, baseline, SolverOptions(time_limit=limit, workers=2), extra_absences=(Absence(away, ("Wed",)),), check=False
+    )
     wall = time.monotonic() - t0
     assert out.replan_days == ("Wed",)
     assert_passes_check(out.problem, out.schedule)
@@ -73,16 +81,30 @@ def test_neighbourhood_is_the_short_students_and_those_their_paras_serve() -> No
     from parasched.solver.week import neighbourhood
 
     s = settings(days=("Mon",))
-    p = Problem(s, (para("P1"), para("P2", gender="m"), para("P3", skills=frozenset({"asl"}))),
-                (student("S1", gender="m", gender_match=True), student("S2"),
-                 student("S3", skills_required=frozenset({"asl"}))))
+    p = Problem(
+        s,
+        (para("P1"), para("P2", gender="m"), para("P3", skills=frozenset({"asl"}))),
+        (
+            student("S1", gender="m", gender_match=True),
+            student("S2"),
+            student("S3", skills_required=frozenset({"asl"})),
+        ),
+    )
     g = WeekGrid.of(p)
-    everyone = Schedule((Assignment("P2", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S1",)),
-                         Assignment("P1", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S2",)),
-                         Assignment("P3", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S3",))))
+    everyone = Schedule(
+        (
+            Assignment("P2", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S1",)),
+            Assignment("P1", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S2",)),
+            Assignment("P3", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S3",)),
+        )
+    )
     assert neighbourhood(p, g, everyone, "Mon") is None  # nothing short: no neighbourhood
-    s1_short = Schedule((Assignment("P2", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S2",)),
-                         Assignment("P3", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S3",))))
+    s1_short = Schedule(
+        (
+            Assignment("P2", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S2",)),
+            Assignment("P3", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S3",)),
+        )
+    )
     # S1 needs a male para: only P2 qualifies, and P2 serves S2; S3 (with P3) keeps its para
     assert neighbourhood(p, g, s1_short, "Mon") == {"S1", "S2"}
 

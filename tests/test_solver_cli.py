@@ -15,8 +15,9 @@ SAMPLE = ROOT / "samples" / "small_school.xlsx"
 def test_solve_writes_a_schedule_that_passes_check(tmp_path: Path) -> None:
     out = tmp_path / "schedule.xlsx"
     runner = CliRunner()
-    r = runner.invoke(main, ["solve", str(SAMPLE), "-o", str(out), "--time-limit", "2", "--workers", "1",
-                             "--seed", "1"])
+    r = runner.invoke(
+        main, ["solve", str(SAMPLE), "-o", str(out), "--time-limit", "2", "--workers", "1", "--seed", "1"]
+    )
     assert r.exit_code == 0, r.output
     assert out.exists()
     assert "Status:" in r.output and "priority 1:" in r.output and "Unmet:" in r.output

@@ -64,23 +64,23 @@ def test_replanning_keeps_other_days_and_counts_changes(complete: Problem, solve
     assert_passes_check(changed, r.schedule)
     for d in complete.settings.days:
         if d != day:
-            assert [a for a in r.schedule.assignments if a.day == d] == \
-                   [a for a in solved.schedule.assignments if a.day == d]
-            assert [s for s in r.schedule.sessions if s.day == d] == \
-                   [s for s in solved.schedule.sessions if s.day == d]
+            assert [a for a in r.schedule.assignments if a.day == d] == [
+                a for a in solved.schedule.assignments if a.day == d
+            ]
+            assert [s for s in r.schedule.sessions if s.day == d] == [s for s in solved.schedule.sessions if s.day == d]
     assert not [a for a in r.schedule.assignments if a.para_id == absent and a.day == day]
     kpi = compute_kpis(changed, r.schedule).objective_terms()
     assert {k: dict(r.tiers)[k] for k in kpi} == kpi
     assert r.term("changed_minutes") == ch.changed_minutes(solved.schedule, r.schedule, problem=changed)
     assert r.term("unmet_p1") <= solved.term("unmet_p1") + sum(
-        a.minutes for a in solved.schedule.assignments if a.para_id == absent and a.day == day)
+        a.minutes for a in solved.schedule.assignments if a.para_id == absent and a.day == day
+    )
 
 
 def test_replanning_without_absences_changes_nothing() -> None:
     from test_solver_rules import para, settings, student
 
-    tiny = Problem(settings(days=("Mon", "Tue")), (para("P1"), para("P2"), para("P3")),
-                   (student("S1"), student("S2")))
+    tiny = Problem(settings(days=("Mon", "Tue")), (para("P1"), para("P2"), para("P3")), (student("S1"), student("S2")))
     base = solve(tiny, SolverOptions(time_limit=4, workers=1))
     assert base.status == Status.OPTIMAL
     r = solve(tiny, SolverOptions(time_limit=4, workers=1), baseline=base.schedule, replan_days=("Mon",))
@@ -91,8 +91,7 @@ def test_replanning_without_absences_changes_nothing() -> None:
 def test_absent_para_is_replaced_by_the_free_one_not_by_moving_others() -> None:
     from test_solver_rules import para, settings, student
 
-    tiny = Problem(settings(days=("Mon", "Tue")), (para("P1"), para("P2"), para("P3")),
-                   (student("S1"), student("S2")))
+    tiny = Problem(settings(days=("Mon", "Tue")), (para("P1"), para("P2"), para("P3")), (student("S1"), student("S2")))
     base = solve(tiny, SolverOptions(time_limit=4, workers=1))
     who = next(a.para_id for a in base.schedule.assignments if a.day == "Tue" and a.students == ("S1",))
     other = next(a.para_id for a in base.schedule.assignments if a.day == "Tue" and a.students == ("S2",))

@@ -23,8 +23,8 @@ from parasched.scheduler.model import (
     Support,
 )
 from parasched.scheduler.schedule import Kind, SolveResult, Status, UnmetKind
-from parasched.workflows.solve import solve
 from parasched.solver.options import SolverOptions
+from parasched.workflows.solve import solve
 
 
 def settings(**kw) -> Settings:
@@ -54,8 +54,9 @@ def run(problem: Problem, **opts) -> SolveResult:
 
 
 def unmet(result: SolveResult, kind: UnmetKind | None = None, ref: str | None = None) -> int:
-    return sum(u.minutes for u in result.schedule.unmet
-               if (kind is None or u.kind == kind) and (ref is None or u.ref == ref))
+    return sum(
+        u.minutes for u in result.schedule.unmet if (kind is None or u.kind == kind) and (ref is None or u.ref == ref)
+    )
 
 
 def paras_with(result: SolveResult, sid: str) -> set[str]:
@@ -64,8 +65,11 @@ def paras_with(result: SolveResult, sid: str) -> set[str]:
 
 # -- qualifications ---------------------------------------------------------------------------
 def test_skill_present_is_used_and_missing_skill_is_never_assigned() -> None:
-    p = Problem(settings(), (para("P1", skills=frozenset({"asl"})), para("P2")),
-                (student("S1", skills_required=frozenset({"asl"})),))
+    p = Problem(
+        settings(),
+        (para("P1", skills=frozenset({"asl"})), para("P2")),
+        (student("S1", skills_required=frozenset({"asl"})),),
+    )
     r = run(p)
     assert unmet(r) == 0
     assert paras_with(r, "S1") == {"P1"}
@@ -202,8 +206,11 @@ def test_max_continuous_minutes_forces_a_pause() -> None:
 
 
 def test_edge_of_day_only_hours_worked_are_covered() -> None:
-    p = Problem(settings(school_start=t("08:30"), school_end=t("09:30")),
-                (para("P1", start="08:00", end="09:00"),), (student("S1"),))
+    p = Problem(
+        settings(school_start=t("08:30"), school_end=t("09:30")),
+        (para("P1", start="08:00", end="09:00"),),
+        (student("S1"),),
+    )
     r = run(p)
     (row,) = r.schedule.unmet
     assert (row.start, row.end, row.minutes) == (t("09:00"), t("09:30"), 30)
@@ -243,8 +250,15 @@ def test_provider_is_never_double_booked() -> None:
 
 def test_assist_needs_a_qualified_para() -> None:
     kids = (student("S1", support=Support.NONE),)
-    ses = Session("T1", ("S1",), provider="BCBA", para_role=ParaRole.ASSIST, skills_required=frozenset({"rbt"}),
-                  start=t("09:00"), end=t("09:30"))
+    ses = Session(
+        "T1",
+        ("S1",),
+        provider="BCBA",
+        para_role=ParaRole.ASSIST,
+        skills_required=frozenset({"rbt"}),
+        start=t("09:00"),
+        end=t("09:30"),
+    )
     r = run(Problem(settings(), (para("P1"),), kids, sessions=(ses,)))
     assert unmet(r, UnmetKind.THERAPY, "T1") == 30
     assert "rbt" in r.schedule.unmet[0].reason
@@ -266,8 +280,10 @@ def test_student_in_therapy_releases_the_para() -> None:
 
 # -- objective ----------------------------------------------------------------------------------
 def test_one_priority_one_minute_beats_any_number_of_priority_two_minutes() -> None:
-    kids = (student("S1", priority=1, homeroom="A"),
-            *(student(s, priority=2, support=Support.SHARED, homeroom="B") for s in ("S2", "S3", "S4")))
+    kids = (
+        student("S1", priority=1, homeroom="A"),
+        *(student(s, priority=2, support=Support.SHARED, homeroom="B") for s in ("S2", "S3", "S4")),
+    )
     blocks = (block("S1", "09:00", "09:15"),)
     r = run(Problem(settings(), (para("P1"),), kids, blocks))
     assert r.term("unmet_p1") == 0

@@ -46,7 +46,7 @@ def test_template_structure(tmp_path):
     for name, columns in INPUT_SHEETS.items():
         ws = wb[name]
         header = _header(ws)
-        assert tuple(header[:len(columns)]) == columns
+        assert tuple(header[: len(columns)]) == columns
         assert all(ws.cell(row=1, column=j).font.bold for j in range(1, len(columns) + 1))
         assert ws.freeze_panes == "A2"
         assert ws.column_dimensions["A"].width >= 8
@@ -74,14 +74,15 @@ def _dropdowns(ws):
 
 def test_template_dropdowns(tmp_path):
     wb = build_template()
-    assert _dropdowns(wb["Paras"]) == {"role": ["para", "substitute"],
-                                       "days": ["Mon-Fri", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-                                       "general_duties": ["yes", "no"]}
+    assert _dropdowns(wb["Paras"]) == {
+        "role": ["para", "substitute"],
+        "days": ["Mon-Fri", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        "general_duties": ["yes", "no"],
+    }
     students = _dropdowns(wb["Students"])
     assert students["support"] == ["1:1", "shared", "flex", "none"]
     assert students["priority"] == ["1", "2", "3"] and students["gender_match"] == ["yes", "no"]
-    assert _dropdowns(wb["Duties"])["kind"] == ["lunch", "recess", "bus", "arrival", "dismissal", "hallway",
-                                                "other"]
+    assert _dropdowns(wb["Duties"])["kind"] == ["lunch", "recess", "bus", "arrival", "dismissal", "hallway", "other"]
     therapy = _dropdowns(wb["Therapy"])
     assert therapy["para_role"] == ["none", "assist", "deliver"] and "kind" not in therapy
     assert set(therapy) == {"para_role", "priority", "days", "allowed_days"}
@@ -96,8 +97,19 @@ def test_template_reads_back_clean(tmp_path):
     assert read.warnings == ()
     p = read.problem
     assert p.settings == Settings(school_name="Example Elementary")
-    counts = [len(x) for x in (p.paras, p.availability, p.students, p.student_blocks, p.duties, p.sessions,
-                               p.provider_hours, p.absences)]
+    counts = [
+        len(x)
+        for x in (
+            p.paras,
+            p.availability,
+            p.students,
+            p.student_blocks,
+            p.duties,
+            p.sessions,
+            p.provider_hours,
+            p.absences,
+        )
+    ]
     assert counts == [1] * 8
     assert p.students[0].support == "1:1" and p.students[0].preferred_paras == ("P01",)
 
@@ -142,10 +154,12 @@ def test_round_trip_csv_folder(tmp_path, complete_problem):
 
 
 def test_text_never_becomes_a_formula(tmp_path):
-    tricky = ("=HYPERLINK(\"http://x\",\"y\")", "+1 555", "-dash", "@home")
-    p = Problem(Settings(school_name="=1+1"),
-                (Para("P1", tricky[0], 480, 900, gender="f", skills=frozenset({"+medical"})),),
-                tuple(Student(f"S{i}", name, homeroom=name) for i, name in enumerate(tricky)))
+    tricky = ('=HYPERLINK("http://x","y")', "+1 555", "-dash", "@home")
+    p = Problem(
+        Settings(school_name="=1+1"),
+        (Para("P1", tricky[0], 480, 900, gender="f", skills=frozenset({"+medical"})),),
+        tuple(Student(f"S{i}", name, homeroom=name) for i, name in enumerate(tricky)),
+    )
     path = tmp_path / "tricky.xlsx"
     write_problem(p, path)
     wb = openpyxl.load_workbook(path)

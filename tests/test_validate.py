@@ -48,8 +48,15 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_summary_counts_and_minutes(school: Path) -> None:
     sm = summary(read_problem(school).problem)
-    assert (sm.paras, sm.substitutes, sm.students, sm.student_blocks, sm.duties, sm.fixed_sessions,
-            sm.flexible_sessions) == (3, 1, 4, 5, 2, 1, 1)
+    assert (
+        sm.paras,
+        sm.substitutes,
+        sm.students,
+        sm.student_blocks,
+        sm.duties,
+        sm.fixed_sessions,
+        sm.flexible_sessions,
+    ) == (3, 1, 4, 5, 2, 1, 1)
     # P1: S01 1:1 08:00-12:00 + 12:30-15:00 less speech 13:00-13:30 on Mon and Wed;
     # P2: the Room 5 shared pair all day + the lunchroom duty for two; P3: buses Mon and Wed
     assert sm.required == ((1, 5 * 390 - 2 * 30), (2, 5 * 420 + 5 * 60 * 2), (3, 2 * 30))
@@ -73,8 +80,13 @@ def test_capacity_map_counts_need_presence_and_qualification(school: Path) -> No
     fri = {(s.start, s.end): s for s in cmap.day("Fri")}
     assert (fri[(690, 720)].needed, fri[(690, 720)].available, fri[(690, 720)].short) == (4, 3, 2)
     assert [(x.day, x.start, x.end) for x in cmap.flagged] == [
-        ("Mon", 690, 720), ("Tue", 690, 720), ("Wed", 690, 720), ("Thu", 690, 720), ("Fri", 690, 720),
-        ("Fri", 720, 750)]
+        ("Mon", 690, 720),
+        ("Tue", 690, 720),
+        ("Wed", 690, 720),
+        ("Thu", 690, 720),
+        ("Fri", 690, 720),
+        ("Fri", 720, 750),
+    ]
 
 
 def test_lunches_against_spare_staff_time_in_the_window(school: Path) -> None:
@@ -82,8 +94,13 @@ def test_lunches_against_spare_staff_time_in_the_window(school: Path) -> None:
     mon, fri = cmap.lunch("Mon"), cmap.lunch("Fri")
     assert mon is not None and fri is not None
     # Mon: P01, P02, P03, P04 owe 30 min; spare 10:30-11:30 (2 needed of 4) and 12:00-13:30 (less at 13:00)
-    assert (mon.paras, mon.owed, mon.spare, mon.window, mon.squeezed) == (4, 120, 2 * 60 + 1 * 30 + 2 * 30 + 3 * 30,
-                                                                          (630, 810), False)
+    assert (mon.paras, mon.owed, mon.spare, mon.window, mon.squeezed) == (
+        4,
+        120,
+        2 * 60 + 1 * 30 + 2 * 30 + 3 * 30,
+        (630, 810),
+        False,
+    )
     # Fri: P02 is out; only 10:30-11:30 has one para to spare for three lunches
     assert (fri.paras, fri.owed, fri.spare, fri.squeezed) == (3, 90, 60, True)
 
@@ -108,7 +125,12 @@ def test_a_shared_group_may_be_split_among_paras(tmp_path: Path) -> None:
     # Room 5: S02, S03, S05 with group_max 2 -> two paras: P01 with S02 (+1), another with the rest;
     # S01 1:1 takes a third (P02 or P04). Nobody is short although only P01 may take S02.
     assert (seg.needs, seg.needed, seg.available, seg.assignable, seg.flagged) == (
-        ("S01 1:1", "Room 5 shared x2"), 3, 4, 3, False)
+        ("S01 1:1", "Room 5 shared x2"),
+        3,
+        4,
+        3,
+        False,
+    )
 
 
 def test_needs_no_present_para_may_take_are_named(tmp_path: Path) -> None:
@@ -136,14 +158,20 @@ def test_validate_valid_workbook_exit_0_with_summary_and_short_segments(school: 
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "school.xlsx: valid, no warnings"
-    assert "  Paras: 3 (+1 substitute(s))  Students: 4  Schedule rows: 5  Duties: 2  Therapy: 1 fixed, 1 flexible" \
-        in lines
-    assert ("  Staff minutes needed in the week: 4,650 min (P1 critical 1,890, P2 required 2,700, P3 desirable 60)"
-            in lines)  # minutes, as solve and check count them
-    assert ("  Mon: tightest 4/4 at 11:30-12:00; SHORT in 1 segment(s), 30 min; lunches 120 min owed, 300 min spare "
-            "staff time in 10:30-13:30") in lines
-    assert ("  Fri: tightest 4/3 at 11:30-12:00; SHORT in 2 segment(s), 60 min; lunches 90 min owed, 60 min spare "
-            "staff time in 10:30-13:30 (TOO LITTLE)") in lines
+    assert (
+        "  Paras: 3 (+1 substitute(s))  Students: 4  Schedule rows: 5  Duties: 2  Therapy: 1 fixed, 1 flexible" in lines
+    )
+    assert (
+        "  Staff minutes needed in the week: 4,650 min (P1 critical 1,890, P2 required 2,700, P3 desirable 60)" in lines
+    )  # minutes, as solve and check count them
+    assert (
+        "  Mon: tightest 4/4 at 11:30-12:00; SHORT in 1 segment(s), 30 min; lunches 120 min owed, 300 min spare "
+        "staff time in 10:30-13:30"
+    ) in lines
+    assert (
+        "  Fri: tightest 4/3 at 11:30-12:00; SHORT in 2 segment(s), 60 min; lunches 90 min owed, 60 min spare "
+        "staff time in 10:30-13:30 (TOO LITTLE)"
+    ) in lines
     assert "Short segments (6)" in lines
     assert "  Fri  12:00-12:30    3    2    2     1  D01 duty x2, Room 5 shared" in lines
     assert not any(name in out for name in STUDENT_NAMES)
@@ -155,8 +183,10 @@ def test_validate_prints_warnings_and_still_exits_0(tmp_path: Path) -> None:
     code, out, _ = run("validate", str(mb.write_xlsx(tmp_path / "w.xlsx", sheets)))
     assert code == 0
     assert out.splitlines()[0] == "w.xlsx: valid, 1 warning(s)"
-    assert ("  - Students!G5 (skills_required): student 'S04' needs a para with asl and no para has the skill "
-            "'asl'; their support cannot be covered") in out.splitlines()
+    assert (
+        "  - Students!G5 (skills_required): student 'S04' needs a para with asl and no para has the skill "
+        "'asl'; their support cannot be covered"
+    ) in out.splitlines()
     assert not any(name in out for name in STUDENT_NAMES)
 
 
@@ -167,8 +197,10 @@ def test_validate_broken_input_exit_2_with_located_messages(name: str) -> None:
     assert code == 2
     assert out == ""
     expected = EXPECTED[name]
-    assert err.splitlines() == [f"Cannot use {path.name} ({len(expected)} problem(s)):",
-                                *(f"  - {m}" for m in expected)]
+    assert err.splitlines() == [
+        f"Cannot use {path.name} ({len(expected)} problem(s)):",
+        *(f"  - {m}" for m in expected),
+    ]
     assert "Traceback" not in err
     assert not any(n in err for n in STUDENT_NAMES)
 
@@ -191,8 +223,10 @@ def test_validate_with_absences_file(tmp_path: Path, school: Path) -> None:
     f.write_text("person_id,days,start,end\nP01,Mon,,\n", encoding="utf-8")
     code, out, _ = run("validate", str(school), "--absences", str(f))
     assert code == 0
-    assert any(line.startswith("  Mon: tightest 4/3 at 11:30-12:00; SHORT in 3 segment(s), 90 min;")
-               for line in out.splitlines())
+    assert any(
+        line.startswith("  Mon: tightest 4/3 at 11:30-12:00; SHORT in 3 segment(s), 90 min;")
+        for line in out.splitlines()
+    )
     f.write_text("person_id,days,start,end\nQ1,Mon,,\n", encoding="utf-8")
     code, _, err = run("validate", str(school), "--absences", str(f))
     assert code == 2
@@ -207,7 +241,13 @@ def test_report_heat_map_workbook(tmp_path: Path, school: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Capacity", "Short", "Segments", "Lunches"]
     assert [[c.value for c in row] for row in wb["Lunches"].iter_rows(min_row=2, max_row=6)][4] == [
-        "Fri", 3, 90, 60, "10:30-13:30", "no"]
+        "Fri",
+        3,
+        90,
+        60,
+        "10:30-13:30",
+        "no",
+    ]
     ws = wb["Capacity"]
     # time down the page, days across (prints as one portrait page)
     header = {ws.cell(row=r, column=1).value: r for r in range(6, ws.max_row + 1)}
@@ -220,10 +260,30 @@ def test_report_heat_map_workbook(tmp_path: Path, school: Path) -> None:
     assert ws.cell(row=header["12:00"], column=6).value == "3/2"  # Fri, P02 absent
     assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == ("portrait", 1, 1)
     short = wb["Short"]
-    assert [c.value for c in short[1]] == ["day", "start", "end", "minutes", "needed", "available", "qualified",
-                                           "short", "needs", "no_qualified_para"]
-    assert [c.value for c in short[2]] == ["Mon", "11:30", "12:00", 30, 4, 4, 3, 1,
-                                           "S01 1:1, D01 duty x2, Room 5 shared", None]
+    assert [c.value for c in short[1]] == [
+        "day",
+        "start",
+        "end",
+        "minutes",
+        "needed",
+        "available",
+        "qualified",
+        "short",
+        "needs",
+        "no_qualified_para",
+    ]
+    assert [c.value for c in short[2]] == [
+        "Mon",
+        "11:30",
+        "12:00",
+        30,
+        4,
+        4,
+        3,
+        1,
+        "S01 1:1, D01 duty x2, Room 5 shared",
+        None,
+    ]
     assert short.max_row == 7
     assert not any(n in str(c.value) for row in wb["Segments"].iter_rows() for c in row for n in STUDENT_NAMES)
 

@@ -48,11 +48,13 @@ def test_absence_cuts_hours_and_lunch_needs_contiguous_stretch():
 
 
 def test_breaks_owed_limited_by_short_day():
-    g = school(settings=Settings(days=("Mon",), breaks_per_day=2, break_minutes=15),
-               paras=(Para("P1", "Ann", 480, 510),))
+    g = school(
+        settings=Settings(days=("Mon",), breaks_per_day=2, break_minutes=15), paras=(Para("P1", "Ann", 480, 510),)
+    )
     assert g.breaks_owed("P1", "Mon") == 2
-    g = school(settings=Settings(days=("Mon",), breaks_per_day=2, break_minutes=15),
-               paras=(Para("P1", "Ann", 480, 495),))
+    g = school(
+        settings=Settings(days=("Mon",), breaks_per_day=2, break_minutes=15), paras=(Para("P1", "Ann", 480, 495),)
+    )
     assert g.breaks_owed("P1", "Mon") == 1
 
 
@@ -63,16 +65,21 @@ def test_student_without_rows_is_in_homeroom_all_day():
 
 
 def test_needs_drop_none_blocks_therapy_and_absence():
-    blocks = (StudentBlock("S1", 480, 600, location="Gym", support=Support.SHARED),
-              StudentBlock("S1", 600, 660, support=Support.NONE),
-              StudentBlock("S1", 660, 720, protected=True, skills_required=frozenset({"lift"})))
+    blocks = (
+        StudentBlock("S1", 480, 600, location="Gym", support=Support.SHARED),
+        StudentBlock("S1", 600, 660, support=Support.NONE),
+        StudentBlock("S1", 660, 720, protected=True, skills_required=frozenset({"lift"})),
+    )
     ses = (Session("T1", ("S1",), provider="SLP", days=("Mon",), start=500, end=530),)
     g = school(student_blocks=blocks, sessions=ses, absences=(Absence("S1", ("Mon",), 700, 720),))
     occ = g.fixed_occurrences()
     assert occ == (Occurrence("T1", "Mon", 500, 530),)
     needs = [(s.start, s.end, s.location, s.support) for s in g.support_needs("Mon", occ)]
-    assert needs == [(480, 500, "Gym", Support.SHARED), (530, 600, "Gym", Support.SHARED),
-                     (660, 700, "R1", Support.ONE_TO_ONE)]
+    assert needs == [
+        (480, 500, "Gym", Support.SHARED),
+        (530, 600, "Gym", Support.SHARED),
+        (660, 700, "R1", Support.ONE_TO_ONE),
+    ]
     assert g.protected("S1", "Mon") == ((660, 700),)
     # blank days = every school day; Tuesday has no therapy and no absence
     assert [(s.start, s.end) for s in g.student_day("S1", "Tue")] == [(480, 600), (600, 660), (660, 720)]
@@ -85,12 +92,15 @@ def test_fixed_session_not_held_when_all_students_out():
 
 
 def test_eligibility_reasons():
-    st = Student("S1", "Sam", gender="f", gender_match=True, avoid_paras=("P2",),
-                 skills_required=frozenset({"medical"}))
-    paras = (Para("P1", "Ann", 480, 900, gender="F", skills=frozenset({"medical"})),
-             Para("P2", "Bo", 480, 900, gender="f", skills=frozenset({"medical"})),
-             Para("P3", "Cy", 480, 900, gender="m", skills=frozenset({"medical"})),
-             Para("P4", "Di", 480, 900, gender="f", general_duties=False))
+    st = Student(
+        "S1", "Sam", gender="f", gender_match=True, avoid_paras=("P2",), skills_required=frozenset({"medical"})
+    )
+    paras = (
+        Para("P1", "Ann", 480, 900, gender="F", skills=frozenset({"medical"})),
+        Para("P2", "Bo", 480, 900, gender="f", skills=frozenset({"medical"})),
+        Para("P3", "Cy", 480, 900, gender="m", skills=frozenset({"medical"})),
+        Para("P4", "Di", 480, 900, gender="f", general_duties=False),
+    )
     g = school(paras=paras, students=(st,), duties=(Duty("D1", "Bus", DutyKind.BUS, 900, 930),))
     assert g.support_refusal(paras[0], st, st.skills_required) is None
     assert g.support_refusal(paras[1], st, st.skills_required) == "P2 is on S1's avoid list"
@@ -100,11 +110,12 @@ def test_eligibility_reasons():
 
 
 def test_flexible_session_allowed_time():
-    blocks = (StudentBlock("S1", 480, 600), StudentBlock("S1", 600, 660, protected=True),
-              StudentBlock("S1", 660, 900))
-    ses = Session("F1", ("S1",), provider="OT", sessions_per_week=1, duration_minutes=30,
-                  allowed_days=("Tue",), window=(540, 720))
+    blocks = (StudentBlock("S1", 480, 600), StudentBlock("S1", 600, 660, protected=True), StudentBlock("S1", 660, 900))
+    ses = Session(
+        "F1", ("S1",), provider="OT", sessions_per_week=1, duration_minutes=30, allowed_days=("Tue",), window=(540, 720)
+    )
     from parasched.scheduler.model import ProviderHours
+
     g = school(student_blocks=blocks, sessions=(ses,), provider_hours=(ProviderHours("OT", 600, 900, days=("Tue",)),))
     assert g.session_allowed(ses, "Mon") == ()
     assert g.session_allowed(ses, "Tue") == ((660, 720),)

@@ -22,8 +22,9 @@ from parasched.scheduler.schedule import (
 )
 
 
-def _problem(week_of: dt.date | None = dt.date(2026, 11, 23), student_name: str = "Ana Lopez",
-             school: str = "Maple Elementary") -> Problem:
+def _problem(
+    week_of: dt.date | None = dt.date(2026, 11, 23), student_name: str = "Ana Lopez", school: str = "Maple Elementary"
+) -> Problem:
     settings = Settings(school_name=school, days=("Mon", "Tue"), week_of=week_of)
     paras = (
         Para("P1", "Pat Jones", 8 * 60, 15 * 60),
@@ -34,8 +35,9 @@ def _problem(week_of: dt.date | None = dt.date(2026, 11, 23), student_name: str 
         Student("S2", "Bo Chen", homeroom="Rm 5", support=Support.SHARED),
     )
     duties = (Duty("D1", "Lunchroom", DutyKind.LUNCH, 10 * 60, 10 * 60 + 30, location="Cafeteria"),)
-    sessions = (Session("T1", ("S1",), kind="speech", provider="Ms SLP", start=10 * 60, end=10 * 60 + 30,
-                        days=("Mon",)),)
+    sessions = (
+        Session("T1", ("S1",), kind="speech", provider="Ms SLP", start=10 * 60, end=10 * 60 + 30, days=("Mon",)),
+    )
     return Problem(settings, paras, students, duties=duties, sessions=sessions)
 
 
@@ -53,8 +55,9 @@ def _result(changes: tuple[Change, ...] = ()) -> SolveResult:
         Unmet(UnmetKind.SUPPORT, "S1", "Tue", 510, 540, 30, 2, "no qualified para free"),
         Unmet(UnmetKind.THERAPY, "T9", "", None, None, 30, 1, "no slot"),
     )
-    return SolveResult(Status.OPTIMAL, Schedule(assignments, sessions, unmet, changes), objective=60.0,
-                       bound=60.0, runtime=1.25)
+    return SolveResult(
+        Status.OPTIMAL, Schedule(assignments, sessions, unmet, changes), objective=60.0, bound=60.0, runtime=1.25
+    )
 
 
 def _rows(ws) -> list[tuple]:
@@ -110,7 +113,7 @@ def test_changes_sheet(tmp_path):
     assert _rows(openpyxl.load_workbook(out2)["Changes"]) == [("para_id", "day", "start", "end", "before", "after")]
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3", "@SUM(A1)"])
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","y")', "+1+2", "-3", "@SUM(A1)"])
 def test_text_never_becomes_formula(tmp_path, name):
     import zipfile
 
@@ -184,8 +187,15 @@ def test_day_grid_print_setup(book):
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 1  # one page per day
     assert ws.print_title_rows == "$1:$3"
     legend = [ws.cell(2, c).value for c in range(1, ws.max_column + 1) if ws.cell(2, c).value]
-    assert legend[:7] == ["Legend:", "Support 1:1", "Support shared / flex", "Duty", "Therapy (assist/deliver)",
-                          "Lunch", "Break"]
+    assert legend[:7] == [
+        "Legend:",
+        "Support 1:1",
+        "Support shared / flex",
+        "Duty",
+        "Therapy (assist/deliver)",
+        "Lunch",
+        "Break",
+    ]
 
 
 def test_day_grid_uncovered_row(book):
@@ -239,8 +249,14 @@ def test_by_student_shows_who_and_uncovered(book):
 
 def test_duties_shortfall_red(book):
     ws = book["Duties"]
-    assert [ws.cell(4, c).value for c in range(1, 7)] == ["Duty", "Time", "Where", "Staff needed",
-                                                          "Monday Nov 23", "Tuesday Nov 24"]
+    assert [ws.cell(4, c).value for c in range(1, 7)] == [
+        "Duty",
+        "Time",
+        "Where",
+        "Staff needed",
+        "Monday Nov 23",
+        "Tuesday Nov 24",
+    ]
     assert ws["A5"].value == "Lunchroom" and ws["E5"].value == "Pat Jones"
     assert ws["F5"].value == "SHORT 30 staff-min"
     assert ws["F5"].fill.fgColor.rgb.endswith("FFC7CE")
@@ -267,8 +283,7 @@ def test_summary_first_with_verdict_and_coverage(book):
     assert kv["Substitutes used"] == "none"
     col_a = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
     cov = col_a.index("Coverage by priority (support, duty staff-minutes, therapy needing a para)") + 1
-    assert [ws.cell(cov + 1, c).value for c in range(1, 5)] == ["Priority", "Required min", "Covered min",
-                                                                "Covered %"]
+    assert [ws.cell(cov + 1, c).value for c in range(1, 5)] == ["Priority", "Required min", "Covered min", "Covered %"]
     # priority 2: S1 1:1 Mon 390 + Tue 420, S2 shared 420 x 2, D1 30 x 2 = 1710; covered 120 + 60 + 30
     assert [ws.cell(cov + 3, c).value for c in range(1, 4)] == ["2 required", 1710, 210]
 
@@ -393,8 +408,9 @@ def test_people_pages_fit_one_page_each(tmp_path):
         assert ws.sheet_properties.pageSetUpPr is None or not ws.sheet_properties.pageSetUpPr.fitToPage
         starts = [1] + [b + 1 for b in breaks]
         ends = [*breaks, ws.max_row]
-        longest = max(sum(ws.row_dimensions[r].height for r in range(s, e + 1)) for s, e in zip(starts, ends,
-                                                                                                  strict=True))
+        longest = max(
+            sum(ws.row_dimensions[r].height for r in range(s, e + 1)) for s, e in zip(starts, ends, strict=True)
+        )
         # one page each, or at the readable floor a long week continues on a second page
         assert longest * ws.page_setup.scale / 100 <= PAGE_HEIGHT_PT or ws.page_setup.scale == MIN_SCALE
 
@@ -417,8 +433,12 @@ def test_docs_workbook_names_every_sheet_column_and_setting():
     missing = [name for name in SHEETS if f"### {name}" not in doc]
     missing += [f"{sheet}.{c}" for sheet, spec in SHEETS.items() for c in spec.columns if c not in doc]
     missing += [s for s in SETTING_NAMES if s not in doc]
-    for sheet, cols in (("Assignments", ASSIGNMENT_COLUMNS), ("Sessions", SESSION_COLUMNS),
-                        ("Unmet", UNMET_COLUMNS), ("Changes", CHANGE_COLUMNS)):
+    for sheet, cols in (
+        ("Assignments", ASSIGNMENT_COLUMNS),
+        ("Sessions", SESSION_COLUMNS),
+        ("Unmet", UNMET_COLUMNS),
+        ("Changes", CHANGE_COLUMNS),
+    ):
         if f"`{', '.join(cols)}`" not in doc:
             missing.append(sheet)
     assert missing == []
@@ -441,8 +461,9 @@ def test_io_modules_import_each_other_without_circles():
         edges[path.stem] = found
 
     def reaches(start: str, goal: str, seen: set[str]) -> bool:
-        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt}))
-                   for nxt in edges.get(start, ()))
+        return any(
+            nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})) for nxt in edges.get(start, ())
+        )
 
     circles = sorted(m for m in edges if reaches(m, m, {m}))
     assert circles == []

@@ -19,8 +19,16 @@ from parasched.scheduler.model import Absence, Problem
 from parasched.scheduler.timegrid import DAYS, fmt_span
 
 DAY_NAMES = {d.lower(): d for d in DAYS} | {
-    "monday": "Mon", "tuesday": "Tue", "wednesday": "Wed", "thursday": "Thu", "friday": "Fri",
-    "saturday": "Sat", "sunday": "Sun", "tues": "Tue", "thur": "Thu", "thurs": "Thu",
+    "monday": "Mon",
+    "tuesday": "Tue",
+    "wednesday": "Wed",
+    "thursday": "Thu",
+    "friday": "Fri",
+    "saturday": "Sat",
+    "sunday": "Sun",
+    "tues": "Tue",
+    "thur": "Thu",
+    "thurs": "Thu",
 }
 
 _TIME = r"\d{1,2}:\d{2}(?:\s*[AaPp][Mm])?"
@@ -62,8 +70,9 @@ def parse_absent(text: str) -> AbsentArg:
     m = _PART.match(raw)
     if m is None:
         if re.search(r":\d", raw):
-            raise InputError([Issue("expected ID (whole day) or ID:HH:MM-HH:MM (part of the day), "
-                                    "e.g. P11:10:00-12:00", where)])
+            raise InputError(
+                [Issue("expected ID (whole day) or ID:HH:MM-HH:MM (part of the day), e.g. P11:10:00-12:00", where)]
+            )
         return AbsentArg(text, raw)
     start, end = parse_time(m["start"]), parse_time(m["end"])
     if start is None or end is None:
@@ -85,18 +94,23 @@ def parse_days(values: Sequence[str], school_days: Sequence[str]) -> tuple[str, 
             ends = [x.strip() for x in part.split("-")]
             names = [DAY_NAMES.get(x.lower()) for x in ends]
             if len(ends) > 2 or any(n is None for n in names):
-                issues.append(Issue(f"'{part}' is not a day; expected one of {', '.join(school_days)}",
-                                    f"--day {value}"))
+                issues.append(
+                    Issue(f"'{part}' is not a day; expected one of {', '.join(school_days)}", f"--day {value}")
+                )
                 continue
             first, last = DAYS.index(names[0] or ""), DAYS.index(names[-1] or "")
             if last < first:
                 issues.append(Issue(f"'{part}' runs backwards; expected e.g. Mon-Wed", f"--day {value}"))
                 continue
-            for d in DAYS[first:last + 1]:
+            for d in DAYS[first : last + 1]:
                 if d not in school_days:
                     if len(ends) == 1:
-                        issues.append(Issue(f"'{d}' is not a school day of this week "
-                                            f"(Settings days: {', '.join(school_days)})", f"--day {value}"))
+                        issues.append(
+                            Issue(
+                                f"'{d}' is not a school day of this week (Settings days: {', '.join(school_days)})",
+                                f"--day {value}",
+                            )
+                        )
                     continue
                 chosen.add(d)
     if issues:
@@ -124,8 +138,15 @@ def absences_from_args(values: Sequence[str], days: Sequence[str], problem: Prob
     school_days = problem.settings.days
     if not days:
         if len(school_days) != 1:
-            raise InputError([Issue(f"which day? --absent needs --day (e.g. --day {school_days[0]}) when the "
-                                    f"week has several school days ({', '.join(school_days)})", "--absent")])
+            raise InputError(
+                [
+                    Issue(
+                        f"which day? --absent needs --day (e.g. --day {school_days[0]}) when the "
+                        f"week has several school days ({', '.join(school_days)})",
+                        "--absent",
+                    )
+                ]
+            )
         days = tuple(school_days)
     issues: list[Issue] = []
     out: list[Absence] = []
@@ -139,12 +160,16 @@ def absences_from_args(values: Sequence[str], days: Sequence[str], problem: Prob
         where = f"--absent {value}"
         pid = resolve_id(arg.person_id, problem)
         if pid is None:
-            issues.append(Issue(f"'{arg.person_id}' is neither a para_id in Paras nor a student_id in Students",
-                                where))
+            issues.append(Issue(f"'{arg.person_id}' is neither a para_id in Paras nor a student_id in Students", where))
             continue
         if arg.start is not None and arg.end is not None and (arg.start % step or arg.end % step):
-            issues.append(Issue(f"{fmt_span(arg.start, arg.end)} is not on the {step}-minute grid; "
-                                f"expected times that are multiples of {step} minutes", where))
+            issues.append(
+                Issue(
+                    f"{fmt_span(arg.start, arg.end)} is not on the {step}-minute grid; "
+                    f"expected times that are multiples of {step} minutes",
+                    where,
+                )
+            )
             continue
         try:
             out.append(Absence(pid, tuple(days), arg.start, arg.end, reason="--absent"))

@@ -52,8 +52,14 @@ def apply_style(cell: Any, style: Mapping[str, Any]) -> None:
         cell._style = copy.copy(hit[0])
 
 
-def write_table(ws: Worksheet, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                widths: Mapping[str, float] | None = None, start_row: int = 1) -> int:
+def write_table(
+    ws: Worksheet,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    widths: Mapping[str, float] | None = None,
+    start_row: int = 1,
+) -> int:
     """A header row and data rows; frozen header, autofilter, sensible widths. Returns the last row."""
     widths = dict(widths or {})
     for j, name in enumerate(columns, start=1):
@@ -129,8 +135,9 @@ def _seconds_to_minutes(seconds: float, value: Any) -> int:
     return minutes
 
 
-_CLOCK_RE = _re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([ap])\.?\s*m?\.?$|^(\d{1,2}):(\d{2})(?::(\d{2}))?$",
-                        _re.IGNORECASE)
+_CLOCK_RE = _re.compile(
+    r"^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([ap])\.?\s*m?\.?$|^(\d{1,2}):(\d{2})(?::(\d{2}))?$", _re.IGNORECASE
+)
 
 
 def parse_time(value: Any, *, time_format: bool = False) -> int | None:
@@ -144,8 +151,9 @@ def parse_time(value: Any, *, time_format: bool = False) -> int | None:
         t = value.time()
         return _seconds_to_minutes(t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6, value)
     if isinstance(value, _dt.time):
-        return _seconds_to_minutes(value.hour * 3600 + value.minute * 60 + value.second
-                                   + value.microsecond / 1e6, value)
+        return _seconds_to_minutes(
+            value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6, value
+        )
     if isinstance(value, _dt.timedelta):
         secs = value.total_seconds()
         if 0 <= secs <= 24 * 3600:
@@ -203,10 +211,28 @@ def parse_span(value: Any) -> tuple[int, int] | None:
 
 
 _DAY_NAMES: dict[str, str] = {d.lower(): d for d in _DAYS} | {
-    "monday": "Mon", "tuesday": "Tue", "wednesday": "Wed", "thursday": "Thu", "friday": "Fri",
-    "saturday": "Sat", "sunday": "Sun", "tues": "Tue", "weds": "Wed", "thur": "Thu", "thurs": "Thu",
-    "mo": "Mon", "tu": "Tue", "we": "Wed", "th": "Thu", "fr": "Fri", "sa": "Sat", "su": "Sun",
-    "m": "Mon", "w": "Wed", "r": "Thu", "f": "Fri",  # as in M-F, M/W/F, TR; T and S are ambiguous
+    "monday": "Mon",
+    "tuesday": "Tue",
+    "wednesday": "Wed",
+    "thursday": "Thu",
+    "friday": "Fri",
+    "saturday": "Sat",
+    "sunday": "Sun",
+    "tues": "Tue",
+    "weds": "Wed",
+    "thur": "Thu",
+    "thurs": "Thu",
+    "mo": "Mon",
+    "tu": "Tue",
+    "we": "Wed",
+    "th": "Thu",
+    "fr": "Fri",
+    "sa": "Sat",
+    "su": "Sun",
+    "m": "Mon",
+    "w": "Wed",
+    "r": "Thu",
+    "f": "Fri",  # as in M-F, M/W/F, TR; T and S are ambiguous
 }
 _AMBIGUOUS_DAYS = {"t": "Tue or Thu", "s": "Sat or Sun"}
 _EVERY_DAY = {"all", "every day", "everyday", "daily", "all days"}
@@ -218,8 +244,11 @@ def _day(token: str, whole: str) -> str:
         raise CellError(f"'{whole}' is ambiguous ('{token.strip()}' may be {_AMBIGUOUS_DAYS[key]}); {DAYS_EXPECTED}")
     day = _DAY_NAMES.get(key)
     if day is None:
-        raise CellError(f"'{whole}' is not a list of days ('{token.strip()}' is not a day); {DAYS_EXPECTED}"
-                        if token.strip() != whole else f"'{whole}' is not a day; {DAYS_EXPECTED}")
+        raise CellError(
+            f"'{whole}' is not a list of days ('{token.strip()}' is not a day); {DAYS_EXPECTED}"
+            if token.strip() != whole
+            else f"'{whole}' is not a day; {DAYS_EXPECTED}"
+        )
     return day
 
 
@@ -247,7 +276,7 @@ def parse_days(value: Any) -> tuple[str, ...] | None:
             a, b = _DAYS.index(_day(ends[0], text)), _DAYS.index(_day(ends[1], text))
             if b < a:
                 raise CellError(f"'{text}' runs backwards; {DAYS_EXPECTED}")
-            found.update(_DAYS[a:b + 1])
+            found.update(_DAYS[a : b + 1])
         else:
             found.add(_day(token, text))
     if not found:
@@ -296,12 +325,24 @@ def parse_bool(value: Any) -> bool | None:
 
 
 _SUPPORT_WORDS = {
-    "1:1": _Support.ONE_TO_ONE, "1-1": _Support.ONE_TO_ONE, "1 to 1": _Support.ONE_TO_ONE,
-    "1to1": _Support.ONE_TO_ONE, "one-to-one": _Support.ONE_TO_ONE, "one to one": _Support.ONE_TO_ONE,
-    "1 on 1": _Support.ONE_TO_ONE, "one-on-one": _Support.ONE_TO_ONE, "one on one": _Support.ONE_TO_ONE,
-    "1:01": _Support.ONE_TO_ONE, "01:01": _Support.ONE_TO_ONE, "01:01:00": _Support.ONE_TO_ONE,
-    "shared": _Support.SHARED, "group": _Support.SHARED, "flex": _Support.FLEX, "flexible": _Support.FLEX,
-    "none": _Support.NONE, "no": _Support.NONE,
+    "1:1": _Support.ONE_TO_ONE,
+    "1-1": _Support.ONE_TO_ONE,
+    "1 to 1": _Support.ONE_TO_ONE,
+    "1to1": _Support.ONE_TO_ONE,
+    "one-to-one": _Support.ONE_TO_ONE,
+    "one to one": _Support.ONE_TO_ONE,
+    "1 on 1": _Support.ONE_TO_ONE,
+    "one-on-one": _Support.ONE_TO_ONE,
+    "one on one": _Support.ONE_TO_ONE,
+    "1:01": _Support.ONE_TO_ONE,
+    "01:01": _Support.ONE_TO_ONE,
+    "01:01:00": _Support.ONE_TO_ONE,
+    "shared": _Support.SHARED,
+    "group": _Support.SHARED,
+    "flex": _Support.FLEX,
+    "flexible": _Support.FLEX,
+    "none": _Support.NONE,
+    "no": _Support.NONE,
 }
 
 
@@ -359,8 +400,9 @@ def parse_priority(value: Any) -> int | None:
     try:
         return parse_int(value)
     except CellError:
-        raise CellError(f"'{shown(value)}' is not a priority; expected 1 (critical), 2 (required) "
-                        "or 3 (desirable)") from None
+        raise CellError(
+            f"'{shown(value)}' is not a priority; expected 1 (critical), 2 (required) or 3 (desirable)"
+        ) from None
 
 
 def parse_date(value: Any) -> _dt.date | None:
@@ -374,8 +416,9 @@ def parse_date(value: Any) -> _dt.date | None:
     if isinstance(value, str):
         text = value.strip()
         try:
-            return _dt.date.fromisoformat(text[:10] if _re.fullmatch(r"\d{4}-\d\d-\d\d([ T]00:00(:00)?)?", text)
-                                          else text)
+            return _dt.date.fromisoformat(
+                text[:10] if _re.fullmatch(r"\d{4}-\d\d-\d\d([ T]00:00(:00)?)?", text) else text
+            )
         except ValueError:
             pass
     raise CellError(f"'{shown(value)}' is not a date; expected a date such as 2026-09-07")
@@ -395,7 +438,22 @@ def parse_choice(value: Any, choices: type[_StrEnum], what: str) -> Any:
 
 
 __all__ += [
-    "DAYS_EXPECTED", "TIME_EXPECTED", "CellError", "is_blank", "parse_bool", "parse_choice", "parse_date",
-    "parse_days", "parse_int", "parse_list", "parse_number", "parse_priority", "parse_span", "parse_support",
-    "parse_tags", "parse_text", "parse_time", "shown",
+    "DAYS_EXPECTED",
+    "TIME_EXPECTED",
+    "CellError",
+    "is_blank",
+    "parse_bool",
+    "parse_choice",
+    "parse_date",
+    "parse_days",
+    "parse_int",
+    "parse_list",
+    "parse_number",
+    "parse_priority",
+    "parse_span",
+    "parse_support",
+    "parse_tags",
+    "parse_text",
+    "parse_time",
+    "shown",
 ]

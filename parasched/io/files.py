@@ -102,36 +102,48 @@ def check_input_file(path: str | os.PathLike[str]) -> None:
 def _check_folder(p: Path) -> None:
     suffix = p.suffix.lower()
     if suffix == ".numbers" or (p / "Index.zip").exists() or ((p / "Index").is_dir() and (p / "Metadata").is_dir()):
-        raise _refuse(p, "is an Apple Numbers document; in Numbers use File > Export To > Excel (.xlsx) "
-                         "and give that file")
+        raise _refuse(
+            p, "is an Apple Numbers document; in Numbers use File > Export To > Excel (.xlsx) and give that file"
+        )
     try:
         csvs = sorted(c for c in p.iterdir() if c.suffix.lower() == ".csv" and c.is_file())
     except PermissionError as exc:
         raise _refuse(p, "folder cannot be read (permission denied); check its sharing settings") from exc
     if not csvs:
-        raise _refuse(p, "folder holds no .csv files; give an .xlsx workbook, or a folder with one .csv file "
-                         "per sheet (Paras.csv, Students.csv, ...)")
+        raise _refuse(
+            p,
+            "folder holds no .csv files; give an .xlsx workbook, or a folder with one .csv file "
+            "per sheet (Paras.csv, Students.csv, ...)",
+        )
     for c in csvs:
         size = c.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _refuse(c, f"is {_mb(size)}, more than the {_mb(MAX_FILE_BYTES)} a school sheet needs; "
-                             f"check it is the right file, or remove unused rows")
+            raise _refuse(
+                c,
+                f"is {_mb(size)}, more than the {_mb(MAX_FILE_BYTES)} a school sheet needs; "
+                f"check it is the right file, or remove unused rows",
+            )
         with c.open("rb") as fh:
             head = fh.read(4096)
             if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise _refuse(c, "is saved as UTF-16 ('Unicode Text'); in Excel use File > Save As > "
-                                 "CSV UTF-8 (Comma delimited) and run again")
+                raise _refuse(
+                    c,
+                    "is saved as UTF-16 ('Unicode Text'); in Excel use File > Save As > "
+                    "CSV UTF-8 (Comma delimited) and run again",
+                )
             kind = _sniff_binary(head)
             if kind is not None:
-                raise _refuse(c, f"is named .csv but holds {kind}; save the sheet as CSV (comma separated) "
-                                 f"instead")
+                raise _refuse(c, f"is named .csv but holds {kind}; save the sheet as CSV (comma separated) instead")
             lines = head.count(b"\n")
             while chunk := fh.read(1024 * 1024):
                 lines += chunk.count(b"\n")
         if lines > MAX_SHEET_ROWS:
-            raise _refuse(c, f"has {lines:,} lines, more than the {MAX_SHEET_ROWS:,} rows parasched reads; a "
-                             f"school's sheets hold a few thousand at most. Delete the blank lines at the end, "
-                             f"or split the school into several inputs")
+            raise _refuse(
+                c,
+                f"has {lines:,} lines, more than the {MAX_SHEET_ROWS:,} rows parasched reads; a "
+                f"school's sheets hold a few thousand at most. Delete the blank lines at the end, "
+                f"or split the school into several inputs",
+            )
 
 
 def _sniff_binary(head: bytes) -> str | None:
@@ -154,16 +166,22 @@ def _check_file(p: Path) -> None:
     if size == 0:
         raise _refuse(p, "file is empty (0 bytes); give the workbook with the Paras and Students sheets")
     if size > MAX_FILE_BYTES:
-        raise _refuse(p, f"is {_mb(size)}, more than the {_mb(MAX_FILE_BYTES)} a school workbook needs; "
-                         f"check it is the right file, or remove unused sheets and rows")
+        raise _refuse(
+            p,
+            f"is {_mb(size)}, more than the {_mb(MAX_FILE_BYTES)} a school workbook needs; "
+            f"check it is the right file, or remove unused sheets and rows",
+        )
     with p.open("rb") as fh:
         head = fh.read(4096)
 
     if head.startswith(OLE2_MAGIC):
         if _ole2_encrypted(p):
-            raise _refuse(p, "workbook is password-protected (encrypted), so it cannot be read; open it in "
-                             "Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
-                             "Password, clear it), save as .xlsx and run again")
+            raise _refuse(
+                p,
+                "workbook is password-protected (encrypted), so it cannot be read; open it in "
+                "Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
+                "Password, clear it), save as .xlsx and run again",
+            )
         raise _refuse(p, f"is an old Excel 97-2003 file (.xls) or another legacy Office file; {SAVE_AS_XLSX}")
 
     if head.startswith(ZIP_MAGICS):
@@ -171,13 +189,19 @@ def _check_file(p: Path) -> None:
         return
 
     if suffix == ".csv":
-        raise _refuse(p, "is a single .csv file; put one .csv file per sheet (Paras.csv, Students.csv, ...) "
-                         "in a folder and give the folder, or give an .xlsx workbook")
+        raise _refuse(
+            p,
+            "is a single .csv file; put one .csv file per sheet (Paras.csv, Students.csv, ...) "
+            "in a folder and give the folder, or give an .xlsx workbook",
+        )
     kind = _sniff_binary(head)
     what = kind if kind is not None else "text, not a workbook"
     if suffix in WORKBOOK_SUFFIXES | MACRO_SUFFIXES or suffix in {".xls", ".ods", ".numbers"}:
-        raise _refuse(p, f"is named {suffix} but holds {what}; it is no spreadsheet (perhaps renamed or "
-                         f"damaged); open the real workbook in Excel and save it as .xlsx")
+        raise _refuse(
+            p,
+            f"is named {suffix} but holds {what}; it is no spreadsheet (perhaps renamed or "
+            f"damaged); open the real workbook in Excel and save it as .xlsx",
+        )
     raise _refuse(p, f"is no spreadsheet (it holds {what}); give an .xlsx workbook or a folder of .csv files")
 
 
@@ -204,24 +228,29 @@ def _zip_directory_size(p: Path) -> tuple[int, int] | None:
     pos = tail.rfind(b"PK\x05\x06")
     if pos < 0 or pos + 22 > len(tail):
         return None
-    _, _, _, entries, cd_size, _, _ = struct.unpack("<HHHHIIH", tail[pos + 4: pos + 22])
+    _, _, _, entries, cd_size, _, _ = struct.unpack("<HHHHIIH", tail[pos + 4 : pos + 22])
     return entries, cd_size
 
 
 def _check_zip(p: Path, suffix: str) -> None:
     directory = _zip_directory_size(p)  # before zipfile builds one object per entry
     if directory is not None and (directory[0] > MAX_MEMBERS or directory[1] > MAX_MEMBERS * 1024):
-        raise _refuse(p, f"looks like a zip bomb ({directory[0]} parts inside), not a school workbook; it was "
-                         f"not opened. Check you have the right file; if it is, open it in Excel and save it "
-                         f"again as .xlsx")
+        raise _refuse(
+            p,
+            f"looks like a zip bomb ({directory[0]} parts inside), not a school workbook; it was "
+            f"not opened. Check you have the right file; if it is, open it in Excel and save it "
+            f"again as .xlsx",
+        )
     try:
         with zipfile.ZipFile(p) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             lower = {n.lower() for n in names}
             if any(n.startswith("index/") or n == "index.zip" for n in lower) or suffix == ".numbers":
-                raise _refuse(p, "is an Apple Numbers document; in Numbers use File > Export To > Excel "
-                                 "(.xlsx) and give that file")
+                raise _refuse(
+                    p,
+                    "is an Apple Numbers document; in Numbers use File > Export To > Excel (.xlsx) and give that file",
+                )
             if "mimetype" in names or suffix in {".ods", ".ots"}:
                 kind = zf.read("mimetype")[:200].decode("ascii", "replace") if "mimetype" in names else ""
                 if "spreadsheet" in kind or suffix in {".ods", ".ots"}:
@@ -231,15 +260,24 @@ def _check_zip(p: Path, suffix: str) -> None:
                 raise _refuse(p, f"is an Excel Binary Workbook (.xlsb); {SAVE_AS_XLSX}")
             is_workbook = "[content_types].xml" in lower and any(n.startswith("xl/workbook") for n in lower)
             if not is_workbook:
-                raise _refuse(p, "is a zip archive, not an Excel workbook; unzip it and give the .xlsx "
-                                 "workbook (or the folder of .csv files) inside")
+                raise _refuse(
+                    p,
+                    "is a zip archive, not an Excel workbook; unzip it and give the .xlsx "
+                    "workbook (or the folder of .csv files) inside",
+                )
             if suffix in MACRO_SUFFIXES or any(n.endswith("vbaproject.bin") for n in lower):
-                raise _refuse(p, "workbook contains macros (.xlsm), which parasched does not open; "
-                                 "in Excel use File > Save As > Excel Workbook (.xlsx) to save it "
-                                 "without macros, and run again")
+                raise _refuse(
+                    p,
+                    "workbook contains macros (.xlsm), which parasched does not open; "
+                    "in Excel use File > Save As > Excel Workbook (.xlsx) to save it "
+                    "without macros, and run again",
+                )
             if suffix not in WORKBOOK_SUFFIXES:
-                raise _refuse(p, f"is an Excel workbook named {suffix or 'without an extension'}; "
-                                 f"rename it to end in .xlsx and run again")
+                raise _refuse(
+                    p,
+                    f"is an Excel workbook named {suffix or 'without an extension'}; "
+                    f"rename it to end in .xlsx and run again",
+                )
             _check_zip_sizes(p, infos)
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
@@ -248,17 +286,25 @@ def _check_zip(p: Path, suffix: str) -> None:
                 if info.filename.lower().startswith("xl/worksheets/") and info.filename.lower().endswith(".xml"):
                     _check_sheet_extent(p, zf, info)
     except zipfile.BadZipFile as exc:
-        raise _refuse(p, "workbook is damaged (its zip structure cannot be read); open it in Excel, "
-                         "let Excel repair it, save it as .xlsx and run again") from exc
+        raise _refuse(
+            p,
+            "workbook is damaged (its zip structure cannot be read); open it in Excel, "
+            "let Excel repair it, save it as .xlsx and run again",
+        ) from exc
     except (NotImplementedError, RuntimeError, OSError, EOFError) as exc:
         # unsupported compression, encrypted member, truncated data
-        raise _refuse(p, "workbook is damaged or uses an unsupported packing; open it in Excel, "
-                         "save it again as .xlsx and run again") from exc
+        raise _refuse(
+            p,
+            "workbook is damaged or uses an unsupported packing; open it in Excel, "
+            "save it again as .xlsx and run again",
+        ) from exc
 
 
 def _check_zip_sizes(p: Path, infos: list[zipfile.ZipInfo]) -> None:
-    bomb = ("looks like a zip bomb ({why}), not a school workbook; it was not opened. "
-            "Check you have the right file; if it is, open it in Excel and save it again as .xlsx")
+    bomb = (
+        "looks like a zip bomb ({why}), not a school workbook; it was not opened. "
+        "Check you have the right file; if it is, open it in Excel and save it again as .xlsx"
+    )
     if len(infos) > MAX_MEMBERS:
         raise _refuse(p, bomb.format(why=f"{len(infos)} parts inside"))
     total = sum(i.file_size for i in infos)
@@ -266,8 +312,11 @@ def _check_zip_sizes(p: Path, infos: list[zipfile.ZipInfo]) -> None:
         raise _refuse(p, bomb.format(why=f"it unpacks to {_mb(total)}"))
     for info in infos:
         if info.flag_bits & 0x1:
-            raise _refuse(p, "workbook has encrypted parts, so it cannot be read; remove the password in "
-                             "Excel, save it as .xlsx and run again")
+            raise _refuse(
+                p,
+                "workbook has encrypted parts, so it cannot be read; remove the password in "
+                "Excel, save it as .xlsx and run again",
+            )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
             raise _refuse(p, bomb.format(why=f"part {info.filename} is compressed {ratio:.0f}:1"))
@@ -284,13 +333,19 @@ def _check_xml_part(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None
     element = _ELEMENT_START.search(head)
     prolog = head if element is None else head[: element.start()]
     if _DTD.search(prolog) or _DTD.search(head):
-        raise _refuse(p, f"part {info.filename} declares a DTD or XML entities, which Excel never writes "
-                         f"(possibly an 'entity bomb'); it was not opened. Open the workbook in Excel, save it "
-                         f"again as .xlsx and run again")
+        raise _refuse(
+            p,
+            f"part {info.filename} declares a DTD or XML entities, which Excel never writes "
+            f"(possibly an 'entity bomb'); it was not opened. Open the workbook in Excel, save it "
+            f"again as .xlsx and run again",
+        )
     if element is None and info.file_size > XML_HEAD_BYTES:
-        raise _refuse(p, f"part {info.filename} has no content in its first {XML_HEAD_BYTES // 1024} KB, "
-                         f"which Excel never writes; open the workbook in Excel, save it again as .xlsx "
-                         f"and run again")
+        raise _refuse(
+            p,
+            f"part {info.filename} has no content in its first {XML_HEAD_BYTES // 1024} KB, "
+            f"which Excel never writes; open the workbook in Excel, save it again as .xlsx "
+            f"and run again",
+        )
 
 
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|mergeCell)(?=[\s>/])([^<>]*?)\s*>")
@@ -408,20 +463,29 @@ def _check_sheet_extent(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
 
     if extent.rows > MAX_SHEET_ROWS:
         rows = _count_rows(zf, info)  # all of them, for the message (the scan above stopped early)
-        raise _refuse(p, f"sheet {sheet()} has {rows:,} rows, more than the {MAX_SHEET_ROWS:,} "
-                         f"parasched reads; a school's sheets hold a few thousand at most. If "
-                         f"most are blank, select the rows below your data, delete them and "
-                         f"save; otherwise split the school into several workbooks")
+        raise _refuse(
+            p,
+            f"sheet {sheet()} has {rows:,} rows, more than the {MAX_SHEET_ROWS:,} "
+            f"parasched reads; a school's sheets hold a few thousand at most. If "
+            f"most are blank, select the rows below your data, delete them and "
+            f"save; otherwise split the school into several workbooks",
+        )
     far = f"{column_name(extent.last_col)}{extent.last_row}"
     if extent.last_row > MAX_SHEET_ROWS:
-        raise _refuse(p, f"sheet {sheet()} has something in row {extent.last_row:,} (the used range ends at "
-                         f"{far}), beyond the {MAX_SHEET_ROWS:,} rows parasched reads; go to that cell "
-                         f"(Ctrl+End in Excel shows it), delete the rows below your data and save")
+        raise _refuse(
+            p,
+            f"sheet {sheet()} has something in row {extent.last_row:,} (the used range ends at "
+            f"{far}), beyond the {MAX_SHEET_ROWS:,} rows parasched reads; go to that cell "
+            f"(Ctrl+End in Excel shows it), delete the rows below your data and save",
+        )
     if extent.last_row * extent.last_col > MAX_SHEET_CELLS:
-        raise _refuse(p, f"sheet {sheet()} uses cells up to {far} ({extent.last_row:,} rows x "
-                         f"{extent.last_col:,} columns), more than the {MAX_SHEET_CELLS:,} cells parasched "
-                         f"reads; go to that cell (Ctrl+End in Excel shows it), delete the rows and columns "
-                         f"beyond your data and save")
+        raise _refuse(
+            p,
+            f"sheet {sheet()} uses cells up to {far} ({extent.last_row:,} rows x "
+            f"{extent.last_col:,} columns), more than the {MAX_SHEET_CELLS:,} cells parasched "
+            f"reads; go to that cell (Ctrl+End in Excel shows it), delete the rows and columns "
+            f"beyond your data and save",
+        )
 
 
 # extents found while checking a file, so the reader does not stream each sheet a second time;
@@ -489,9 +553,14 @@ def merged_cells_issues(ws: Any, sheet: str) -> list[Issue]:
     for top, left, bottom, right in extent.merged:
         if bottom > top and top > extent.first_row:
             where = f"{sheet}!{column_name(left)}{top}:{column_name(right)}{bottom}"
-            out.append(Issue("merged cells: a merged range keeps its value in its first row only, so the "
-                             f"other {bottom - top} row(s) read as blank; select the range, unmerge it "
-                             "(Home > Merge & Center) and type the value in every row", where))
+            out.append(
+                Issue(
+                    "merged cells: a merged range keeps its value in its first row only, so the "
+                    f"other {bottom - top} row(s) read as blank; select the range, unmerge it "
+                    "(Home > Merge & Center) and type the value in every row",
+                    where,
+                )
+            )
     return out
 
 
@@ -529,8 +598,13 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def check_output_path(path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str]] = (),
-                      suffix: str | None = None, others: Iterable[str | os.PathLike[str]] = ()) -> None:
+def check_output_path(
+    path: str | os.PathLike[str],
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    suffix: str | None = None,
+    others: Iterable[str | os.PathLike[str]] = (),
+) -> None:
     """Refuse with ``InputError`` an output path that cannot be written, before any work is done.
 
     A missing or unwritable folder, a target that is a folder, a device or pipe, is read-only or
@@ -543,8 +617,9 @@ def check_output_path(path: str | os.PathLike[str], *, inputs: Iterable[str | os
     try:
         for other in others:
             if _same_file(target, Path(other)):
-                raise _refuse(target, f"is given for two outputs of this command ({Path(other).name}); choose "
-                                      f"different names")
+                raise _refuse(
+                    target, f"is given for two outputs of this command ({Path(other).name}); choose different names"
+                )
         with _signals_deferred():
             fd, tmp = _open_temp(target, inputs)
             os.close(fd)
@@ -553,8 +628,11 @@ def check_output_path(path: str | os.PathLike[str], *, inputs: Iterable[str | os
         if suffix is not None and target.suffix.lower() != suffix:
             hint = f"{target.stem or 'schedule'}{suffix}"
             what = "an Excel workbook" if suffix == ".xlsx" else f"a {suffix} file"
-            raise _refuse(target, f"this output is always {what}; give a name ending in {suffix} (such as "
-                                  f"{hint}), so the file is what its name says")
+            raise _refuse(
+                target,
+                f"this output is always {what}; give a name ending in {suffix} (such as "
+                f"{hint}), so the file is what its name says",
+            )
     except InputError as exc:
         exc.file = f"the output {target.name}"  # type: ignore[attr-defined]  # "Cannot use ..." in the CLI
         raise
@@ -573,37 +651,54 @@ def _open_temp(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> tuple[
     if os.path.abspath(target).startswith(system) or os.path.realpath(target).startswith(system):
         # /dev/stdout is a link to /proc/self/fd/1, which may be a regular file (stdout redirected):
         # the atomic move would replace the link itself
-        raise _refuse(target, "is a device or system path (/dev, /proc), not a file; outputs are written "
-                              "only to files: give a file name such as schedule.xlsx")
+        raise _refuse(
+            target,
+            "is a device or system path (/dev, /proc), not a file; outputs are written "
+            "only to files: give a file name such as schedule.xlsx",
+        )
     if target.exists() and not target.is_file():
         # a device (/dev/full, /dev/stdout), a pipe or a socket: the atomic move would replace
         # the node itself with a regular file (as root, /dev/null would stop being a device)
-        raise _refuse(target, "is not a regular file (a device, pipe or socket); outputs are written only to "
-                              "a new file or over an existing file; give a file name such as schedule.xlsx")
+        raise _refuse(
+            target,
+            "is not a regular file (a device, pipe or socket); outputs are written only to "
+            "a new file or over an existing file; give a file name such as schedule.xlsx",
+        )
     for inp in inputs:
         ip = Path(inp)
         if _same_file(target, ip):
             raise _refuse(target, f"output would overwrite the input {ip.name}; choose another output name")
         if ip.is_dir() and _same_file(folder, ip) and target.suffix.lower() == ".csv":
             # the folder IS the input: its .csv files are the sheets read (Paras.csv, ...)
-            raise _refuse(target, f"lies in the input folder {ip.name}, whose .csv files are the input sheets; "
-                                  f"writing it there would replace or add an input sheet; choose an output "
-                                  f"outside {ip.name}")
+            raise _refuse(
+                target,
+                f"lies in the input folder {ip.name}, whose .csv files are the input sheets; "
+                f"writing it there would replace or add an input sheet; choose an output "
+                f"outside {ip.name}",
+            )
     for lock in (f"~${name}", f".~lock.{name}#"):  # Excel's and LibreOffice's "file is open" markers
         if (folder / lock).exists():
-            raise _refuse(target, f"is open in Excel or LibreOffice (lock file {lock} found); close it in Excel "
-                                  f"and run again (or delete the leftover {lock} file if nothing has it open)")
+            raise _refuse(
+                target,
+                f"is open in Excel or LibreOffice (lock file {lock} found); close it in Excel "
+                f"and run again (or delete the leftover {lock} file if nothing has it open)",
+            )
     if target.exists() and not os.access(target, os.W_OK):
-        raise _refuse(target, "is read-only or locked; close it in Excel (or clear its read-only flag) and "
-                              "run again, or choose another output name")
+        raise _refuse(
+            target,
+            "is read-only or locked; close it in Excel (or clear its read-only flag) and "
+            "run again, or choose another output name",
+        )
     try:
         return tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=target.suffix)
     except PermissionError as exc:
-        raise _refuse(target, f"cannot write in folder {folder} (permission denied); choose another output "
-                              f"folder") from exc
+        raise _refuse(
+            target, f"cannot write in folder {folder} (permission denied); choose another output folder"
+        ) from exc
     except OSError as exc:
-        raise _refuse(target, f"cannot write in folder {folder} ({exc.strerror}); choose another output "
-                              f"folder") from exc
+        raise _refuse(
+            target, f"cannot write in folder {folder} ({exc.strerror}); choose another output folder"
+        ) from exc
 
 
 @contextlib.contextmanager
@@ -659,8 +754,11 @@ def atomic_output(path: str | os.PathLike[str], *, inputs: Iterable[str | os.Pat
                 os.replace(tmp, target)
                 tmp = None
         except PermissionError as exc:
-            raise _refuse(target, "cannot be replaced (permission denied; probably open in Excel); close it in "
-                                  "Excel and run again, or choose another output name") from exc
+            raise _refuse(
+                target,
+                "cannot be replaced (permission denied; probably open in Excel); close it in "
+                "Excel and run again, or choose another output name",
+            ) from exc
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):

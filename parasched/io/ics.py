@@ -27,8 +27,10 @@ from parasched.scheduler.timegrid import DAYS
 from .labels import Labels, span
 
 PRODID = "-//parasched//para schedule//EN"
-NO_DATE = ("the schedule has no date for its week: set week_of (the date of the first school day) in the "
-           "Settings sheet of the input and solve again, or give --input with week_of set")
+NO_DATE = (
+    "the schedule has no date for its week: set week_of (the date of the first school day) in the "
+    "Settings sheet of the input and solve again, or give --input with week_of set"
+)
 
 
 @dataclass(frozen=True)
@@ -88,14 +90,15 @@ def date_of(day: str, week_of: dt.date, days: Sequence[str]) -> dt.date:
 
 def uid(a: Assignment, date: dt.date, school: str = "") -> str:
     """Stable: the same assignment on the same date always gets the same UID."""
-    key = "|".join([school, a.para_id, date.isoformat(), str(a.start), str(a.end), str(a.kind), a.ref,
-                    ",".join(a.students)])
+    key = "|".join(
+        [school, a.para_id, date.isoformat(), str(a.start), str(a.end), str(a.kind), a.ref, ",".join(a.students)]
+    )
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:24] + "@parasched"
 
 
 def _texts(a: Assignment, lb: Labels | None, names: bool) -> tuple[str, str, str]:
     """(summary, location, description) of an event."""
-    students = (lb.students(a.students) if lb is not None and names else ", ".join(a.students))
+    students = lb.students(a.students) if lb is not None and names else ", ".join(a.students)
     if lb is not None:
         what = lb.what(a)
         where = lb.where(a)
@@ -103,8 +106,13 @@ def _texts(a: Assignment, lb: Labels | None, names: bool) -> tuple[str, str, str
             sids = lb.session_students(a.ref)
             students = lb.students(sids) if names else ", ".join(sids)
     else:
-        what = {Kind.SUPPORT: "Support", Kind.DUTY: f"Duty {a.ref}", Kind.THERAPY: f"Therapy {a.ref}",
-                Kind.LUNCH: "Lunch", Kind.BREAK: "Break"}[a.kind]
+        what = {
+            Kind.SUPPORT: "Support",
+            Kind.DUTY: f"Duty {a.ref}",
+            Kind.THERAPY: f"Therapy {a.ref}",
+            Kind.LUNCH: "Lunch",
+            Kind.BREAK: "Break",
+        }[a.kind]
         where = a.location
     summary = f"{what}: {students}" if students and a.kind in (Kind.SUPPORT, Kind.THERAPY) else what
     desc = f"{what}, {span(a.start, a.end)}"
@@ -115,9 +123,17 @@ def _texts(a: Assignment, lb: Labels | None, names: bool) -> tuple[str, str, str
     return summary, where, desc
 
 
-def calendar(para_id: str, assignments: Sequence[Assignment], week_of: dt.date, days: Sequence[str], *,
-             problem: Problem | None = None, names: bool = False, school: str = "",
-             now: dt.datetime | None = None) -> str:
+def calendar(
+    para_id: str,
+    assignments: Sequence[Assignment],
+    week_of: dt.date,
+    days: Sequence[str],
+    *,
+    problem: Problem | None = None,
+    names: bool = False,
+    school: str = "",
+    now: dt.datetime | None = None,
+) -> str:
     """One para's week as an iCalendar document (CRLF line ends, folded lines)."""
     now = now or dt.datetime.now(dt.UTC)
     lb = Labels(problem, SolveResult(Status.FEASIBLE, Schedule()), names=names) if problem is not None else None
@@ -160,8 +176,15 @@ def _file_name(para_id: str, used: set[str]) -> str:
     return name
 
 
-def export_ics(schedule_path: str | Path, out_dir: str | Path, *, input_path: str | Path | None = None,
-               names: bool = False, now: dt.datetime | None = None, force: bool = False) -> list[Path]:
+def export_ics(
+    schedule_path: str | Path,
+    out_dir: str | Path,
+    *,
+    input_path: str | Path | None = None,
+    names: bool = False,
+    now: dt.datetime | None = None,
+    force: bool = False,
+) -> list[Path]:
     """Write ``<para_id>.ics`` for every para with assignments; return the files written.
 
     Raises :class:`InputError` when no date is known for the week, the folder cannot be used,
@@ -180,9 +203,16 @@ def export_ics(schedule_path: str | Path, out_dir: str | Path, *, input_path: st
         problem = read_problem(input_path).problem
         ensure_belongs(problem, schedule, schedule_path)  # another school's schedule: refused (issue 14)
     elif names:
-        raise InputError([Issue("needs --input: student names are taken from the input workbook (the "
-                                "schedule's Assignments sheet, which calendars are made from, holds student ids); "
-                                "add --input school.xlsx, or leave out --names for ids only", "--names")])
+        raise InputError(
+            [
+                Issue(
+                    "needs --input: student names are taken from the input workbook (the "
+                    "schedule's Assignments sheet, which calendars are made from, holds student ids); "
+                    "add --input school.xlsx, or leave out --names for ids only",
+                    "--names",
+                )
+            ]
+        )
     week_of, days, school = info.week_of, info.days, info.school
     if problem is not None:
         s = problem.settings
@@ -193,8 +223,9 @@ def export_ics(schedule_path: str | Path, out_dir: str | Path, *, input_path: st
         raise InputError([Issue("is a file, not a folder; give a folder for the .ics files", str(out))])
     if not out.exists():
         if not out.parent.exists():
-            raise InputError([Issue(f"folder {out.parent} does not exist; create it or choose another folder",
-                                    str(out))])
+            raise InputError(
+                [Issue(f"folder {out.parent} does not exist; create it or choose another folder", str(out))]
+            )
         out.mkdir()
     by_para: dict[str, list[Assignment]] = {}
     for a in schedule.assignments:
@@ -206,8 +237,14 @@ def export_ics(schedule_path: str | Path, out_dir: str | Path, *, input_path: st
     targets = {pid: out / _file_name(pid, used) for pid in order}
     there = [t.name for t in targets.values() if t.exists()]
     if there and not force:
-        raise InputError([Issue(f"already holds {_listing(there)}; choose another folder, or add --force to "
-                                "overwrite them", str(out))])
+        raise InputError(
+            [
+                Issue(
+                    f"already holds {_listing(there)}; choose another folder, or add --force to overwrite them",
+                    str(out),
+                )
+            ]
+        )
     written: list[Path] = []
     for pid in order:
         target = targets[pid]

@@ -38,36 +38,131 @@ from .labels import time_cell
 # The contract's input sheets and their columns, in contract order.
 INPUT_SHEETS: dict[str, tuple[str, ...]] = {
     "Settings": ("setting", "value"),
-    "Paras": ("para_id", "name", "role", "days", "start", "end", "skills", "gender", "lunch_minutes",
-              "lunch_window", "max_duty_minutes", "general_duties"),
+    "Paras": (
+        "para_id",
+        "name",
+        "role",
+        "days",
+        "start",
+        "end",
+        "skills",
+        "gender",
+        "lunch_minutes",
+        "lunch_window",
+        "max_duty_minutes",
+        "general_duties",
+    ),
     "Availability": ("para_id", "day", "start", "end"),
-    "Students": ("student_id", "name", "grade", "homeroom", "support", "group_max", "skills_required", "gender",
-                 "gender_match", "priority", "max_minutes_with_same_para", "preferred_paras", "avoid_paras",
-                 "weekly_flex_minutes"),
-    "StudentSchedule": ("student_id", "days", "start", "end", "activity", "location", "support",
-                        "skills_required", "protected"),
-    "Duties": ("duty_id", "name", "kind", "days", "start", "end", "location", "staff_needed", "skills_required",
-               "priority"),
-    "Therapy": ("session_id", "student_ids", "kind", "provider", "para_role", "skills_required", "priority",
-                "days", "start", "end", "sessions_per_week", "duration_minutes", "allowed_days", "window_start",
-                "window_end"),
+    "Students": (
+        "student_id",
+        "name",
+        "grade",
+        "homeroom",
+        "support",
+        "group_max",
+        "skills_required",
+        "gender",
+        "gender_match",
+        "priority",
+        "max_minutes_with_same_para",
+        "preferred_paras",
+        "avoid_paras",
+        "weekly_flex_minutes",
+    ),
+    "StudentSchedule": (
+        "student_id",
+        "days",
+        "start",
+        "end",
+        "activity",
+        "location",
+        "support",
+        "skills_required",
+        "protected",
+    ),
+    "Duties": (
+        "duty_id",
+        "name",
+        "kind",
+        "days",
+        "start",
+        "end",
+        "location",
+        "staff_needed",
+        "skills_required",
+        "priority",
+    ),
+    "Therapy": (
+        "session_id",
+        "student_ids",
+        "kind",
+        "provider",
+        "para_role",
+        "skills_required",
+        "priority",
+        "days",
+        "start",
+        "end",
+        "sessions_per_week",
+        "duration_minutes",
+        "allowed_days",
+        "window_start",
+        "window_end",
+    ),
     "Providers": ("provider", "days", "start", "end"),
     "Absences": ("person_id", "days", "start", "end", "reason"),
 }
-SETTING_ROWS: tuple[str, ...] = ("school_name", "days", "week_of", "school_start", "school_end",
-                                 "time_step_minutes", "lunch_minutes", "lunch_window", "breaks_per_day",
-                                 "break_minutes", "max_continuous_minutes", "min_support_minutes",
-                                 "time_limit_seconds")
+SETTING_ROWS: tuple[str, ...] = (
+    "school_name",
+    "days",
+    "week_of",
+    "school_start",
+    "school_end",
+    "time_step_minutes",
+    "lunch_minutes",
+    "lunch_window",
+    "breaks_per_day",
+    "break_minutes",
+    "max_continuous_minutes",
+    "min_support_minutes",
+    "time_limit_seconds",
+)
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 
 WIDTHS: dict[str, float] = {
-    "setting": 26, "value": 22, "name": 24, "skills": 26, "skills_required": 24, "days": 18, "day": 8,
-    "start": 8, "end": 8, "activity": 18, "location": 16, "homeroom": 12, "preferred_paras": 16,
-    "avoid_paras": 14, "student_ids": 18, "provider": 24, "reason": 26, "lunch_window": 14,
-    "allowed_days": 18, "kind": 11, "support": 9, "protected": 10, "priority": 8, "grade": 7, "gender": 8,
-    "role": 11, "para_id": 9, "student_id": 11, "duty_id": 9, "session_id": 11, "person_id": 10,
+    "setting": 26,
+    "value": 22,
+    "name": 24,
+    "skills": 26,
+    "skills_required": 24,
+    "days": 18,
+    "day": 8,
+    "start": 8,
+    "end": 8,
+    "activity": 18,
+    "location": 16,
+    "homeroom": 12,
+    "preferred_paras": 16,
+    "avoid_paras": 14,
+    "student_ids": 18,
+    "provider": 24,
+    "reason": 26,
+    "lunch_window": 14,
+    "allowed_days": 18,
+    "kind": 11,
+    "support": 9,
+    "protected": 10,
+    "priority": 8,
+    "grade": 7,
+    "gender": 8,
+    "role": 11,
+    "para_id": 9,
+    "student_id": 11,
+    "duty_id": 9,
+    "session_id": 11,
+    "person_id": 10,
     "notes": 70,
 }
 
@@ -159,31 +254,91 @@ def problem_rows(problem: Problem) -> dict[str, list[list[Any]]]:
     """Every input sheet's data rows (in contract column order) for a Problem."""
     rows: dict[str, list[list[Any]]] = {"Settings": settings_rows(problem.settings)}
     rows["Paras"] = [
-        [p.para_id, p.name, p.role.value, days_text(p.days), hhmm(p.start), hhmm(p.end), tags_text(p.skills),
-         p.gender or None, p.lunch_minutes, span_text(p.lunch_window), p.max_duty_minutes, yes_no(p.general_duties)]
-        for p in problem.paras]
+        [
+            p.para_id,
+            p.name,
+            p.role.value,
+            days_text(p.days),
+            hhmm(p.start),
+            hhmm(p.end),
+            tags_text(p.skills),
+            p.gender or None,
+            p.lunch_minutes,
+            span_text(p.lunch_window),
+            p.max_duty_minutes,
+            yes_no(p.general_duties),
+        ]
+        for p in problem.paras
+    ]
     rows["Availability"] = [[a.para_id, a.day, hhmm(a.start), hhmm(a.end)] for a in problem.availability]
     rows["Students"] = [
-        [s.student_id, s.name, s.grade or None, s.homeroom or None, s.support.value, s.group_max,
-         tags_text(s.skills_required), s.gender or None, "yes" if s.gender_match else None, s.priority,
-         s.max_minutes_with_same_para, ids_text(s.preferred_paras), ids_text(s.avoid_paras),
-         s.weekly_flex_minutes or None]
-        for s in problem.students]
+        [
+            s.student_id,
+            s.name,
+            s.grade or None,
+            s.homeroom or None,
+            s.support.value,
+            s.group_max,
+            tags_text(s.skills_required),
+            s.gender or None,
+            "yes" if s.gender_match else None,
+            s.priority,
+            s.max_minutes_with_same_para,
+            ids_text(s.preferred_paras),
+            ids_text(s.avoid_paras),
+            s.weekly_flex_minutes or None,
+        ]
+        for s in problem.students
+    ]
     rows["StudentSchedule"] = [
-        [b.student_id, days_text(b.days), hhmm(b.start), hhmm(b.end), b.activity or None, b.location or None,
-         b.support.value if b.support is not None else None, tags_text(b.skills_required),
-         "yes" if b.protected else None]
-        for b in problem.student_blocks]
+        [
+            b.student_id,
+            days_text(b.days),
+            hhmm(b.start),
+            hhmm(b.end),
+            b.activity or None,
+            b.location or None,
+            b.support.value if b.support is not None else None,
+            tags_text(b.skills_required),
+            "yes" if b.protected else None,
+        ]
+        for b in problem.student_blocks
+    ]
     rows["Duties"] = [
-        [d.duty_id, d.name, d.kind.value, days_text(d.days), hhmm(d.start), hhmm(d.end), d.location or None,
-         d.staff_needed, tags_text(d.skills_required), d.priority]
-        for d in problem.duties]
+        [
+            d.duty_id,
+            d.name,
+            d.kind.value,
+            days_text(d.days),
+            hhmm(d.start),
+            hhmm(d.end),
+            d.location or None,
+            d.staff_needed,
+            tags_text(d.skills_required),
+            d.priority,
+        ]
+        for d in problem.duties
+    ]
     rows["Therapy"] = [
-        [t.session_id, ids_text(t.student_ids), t.kind or None, t.provider or None, t.para_role.value,
-         tags_text(t.skills_required), t.priority, days_text(t.days), hhmm(t.start), hhmm(t.end),
-         t.sessions_per_week, t.duration_minutes, days_text(t.allowed_days),
-         hhmm(t.window[0]) if t.window else None, hhmm(t.window[1]) if t.window else None]
-        for t in problem.sessions]
+        [
+            t.session_id,
+            ids_text(t.student_ids),
+            t.kind or None,
+            t.provider or None,
+            t.para_role.value,
+            tags_text(t.skills_required),
+            t.priority,
+            days_text(t.days),
+            hhmm(t.start),
+            hhmm(t.end),
+            t.sessions_per_week,
+            t.duration_minutes,
+            days_text(t.allowed_days),
+            hhmm(t.window[0]) if t.window else None,
+            hhmm(t.window[1]) if t.window else None,
+        ]
+        for t in problem.sessions
+    ]
     rows["Providers"] = [[h.provider, days_text(h.days), hhmm(h.start), hhmm(h.end)] for h in problem.provider_hours]
     rows["Absences"] = absence_rows(problem.absences)
     return rows
@@ -200,8 +355,9 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> None:
         cell.data_type = "s"
 
 
-def write_sheet(ws: Worksheet, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                dropdown_rows: int = 500) -> int:
+def write_sheet(
+    ws: Worksheet, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, dropdown_rows: int = 500
+) -> int:
     """Header (bold, frozen, filter), data rows, column widths and dropdowns. Returns the last row."""
     for j, name in enumerate(columns, start=1):
         put(ws, 1, j, name)
@@ -254,8 +410,11 @@ def add_dropdowns(ws: Worksheet, columns: Sequence[str], last_row: int) -> None:
         else:
             dv.showErrorMessage = False
         dv.promptTitle = name
-        dv.prompt = "e.g. Mon, Wed  or  Mon-Thu  (blank = every school day)" if "day" in name and not strict \
+        dv.prompt = (
+            "e.g. Mon, Wed  or  Mon-Thu  (blank = every school day)"
+            if "day" in name and not strict
             else f"One of: {', '.join(choices)}"
+        )
         dv.showInputMessage = True
         letter = get_column_letter(j)
         dv.add(f"{letter}2:{letter}{last_row}")
@@ -313,5 +472,14 @@ def write_problem_csv(problem: Problem, folder: str | Path) -> None:
                 w.writerow(["" if v is None else v for v in row])
 
 
-__all__ = ["INPUT_SHEETS", "SETTING_ROWS", "absence_rows", "build_input_workbook", "problem_rows",
-           "write_absences", "write_problem", "write_problem_csv", "write_sheet"]
+__all__ = [
+    "INPUT_SHEETS",
+    "SETTING_ROWS",
+    "absence_rows",
+    "build_input_workbook",
+    "problem_rows",
+    "write_absences",
+    "write_problem",
+    "write_problem_csv",
+    "write_sheet",
+]

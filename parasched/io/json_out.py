@@ -32,9 +32,17 @@ def schedule_to_json(problem: Problem, result: SolveResult, anonymize: bool = Fa
         return d.isoformat() if d else None
 
     def assignment(a) -> dict[str, Any]:
-        return {"para_id": a.para_id, "day": a.day, "date": date(a.day), "start": time_cell(a.start),
-                "end": time_cell(a.end), "kind": str(a.kind), "ref": a.ref, "students": list(a.students),
-                "location": a.location}
+        return {
+            "para_id": a.para_id,
+            "day": a.day,
+            "date": date(a.day),
+            "start": time_cell(a.start),
+            "end": time_cell(a.end),
+            "kind": str(a.kind),
+            "ref": a.ref,
+            "students": list(a.students),
+            "location": a.location,
+        }
 
     students = []
     for st in problem.students:
@@ -51,20 +59,53 @@ def schedule_to_json(problem: Problem, result: SolveResult, anonymize: bool = Fa
         "days": list(s.days),
         "time_step_minutes": s.time_step,
         "anonymized": anonymize,
-        "solve": {"status": str(result.status), "objective": result.objective, "bound": result.bound,
-                  "gap": result.gap, "runtime_seconds": round(result.runtime, 3)},
+        "solve": {
+            "status": str(result.status),
+            "objective": result.objective,
+            "bound": result.bound,
+            "gap": result.gap,
+            "runtime_seconds": round(result.runtime, 3),
+        },
         "kpis": compute_kpis(problem, sched).as_dict(),
         "paras": [{"para_id": p.para_id, "name": p.name, "role": str(p.role)} for p in problem.paras],
         "students": students,
         "assignments": [assignment(a) for a in sorted(sched.assignments, key=_week_order)],
-        "sessions": [{"session_id": p.session_id, "day": p.day, "date": date(p.day), "start": time_cell(p.start),
-                      "end": time_cell(p.end), "provider": p.provider, "para_id": p.para_id}
-                     for p in sorted(sched.sessions, key=lambda p: (DAYS.index(p.day), p.start, p.session_id))],
-        "unmet": [{"kind": str(u.kind), "ref": u.ref, "day": u.day or None, "start": time_cell(u.start),
-                   "end": time_cell(u.end), "minutes": u.minutes, "priority": u.priority, "reason": u.reason}
-                  for u in sched.unmet],
-        "changes": [{"para_id": c.para_id, "day": c.day, "start": time_cell(c.start), "end": time_cell(c.end),
-                     "before": c.before, "after": c.after} for c in sched.changes],
+        "sessions": [
+            {
+                "session_id": p.session_id,
+                "day": p.day,
+                "date": date(p.day),
+                "start": time_cell(p.start),
+                "end": time_cell(p.end),
+                "provider": p.provider,
+                "para_id": p.para_id,
+            }
+            for p in sorted(sched.sessions, key=lambda p: (DAYS.index(p.day), p.start, p.session_id))
+        ],
+        "unmet": [
+            {
+                "kind": str(u.kind),
+                "ref": u.ref,
+                "day": u.day or None,
+                "start": time_cell(u.start),
+                "end": time_cell(u.end),
+                "minutes": u.minutes,
+                "priority": u.priority,
+                "reason": u.reason,
+            }
+            for u in sched.unmet
+        ],
+        "changes": [
+            {
+                "para_id": c.para_id,
+                "day": c.day,
+                "start": time_cell(c.start),
+                "end": time_cell(c.end),
+                "before": c.before,
+                "after": c.after,
+            }
+            for c in sched.changes
+        ],
     }
 
 
@@ -72,8 +113,14 @@ def _week_order(a) -> tuple[str, int, int, int]:
     return (a.para_id, DAYS.index(a.day), a.start, a.end)
 
 
-def write_json(path: str | Path, problem: Problem, result: SolveResult, *, anonymize: bool = False,
-               inputs: Sequence[str | Path] = ()) -> None:
+def write_json(
+    path: str | Path,
+    problem: Problem,
+    result: SolveResult,
+    *,
+    anonymize: bool = False,
+    inputs: Sequence[str | Path] = (),
+) -> None:
     """Write :func:`schedule_to_json` to ``path`` (UTF-8, atomically)."""
     from .files import atomic_output
 

@@ -60,5 +60,11 @@ def summary_numbers(problem: Problem, schedule: Schedule, grid: WeekGrid | None 
             work[a.para_id] += a.minutes
     subs = {p.para_id: work[p.para_id] for p in problem.paras if p.is_substitute and work.get(p.para_id)}
     flex = {sid: (target, got) for sid, (got, target) in kpis.flex.items() if target}
-    return SummaryNumbers(kpis, dict(unmet_minutes), dict(unmet_count),
-                          {p.para_id: work.get(p.para_id, 0) for p in problem.paras}, subs, flex)
+    return SummaryNumbers(
+        kpis,
+        dict(unmet_minutes),
+        dict(unmet_count),
+        {p.para_id: work.get(p.para_id, 0) for p in problem.paras},
+        subs,
+        flex,
+    )

@@ -11,8 +11,15 @@ from parasched.scheduler.schedule import Assignment, Kind, SolveResult
 from parasched.scheduler.timegrid import fmt_span, fmt_time
 from parasched.scheduler.weekgrid import WeekGrid
 
-DAY_NAMES = {"Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday",
-             "Sat": "Saturday", "Sun": "Sunday"}
+DAY_NAMES = {
+    "Mon": "Monday",
+    "Tue": "Tuesday",
+    "Wed": "Wednesday",
+    "Thu": "Thursday",
+    "Fri": "Friday",
+    "Sat": "Saturday",
+    "Sun": "Sunday",
+}
 
 
 def time_cell(minutes: int | None) -> str | None:

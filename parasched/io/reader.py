@@ -86,33 +86,113 @@ class SheetSpec:
     required_sheet: bool = False
 
 
-SHEETS: dict[str, SheetSpec] = {s.name: s for s in (
-    SheetSpec("Settings", ("setting", "value"), ("setting", "value")),
-    SheetSpec("Paras", ("para_id", "name", "role", "days", "start", "end", "skills", "gender", "lunch_minutes",
-                        "lunch_window", "max_duty_minutes", "general_duties"),
-              ("para_id", "name", "start", "end"), required_sheet=True),
-    SheetSpec("Availability", ("para_id", "day", "start", "end"), ("para_id", "day")),
-    SheetSpec("Students", ("student_id", "name", "grade", "homeroom", "support", "group_max", "skills_required",
-                           "gender", "gender_match", "priority", "max_minutes_with_same_para", "preferred_paras",
-                           "avoid_paras", "weekly_flex_minutes"),
-              ("student_id", "name"), required_sheet=True),
-    SheetSpec("StudentSchedule", ("student_id", "days", "start", "end", "activity", "location", "support",
-                                  "skills_required", "protected"),
-              ("student_id", "start", "end")),
-    SheetSpec("Duties", ("duty_id", "name", "kind", "days", "start", "end", "location", "staff_needed",
-                         "skills_required", "priority"),
-              ("duty_id", "start", "end")),
-    SheetSpec("Therapy", ("session_id", "student_ids", "kind", "provider", "para_role", "skills_required",
-                          "priority", "days", "start", "end", "sessions_per_week", "duration_minutes",
-                          "allowed_days", "window_start", "window_end"),
-              ("session_id", "student_ids")),
-    SheetSpec("Providers", ("provider", "days", "start", "end"), ("provider", "start", "end")),
-    SheetSpec("Absences", ("person_id", "days", "start", "end", "reason"), ("person_id",)),
-)}
+SHEETS: dict[str, SheetSpec] = {
+    s.name: s
+    for s in (
+        SheetSpec("Settings", ("setting", "value"), ("setting", "value")),
+        SheetSpec(
+            "Paras",
+            (
+                "para_id",
+                "name",
+                "role",
+                "days",
+                "start",
+                "end",
+                "skills",
+                "gender",
+                "lunch_minutes",
+                "lunch_window",
+                "max_duty_minutes",
+                "general_duties",
+            ),
+            ("para_id", "name", "start", "end"),
+            required_sheet=True,
+        ),
+        SheetSpec("Availability", ("para_id", "day", "start", "end"), ("para_id", "day")),
+        SheetSpec(
+            "Students",
+            (
+                "student_id",
+                "name",
+                "grade",
+                "homeroom",
+                "support",
+                "group_max",
+                "skills_required",
+                "gender",
+                "gender_match",
+                "priority",
+                "max_minutes_with_same_para",
+                "preferred_paras",
+                "avoid_paras",
+                "weekly_flex_minutes",
+            ),
+            ("student_id", "name"),
+            required_sheet=True,
+        ),
+        SheetSpec(
+            "StudentSchedule",
+            ("student_id", "days", "start", "end", "activity", "location", "support", "skills_required", "protected"),
+            ("student_id", "start", "end"),
+        ),
+        SheetSpec(
+            "Duties",
+            (
+                "duty_id",
+                "name",
+                "kind",
+                "days",
+                "start",
+                "end",
+                "location",
+                "staff_needed",
+                "skills_required",
+                "priority",
+            ),
+            ("duty_id", "start", "end"),
+        ),
+        SheetSpec(
+            "Therapy",
+            (
+                "session_id",
+                "student_ids",
+                "kind",
+                "provider",
+                "para_role",
+                "skills_required",
+                "priority",
+                "days",
+                "start",
+                "end",
+                "sessions_per_week",
+                "duration_minutes",
+                "allowed_days",
+                "window_start",
+                "window_end",
+            ),
+            ("session_id", "student_ids"),
+        ),
+        SheetSpec("Providers", ("provider", "days", "start", "end"), ("provider", "start", "end")),
+        SheetSpec("Absences", ("person_id", "days", "start", "end", "reason"), ("person_id",)),
+    )
+}
 
-SETTING_NAMES = ("school_name", "days", "week_of", "school_start", "school_end", "time_step_minutes",
-                 "lunch_minutes", "lunch_window", "breaks_per_day", "break_minutes", "max_continuous_minutes",
-                 "min_support_minutes", "time_limit_seconds")
+SETTING_NAMES = (
+    "school_name",
+    "days",
+    "week_of",
+    "school_start",
+    "school_end",
+    "time_step_minutes",
+    "lunch_minutes",
+    "lunch_window",
+    "breaks_per_day",
+    "break_minutes",
+    "max_continuous_minutes",
+    "min_support_minutes",
+    "time_limit_seconds",
+)
 
 _HEADER_SCAN_ROWS = 10
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -120,9 +200,16 @@ MAX_ROWS = 10_000  # filled rows per sheet; far beyond any school, and keeps a r
 
 
 def _too_many_rows(where: str) -> InputError:
-    return InputError([Issue(f"too many rows: more than {MAX_ROWS:,} filled rows; expected at most {MAX_ROWS:,} "
-                             "(one row per person, block or duty): check for pasted data or a runaway fill-down "
-                             "and delete the unused rows", where)])
+    return InputError(
+        [
+            Issue(
+                f"too many rows: more than {MAX_ROWS:,} filled rows; expected at most {MAX_ROWS:,} "
+                "(one row per person, block or duty): check for pasted data or a runaway fill-down "
+                "and delete the unused rows",
+                where,
+            )
+        ]
+    )
 
 
 @dataclass
@@ -142,8 +229,9 @@ class ReadResult:
 
 # -- raw tables --------------------------------------------------------------------------------
 
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
-                          "#GETTING_DATA"})
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+)
 
 
 @dataclass(frozen=True)
@@ -156,13 +244,15 @@ class Uncalculated:
 def formula_problem(value: Any) -> str | None:
     """Why a cell's value cannot be used because of a formula (None = it can be parsed)."""
     if isinstance(value, Uncalculated):
-        return (f"the formula {value.formula} has no saved result; expected a value: open the workbook in Excel "
-                "(or LibreOffice) and save it, so the result is stored")
+        return (
+            f"the formula {value.formula} has no saved result; expected a value: open the workbook in Excel "
+            "(or LibreOffice) and save it, so the result is stored"
+        )
     if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
-        return (f"'{value.strip()}' is an Excel error from a formula; expected a value: fix the formula or type "
-                "the value")
+        return (
+            f"'{value.strip()}' is an Excel error from a formula; expected a value: fix the formula or type the value"
+        )
     return None
-
 
 
 @dataclass
@@ -223,8 +313,13 @@ class _Source:
         key = _sheet_key(name)
         known = next((s for s in SHEETS if _sheet_key(s) == key), None)
         if key in self._titles and known is not None:
-            self._clashes.append(Issue(f"{self._titles[key]!r} and {title!r} both name the {known} sheet (names are "
-                                       "compared ignoring case and spaces); delete or rename one", self.label))
+            self._clashes.append(
+                Issue(
+                    f"{self._titles[key]!r} and {title!r} both name the {known} sheet (names are "
+                    "compared ignoring case and spaces); delete or rename one",
+                    self.label,
+                )
+            )
         self._titles.setdefault(key, title)
 
     def _open_xlsx(self) -> None:
@@ -236,8 +331,15 @@ class _Source:
         except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
                 raise
-            raise InputError([Issue(f"cannot be read as an Excel workbook ({exc}); expected an .xlsx file "
-                                    "saved from Excel or LibreOffice", self.label)]) from None
+            raise InputError(
+                [
+                    Issue(
+                        f"cannot be read as an Excel workbook ({exc}); expected an .xlsx file "
+                        "saved from Excel or LibreOffice",
+                        self.label,
+                    )
+                ]
+            ) from None
         for title in self._wb.sheetnames:
             self._add_title(title, title)
 
@@ -267,8 +369,9 @@ class _Source:
             real = next((c.row for c in cells if getattr(c, "row", None)), None)
             row_no = real if real is not None else row_no + 1
             values = [(c.value, bool(getattr(c, "is_date", False))) for c in cells]
-            empty_cells.update((row_no, j) for j, c in enumerate(cells)
-                               if c.value is None and getattr(c, "row", None) is not None)
+            empty_cells.update(
+                (row_no, j) for j, c in enumerate(cells) if c.value is None and getattr(c, "row", None) is not None
+            )
             rows.append((row_no, values))
             if any(not is_blank(x) for x, _ in values):
                 filled += 1
@@ -327,10 +430,21 @@ def _decode(path: Path, warnings: list[Issue]) -> str:
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:
-        raise InputError([Issue("the text is neither UTF-8 nor Windows-1252 (cp1252); expected a csv file "
-                                "saved as 'CSV UTF-8'", path.name)]) from None
-    warnings.append(Issue("not saved as UTF-8; read as Windows-1252 (cp1252). Check accented names, or save "
-                          "as 'CSV UTF-8'", path.name, "warning"))
+        raise InputError(
+            [
+                Issue(
+                    "the text is neither UTF-8 nor Windows-1252 (cp1252); expected a csv file saved as 'CSV UTF-8'",
+                    path.name,
+                )
+            ]
+        ) from None
+    warnings.append(
+        Issue(
+            "not saved as UTF-8; read as Windows-1252 (cp1252). Check accented names, or save as 'CSV UTF-8'",
+            path.name,
+            "warning",
+        )
+    )
     return text
 
 
@@ -363,8 +477,9 @@ def _read_csv(path: Path, sheet: str, warnings: list[Issue]) -> _Table:
                 if len(rows) > MAX_ROWS + _HEADER_SCAN_ROWS:
                     raise _too_many_rows(path.name)
     except csv.Error as exc:
-        raise InputError([Issue(f"is not a readable csv file ({exc}); expected comma separated values",
-                                path.name)]) from None
+        raise InputError(
+            [Issue(f"is not a readable csv file ({exc}); expected comma separated values", path.name)]
+        ) from None
     return _Table(sheet, path.name, rows)
 
 
@@ -401,12 +516,18 @@ class _Sheet:
 _NOUN = {"Paras": "para", "Students": "student"}
 
 
-def _resolve_columns(spec: SheetSpec, table: _Table, issues: list[Issue],
-                     warnings: list[Issue] | None = None) -> _Sheet:
+def _resolve_columns(
+    spec: SheetSpec, table: _Table, issues: list[Issue], warnings: list[Issue] | None = None
+) -> _Sheet:
     if not table.rows:  # an empty optional sheet simply has no rows
         if spec.required_sheet:
-            issues.append(Issue(f"the sheet is empty; expected a header row with columns {', '.join(spec.required)} "
-                                f"and one row per {_NOUN[spec.name]}", table.sheet))
+            issues.append(
+                Issue(
+                    f"the sheet is empty; expected a header row with columns {', '.join(spec.required)} "
+                    f"and one row per {_NOUN[spec.name]}",
+                    table.sheet,
+                )
+            )
         return _Sheet(spec, table, {}, 1, not spec.required_sheet)
     header_row, header = 0, []
     scan = table.rows[:_HEADER_SCAN_ROWS]
@@ -428,8 +549,13 @@ def _resolve_columns(spec: SheetSpec, table: _Table, issues: list[Issue],
         key = norm_name(h)
         if key in spec.columns:
             if key in cols:
-                issues.append(Issue(f"two '{key}' columns ({column_letter(cols[key])} and {column_letter(i)}); "
-                                    "expected each column once", where))
+                issues.append(
+                    Issue(
+                        f"two '{key}' columns ({column_letter(cols[key])} and {column_letter(i)}); "
+                        "expected each column once",
+                        where,
+                    )
+                )
             else:
                 cols[key] = i
     found = [str(h).strip() for h in header if not is_blank(h)]
@@ -438,8 +564,10 @@ def _resolve_columns(spec: SheetSpec, table: _Table, issues: list[Issue],
         if col in cols:
             continue
         ok = False
-        text = (f"no '{col}' column; expected columns {', '.join(spec.required)} "
-                f"(found: {', '.join(found) if found else 'no headers'})")
+        text = (
+            f"no '{col}' column; expected columns {', '.join(spec.required)} "
+            f"(found: {', '.join(found) if found else 'no headers'})"
+        )
         unknown = [h for h in found if norm_name(h) not in spec.columns]
         guess = difflib.get_close_matches(col, [norm_name(h) for h in unknown], n=1, cutoff=0.6)
         if guess:
@@ -454,8 +582,13 @@ def _resolve_columns(spec: SheetSpec, table: _Table, issues: list[Issue],
             guess = difflib.get_close_matches(key, [c for c in spec.columns if c not in cols], n=1, cutoff=0.8)
             if guess and guess[0] not in spec.required:
                 column = column_letter(next(i for i, x in enumerate(header) if str(x).strip() == h))
-                warnings.append(Issue(f"the column '{h}' is not a contract column and is ignored; did you mean "
-                                      f"'{guess[0]}'?", f"{where}!{column}{header_row or 1}", "warning"))
+                warnings.append(
+                    Issue(
+                        f"the column '{h}' is not a contract column and is ignored; did you mean '{guess[0]}'?",
+                        f"{where}!{column}{header_row or 1}",
+                        "warning",
+                    )
+                )
     return _Sheet(spec, table, cols, header_row or 1, ok)
 
 
@@ -533,8 +666,10 @@ class _Reader:
                 self.structural = True
                 kind = "Folder" if src.is_folder else "Workbook"
                 missing = f"'{name}.csv' file" if src.is_folder else f"'{name}' sheet"
-                text = (f"{kind} has no {missing}; expected sheets: {_expected_sheets()} "
-                        f"(found: {', '.join(src.titles) if src.titles else 'none'})")
+                text = (
+                    f"{kind} has no {missing}; expected sheets: {_expected_sheets()} "
+                    f"(found: {', '.join(src.titles) if src.titles else 'none'})"
+                )
                 titles = [Path(t).stem for t in src.titles] if src.is_folder else src.titles
                 guess = _suggest(name, titles, _sheet_key)
                 if guess and src.is_folder:
@@ -549,21 +684,32 @@ class _Reader:
             raise
         except (ValueError, KeyError, TypeError, IndexError, OverflowError, SyntaxError, zipfile.BadZipFile) as exc:
             # xml.etree's ParseError is a SyntaxError: a damaged sheet, not a bug to show as a traceback
-            raise InputError([Issue(f"the sheet '{name}' cannot be read ({type(exc).__name__}: {exc}); the file "
-                                    "looks damaged: open it in Excel, save it again as .xlsx and run again",
-                                    src.label)]) from None
+            raise InputError(
+                [
+                    Issue(
+                        f"the sheet '{name}' cannot be read ({type(exc).__name__}: {exc}); the file "
+                        "looks damaged: open it in Excel, save it again as .xlsx and run again",
+                        src.label,
+                    )
+                ]
+            ) from None
         sheet = _resolve_columns(spec, table, self.issues, self.warnings)
         if not sheet.ok:
             self.structural = True
         elif spec.required_sheet and next(iter(sheet.data_rows()), None) is None:
             self.structural = True
             noun = _NOUN[name]
-            self.issues.append(Issue(f"no {noun} is listed below the header (row {sheet.header_row}); expected "
-                                     f"one row per {noun}", sheet.name))
+            self.issues.append(
+                Issue(
+                    f"no {noun} is listed below the header (row {sheet.header_row}); expected one row per {noun}",
+                    sheet.name,
+                )
+            )
         return sheet
 
-    def records(self, sheet: _Sheet | None, build: Callable[[_Row], Any], cls: type,
-                id_col: str | None = None) -> list[Any]:
+    def records(
+        self, sheet: _Sheet | None, build: Callable[[_Row], Any], cls: type, id_col: str | None = None
+    ) -> list[Any]:
         out: list[Any] = []
         if sheet is None or not sheet.ok:
             return out
@@ -616,12 +762,16 @@ class _Reader:
             if name not in parsers:
                 guess = difflib.get_close_matches(name, SETTING_NAMES, n=1, cutoff=0.6)
                 hint = f"did you mean '{guess[0]}'?" if guess else f"known settings: {', '.join(SETTING_NAMES)}"
-                self.warnings.append(Issue(f"'{parse_text(name_raw)}' is not a setting and is ignored; {hint}",
-                                           row.source.cell("setting"), "warning"))
+                self.warnings.append(
+                    Issue(
+                        f"'{parse_text(name_raw)}' is not a setting and is ignored; {hint}",
+                        row.source.cell("setting"),
+                        "warning",
+                    )
+                )
                 continue
             if name in seen:
-                row.error("setting", f"'{name}' is set twice (first at row {seen[name]}); expected each "
-                                     "setting once")
+                row.error("setting", f"'{name}' is set twice (first at row {seen[name]}); expected each setting once")
                 continue
             seen[name] = row_no
             cell = f"{sheet.name}!{value_letter}{row_no} ({name})"
@@ -639,8 +789,7 @@ class _Reader:
             return Settings(**kwargs)
         except DataError as exc:
             column = exc.column or ""
-            self.issues.append(Issue(exc.text, where.get(column, f"{sheet.name} ({column})" if column
-                                                         else sheet.name)))
+            self.issues.append(Issue(exc.text, where.get(column, f"{sheet.name} ({column})" if column else sheet.name)))
             return Settings()
 
     # sheets ----------------------------------------------------------------------------------
@@ -651,8 +800,10 @@ class _Reader:
             name=r.get("name", parse_text, required="the para's name"),
             role=r.get("role", lambda v: parse_choice(v, Role, "a role")) or Role.PARA,
             days=r.get("days", parse_days) or (),
-            start=r.time("start", required=True), end=r.time("end", required=True),
-            skills=r.get("skills", parse_tags), gender=r.text("gender"),
+            start=r.time("start", required=True),
+            end=r.time("end", required=True),
+            skills=r.get("skills", parse_tags),
+            gender=r.text("gender"),
             lunch_minutes=r.get("lunch_minutes", lambda v: parse_int(v, example="30")),
             lunch_window=r.get("lunch_window", parse_span),
             max_duty_minutes=r.get("max_duty_minutes", lambda v: parse_int(v, example="150")),
@@ -666,7 +817,8 @@ class _Reader:
         return dict(
             student_id=r.get("student_id", parse_text, required="a unique student_id such as S01"),
             name=name,
-            grade=r.text("grade"), homeroom=r.text("homeroom"),
+            grade=r.text("grade"),
+            homeroom=r.text("homeroom"),
             support=r.get("support", parse_support) or Support.ONE_TO_ONE,
             group_max=_default(r.get("group_max", parse_int), 3),
             skills_required=r.get("skills_required", parse_tags),
@@ -683,15 +835,23 @@ class _Reader:
         days = r.get("day", parse_days, required="one day such as Mon")
         if days is not None and len(days) != 1:
             r.error("day", f"'{r.text('day')}' is {len(days)} days; expected one day such as Mon (one row per day)")
-        return dict(para_id=self.ref_para(r.get("para_id", parse_text, required="a para_id from Paras")),
-                    day=days[0] if days else "Mon", start=r.time("start"), end=r.time("end"))
+        return dict(
+            para_id=self.ref_para(r.get("para_id", parse_text, required="a para_id from Paras")),
+            day=days[0] if days else "Mon",
+            start=r.time("start"),
+            end=r.time("end"),
+        )
 
     def block(self, r: _Row) -> dict[str, Any]:
         return dict(
             student_id=self.ref_student(r.get("student_id", parse_text, required="a student_id from Students")),
-            days=r.get("days", parse_days) or (), start=r.time("start", required=True),
-            end=r.time("end", required=True), activity=r.text("activity"), location=r.text("location"),
-            support=r.get("support", parse_support), skills_required=r.get("skills_required", parse_tags),
+            days=r.get("days", parse_days) or (),
+            start=r.time("start", required=True),
+            end=r.time("end", required=True),
+            activity=r.text("activity"),
+            location=r.text("location"),
+            support=r.get("support", parse_support),
+            skills_required=r.get("skills_required", parse_tags),
             protected=_default(r.get("protected", parse_bool), False),
         )
 
@@ -699,10 +859,13 @@ class _Reader:
     def duty(r: _Row) -> dict[str, Any]:
         duty_id = r.get("duty_id", parse_text, required="a unique duty_id such as D01")
         return dict(
-            duty_id=duty_id, name=r.text("name") or duty_id,
+            duty_id=duty_id,
+            name=r.text("name") or duty_id,
             kind=r.get("kind", lambda v: parse_choice(v, DutyKind, "a duty kind")) or DutyKind.OTHER,
-            days=r.get("days", parse_days) or (), start=r.time("start", required=True),
-            end=r.time("end", required=True), location=r.text("location"),
+            days=r.get("days", parse_days) or (),
+            start=r.time("start", required=True),
+            end=r.time("end", required=True),
+            location=r.text("location"),
             staff_needed=_default(r.get("staff_needed", lambda v: parse_int(v, example="2")), 1),
             skills_required=r.get("skills_required", parse_tags),
             priority=_default(r.get("priority", parse_priority), 2),
@@ -712,16 +875,21 @@ class _Reader:
         ids = r.get("student_ids", parse_list, required="one or more student ids such as S01, S02")
         ws, we = r.time("window_start"), r.time("window_end")
         if (ws is None) != (we is None) and not r.failed:
-            r.error("window_end" if we is None else "window_start",
-                    "the cell is blank; expected both window_start and window_end, or neither")
+            r.error(
+                "window_end" if we is None else "window_start",
+                "the cell is blank; expected both window_start and window_end, or neither",
+            )
         return dict(
             session_id=r.get("session_id", parse_text, required="a unique session_id such as T01"),
-            student_ids=tuple(self.ref_student(s) for s in ids or ()), kind=r.text("kind"),
+            student_ids=tuple(self.ref_student(s) for s in ids or ()),
+            kind=r.text("kind"),
             provider=self.ref_provider(r.text("provider")),
             para_role=r.get("para_role", lambda v: parse_choice(v, ParaRole, "a para_role")) or ParaRole.NONE,
             skills_required=r.get("skills_required", parse_tags),
             priority=_default(r.get("priority", parse_priority), 2),
-            days=r.get("days", parse_days) or (), start=r.time("start"), end=r.time("end"),
+            days=r.get("days", parse_days) or (),
+            start=r.time("start"),
+            end=r.time("end"),
             sessions_per_week=r.get("sessions_per_week", lambda v: parse_int(v, example="2")),
             duration_minutes=r.get("duration_minutes", lambda v: parse_int(v, example="30")),
             allowed_days=r.get("allowed_days", parse_days) or (),
@@ -730,15 +898,21 @@ class _Reader:
 
     @staticmethod
     def provider(r: _Row) -> dict[str, Any]:
-        return dict(provider=r.get("provider", parse_text, required="the provider's name"),
-                    days=r.get("days", parse_days) or (), start=r.time("start", required=True),
-                    end=r.time("end", required=True))
+        return dict(
+            provider=r.get("provider", parse_text, required="the provider's name"),
+            days=r.get("days", parse_days) or (),
+            start=r.time("start", required=True),
+            end=r.time("end", required=True),
+        )
 
     def absence(self, r: _Row) -> dict[str, Any]:
-        return dict(person_id=self.ref_person(r.get("person_id", parse_text,
-                                                    required="a para_id or student_id")),
-                    days=r.get("days", parse_days) or (), start=r.time("start"), end=r.time("end"),
-                    reason=r.text("reason"))
+        return dict(
+            person_id=self.ref_person(r.get("person_id", parse_text, required="a para_id or student_id")),
+            days=r.get("days", parse_days) or (),
+            start=r.time("start"),
+            end=r.time("end"),
+            reason=r.text("reason"),
+        )
 
     # ids typed in another case resolve to the declared id ---------------------------------------
     para_ids: dict[str, str]
@@ -784,13 +958,20 @@ def _check_path(path: Path, *, single_csv: bool = False) -> None:
     if single_csv and path.is_file() and path.suffix.lower() == ".csv":
         size = path.stat().st_size
         if size > files.MAX_FILE_BYTES:
-            raise InputError([Issue(f"is larger than {files.MAX_FILE_BYTES // (1024 * 1024)} MB; check it is the "
-                                    "right file", path.name)])
+            raise InputError(
+                [
+                    Issue(
+                        f"is larger than {files.MAX_FILE_BYTES // (1024 * 1024)} MB; check it is the right file",
+                        path.name,
+                    )
+                ]
+            )
         with path.open("rb") as fh:
             kind = files._sniff_binary(fh.read(4096))
         if kind is not None:
-            raise InputError([Issue(f"is named .csv but holds {kind}; save the sheet as CSV (comma separated) "
-                                    "instead", path.name)])
+            raise InputError(
+                [Issue(f"is named .csv but holds {kind}; save the sheet as CSV (comma separated) instead", path.name)]
+            )
         return
     files.check_input_file(path)
 
@@ -812,8 +993,15 @@ def read_problem(path: str | Path, *, absences: str | Path | Sequence[Absence] |
     src = _Source(path, rd.warnings)
     try:
         if src.is_folder and not src.titles:
-            raise InputError([Issue("the folder holds no .csv files; expected one csv file per sheet: "
-                                    + ", ".join(f"{s}.csv" for s in SHEETS), src.label)])
+            raise InputError(
+                [
+                    Issue(
+                        "the folder holds no .csv files; expected one csv file per sheet: "
+                        + ", ".join(f"{s}.csv" for s in SHEETS),
+                        src.label,
+                    )
+                ]
+            )
         sheets = {name: rd.sheet(src, name) for name in SHEETS}
     finally:
         src.close()
@@ -835,8 +1023,17 @@ def read_problem(path: str | Path, *, absences: str | Path | Sequence[Absence] |
     problem: Problem | None = None
     if not rd.structural:
         try:
-            problem = Problem(settings, tuple(paras), tuple(students), tuple(blocks), tuple(availability),
-                              tuple(duties), tuple(sessions), tuple(providers), (*own_absences, *extra))
+            problem = Problem(
+                settings,
+                tuple(paras),
+                tuple(students),
+                tuple(blocks),
+                tuple(availability),
+                tuple(duties),
+                tuple(sessions),
+                tuple(providers),
+                (*own_absences, *extra),
+            )
         except InputError as exc:
             issues += [i for i in exc.issues if not _cascade(i, rd.broken_ids)]
     _NAMES_READ.update(rd.student_names)
@@ -874,8 +1071,7 @@ def _without_names(issues: list[Issue], names: set[str]) -> list[Issue]:
     if not found:
         return issues
     pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in found))
-    return [replace(i, text=pattern.sub("(a student's name)", i.text)) if pattern.search(i.text) else i
-            for i in issues]
+    return [replace(i, text=pattern.sub("(a student's name)", i.text)) if pattern.search(i.text) else i for i in issues]
 
 
 def _recase_absence(a: Absence, rd: _Reader) -> Absence:
@@ -897,8 +1093,13 @@ def _warn_unknown_sheets(src: _Source, rd: _Reader) -> None:
             continue
         guess = _suggest(name, [s for s in SHEETS if not src.has(s)], _sheet_key)
         if guess:
-            rd.warnings.append(Issue(f"the sheet '{name}' is not a contract sheet and is ignored; "
-                                     f"did you mean '{guess}'?", src.label, "warning"))
+            rd.warnings.append(
+                Issue(
+                    f"the sheet '{name}' is not a contract sheet and is ignored; did you mean '{guess}'?",
+                    src.label,
+                    "warning",
+                )
+            )
 
 
 def read_absences(path: str | Path) -> tuple[Absence, ...]:
@@ -917,23 +1118,42 @@ def _read_absences(path: Path) -> tuple[tuple[Absence, ...], list[Issue]]:
     rd = _Reader()
     rd.para_ids, rd.student_ids, rd.providers = {}, {}, {}
     if path.is_file() and path.suffix.lower() == ".csv":
-        sheet: _Sheet | None = _resolve_columns(SHEETS["Absences"],
-                                                _read_csv(path, f"[{path.name}]Absences", rd.warnings), rd.issues)
+        sheet: _Sheet | None = _resolve_columns(
+            SHEETS["Absences"], _read_csv(path, f"[{path.name}]Absences", rd.warnings), rd.issues
+        )
     else:
         src = _Source(path, rd.warnings)
         try:
             if not src.has("Absences"):
                 what = "Absences.csv file" if src.is_folder else "Absences sheet"
-                raise InputError([Issue(f"has no {what}; expected columns person_id, days, start, end, reason "
-                                        f"(found: {', '.join(src.titles) or 'none'})", src.label)])
-            sheet = _resolve_columns(SHEETS["Absences"], src.table("Absences", f"[{path.name}]Absences"),
-                                     rd.issues)
+                raise InputError(
+                    [
+                        Issue(
+                            f"has no {what}; expected columns person_id, days, start, end, reason "
+                            f"(found: {', '.join(src.titles) or 'none'})",
+                            src.label,
+                        )
+                    ]
+                )
+            sheet = _resolve_columns(SHEETS["Absences"], src.table("Absences", f"[{path.name}]Absences"), rd.issues)
         finally:
             src.close()
     out = rd.records(sheet, rd.absence, Absence)
     return tuple(out), rd.issues
 
 
-__all__ = ["EXCEL_ERRORS", "SETTING_NAMES", "SHEETS", "InputFileError", "ReadResult", "SheetSpec", "Uncalculated",
-           "formula_problem", "mask_names", "norm_name", "read_absences", "read_problem",
-           "student_names_read"]
+__all__ = [
+    "EXCEL_ERRORS",
+    "SETTING_NAMES",
+    "SHEETS",
+    "InputFileError",
+    "ReadResult",
+    "SheetSpec",
+    "Uncalculated",
+    "formula_problem",
+    "mask_names",
+    "norm_name",
+    "read_absences",
+    "read_problem",
+    "student_names_read",
+]

@@ -45,8 +45,9 @@ HEADER_SCAN_ROWS = 10  # a title and notes may sit above the header, as in the i
 class _Row:
     """One data row of a sheet: cell values by column name, with located errors."""
 
-    def __init__(self, sheet: str, row: int, cells: dict[str, tuple[Any, bool]],
-                 letters: dict[str, str], issues: list[Issue]) -> None:
+    def __init__(
+        self, sheet: str, row: int, cells: dict[str, tuple[Any, bool]], letters: dict[str, str], issues: list[Issue]
+    ) -> None:
         self.sheet = sheet
         self.row = row
         self.cells = cells  # column -> (value, cell is date/time formatted)
@@ -125,8 +126,9 @@ def _names_a_column(cells: list[Any], columns: tuple[str, ...]) -> bool:
     return any(not is_blank(c.value) and parse_text(c.value).strip().lower() in columns for c in cells)
 
 
-def _sheet_rows(ws: Any, sheet: str, columns: tuple[str, ...], required: tuple[str, ...],
-                issues: list[Issue]) -> Iterator[_Row]:
+def _sheet_rows(
+    ws: Any, sheet: str, columns: tuple[str, ...], required: tuple[str, ...], issues: list[Issue]
+) -> Iterator[_Row]:
     """Data rows of a sheet. The header is the first of the top rows naming a contract column
     (a title typed above the table is skipped), else the first non-blank row."""
     issues.extend(merged_cells_issues(ws, sheet))
@@ -159,8 +161,13 @@ def _sheet_rows(ws: Any, sheet: str, columns: tuple[str, ...], required: tuple[s
     missing = [c for c in required if c not in index]
     if missing:
         found = ", ".join(parse_text(c.value) for c in header_cells if not is_blank(c.value))
-        issues.append(Issue(f"column(s) {', '.join(missing)} missing from the header (found: {found}); "
-                            f"expected columns {', '.join(columns)}", f"{sheet} row {header_row}"))
+        issues.append(
+            Issue(
+                f"column(s) {', '.join(missing)} missing from the header (found: {found}); "
+                f"expected columns {', '.join(columns)}",
+                f"{sheet} row {header_row}",
+            )
+        )
         return
     letters = {name: column_letter(j) for name, j in index.items()}
     r = header_row
@@ -271,19 +278,32 @@ def _read_schedule(path: Path) -> Schedule:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         if isinstance(exc, PermissionError):
             raise
-        raise InputError([Issue(f"cannot be read as an Excel workbook ({exc.__class__.__name__}); "
-                                "expected an .xlsx file written by parasched", str(path))]) from None
+        raise InputError(
+            [
+                Issue(
+                    f"cannot be read as an Excel workbook ({exc.__class__.__name__}); "
+                    "expected an .xlsx file written by parasched",
+                    str(path),
+                )
+            ]
+        ) from None
     issues: list[Issue] = []
     try:
         sheets = {name.strip().lower(): name for name in wb.sheetnames}
 
-        def rows(name: str, columns: tuple[str, ...], required: tuple[str, ...],
-                 build: Callable[[_Row], Any], needed: bool) -> list[Any]:
+        def rows(
+            name: str, columns: tuple[str, ...], required: tuple[str, ...], build: Callable[[_Row], Any], needed: bool
+        ) -> list[Any]:
             real = sheets.get(name.lower())
             if real is None:
                 if needed:
-                    issues.append(Issue(f"no sheet named {name}; expected the contract sheet {name} "
-                                        f"with columns {', '.join(columns)}", str(path.name)))
+                    issues.append(
+                        Issue(
+                            f"no sheet named {name}; expected the contract sheet {name} "
+                            f"with columns {', '.join(columns)}",
+                            str(path.name),
+                        )
+                    )
                 return []
             out = []
             for row in _sheet_rows(wb[real], real, columns, required, issues):
@@ -306,6 +326,7 @@ def _read_schedule(path: Path) -> Schedule:
 
 
 # -- does the schedule belong to this input? --------------------------------------------------
+
 
 def _key(text: object) -> str:
     return " ".join(str(text or "").split()).casefold()
@@ -348,20 +369,31 @@ def belongs_issues(problem: Problem, schedule: Schedule, *, school: str = "", la
     ours = problem.settings.school_name
     where = label or "the schedule"
     if school and ours and _key(school) != _key(ours):
-        issues.append(Issue(f"its Summary says it is the schedule of '{school}', but the input is for '{ours}' "
-                            "(Settings school_name); give the schedule made from this input, or the input it "
-                            "was made from", where))
+        issues.append(
+            Issue(
+                f"its Summary says it is the schedule of '{school}', but the input is for '{ours}' "
+                "(Settings school_name); give the schedule made from this input, or the input it "
+                "was made from",
+                where,
+            )
+        )
     paras = {a.para_id for a in schedule.assignments}
     students = {s for a in schedule.assignments for s in a.students}
     for what, found, known, sheet in (
-            ("para", paras, {p.para_id for p in problem.paras}, "Paras"),
-            ("student", students, {s.student_id for s in problem.students}, "Students")):
+        ("para", paras, {p.para_id for p in problem.paras}, "Paras"),
+        ("student", students, {s.student_id for s in problem.students}, "Students"),
+    ):
         unknown = _foreign(found, known)
         if found and 2 * len(unknown) > len(found):
             examples = ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else "")
-            issues.append(Issue(f"{len(unknown)} of the {len(found)} {what} ids in its Assignments sheet ({examples}) "
-                                f"are not in the input's {sheet} sheet: it was made for another school or another "
-                                "version of the input; give the schedule made from this input", where))
+            issues.append(
+                Issue(
+                    f"{len(unknown)} of the {len(found)} {what} ids in its Assignments sheet ({examples}) "
+                    f"are not in the input's {sheet} sheet: it was made for another school or another "
+                    "version of the input; give the schedule made from this input",
+                    where,
+                )
+            )
     return issues
 
 
@@ -379,5 +411,13 @@ def ensure_belongs(problem: Problem, schedule: Schedule, path: str | Path) -> No
         raise err
 
 
-__all__ = ["ASSIGNMENTS", "CHANGES", "SESSIONS", "UNMET", "belongs_issues", "ensure_belongs", "read_schedule",
-           "summary_school"]
+__all__ = [
+    "ASSIGNMENTS",
+    "CHANGES",
+    "SESSIONS",
+    "UNMET",
+    "belongs_issues",
+    "ensure_belongs",
+    "read_schedule",
+    "summary_school",
+]

@@ -18,8 +18,9 @@ from .sheets_roster import write_duties, write_therapy
 from .sheets_summary import write_summary
 
 
-def build_workbook(problem: Problem, result: SolveResult, *, anonymize: bool = False, names: bool = True,
-                   changes_sheet: bool = False) -> Workbook:
+def build_workbook(
+    problem: Problem, result: SolveResult, *, anonymize: bool = False, names: bool = True, changes_sheet: bool = False
+) -> Workbook:
     """Summary, one grid per day, By Para, By Student, Duties, Therapy, then the contract sheets."""
     lb = Labels(problem, result, anonymize=anonymize, names=names)
     wb = Workbook()

@@ -91,8 +91,11 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
 
     # legend (row 2)
     items = [(KIND_NAMES[k], KIND_COLORS[k], SMALL) for k in KIND_COLORS]
-    items += [("Not working", OFF_COLOR, SMALL), ("Absent", ABSENT_COLOR, WHITE_SMALL),
-              ("Uncovered need", UNCOVERED_COLOR, SMALL_BOLD)]
+    items += [
+        ("Not working", OFF_COLOR, SMALL),
+        ("Absent", ABSENT_COLOR, WHITE_SMALL),
+        ("Uncovered need", UNCOVERED_COLOR, SMALL_BOLD),
+    ]
     changes = lb.schedule.changes
     put(ws, 2, 1, "Legend:", font=BOLD, alignment=LEFT_CENTER)
     width = max(2, min(12, n // (len(items) + (1 if changes else 0))))
@@ -153,8 +156,11 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
         put(ws, row, 1, "Uncovered needs", font=BOLD)
         row += 1
         for (kind, ref), rows in sorted(unmet.items()):
-            who = lb.student_full(ref) if kind in ("support", "flex") else (
-                lb.duty_name(ref) if kind == "duty" else f"{lb.session_kind(ref)} ({ref})")
+            who = (
+                lb.student_full(ref)
+                if kind in ("support", "flex")
+                else (lb.duty_name(ref) if kind == "duty" else f"{lb.session_kind(ref)} ({ref})")
+            )
             put(ws, row, 1, f"{kind}: {who}", font=SMALL_BOLD, alignment=LEFT_CENTER)
             put(ws, row, 2, f"{sum(u.minutes for u in rows)} min", font=SMALL, alignment=LEFT_CENTER)
             done: list[tuple[int, int]] = []
@@ -175,7 +181,7 @@ def write_day_grid(ws: Worksheet, lb: Labels, day: str) -> None:
         row += 1
         span_cols = max(1, LEGEND_SPAN_MINUTES // step)
         for i in range(0, len(legend), per_line):
-            for j, (ident, name) in enumerate(legend[i:i + per_line]):
+            for j, (ident, name) in enumerate(legend[i : i + per_line]):
                 c0 = FIRST_TIME_COL + j * span_cols
                 put(ws, row, c0, f"{ident}  {name}" if name else ident, font=GRID_FONT, alignment=LEFT_CENTER)
                 _merge(ws, row, c0, min(last_col, c0 + span_cols - 1))
@@ -269,8 +275,9 @@ def _merge(ws: Worksheet, row: int, c0: int, c1: int) -> None:
     ws.merged_cells.ranges.add(CellRange(min_col=c0, min_row=row, max_col=c1, max_row=row))
 
 
-def _block(ws: Worksheet, row: int, c0: int, c1: int, text: str | None, color: str, font: Font = SMALL,
-           border: Border = BOX) -> None:
+def _block(
+    ws: Worksheet, row: int, c0: int, c1: int, text: str | None, color: str, font: Font = SMALL, border: Border = BOX
+) -> None:
     if c1 < c0:
         return
     put(ws, row, c0, text, fill=fill(color), font=font, alignment=CENTER_WRAP, border=border)
@@ -280,15 +287,15 @@ def _block(ws: Worksheet, row: int, c0: int, c1: int, text: str | None, color: s
         _merge(ws, row, c0, c1)
 
 
-def _para_row(ws: Worksheet, lb: Labels, day: str, pid: str, row: int, t0: int, t1: int, col, blocks,
-              row_height: float) -> None:
+def _para_row(
+    ws: Worksheet, lb: Labels, day: str, pid: str, row: int, t0: int, t1: int, col, blocks, row_height: float
+) -> None:
     sub = pid in lb._paras and lb._paras[pid].is_substitute
     put(ws, row, 1, lb.para_full(pid) + (" - substitute" if sub else ""), font=GRID_BOLD, alignment=LEFT_CENTER)
     hours = lb.grid.para_hours(pid, day) if pid in lb._paras else ()
     avail = lb.grid.para_available(pid, day) if pid in lb._paras else ()
     absent = intersect(hours, lb.grid.absent(pid, day)) if pid in lb._paras else ()
-    put(ws, row, 2, ", ".join(span(s, e) for s, e in hours) if hours else "off", font=GRID_FONT,
-        alignment=LEFT_CENTER)
+    put(ws, row, 2, ", ".join(span(s, e) for s, e in hours) if hours else "off", font=GRID_FONT, alignment=LEFT_CENTER)
     ws.row_dimensions[row].height = row_height
     step = lb.problem.settings.time_step
     lines = max(1, min(LINES, int(row_height // 13)))
@@ -315,8 +322,7 @@ def _para_row(ws: Worksheet, lb: Labels, day: str, pid: str, row: int, t0: int, 
             text = fit_label(lb.block_label(a), ncols * col_width(step), lines)
             if text is None:
                 text = fit_label(lb.block_short(a), ncols * col_width(step), lines)
-            changed = any(c.para_id == pid and c.day == day and c.start < e and s < c.end
-                          for c in lb.schedule.changes)
+            changed = any(c.para_id == pid and c.day == day and c.start < e and s < c.end for c in lb.schedule.changes)
             box = CHANGED_BOX if changed else BOX
             if text is None and fits_rotated(lb.block_short(a), row_height):
                 # too narrow to read across: the id stands on its side, the legend names it
@@ -327,8 +333,9 @@ def _para_row(ws: Worksheet, lb: Labels, day: str, pid: str, row: int, t0: int, 
                 _block(ws, row, col(s), col(e) - 1, text, color, font, box)
             if text != lb.block_label(a):
                 tip = f"{lb.what(a)} {span(a.start, a.end)}: {lb.block_label(a)}"
-                ws.cell(row, col(s)).comment = Comment(ILLEGAL_CHARACTERS_RE.sub("", tip), "parasched", width=220,
-                                                       height=60)
+                ws.cell(row, col(s)).comment = Comment(
+                    ILLEGAL_CHARACTERS_RE.sub("", tip), "parasched", width=220, height=60
+                )
             taken = list(merge([*taken, (s, e)]))
     # time a change left free (e.g. a para moved off a student) is outlined too
     for c in lb.schedule.changes:

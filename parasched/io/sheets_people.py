@@ -163,8 +163,14 @@ def write_by_para(ws: Worksheet, lb: Labels) -> None:
                     put(ws, r, 2, "No assignment", font=GREY_ITALIC)
                 else:
                     a = cast(Assignment, what)  # neither 'absent' nor 'free': one of the rows
-                    put(ws, r, 2, lb.what(a), fill=fill(KIND_COLORS.get(lb.group_kind(a), "FFFFFF")),
-                        font=BOLD if a.kind in (Kind.LUNCH, Kind.BREAK) else None)
+                    put(
+                        ws,
+                        r,
+                        2,
+                        lb.what(a),
+                        fill=fill(KIND_COLORS.get(lb.group_kind(a), "FFFFFF")),
+                        font=BOLD if a.kind in (Kind.LUNCH, Kind.BREAK) else None,
+                    )
                     put(ws, r, 3, "; ".join(wheres))
                     who = a.students or (lb.session_students(a.ref) if a.kind == Kind.THERAPY else ())
                     put(ws, r, 4, lb.students(who), alignment=LEFT)
@@ -221,8 +227,12 @@ def write_by_student(ws: Worksheet, lb: Labels) -> None:
         sid = st.student_id
         put(ws, r, 1, lb.student_full(sid), font=TITLE_FONT)
         r += 1
-        facts = [f"grade {st.grade}" if st.grade else "", f"homeroom {st.homeroom}" if st.homeroom else "",
-                 f"support {NEED_TEXT[st.support]}", f"priority {st.priority}"]
+        facts = [
+            f"grade {st.grade}" if st.grade else "",
+            f"homeroom {st.homeroom}" if st.homeroom else "",
+            f"support {NEED_TEXT[st.support]}",
+            f"priority {st.priority}",
+        ]
         put(ws, r, 1, " - ".join(f for f in facts if f), font=GREY_ITALIC)
         r += 1
         week_req = week_cov = 0
@@ -259,13 +269,24 @@ def write_by_student(ws: Worksheet, lb: Labels) -> None:
         r += 1
         if st.weekly_flex_minutes:
             got = flex_got.get(sid, 0)
-            put(ws, r, 1, f"Flex minutes: {got} of {st.weekly_flex_minutes} target",
-                font=BOLD if got >= st.weekly_flex_minutes else RED_BOLD)
+            put(
+                ws,
+                r,
+                1,
+                f"Flex minutes: {got} of {st.weekly_flex_minutes} target",
+                font=BOLD if got >= st.weekly_flex_minutes else RED_BOLD,
+            )
             r += 1
         sessions = [p for p in sched.sessions if sid in lb.session_students(p.session_id)]
         for p in sorted(sessions, key=_day_key):
-            put(ws, r, 1, f"Therapy: {lb.session_kind(p.session_id)} ({p.session_id}) {lb.day_title(p.day)} "
-                          f"{span(p.start, p.end)}{' with ' + p.provider if p.provider else ''}", font=GREY_ITALIC)
+            put(
+                ws,
+                r,
+                1,
+                f"Therapy: {lb.session_kind(p.session_id)} ({p.session_id}) {lb.day_title(p.day)} "
+                f"{span(p.start, p.end)}{' with ' + p.provider if p.provider else ''}",
+                font=GREY_ITALIC,
+            )
             r += 1
         sections.append(r - first)
     _finish(ws, [12, 24, 24, 8, 16], sections)
@@ -284,8 +305,15 @@ def group_by_para(pieces: list[Piece]) -> list[Piece]:
             ps, _, pwhere, pneed, *_rest = out[-1]
             wheres = pwhere.split("; ")
             needs = pneed.split("/")
-            out[-1] = (ps, e, "; ".join(wheres + ([where] if where not in wheres else [])),
-                       "/".join(needs + ([need] if need not in needs else [])), who, note, bad)
+            out[-1] = (
+                ps,
+                e,
+                "; ".join(wheres + ([where] if where not in wheres else [])),
+                "/".join(needs + ([need] if need not in needs else [])),
+                who,
+                note,
+                bad,
+            )
         else:
             out.append((s, e, where, need, who, note, bad))
     return out
@@ -304,9 +332,11 @@ def _student_pieces(lb: Labels, sid: str, day: str) -> list[tuple[int, int, str,
     support = [a for a in sched.assignments if a.day == day and a.kind == Kind.SUPPORT and sid in a.students]
     occ = [p for p in sched.sessions if p.day == day and sid in lb.session_students(p.session_id)]
     therapy_rows = [a for a in sched.assignments if a.day == day and a.kind == Kind.THERAPY]
-    points = sorted({t for seg in segs for t in (seg.start, seg.end)}
-                    | {t for a in support for t in (a.start, a.end)}
-                    | {t for o in occ for t in (o.start, o.end)})
+    points = sorted(
+        {t for seg in segs for t in (seg.start, seg.end)}
+        | {t for a in support for t in (a.start, a.end)}
+        | {t for o in occ for t in (o.start, o.end)}
+    )
     out: list[tuple[int, int, str, str, str, str, bool]] = []
     for s, e in itertools.pairwise(points):
         seg = next((g for g in segs if g.start <= s and e <= g.end), None)
@@ -315,8 +345,9 @@ def _student_pieces(lb: Labels, sid: str, day: str) -> list[tuple[int, int, str,
         where = seg.location + (f" - {seg.activity}" if seg.activity else "")
         o = next((o for o in occ if o.start <= s and e <= o.end), None)
         if o is not None:
-            paras = sorted({lb.para(a.para_id) for a in therapy_rows
-                            if a.ref == o.session_id and a.start < e and s < a.end})
+            paras = sorted(
+                {lb.para(a.para_id) for a in therapy_rows if a.ref == o.session_id and a.start < e and s < a.end}
+            )
             who = ", ".join(([o.provider] if o.provider else []) + paras)
             ses = next((x for x in lb.problem.sessions if x.session_id == o.session_id), None)
             unstaffed = ses is not None and ses.needs_para and not paras

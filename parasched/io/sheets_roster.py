@@ -38,8 +38,13 @@ def _header(ws: Worksheet, r: int, cols: list[str]) -> None:
 def write_duties(ws: Worksheet, lb: Labels) -> None:
     days = lb.problem.settings.days
     put(ws, 1, 1, f"Duty roster - {lb.week_title()}", font=TITLE_FONT)
-    put(ws, 2, 1, "Each cell: the paras on that duty (with times when they relay). Red: fewer paras than needed.",
-        font=GREY_ITALIC)
+    put(
+        ws,
+        2,
+        1,
+        "Each cell: the paras on that duty (with times when they relay). Red: fewer paras than needed.",
+        font=GREY_ITALIC,
+    )
     cols = ["Duty", "Time", "Where", "Staff needed", *(lb.day_title(d) for d in days)]
     _header(ws, 4, cols)
     short: dict[tuple[str, str], int] = {}
@@ -71,8 +76,16 @@ def write_duties(ws: Worksheet, lb: Labels) -> None:
             if miss:
                 lines.append(f"SHORT {miss} staff-min")
             lines_max = max(lines_max, sum(-(-len(x) // (DAY_WIDTH - 2)) for x in lines))
-            put(ws, r, j, "\n".join(lines) if lines else "", alignment=LEFT_WRAP, border=BLOCK_BORDER,
-                fill=fill(SHORT_COLOR) if miss else None, font=RED_BOLD if miss else None)
+            put(
+                ws,
+                r,
+                j,
+                "\n".join(lines) if lines else "",
+                alignment=LEFT_WRAP,
+                border=BLOCK_BORDER,
+                fill=fill(SHORT_COLOR) if miss else None,
+                font=RED_BOLD if miss else None,
+            )
         ws.row_dimensions[r].height = max(15, 13 * lines_max + 2)
         r += 1
     widths = [22, 12, 14, 8, *([DAY_WIDTH] * len(days))]
@@ -109,9 +122,9 @@ def write_therapy(ws: Worksheet, lb: Labels) -> None:
     r = 3
     cols = ["Session", "Kind", "Students", "Para role", "Para"]
     for title, first, second, order in (
-            ("By provider", "Provider", "Day", placed),
-            ("By day", "Day", "Provider",
-             sorted(placed, key=lambda p: (DAYS.index(p.day), p.start, p.provider.lower())))):
+        ("By provider", "Provider", "Day", placed),
+        ("By day", "Day", "Provider", sorted(placed, key=lambda p: (DAYS.index(p.day), p.start, p.provider.lower()))),
+    ):
         put(ws, r, 1, title, font=SUBTITLE_FONT)
         r += 1
         _header(ws, r, [first, second, "Time", *cols])
@@ -121,8 +134,7 @@ def write_therapy(ws: Worksheet, lb: Labels) -> None:
             prov = p.provider or "(para delivers)"
             day = lb.day_title(p.day)
             group, other = (prov, day) if first == "Provider" else (day, prov)
-            put(ws, r, 1, group if group != last else "", font=BOLD if group != last else None,
-                alignment=LEFT_WRAP)
+            put(ws, r, 1, group if group != last else "", font=BOLD if group != last else None, alignment=LEFT_WRAP)
             last = group
             put(ws, r, 2, other, alignment=LEFT_WRAP)
             put(ws, r, 3, span(p.start, p.end))
@@ -148,12 +160,17 @@ def write_therapy(ws: Worksheet, lb: Labels) -> None:
         r += 1
         for sid, n in missing:
             ses = lb.problem.session(sid)
-            put(ws, r, 1, f"{sid} ({ses.kind or 'therapy'}): {n} of {ses.sessions_per_week} missing, "
-                          f"{ses.duration} min each - {lb.students(ses.student_ids)}",
-                font=RED_BOLD, fill=fill(SHORT_COLOR))
+            put(
+                ws,
+                r,
+                1,
+                f"{sid} ({ses.kind or 'therapy'}): {n} of {ses.sessions_per_week} missing, "
+                f"{ses.duration} min each - {lb.students(ses.student_ids)}",
+                font=RED_BOLD,
+                fill=fill(SHORT_COLOR),
+            )
             r += 1
     for j, w in enumerate([22, 20, 12, 10, 14, 30, 10, 28], start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
     print_setup(ws, landscape=True)
     ws.print_area = f"A1:H{max(1, r)}"
-

@@ -34,14 +34,20 @@ STATUS_TEXT = {
 }
 
 TERM_TEXT = {
-    "unmet_p1": "1. unmet critical minutes", "unmet_p2": "1. unmet required minutes",
-    "unmet_p3": "1. unmet desirable minutes", "flex_short": "2. flex minutes short of targets",
-    "substitute_minutes": "3. substitute work minutes", "handoffs": "4. handoffs",
-    "extra_paras": "4. extra paras per student-day", "preferred_missed": "4. minutes not with a preferred para",
-    "duty_spread": "5. duty minutes spread (max - min)", "lunch_variation": "5. lunch time changes",
+    "unmet_p1": "1. unmet critical minutes",
+    "unmet_p2": "1. unmet required minutes",
+    "unmet_p3": "1. unmet desirable minutes",
+    "flex_short": "2. flex minutes short of targets",
+    "substitute_minutes": "3. substitute work minutes",
+    "handoffs": "4. handoffs",
+    "extra_paras": "4. extra paras per student-day",
+    "preferred_missed": "4. minutes not with a preferred para",
+    "duty_spread": "5. duty minutes spread (max - min)",
+    "lunch_variation": "5. lunch time changes",
     "extra_week_paras": "4. extra paras per student over the week",
     "changed_minutes": "changed minutes (resolve)",
 }
+
 
 def proof_text(result: SolveResult) -> str:
     """What the solver's bound says about the uncovered priority-1 minutes, in words (the raw
@@ -57,14 +63,22 @@ def proof_text(result: SolveResult) -> str:
         return "not proven: the search gave no lower limit for this run"
     floor = max(0, int(result.bound))
     if floor == 0:
-        return (f"not proven: {uncovered} uncovered; the search could not rule out covering them all (a longer "
-                "--time-limit may find a better schedule)")
-    return (f"not proven: {uncovered} uncovered, and at least {floor} cannot be avoided (a longer --time-limit "
-            "may find a better schedule)")
+        return (
+            f"not proven: {uncovered} uncovered; the search could not rule out covering them all (a longer "
+            "--time-limit may find a better schedule)"
+        )
+    return (
+        f"not proven: {uncovered} uncovered, and at least {floor} cannot be avoided (a longer --time-limit "
+        "may find a better schedule)"
+    )
 
 
-UNMET_KINDS = (("support", "Support min"), ("duty", "Duty staff-min"), ("therapy", "Therapy min"),
-               ("flex", "Flex short min"))
+UNMET_KINDS = (
+    ("support", "Support min"),
+    ("duty", "Duty staff-min"),
+    ("therapy", "Therapy min"),
+    ("flex", "Flex short min"),
+)
 
 
 def write_summary(ws: Worksheet, lb: Labels) -> None:
@@ -76,8 +90,11 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
     ws.row_dimensions[1].height = 22
     short = {p: sum(m for (q, _), m in nums.unmet_minutes.items() if q == p) for p in PRIORITIES}
     if any(short.values()):
-        verdict = "Uncovered: " + ", ".join(f"{short[p]} min {PRIORITY_NAMES[p]}" for p in PRIORITIES
-                                            if short[p]) + " (see Unmet)"
+        verdict = (
+            "Uncovered: "
+            + ", ".join(f"{short[p]} min {PRIORITY_NAMES[p]}" for p in PRIORITIES if short[p])
+            + " (see Unmet)"
+        )
         put(ws, 2, 1, verdict, font=RED_BOLD)
     else:
         put(ws, 2, 1, "Every need is covered.", font=GREEN_BOLD)
@@ -110,8 +127,11 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
     kv("School", s.school_name)
     kv("Week of", s.week_of, "yyyy-mm-dd")
     kv("Days", ", ".join(s.days))
-    kv("Solver status", STATUS_TEXT.get(result.status, str(result.status)),
-       font=RED_BOLD if result.status in (Status.INFEASIBLE, Status.UNKNOWN) else None)
+    kv(
+        "Solver status",
+        STATUS_TEXT.get(result.status, str(result.status)),
+        font=RED_BOLD if result.status in (Status.INFEASIBLE, Status.UNKNOWN) else None,
+    )
     kv("Priority-1 minutes", proof_text(result))
     kv("Solve time", f"{result.runtime:.0f} seconds")
 
@@ -123,8 +143,15 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
         for j, (kind, _) in enumerate(UNMET_KINDS, start=2):
             m = nums.unmet_minutes.get((p, kind), 0)
             any_unmet = any_unmet or m > 0
-            put(ws, r, j, m, fill=fill(SHORT_COLOR) if m else fill(OK_COLOR),
-                font=RED_BOLD if m and p == 1 else None, alignment=CENTER)
+            put(
+                ws,
+                r,
+                j,
+                m,
+                fill=fill(SHORT_COLOR) if m else fill(OK_COLOR),
+                font=RED_BOLD if m and p == 1 else None,
+                alignment=CENTER,
+            )
         put(ws, r, len(UNMET_KINDS) + 2, nums.unmet_count.get(p, 0), alignment=CENTER)
         r += 1
     if not result.schedule.unmet:
@@ -141,25 +168,30 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
         if pct is None:
             put(ws, r, 4, "no needs", font=GREY_ITALIC)
         else:
-            put(ws, r, 4, pct, fill=fill(OK_COLOR if pct >= 0.99995 else SHORT_COLOR),
-                alignment=CENTER).number_format = "0.0%"
+            put(
+                ws, r, 4, pct, fill=fill(OK_COLOR if pct >= 0.99995 else SHORT_COLOR), alignment=CENTER
+            ).number_format = "0.0%"
         r += 1
 
     heading("Staff")
     duty = list(nums.duty_minutes.values())
     if duty:
-        kv("Duty minutes per para (min / avg / max)",
-           f"{min(duty)} / {round(sum(duty) / len(duty))} / {max(duty)}")
+        kv("Duty minutes per para (min / avg / max)", f"{min(duty)} / {round(sum(duty) / len(duty))} / {max(duty)}")
     else:
         kv("Duty minutes per para (min / avg / max)", "no para takes general duties")
     kv("Handoffs (student passed to another para)", nums.handoffs)
     changes = result.schedule.changes
     if changes:
-        kv("Changes from the baseline", f"{len(changes)} change(s) for {len({c.para_id for c in changes})} "
-                                        "para(s); outlined in red on the day grids, listed in Changes")
+        kv(
+            "Changes from the baseline",
+            f"{len(changes)} change(s) for {len({c.para_id for c in changes})} "
+            "para(s); outlined in red on the day grids, listed in Changes",
+        )
     if nums.substitute_minutes:
-        kv("Substitutes used", ", ".join(f"{lb.para_full(pid)}: {fmt_minutes(m)}"
-                                         for pid, m in nums.substitute_minutes.items()))
+        kv(
+            "Substitutes used",
+            ", ".join(f"{lb.para_full(pid)}: {fmt_minutes(m)}" for pid, m in nums.substitute_minutes.items()),
+        )
     else:
         kv("Substitutes used", "none")
 
@@ -198,17 +230,22 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
         r += 1
 
     heading("Sheets in this workbook")
-    guide = [("Summary", "this page"),
-             *((d, f"{lb.day_title(d)}: grid of every para's day, colored by kind") for d in s.days),
-             ("By Para", "each para's week, one page per para"),
-             ("By Student", "each student's day: who supports them, minutes required vs covered"),
-             ("Duties", "duty roster, shortfalls in red"),
-             ("Therapy", "placed sessions by provider and by day"),
-             ("Unmet", "every uncovered need with the reason (printed after Therapy)"),
-             *((("Changes", "every difference from the baseline"),) if changes else ()),
-             ("Assignments / Sessions", "machine-readable copy for parasched check and other tools (do not rename "
-                                        "columns); last in the workbook and not needed on paper: print up to "
-                                        "Unmet")]
+    guide = [
+        ("Summary", "this page"),
+        *((d, f"{lb.day_title(d)}: grid of every para's day, colored by kind") for d in s.days),
+        ("By Para", "each para's week, one page per para"),
+        ("By Student", "each student's day: who supports them, minutes required vs covered"),
+        ("Duties", "duty roster, shortfalls in red"),
+        ("Therapy", "placed sessions by provider and by day"),
+        ("Unmet", "every uncovered need with the reason (printed after Therapy)"),
+        *((("Changes", "every difference from the baseline"),) if changes else ()),
+        (
+            "Assignments / Sessions",
+            "machine-readable copy for parasched check and other tools (do not rename "
+            "columns); last in the workbook and not needed on paper: print up to "
+            "Unmet",
+        ),
+    ]
     for name, text in guide:
         put(ws, r, 1, name, font=BOLD)
         put(ws, r, 2, text)

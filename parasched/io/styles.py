@@ -62,8 +62,15 @@ def fill(color: str) -> PatternFill:
     return PatternFill("solid", fgColor=color)
 
 
-def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None, title_cols: str | None = None,
-                fit_width: bool = True, fit_height: bool = False) -> None:
+def print_setup(
+    ws: Worksheet,
+    *,
+    landscape: bool,
+    title_rows: str | None = None,
+    title_cols: str | None = None,
+    fit_width: bool = True,
+    fit_height: bool = False,
+) -> None:
     """Letter paper, narrow margins, one page wide (and one page tall with ``fit_height``), page
     numbers in the footer."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"

@@ -27,26 +27,51 @@ SETTINGS_HELP: dict[str, tuple[Any, str]] = {
     "time_step_minutes": (5, "Every time is a multiple of this many minutes (5, 10, 15...)."),
     "lunch_minutes": (30, "Duty-free lunch each para gets each working day (0 = none)."),
     "lunch_window": ("10:30-13:30", "Lunches must lie inside this window."),
-    "breaks_per_day": (0, "Short duty-free breaks each para gets each working day, besides lunch (the breaks and "
-                          "the lunch must leave working time in the school day)."),
+    "breaks_per_day": (
+        0,
+        "Short duty-free breaks each para gets each working day, besides lunch (the breaks and "
+        "the lunch must leave working time in the school day).",
+    ),
     "break_minutes": (15, "Length of each break."),
-    "max_continuous_minutes": (None, "Longest stretch of work a para may do without lunch, a break or free "
-                                     "time (blank = no limit)."),
-    "min_support_minutes": (15, "Shortest time a para stays with a student: no 5-minute drop-ins (a whole "
-                                "shorter need, such as a 10-minute arrival, is fine; 0 = no minimum)."),
-    "time_limit_seconds": (60, "Seconds 'parasched solve' may take in all, reading and writing included (at most "
-                               "86,400). 'resolve' takes 10 s unless given --time-limit."),
+    "max_continuous_minutes": (
+        None,
+        "Longest stretch of work a para may do without lunch, a break or free time (blank = no limit).",
+    ),
+    "min_support_minutes": (
+        15,
+        "Shortest time a para stays with a student: no 5-minute drop-ins (a whole "
+        "shorter need, such as a 10-minute arrival, is fine; 0 = no minimum).",
+    ),
+    "time_limit_seconds": (
+        60,
+        "Seconds 'parasched solve' may take in all, reading and writing included (at most "
+        "86,400). 'resolve' takes 10 s unless given --time-limit.",
+    ),
 }
 
 EXAMPLES: dict[str, list[Any]] = {
-    "Paras": ["P01", "Jane Example", "para", None, "07:30", "15:30", "behavior, medical", "f", None, None, None,
-              "yes"],
+    "Paras": ["P01", "Jane Example", "para", None, "07:30", "15:30", "behavior, medical", "f", None, None, None, "yes"],
     "Availability": ["P01", "Fri", "07:30", "12:00"],
     "Students": ["S01", "Sam Example", "2", "Room 12", "1:1", 3, "behavior", "m", "no", 1, 240, "P01", None, None],
     "StudentSchedule": ["S01", None, "08:00", "11:30", "Reading and math", "Room 12", "1:1", None, "no"],
     "Duties": ["D01", "Morning arrival", "arrival", None, "07:30", "08:00", "Front door", 1, None, 1],
-    "Therapy": ["T01", "S01", "speech", "Ms. Reed (SLP)", "none", None, 2, "Mon, Wed", "10:00", "10:30", None, None,
-                None, None, None],
+    "Therapy": [
+        "T01",
+        "S01",
+        "speech",
+        "Ms. Reed (SLP)",
+        "none",
+        None,
+        2,
+        "Mon, Wed",
+        "10:00",
+        "10:30",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ],
     "Providers": ["Ms. Reed (SLP)", "Mon, Wed", "08:00", "12:00"],
     "Absences": ["P01", "Wed", "14:00", "15:30", "dentist appointment"],
 }
@@ -55,34 +80,42 @@ SHEET_HELP: dict[str, str] = {
     "Settings": "School-wide settings. Optional: a blank value means the default shown here.",
     "Paras": "One row per para (and per substitute). Required.",
     "Availability": "Optional. A row replaces that para's usual hours on that day (several rows for one day "
-                    "add up); leave start and end blank for a day off.",
+    "add up); leave start and end blank for a day off.",
     "Students": "One row per student with para support in the IEP. Required.",
     "StudentSchedule": "Optional. Where each student is during the day and what support they need there. A "
-                       "student with no rows is in their homeroom all school day with their default support. "
-                       "Time not covered by a row: the student needs no para.",
+    "student with no rows is in their homeroom all school day with their default support. "
+    "Time not covered by a row: the student needs no para.",
     "Duties": "Optional. Supervision duties (lunchroom, recess, buses...): every minute needs staff_needed paras.",
     "Therapy": "Optional. Sessions given by a provider (speech, OT, PT, counseling) or by a para (e.g. ABA by an "
-               "RBT). Fill days/start/end for a session at a fixed time, OR sessions_per_week/duration_minutes "
-               "(and optionally allowed_days, window_start, window_end) to let parasched place it.",
+    "RBT). Fill days/start/end for a session at a fixed time, OR sessions_per_week/duration_minutes "
+    "(and optionally allowed_days, window_start, window_end) to let parasched place it.",
     "Providers": "Optional. When each therapy provider is in the building; several rows per provider add up. A "
-                 "provider with no row can be scheduled any time in the school day.",
+    "provider with no row can be scheduled any time in the school day.",
     "Absences": "Optional. Known leave: a para or student out. Blank start and end = the whole day.",
 }
 
 # (column, required, what to enter) per sheet
 COLUMN_HELP: dict[str, list[tuple[str, str, str]]] = {
-    "Settings": [("setting", "yes", "The name of the setting (see the Settings sheet)."),
-                 ("value", "yes", "Its value; blank = the default.")],
+    "Settings": [
+        ("setting", "yes", "The name of the setting (see the Settings sheet)."),
+        ("value", "yes", "Its value; blank = the default."),
+    ],
     "Paras": [
         ("para_id", "yes", "A short unique id, e.g. P01. Used everywhere else to refer to this para."),
         ("name", "yes", "The para's name."),
-        ("role", "no", "para (default) or substitute. A substitute is used only where it avoids leaving a "
-                       "need uncovered."),
+        (
+            "role",
+            "no",
+            "para (default) or substitute. A substitute is used only where it avoids leaving a need uncovered.",
+        ),
         ("days", "no", "Days worked, e.g. Mon, Wed or Mon-Thu. Blank = every school day."),
         ("start", "yes", "Start of the working day, HH:MM (24h), e.g. 07:30."),
         ("end", "yes", "End of the working day, e.g. 15:30 (the para leaves at this time)."),
-        ("skills", "no", "Trainings and qualifications, comma separated: behavior, medical, ASL, spanish, lift, "
-                         "toileting, rbt..."),
+        (
+            "skills",
+            "no",
+            "Trainings and qualifications, comma separated: behavior, medical, ASL, spanish, lift, toileting, rbt...",
+        ),
         ("gender", "no", "Only used for students who need a para of the same gender (personal care)."),
         ("lunch_minutes", "no", "This para's lunch length if different from Settings."),
         ("lunch_window", "no", "This para's lunch window if different from Settings, e.g. 11:00-13:00."),
@@ -100,16 +133,23 @@ COLUMN_HELP: dict[str, list[tuple[str, str, str]]] = {
         ("name", "yes", "The student's name (kept confidential: logs show ids only)."),
         ("grade", "no", "Grade, e.g. K, 1, 2."),
         ("homeroom", "no", "The usual classroom."),
-        ("support", "no", "1:1 (default): a para with this student only. shared: a para may support a small "
-                          "group in the same room. flex: support welcome, counts toward weekly_flex_minutes. "
-                          "none: no para needed."),
+        (
+            "support",
+            "no",
+            "1:1 (default): a para with this student only. shared: a para may support a small "
+            "group in the same room. flex: support welcome, counts toward weekly_flex_minutes. "
+            "none: no para needed.",
+        ),
         ("group_max", "no", "Largest group one para supports at once in shared time (default 3, at most 50)."),
         ("skills_required", "no", "Skills every para working with this student must have, comma separated."),
         ("gender", "no", "The student's gender (needed with gender_match)."),
         ("gender_match", "no", "yes = only a para of the same gender (e.g. toileting)."),
         ("priority", "no", "1 = critical (safety, medical), 2 = required by the IEP (default), 3 = desirable."),
-        ("max_minutes_with_same_para", "no", "Most minutes a day one para may spend with this student "
-                                             "(rotation for high-intensity students)."),
+        (
+            "max_minutes_with_same_para",
+            "no",
+            "Most minutes a day one para may spend with this student (rotation for high-intensity students).",
+        ),
         ("preferred_paras", "no", "Para ids this student does best with (preferred, not guaranteed)."),
         ("avoid_paras", "no", "Para ids never to assign to this student (relatives, past incidents)."),
         ("weekly_flex_minutes", "no", "IEP minutes per week to be met during flex time (at most 10,080)."),
@@ -142,8 +182,12 @@ COLUMN_HELP: dict[str, list[tuple[str, str, str]]] = {
         ("student_ids", "yes", "The students in the session, e.g. S01, S04."),
         ("kind", "no", "speech, OT, PT, counseling, ABA..."),
         ("provider", "no", "Who gives it, e.g. Ms. Reed (SLP). Needed unless a para delivers it."),
-        ("para_role", "no", "none (default): the provider has the students, no para needed. assist: a "
-                            "qualified para stays for the session. deliver: a para runs it (e.g. an RBT)."),
+        (
+            "para_role",
+            "no",
+            "none (default): the provider has the students, no para needed. assist: a "
+            "qualified para stays for the session. deliver: a para runs it (e.g. an RBT).",
+        ),
         ("skills_required", "no", "Skills the assisting or delivering para must have."),
         ("priority", "no", "1 critical, 2 required (default), 3 desirable."),
         ("days", "no", "Fixed session: its days (blank = every school day)."),

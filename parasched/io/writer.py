@@ -20,9 +20,17 @@ from .sheets import build_workbook
 from .sheets_contract import ASSIGNMENT_COLUMNS, CHANGE_COLUMNS, SESSION_COLUMNS, UNMET_COLUMNS
 
 
-def write_schedule(path: str | Path, problem: Problem, result: SolveResult, *, inputs: Sequence[str | Path] = (),
-                   anonymize: bool = False, json_path: str | Path | None = None, names: bool = True,
-                   changes_sheet: bool = False) -> None:
+def write_schedule(
+    path: str | Path,
+    problem: Problem,
+    result: SolveResult,
+    *,
+    inputs: Sequence[str | Path] = (),
+    anonymize: bool = False,
+    json_path: str | Path | None = None,
+    names: bool = True,
+    changes_sheet: bool = False,
+) -> None:
     """Write the schedule workbook to ``path`` (atomically: a crash leaves no half workbook).
 
     ``inputs`` are the files read to build ``problem``; the target may not be one of them.
@@ -33,8 +41,11 @@ def write_schedule(path: str | Path, problem: Problem, result: SolveResult, *, i
     with contextlib.ExitStack() as stack:
         # both targets are checked (folder, lock, not an input) before anything is written
         tmp = stack.enter_context(atomic_output(Path(path), inputs=inputs))
-        json_tmp = (stack.enter_context(atomic_output(Path(json_path), inputs=(*inputs, path)))
-                    if json_path is not None else None)
+        json_tmp = (
+            stack.enter_context(atomic_output(Path(json_path), inputs=(*inputs, path)))
+            if json_path is not None
+            else None
+        )
         wb = build_workbook(problem, result, anonymize=anonymize, names=names, changes_sheet=changes_sheet)
         wb.save(tmp)
         if json_tmp is not None:

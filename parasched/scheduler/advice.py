@@ -232,5 +232,15 @@ def _evaluation_lines(problem: Problem, mark: str, e: Evaluation, names: bool) -
     return out
 
 
-__all__ = ["Advice", "Covered", "Evaluation", "cost_text", "covered_text", "day_position", "need_label",
-           "report_lines", "sentence", "verdict"]
+__all__ = [
+    "Advice",
+    "Covered",
+    "Evaluation",
+    "cost_text",
+    "covered_text",
+    "day_position",
+    "need_label",
+    "report_lines",
+    "sentence",
+    "verdict",
+]

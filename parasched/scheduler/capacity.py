@@ -157,14 +157,19 @@ class _Capacity:
     @cached_property
     def _duty_ok(self) -> dict[str, frozenset[str]]:
         g = self.grid
-        return {d.duty_id: frozenset(p.para_id for p in self.problem.paras if g.duty_refusal(p, d) is None)
-                for d in self.problem.duties}
+        return {
+            d.duty_id: frozenset(p.para_id for p in self.problem.paras if g.duty_refusal(p, d) is None)
+            for d in self.problem.duties
+        }
 
     @cached_property
     def _session_ok(self) -> dict[str, frozenset[str]]:
         g = self.grid
-        return {s.session_id: frozenset(p.para_id for p in self.problem.paras if g.session_refusal(p, s) is None)
-                for s in self.problem.sessions if s.para_role != ParaRole.NONE}
+        return {
+            s.session_id: frozenset(p.para_id for p in self.problem.paras if g.session_refusal(p, s) is None)
+            for s in self.problem.sessions
+            if s.para_role != ParaRole.NONE
+        }
 
     def fixed_units(self, day: str, needs: tuple[StudentSegment, ...]) -> list[_Unit]:
         """Needs whose staffing does not depend on grouping: 1:1 students, duties, fixed sessions."""
@@ -173,33 +178,47 @@ class _Capacity:
             if seg.support != Support.ONE_TO_ONE:
                 continue
             st = self.problem.student(seg.student_id)
-            units.append(_Unit(seg.start, seg.end, f"{st.student_id} 1:1", st.priority,
-                               self.may_support(st, seg.skills)))
+            units.append(
+                _Unit(seg.start, seg.end, f"{st.student_id} 1:1", st.priority, self.may_support(st, seg.skills))
+            )
         for duty in self.grid.duties_on(day):
             for k in range(duty.staff_needed):
                 label = f"{duty.duty_id} duty" + (f" x{duty.staff_needed}" if duty.staff_needed > 1 else "")
-                units.append(_Unit(duty.start, duty.end, label if k == 0 else f"{label} #{k + 1}", duty.priority,
-                                   self._duty_ok[duty.duty_id]))
+                units.append(
+                    _Unit(
+                        duty.start,
+                        duty.end,
+                        label if k == 0 else f"{label} #{k + 1}",
+                        duty.priority,
+                        self._duty_ok[duty.duty_id],
+                    )
+                )
         for occ in self.occurrences:
             if occ.day != day:
                 continue
             ses = self.problem.session(occ.session_id)
             if ses.para_role == ParaRole.NONE:
                 continue
-            units.append(_Unit(occ.start, occ.end, f"{ses.session_id} session", ses.priority,
-                               self._session_ok[ses.session_id]))
+            units.append(
+                _Unit(occ.start, occ.end, f"{ses.session_id} session", ses.priority, self._session_ok[ses.session_id])
+            )
         return units
 
     def day_segments(self, day: str) -> list[tuple[Segment, dict[int, int]]]:
         """Elementary segments of a day with the staff-minutes needed there per priority."""
         needs = self.grid.support_needs(day, self.occurrences)
         units = self.fixed_units(day, needs)
-        shared = [((seg.start, seg.end), seg.location, self.problem.student(seg.student_id), seg.skills)
-                  for seg in needs if seg.support == Support.SHARED]
+        shared = [
+            ((seg.start, seg.end), seg.location, self.problem.student(seg.student_id), seg.skills)
+            for seg in needs
+            if seg.support == Support.SHARED
+        ]
         paras = [(p, self.grid.para_available(p.para_id, day)) for p in self.problem.paras]
-        points = sorted({x for u in units for x in (u.start, u.end)}
-                        | {x for iv, _, _, _ in shared for x in iv}
-                        | {x for _, ivs in paras for iv in ivs for x in iv})
+        points = sorted(
+            {x for u in units for x in (u.start, u.end)}
+            | {x for iv, _, _, _ in shared for x in iv}
+            | {x for _, ivs in paras for iv in ivs for x in iv}
+        )
         out: list[tuple[Segment, dict[int, int]]] = []
         for a, b in itertools.pairwise(points):
             here = [u for u in units if u.start <= a and b <= u.end]
@@ -213,8 +232,10 @@ class _Capacity:
                 allowed_sets = self.split_group(tuple(self.may_support(s, sk) for s, sk in members), n, gmax)
                 label = f"{loc or 'homeroom'} shared" + (f" x{n}" if n > 1 else "")
                 pr = min(s.priority for s, _ in members)
-                here += [_Unit(a, b, label if k == 0 else f"{label} #{k + 1}", pr, allowed)
-                         for k, allowed in enumerate(allowed_sets)]
+                here += [
+                    _Unit(a, b, label if k == 0 else f"{label} #{k + 1}", pr, allowed)
+                    for k, allowed in enumerate(allowed_sets)
+                ]
             present = [p.para_id for p, ivs in paras if any(s <= a and b <= e for s, e in ivs)]
             if not here and not present:
                 continue
@@ -277,9 +298,16 @@ def _merge_segments(segs: list[Segment]) -> list[Segment]:
     out: list[Segment] = []
     for s in segs:
         last = out[-1] if out else None
-        if (last and last.day == s.day and last.end == s.start and last.needed == s.needed
-                and last.available == s.available and last.assignable == s.assignable
-                and last.needs == s.needs and last.uncovered == s.uncovered):
+        if (
+            last
+            and last.day == s.day
+            and last.end == s.start
+            and last.needed == s.needed
+            and last.available == s.available
+            and last.assignable == s.assignable
+            and last.needs == s.needs
+            and last.uncovered == s.uncovered
+        ):
             out[-1] = Segment(s.day, last.start, s.end, s.needed, s.available, s.assignable, s.needs, s.uncovered)
         else:
             out.append(s)
@@ -297,10 +325,12 @@ def capacity_map(problem: Problem, grid: WeekGrid | None = None) -> CapacityMap:
         rules = [r for p in problem.paras if (r := cap.grid.lunch_rule(p.para_id, day)) is not None]
         if rules:
             windows = merge(r.window for r in rules)
-            spare = sum(max(0, sg.available - sg.needed) * total(intersect([(sg.start, sg.end)], windows))
-                        for sg in day_segs)
-            lunches.append(LunchRoom(day, len(rules), sum(r.minutes for r in rules), spare,
-                                     (windows[0][0], windows[-1][1])))
+            spare = sum(
+                max(0, sg.available - sg.needed) * total(intersect([(sg.start, sg.end)], windows)) for sg in day_segs
+            )
+            lunches.append(
+                LunchRoom(day, len(rules), sum(r.minutes for r in rules), spare, (windows[0][0], windows[-1][1]))
+            )
     return CapacityMap(tuple(segs), tuple(lunches))
 
 
@@ -327,11 +357,17 @@ def summary(problem: Problem, grid: WeekGrid | None = None) -> Summary:
             staff[p.is_substitute] += max(0, avail - off)
     subs = sum(1 for p in problem.paras if p.is_substitute)
     return Summary(
-        paras=len(problem.paras) - subs, substitutes=subs, students=len(problem.students),
-        student_blocks=len(problem.student_blocks), duties=len(problem.duties),
+        paras=len(problem.paras) - subs,
+        substitutes=subs,
+        students=len(problem.students),
+        student_blocks=len(problem.student_blocks),
+        duties=len(problem.duties),
         fixed_sessions=sum(1 for s in problem.sessions if not s.is_flexible),
-        flexible_sessions=sum(1 for s in problem.sessions if s.is_flexible), days=g.days,
-        required=tuple(sorted(required.items())), staff_minutes=staff[False], substitute_minutes=staff[True],
+        flexible_sessions=sum(1 for s in problem.sessions if s.is_flexible),
+        days=g.days,
+        required=tuple(sorted(required.items())),
+        staff_minutes=staff[False],
+        substitute_minutes=staff[True],
         flex_target=sum(s.weekly_flex_minutes for s in problem.students),
     )
 
@@ -365,10 +401,15 @@ def lunch_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[Issue
             if intersect(avail, [window]) or total(avail) >= 5 * 60:
                 by_hours[", ".join(fmt_span(s, e) for s, e in avail)].append(day)
         for hours, days in by_hours.items():
-            out.append(Issue(f"para '{p.para_id}' gets no lunch on {_days_text(days)}: their time {hours} holds "
-                             f"no {minutes} minutes inside the lunch window {fmt_span(*window)}; expected hours "
-                             "that leave room for lunch (or lunch_minutes 0 for this para)",
-                             _where(p.source), "warning"))
+            out.append(
+                Issue(
+                    f"para '{p.para_id}' gets no lunch on {_days_text(days)}: their time {hours} holds "
+                    f"no {minutes} minutes inside the lunch window {fmt_span(*window)}; expected hours "
+                    "that leave room for lunch (or lunch_minutes 0 for this para)",
+                    _where(p.source),
+                    "warning",
+                )
+            )
     return out
 
 
@@ -439,15 +480,21 @@ def duty_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[Issue]
         else:
             reason = f"no para with general_duties has {', '.join(sorted(d.skills_required))}"
             col = "skills_required"
-        out.append(Issue(f"no para may take duty '{d.duty_id}': {reason}; it will be unmet",
-                         _where(d.source, col), "warning"))
+        out.append(
+            Issue(f"no para may take duty '{d.duty_id}': {reason}; it will be unmet", _where(d.source, col), "warning")
+        )
     for s in problem.sessions:
         if s.para_role == ParaRole.NONE or any(g.session_refusal(p, s) is None for p in problem.paras):
             continue
-        out.append(Issue(f"no para may {s.para_role.value} session '{s.session_id}': none holds its skills "
-                         f"({', '.join(sorted(s.skills_required)) or 'none'}) and may support all of "
-                         f"{', '.join(s.student_ids)}; it will be unmet",
-                         _where(s.source, "para_role"), "warning"))
+        out.append(
+            Issue(
+                f"no para may {s.para_role.value} session '{s.session_id}': none holds its skills "
+                f"({', '.join(sorted(s.skills_required)) or 'none'}) and may support all of "
+                f"{', '.join(s.student_ids)}; it will be unmet",
+                _where(s.source, "para_role"),
+                "warning",
+            )
+        )
     return out
 
 
@@ -466,9 +513,15 @@ def protected_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[I
                     spans = [fmt_span(a, b) for a, b in merge(g.protected(sid, day)) if a < s.end and s.start < b]
                     hits[(sid, ", ".join(spans))].append(day)
         for (sid, blocks), days in hits.items():
-            out.append(Issue(f"fixed session '{s.session_id}' {fmt_span(s.start, s.end)} on {_days_text(days)} "
-                             f"pulls student '{sid}' out of a protected block ({blocks}); expected therapy "
-                             "outside core instruction", _where(s.source, "start"), "warning"))
+            out.append(
+                Issue(
+                    f"fixed session '{s.session_id}' {fmt_span(s.start, s.end)} on {_days_text(days)} "
+                    f"pulls student '{sid}' out of a protected block ({blocks}); expected therapy "
+                    "outside core instruction",
+                    _where(s.source, "start"),
+                    "warning",
+                )
+            )
     return out
 
 
@@ -483,8 +536,14 @@ def provider_warnings(problem: Problem) -> list[Issue]:
         guess = difflib.get_close_matches(s.provider.lower(), [k.lower() for k in known], n=1, cutoff=0.75)
         if guess:
             name = next(k for k in known if k.lower() == guess[0])
-            out.append(Issue(f"provider '{s.provider}' has no Providers row, so they may be scheduled any time in "
-                             f"the school day; did you mean '{name}'?", _where(s.source, "provider"), "warning"))
+            out.append(
+                Issue(
+                    f"provider '{s.provider}' has no Providers row, so they may be scheduled any time in "
+                    f"the school day; did you mean '{name}'?",
+                    _where(s.source, "provider"),
+                    "warning",
+                )
+            )
     return out
 
 
@@ -496,9 +555,14 @@ def settings_warnings(problem: Problem) -> list[Issue]:
         if wd != st.days[0]:
             shift = (DAYS.index(st.days[0]) - st.week_of.weekday()) % 7
             better = (st.week_of + dt.timedelta(days=shift)).isoformat()
-            out.append(Issue(f"week_of {st.week_of.isoformat()} is a {wd} but the first school day is "
-                             f"{st.days[0]}; expected the date of the first school day such as {better}",
-                             "Settings (week_of)", "warning"))
+            out.append(
+                Issue(
+                    f"week_of {st.week_of.isoformat()} is a {wd} but the first school day is "
+                    f"{st.days[0]}; expected the date of the first school day such as {better}",
+                    "Settings (week_of)",
+                    "warning",
+                )
+            )
     return out
 
 
@@ -541,11 +605,17 @@ def short_day_warnings(problem: Problem) -> list[Issue]:
         parts = [f"{minutes} minutes on {_days_text(days)}" for minutes, days in by_week]
         row_list = ", ".join(str(b.source.row) for b in blocks[:5] if b.source is not None)
         rows_text = f" {row_list}{' and more' if len(blocks) > 5 else ''}" if row_list else ""
-        out.append(Issue(f"student '{st.student_id}' has StudentSchedule rows{rows_text} covering only "
-                         f"{' and '.join(parts)} of the {school_day}-minute school day "
-                         f"{fmt_span(st_.school_start, st_.school_end)}, while their default support is "
-                         f"{_level(st)}: outside their rows they need no para; expected rows for the whole day "
-                         "(or no rows at all: the homeroom all day)", _where(st.source, "support"), "warning"))
+        out.append(
+            Issue(
+                f"student '{st.student_id}' has StudentSchedule rows{rows_text} covering only "
+                f"{' and '.join(parts)} of the {school_day}-minute school day "
+                f"{fmt_span(st_.school_start, st_.school_end)}, while their default support is "
+                f"{_level(st)}: outside their rows they need no para; expected rows for the whole day "
+                "(or no rows at all: the homeroom all day)",
+                _where(st.source, "support"),
+                "warning",
+            )
+        )
     return out
 
 
@@ -567,16 +637,26 @@ def gender_spelling_warnings(problem: Problem) -> list[Issue]:
             student_cells[st.gender].append(st)
     out: list[Issue] = []
     for gender, students in student_cells.items():
-        paras = " and ".join(f"'{g}' ({_cells(srcs, 'gender')})" if _cells(srcs, "gender") else f"'{g}'"
-                             for g, srcs in sorted(para_cells.items()))
+        paras = " and ".join(
+            f"'{g}' ({_cells(srcs, 'gender')})" if _cells(srcs, "gender") else f"'{g}'"
+            for g, srcs in sorted(para_cells.items())
+        )
         matched = [st.student_id for st in students if st.gender_match]
-        effect = (f"so the gender_match student(s) {', '.join(matched)} get no para"
-                  if matched else "so it would match no para under gender_match")
+        effect = (
+            f"so the gender_match student(s) {', '.join(matched)} get no para"
+            if matched
+            else "so it would match no para under gender_match"
+        )
         hint = next(f"'{g}'" for g in sorted(para_cells) if g[0] == gender[0])
-        out.append(Issue(f"gender '{gender}' ({_cells([st.source for st in students], 'gender')}) is not "
-                         f"spelled as any para's gender: paras have {paras}; genders are compared as written "
-                         f"(ignoring case), {effect}; expected one spelling on both sheets, such as {hint}",
-                         _where(students[0].source, "gender"), "warning"))
+        out.append(
+            Issue(
+                f"gender '{gender}' ({_cells([st.source for st in students], 'gender')}) is not "
+                f"spelled as any para's gender: paras have {paras}; genders are compared as written "
+                f"(ignoring case), {effect}; expected one spelling on both sheets, such as {hint}",
+                _where(students[0].source, "gender"),
+                "warning",
+            )
+        )
     return out
 
 
@@ -610,10 +690,15 @@ def single_para_warnings(problem: Problem, grid: WeekGrid | None = None) -> list
             why.append(f"avoid_paras ({_cells([st.source], 'avoid_paras')})")
         limited = f", limited by {' and '.join(why)}" if why else ""
         only = eligible[0].para_id
-        out.append(Issue(f"priority-1 student '{st.student_id}' has a single eligible para, '{only}'{limited}: "
-                         f"while {only} is at lunch or on a break nobody may cover {st.student_id}, so that time is "
-                         "unmet every day; expected at least two paras who may support them",
-                         _where(st.source, "priority"), "warning"))
+        out.append(
+            Issue(
+                f"priority-1 student '{st.student_id}' has a single eligible para, '{only}'{limited}: "
+                f"while {only} is at lunch or on a break nobody may cover {st.student_id}, so that time is "
+                "unmet every day; expected at least two paras who may support them",
+                _where(st.source, "priority"),
+                "warning",
+            )
+        )
     return out
 
 
@@ -623,22 +708,50 @@ def staff_warnings(problem: Problem) -> list[Issue]:
     n = len(problem.paras)
     for d in problem.duties:
         if d.staff_needed > n:
-            out.append(Issue(f"duty '{d.duty_id}' needs {d.staff_needed} paras at once but the school has {n}; "
-                             f"at least {d.staff_needed - n} will be unmet every minute; expected at most {n}",
-                             _where(d.source, "staff_needed"), "warning"))
+            out.append(
+                Issue(
+                    f"duty '{d.duty_id}' needs {d.staff_needed} paras at once but the school has {n}; "
+                    f"at least {d.staff_needed - n} will be unmet every minute; expected at most {n}",
+                    _where(d.source, "staff_needed"),
+                    "warning",
+                )
+            )
     return out
 
 
 def warnings(problem: Problem) -> list[Issue]:
     """Every warning about legal but suspicious data, in a stable order."""
     g = WeekGrid(problem)
-    return [*settings_warnings(problem), *lunch_warnings(problem, g), *skill_warnings(problem, g),
-            *duty_warnings(problem, g), *protected_warnings(problem, g), *provider_warnings(problem),
-            *short_day_warnings(problem), *gender_spelling_warnings(problem), *single_para_warnings(problem, g),
-            *staff_warnings(problem)]
+    return [
+        *settings_warnings(problem),
+        *lunch_warnings(problem, g),
+        *skill_warnings(problem, g),
+        *duty_warnings(problem, g),
+        *protected_warnings(problem, g),
+        *provider_warnings(problem),
+        *short_day_warnings(problem),
+        *gender_spelling_warnings(problem),
+        *single_para_warnings(problem, g),
+        *staff_warnings(problem),
+    ]
 
 
-__all__ = ["CapacityMap", "LunchRoom", "Segment", "Summary", "capacity_map", "duty_warnings",
-           "gender_spelling_warnings", "lunch_warnings", "protected_warnings", "provider_warnings",
-           "settings_warnings", "short_day_warnings", "single_para_warnings", "skill_warnings", "staff_warnings",
-           "summary", "warnings"]
+__all__ = [
+    "CapacityMap",
+    "LunchRoom",
+    "Segment",
+    "Summary",
+    "capacity_map",
+    "duty_warnings",
+    "gender_spelling_warnings",
+    "lunch_warnings",
+    "protected_warnings",
+    "provider_warnings",
+    "settings_warnings",
+    "short_day_warnings",
+    "single_para_warnings",
+    "skill_warnings",
+    "staff_warnings",
+    "summary",
+    "warnings",
+]

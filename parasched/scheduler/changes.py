@@ -127,17 +127,21 @@ def diff(baseline: Schedule, new: Schedule, problem: Problem | None = None) -> t
     grid = WeekGrid.of(problem) if problem is not None else None
     before, after = timelines(baseline, grid), timelines(new, grid)
     order = {p.para_id: i for i, p in enumerate(problem.paras)} if problem is not None else {}
-    keys = sorted(set(before) | set(after),
-                  key=lambda k: (order.get(k[0], len(order)), k[0], DAYS.index(k[1])))
+    keys = sorted(set(before) | set(after), key=lambda k: (order.get(k[0], len(order)), k[0], DAYS.index(k[1])))
     out: list[Change] = []
     for para_id, day in keys:
         out += diff_para_day(para_id, day, before.get((para_id, day), []), after.get((para_id, day), []))
     return tuple(out)
 
 
-def changed_minutes(baseline: Schedule, new: Schedule, absent_paras: Iterable[str] = (),
-                    substitutes: Iterable[str] = (), problem: Problem | None = None,
-                    changes: Iterable[Change] | None = None) -> int:
+def changed_minutes(
+    baseline: Schedule,
+    new: Schedule,
+    absent_paras: Iterable[str] = (),
+    substitutes: Iterable[str] = (),
+    problem: Problem | None = None,
+    changes: Iterable[Change] | None = None,
+) -> int:
     """Changed para-minutes weighed like the resolve objective (see the module docstring).
 
     With ``problem`` (absences applied), minutes outside a para's available time weigh
@@ -151,7 +155,7 @@ def changed_minutes(baseline: Schedule, new: Schedule, absent_paras: Iterable[st
     if problem is not None:
         subs |= {p.para_id for p in problem.paras if p.is_substitute}
     out = 0
-    for c in (diff(baseline, new, problem) if changes is None else changes):
+    for c in diff(baseline, new, problem) if changes is None else changes:
         if grid is not None:
             present = total(intersect([(c.start, c.end)], grid.para_available(c.para_id, c.day)))
         else:
@@ -213,5 +217,19 @@ def spans(changes: Iterable[Change], para_id: str, day: str) -> tuple[Interval, 
     return merge((c.start, c.end) for c in changes if c.para_id == para_id and c.day == day)
 
 
-__all__ = ["ABSENT_WEIGHT", "FILL_WEIGHT", "FREE", "MOVE_WEIGHT", "SUBSTITUTE_WEIGHT", "by_para", "changed_minutes",
-           "covering", "diff", "diff_para_day", "label", "students_of", "timelines", "weight_of"]
+__all__ = [
+    "ABSENT_WEIGHT",
+    "FILL_WEIGHT",
+    "FREE",
+    "MOVE_WEIGHT",
+    "SUBSTITUTE_WEIGHT",
+    "by_para",
+    "changed_minutes",
+    "covering",
+    "diff",
+    "diff_para_day",
+    "label",
+    "students_of",
+    "timelines",
+    "weight_of",
+]

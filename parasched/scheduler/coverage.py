@@ -74,13 +74,28 @@ def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None)
             ok = [iv for iv, alone in cover.get(seg.student_id, []) if alone or seg.support == Support.SHARED]
             gaps = subtract([(seg.start, seg.end)], ok)
             st = problem.student(seg.student_id)
-            out.append(NeedCoverage(UnmetKind.SUPPORT, seg.student_id, day, st.priority, seg.end - seg.start,
-                                    tuple((s, e, e - s) for s, e in gaps)))
+            out.append(
+                NeedCoverage(
+                    UnmetKind.SUPPORT,
+                    seg.student_id,
+                    day,
+                    st.priority,
+                    seg.end - seg.start,
+                    tuple((s, e, e - s) for s, e in gaps),
+                )
+            )
         for duty in grid.duties_on(day):
             on_duty = rows_of.get((day, Kind.DUTY, duty.duty_id), [])
-            out.append(NeedCoverage(UnmetKind.DUTY, duty.duty_id, day, duty.priority,
-                                    (duty.end - duty.start) * duty.staff_needed,
-                                    _staff_gaps((duty.start, duty.end), on_duty, duty.staff_needed)))
+            out.append(
+                NeedCoverage(
+                    UnmetKind.DUTY,
+                    duty.duty_id,
+                    day,
+                    duty.priority,
+                    (duty.end - duty.start) * duty.staff_needed,
+                    _staff_gaps((duty.start, duty.end), on_duty, duty.staff_needed),
+                )
+            )
         for o in occ:
             if o.day != day:
                 continue
@@ -89,8 +104,16 @@ def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None)
                 continue
             with_para = rows_of.get((day, Kind.THERAPY, o.session_id), [])
             gaps = subtract([(o.start, o.end)], with_para)
-            out.append(NeedCoverage(UnmetKind.THERAPY, o.session_id, day, ses.priority, o.end - o.start,
-                                    tuple((s, e, e - s) for s, e in gaps)))
+            out.append(
+                NeedCoverage(
+                    UnmetKind.THERAPY,
+                    o.session_id,
+                    day,
+                    ses.priority,
+                    o.end - o.start,
+                    tuple((s, e, e - s) for s, e in gaps),
+                )
+            )
     return out
 
 

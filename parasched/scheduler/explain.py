@@ -21,8 +21,16 @@ from .weekgrid import WeekGrid
 
 MAX_LISTED = 4
 # what people type in a gender column, as the words a reason uses ("a male para")
-GENDER_WORDS = {"m": "male", "male": "male", "man": "male", "boy": "male",
-                "f": "female", "female": "female", "woman": "female", "girl": "female"}
+GENDER_WORDS = {
+    "m": "male",
+    "male": "male",
+    "man": "male",
+    "boy": "male",
+    "f": "female",
+    "female": "female",
+    "woman": "female",
+    "girl": "female",
+}
 NO_RULE = "no single rule keeps them off it, but the search found no way to fit it in within the time limit"
 
 
@@ -115,8 +123,7 @@ class _Explainer:
         """What the para does in [start, end), or why they are kept off while free."""
         busy = [a for a in sorted(self.rows[(pid, day)]) if overlaps((a.start, a.end), (start, end))]
         parts = [self.describe(a) for a in busy]
-        free = subtract(intersect(self.g.para_available(pid, day), [(start, end)]),
-                        [(a.start, a.end) for a in busy])
+        free = subtract(intersect(self.g.para_available(pid, day), [(start, end)]), [(a.start, a.end) for a in busy])
         if free:
             joint = ": " if free_why == NO_RULE else " but "
             parts.append(f"{'free' if parts else 'is free'} {_spans(free)}{joint}{free_why}")
@@ -163,8 +170,10 @@ class _Explainer:
         length = around[1] - around[0]
         if length >= least or (around[0] <= stretch[0] and stretch[1] <= around[1]):
             return None
-        return (f"has only {length} free minutes there, and a para stays at least {least} minutes with a student "
-                "(min_support_minutes)")
+        return (
+            f"has only {length} free minutes there, and a para stays at least {least} minutes with a student "
+            "(min_support_minutes)"
+        )
 
     def stretches(self, day: str) -> dict[str, tuple[Interval, ...]]:
         if day not in self._stretches:
@@ -214,24 +223,33 @@ class _Explainer:
             return f"{prefix}no para may support {sid} ({_listing(why)})" if why else "no paras in the Paras sheet"
         working = [p for p in eligible if intersect(self.g.para_available(p.para_id, day), [(start, end)])]
         if not working:
-            return (f"no eligible para works {span} ({prefix.rstrip(': ') + '; ' if prefix else ''}"
-                    f"{_listing([self.hours_of(p.para_id, day) for p in eligible])})")
-        details = [self.doing(p.para_id, day, start, end, self.support_free_why(p, sid, day, start, end, support,
-                                                                                  location))
-                   for p in working]
+            return (
+                f"no eligible para works {span} ({prefix.rstrip(': ') + '; ' if prefix else ''}"
+                f"{_listing([self.hours_of(p.para_id, day) for p in eligible])})"
+            )
+        details = [
+            self.doing(p.para_id, day, start, end, self.support_free_why(p, sid, day, start, end, support, location))
+            for p in working
+        ]
         if len(working) == 1:
             return f"{prefix}the only eligible para working {span}: {details[0]}"
         return f"{prefix}{len(working)} eligible paras work {span}: {_listing(details)}"
 
-    def support_free_why(self, para: Para, sid: str, day: str, start: int, end: int, support: Support,
-                         location: str) -> str:
+    def support_free_why(
+        self, para: Para, sid: str, day: str, start: int, end: int, support: Support, location: str
+    ) -> str:
         st = self.p.student(sid)
         limit = st.max_minutes_with_same_para
         if limit is not None and self.with_student[(para.para_id, sid, day)] + self.g.settings.time_step > limit:
-            return (f"has already spent {self.with_student[(para.para_id, sid, day)]} minutes with {sid} that day, "
-                    f"the most one para may (rotation limit, max_minutes_with_same_para {limit})")
-        return (self.short_run_why(para.para_id, sid, day, start, end)
-                or self.continuous_why(para.para_id, day, start, end) or NO_RULE)
+            return (
+                f"has already spent {self.with_student[(para.para_id, sid, day)]} minutes with {sid} that day, "
+                f"the most one para may (rotation limit, max_minutes_with_same_para {limit})"
+            )
+        return (
+            self.short_run_why(para.para_id, sid, day, start, end)
+            or self.continuous_why(para.para_id, day, start, end)
+            or NO_RULE
+        )
 
     # -- duties ----------------------------------------------------------------------------------
     def duty(self, did: str, day: str, start: int, end: int) -> str:
@@ -254,8 +272,10 @@ class _Explainer:
     def duty_free_why(self, para: Para, day: str, start: int, end: int) -> str:
         cap = para.max_duty_minutes
         if cap is not None and self.duty_week[para.para_id] + self.g.settings.time_step > cap:
-            return (f"already has {self.duty_week[para.para_id]} duty minutes this week, the cap is {cap} "
-                    "(max_duty_minutes)")
+            return (
+                f"already has {self.duty_week[para.para_id]} duty minutes this week, the cap is {cap} "
+                "(max_duty_minutes)"
+            )
         return self.continuous_why(para.para_id, day, start, end) or NO_RULE
 
     # -- therapy ---------------------------------------------------------------------------------
@@ -263,20 +283,23 @@ class _Explainer:
         ses = self.p.session(sesid)
         refusals = {p.para_id: self.g.session_refusal(p, ses) for p in self.p.paras}
         eligible = [p for p in self.p.paras if refusals[p.para_id] is None]
-        prefix = f"needs {', '.join(sorted(ses.skills_required))} for {ses.para_role} " if ses.skills_required \
+        prefix = (
+            f"needs {', '.join(sorted(ses.skills_required))} for {ses.para_role} "
+            if ses.skills_required
             else f"needs a para to {ses.para_role} "
+        )
         prefix += f"({', '.join(ses.student_ids)})"
         span = f"{day} {fmt_span(start, end)}"
         if not eligible:
             return f"{prefix}: no para qualifies ({_listing([r for r in refusals.values() if r])})"
-        whole = [p for p in eligible
-                 if any(a <= start and end <= b for a, b in self.g.para_available(p.para_id, day))]
+        whole = [p for p in eligible if any(a <= start and end <= b for a, b in self.g.para_available(p.para_id, day))]
         if not whole:
             hours = _listing([self.hours_of(p.para_id, day) for p in eligible])
             return f"{prefix}: no eligible para works all of {span} ({hours})"
-        details = [self.doing(p.para_id, day, start, end,
-                              self.continuous_why(p.para_id, day, start, end) or NO_RULE)
-                   for p in whole]
+        details = [
+            self.doing(p.para_id, day, start, end, self.continuous_why(p.para_id, day, start, end) or NO_RULE)
+            for p in whole
+        ]
         return f"{prefix}: eligible paras working {span}: {_listing(details)}"
 
     def unplaced(self, sesid: str) -> str:
@@ -289,8 +312,10 @@ class _Explainer:
             if any(s.day == d for s in placed):
                 continue
             pieces.append(self.day_room(ses, d, prov))
-        head = (f"flexible session could not be placed ({len(placed)} of {ses.sessions_per_week} placed, "
-                f"{ses.duration} minutes each, allowed {', '.join(days)})")
+        head = (
+            f"flexible session could not be placed ({len(placed)} of {ses.sessions_per_week} placed, "
+            f"{ses.duration} minutes each, allowed {', '.join(days)})"
+        )
         return f"{head}: " + "; ".join(pieces) if pieces else head
 
     def day_room(self, ses: Session, day: str, prov: str) -> str:
@@ -301,10 +326,15 @@ class _Explainer:
             return f"{day}: {prov} is free only {_spans(with_provider)} inside the window {fmt_span(*window)}"
         allowed = self.g.session_allowed(ses, day)
         if not any(e - s >= dur for s, e in allowed):
-            blocked = [sid for sid in ses.student_ids
-                       if intersect(with_provider, [*self.g.protected(sid, day), *self.g.absent(sid, day)])]
-            return (f"{day}: {prov} is free only {_spans(with_provider)} and {', '.join(blocked)} "
-                    f"{'is' if len(blocked) == 1 else 'are'} in protected blocks or absent then")
+            blocked = [
+                sid
+                for sid in ses.student_ids
+                if intersect(with_provider, [*self.g.protected(sid, day), *self.g.absent(sid, day)])
+            ]
+            return (
+                f"{day}: {prov} is free only {_spans(with_provider)} and {', '.join(blocked)} "
+                f"{'is' if len(blocked) == 1 else 'are'} in protected blocks or absent then"
+            )
         clashes = []
         for o in self.s.sessions:
             if o.day != day or o.session_id == ses.session_id:
@@ -335,10 +365,13 @@ class _Explainer:
                     continue
                 offered += seg.end - seg.start
                 if len(examples) < 2:
-                    busy = [a for p in self.p.paras if self.g.support_refusal(p, st, seg.skills) is None
-                            for a in self.rows[(p.para_id, d)]
-                            if a.kind.is_work and sid not in a.students
-                            and overlaps((a.start, a.end), (seg.start, seg.end))]
+                    busy = [
+                        a
+                        for p in self.p.paras
+                        if self.g.support_refusal(p, st, seg.skills) is None
+                        for a in self.rows[(p.para_id, d)]
+                        if a.kind.is_work and sid not in a.students and overlaps((a.start, a.end), (seg.start, seg.end))
+                    ]
                     if busy:
                         a = busy[0]
                         examples.append(f"{d} {fmt_span(seg.start, seg.end)}: {a.para_id} {self.describe(a)}")

@@ -75,24 +75,38 @@ def fill_in(schedule: Schedule, problem: Problem, replan_days: Iterable[str]) ->
             continue
         for s, e, missing in need.uncovered:
             if need.kind == UnmetKind.SUPPORT:
-                pieces = [(max(s, g.start), min(e, g.end), g) for g in segs_by_day[day]
-                          if g.student_id == need.ref and g.start < e and s < g.end]
+                pieces = [
+                    (max(s, g.start), min(e, g.end), g)
+                    for g in segs_by_day[day]
+                    if g.student_id == need.ref and g.start < e and s < g.end
+                ]
                 for ps, pe, seg in pieces:
                     _fill_piece(problem, grid, day, ps, pe, 1, free, fit, add, order, seg=seg, rows=rows)
             elif need.kind == UnmetKind.DUTY:
                 short = missing // max(1, e - s)
-                _fill_piece(problem, grid, day, s, e, short, free, fit, add, order, duty_id=need.ref,
-                            rows=rows)
+                _fill_piece(problem, grid, day, s, e, short, free, fit, add, order, duty_id=need.ref, rows=rows)
     out = dataclasses.replace(schedule, assignments=tuple(sorted(rows)), sessions=tuple(sorted(sessions)))
     # a piece shorter than min_support_minutes that joins no run of the same para is a sliver:
     # taken out again rather than kept against the rule
     return drop_short_runs(problem, out, grid)
 
 
-def _fill_piece(problem: Problem, grid: WeekGrid, day: str, s: int, e: int, staff: int,
-                free: Callable[[str, str], tuple[Interval, ...]], fit: Callable[..., int],
-                add: Callable[[Assignment], None], order: dict[str, int], *, seg: Any = None,
-                duty_id: str = "", rows: Sequence[Assignment] = ()) -> None:
+def _fill_piece(
+    problem: Problem,
+    grid: WeekGrid,
+    day: str,
+    s: int,
+    e: int,
+    staff: int,
+    free: Callable[[str, str], tuple[Interval, ...]],
+    fit: Callable[..., int],
+    add: Callable[[Assignment], None],
+    order: dict[str, int],
+    *,
+    seg: Any = None,
+    duty_id: str = "",
+    rows: Sequence[Assignment] = (),
+) -> None:
     """Give [s, e) of one need to free eligible paras, ``staff`` at a time (see ``fill_in``)."""
     duty = problem.duty(duty_id) if duty_id else None
     student = problem.student(seg.student_id) if seg is not None else None
@@ -110,8 +124,10 @@ def _fill_piece(problem: Problem, grid: WeekGrid, day: str, s: int, e: int, staf
                 if duty is not None:
                     if grid.duty_refusal(para, duty) is not None:
                         continue
-                    if any(a.para_id == pid and a.day == day and a.ref == duty_id and a.start < e and s < a.end
-                           for a in rows):
+                    if any(
+                        a.para_id == pid and a.day == day and a.ref == duty_id and a.start < e and s < a.end
+                        for a in rows
+                    ):
                         continue
                 got: list[Interval] = []
                 for x, y in intersect(todo, free(pid, day)):
@@ -131,8 +147,9 @@ def _fill_piece(problem: Problem, grid: WeekGrid, day: str, s: int, e: int, staf
                 minutes = total(got)
                 if not minutes:
                     continue
-                had = student is not None and any(student.student_id in a.students for a in rows
-                                                  if a.para_id == pid and a.day == day)
+                had = student is not None and any(
+                    student.student_id in a.students for a in rows if a.para_id == pid and a.day == day
+                )
                 key = (-minutes, int(para.is_substitute), int(not had), order[pid])
                 if best is None or key < best[0]:
                     best = (key, pid, got)
@@ -148,9 +165,15 @@ def _fill_piece(problem: Problem, grid: WeekGrid, day: str, s: int, e: int, staf
             todo = list(subtract(todo, got))
 
 
-def _fill_therapy(need: Any, problem: Problem, grid: WeekGrid, sessions: list[Any],
-                  free: Callable[[str, str], tuple[Interval, ...]], add: Callable[[Assignment], None],
-                  order: dict[str, int]) -> None:
+def _fill_therapy(
+    need: Any,
+    problem: Problem,
+    grid: WeekGrid,
+    sessions: list[Any],
+    free: Callable[[str, str], tuple[Interval, ...]],
+    add: Callable[[Assignment], None],
+    order: dict[str, int],
+) -> None:
     """Staff a whole assist/deliver occurrence nobody staffs with a free qualified para."""
     ses = problem.session(need.ref)
     for i, placed in enumerate(sessions):
@@ -159,11 +182,17 @@ def _fill_therapy(need: Any, problem: Problem, grid: WeekGrid, sessions: list[An
         span = (placed.start, placed.end)
         if total(intersect([span], [(x, y) for x, y, _ in need.uncovered])) < span[1] - span[0]:
             continue  # partly staffed: left to the solver
-        cands = [p for p in problem.paras if grid.session_refusal(p, ses) is None
-                 and contains(free(p.para_id, need.day), span)]
+        cands = [
+            p
+            for p in problem.paras
+            if grid.session_refusal(p, ses) is None and contains(free(p.para_id, need.day), span)
+        ]
         if not cands:
             continue
         para = min(cands, key=lambda p: (int(p.is_substitute), order[p.para_id]))
-        add(Assignment(para.para_id, need.day, span[0], span[1], Kind.THERAPY, ref=ses.session_id,
-                       students=ses.student_ids))
+        add(
+            Assignment(
+                para.para_id, need.day, span[0], span[1], Kind.THERAPY, ref=ses.session_id, students=ses.student_ids
+            )
+        )
         sessions[i] = dataclasses.replace(placed, para_id=para.para_id)

@@ -182,8 +182,9 @@ class _Greedy:
         for o in occ:
             ses = self.problem.session(o.session_id)
             if ses.needs_para:
-                needs.append(((ses.priority, 0, self._day_i(o.day), len(self._session_paras(ses)), o.session_id,
-                               o.start), o))
+                needs.append(
+                    ((ses.priority, 0, self._day_i(o.day), len(self._session_paras(ses)), o.session_id, o.start), o)
+                )
         flex: list[StudentSegment] = []
         for day in self.grid.days:
             for seg in self.grid.support_needs(day, occ):
@@ -197,8 +198,12 @@ class _Greedy:
                 n_elig = len(self._eligible_for(st, st.skills_required))
                 needs.append(((st.priority, rank, self._day_i(day), n_elig, seg.student_id, seg.start), seg))
             for duty in self.grid.duties_on(day):
-                needs.append(((duty.priority, 2, self._day_i(day), len(self._duty_paras(duty)), duty.duty_id,
-                               duty.start), (duty, day)))
+                needs.append(
+                    (
+                        (duty.priority, 2, self._day_i(day), len(self._duty_paras(duty)), duty.duty_id, duty.start),
+                        (duty, day),
+                    )
+                )
         needs.sort(key=lambda n: n[0])
         for _, need in needs:
             if self.deadline is not None and time.monotonic() > self.deadline:
@@ -245,7 +250,7 @@ class _Greedy:
                 rest = ([best[0]] if best[0] is not None else []) + best[1]
                 for k, iv in enumerate(rest):
                     tl.insert(*iv, _Row(Kind.LUNCH if k == 0 and best[0] is not None else Kind.BREAK))
-                    self._load[day][iv[0] // self.step:iv[1] // self.step] += 1
+                    self._load[day][iv[0] // self.step : iv[1] // self.step] += 1
 
     def _pressure(self) -> dict[str, np.ndarray]:
         """Per day and time step: staff needed (1:1, shared share, duties, fixed therapy with a para)
@@ -256,15 +261,15 @@ class _Greedy:
         for day in self.grid.days:
             load = np.zeros(slots)
             for seg in self.grid.support_needs(day, fixed):
-                load[seg.start // self.step:seg.end // self.step] += self._need_weight(seg)
+                load[seg.start // self.step : seg.end // self.step] += self._need_weight(seg)
             for duty in self.grid.duties_on(day):
-                load[duty.start // self.step:duty.end // self.step] += duty.staff_needed
+                load[duty.start // self.step : duty.end // self.step] += duty.staff_needed
             for o in fixed:
                 if o.day == day and self.problem.session(o.session_id).needs_para:
-                    load[o.start // self.step:o.end // self.step] += 1
+                    load[o.start // self.step : o.end // self.step] += 1
             for p in self.paras:
                 for a, b in self.grid.para_available(p.para_id, day):
-                    load[a // self.step:b // self.step] -= 1
+                    load[a // self.step : b // self.step] -= 1
             out[day] = load
         return out
 
@@ -291,7 +296,7 @@ class _Greedy:
                 elig = self._eligible_for(self.students[seg.student_id], seg.skills)
                 if not elig:
                     continue
-                need[j, seg.start // self.step:seg.end // self.step] = self._need_weight(seg) / len(elig)
+                need[j, seg.start // self.step : seg.end // self.step] = self._need_weight(seg) / len(elig)
                 for p in elig:
                     inc[index[p.para_id], j] = 1.0
             weights = inc @ need
@@ -325,23 +330,25 @@ class _Greedy:
 
         def key(s: int) -> tuple:
             cost = sum(self._cost(p, d, s, s + (cast(LunchRule, rules[d]).minutes if rules[d] else 0)) for d in fits[s])
-            return (-len(fits[s]), round(cost, 6), s % 15 != 0,
-                    abs(s - target), s)
+            return (-len(fits[s]), round(cost, 6), s % 15 != 0, abs(s - target), s)
 
         return min(fits, key=key)
 
-    def _lunch_candidates(self, p: Para, day: str, tl: _Timeline, lunch: LunchRule | None,
-                          week: int | None) -> list[Interval | None]:
+    def _lunch_candidates(
+        self, p: Para, day: str, tl: _Timeline, lunch: LunchRule | None, week: int | None
+    ) -> list[Interval | None]:
         if lunch is None:
             return [None]
         m = lunch.minutes
         starts = self._lunch_starts(tl, lunch)
-        starts.sort(key=lambda s: (s != week, round(self._cost(p, day, s, s + m), 6), s % 15 != 0,
-                                   abs(s - (week or 0)), s))
+        starts.sort(
+            key=lambda s: (s != week, round(self._cost(p, day, s, s + m), 6), s % 15 != 0, abs(s - (week or 0)), s)
+        )
         return [(s, s + m) for s in starts] or [None]
 
-    def _place_breaks(self, p: Para, day: str, available: tuple[Interval, ...], taken: list[Interval],
-                      n: int) -> list[Interval]:
+    def _place_breaks(
+        self, p: Para, day: str, available: tuple[Interval, ...], taken: list[Interval], n: int
+    ) -> list[Interval]:
         if n <= 0:
             return []
         bm = self.problem.settings.break_minutes
@@ -354,8 +361,13 @@ class _Greedy:
             if not cands:
                 break
             near = {e for _, e in [*taken, *breaks]} | {s for s, _ in [*taken, *breaks]}
-            cands.sort(key=lambda c: (c[0] in near or c[1] in near,
-                                      round(self._cost(p, day, *c) + abs(c[0] - target) / 240, 6), c[0]))
+            cands.sort(
+                key=lambda c: (
+                    c[0] in near or c[1] in near,
+                    round(self._cost(p, day, *c) + abs(c[0] - target) / 240, 6),
+                    c[0],
+                )
+            )
             breaks.append(cands[0])
         if len(breaks) >= n:
             return breaks
@@ -371,8 +383,7 @@ class _Greedy:
     # -- 2. therapy in time --------------------------------------------------------------------
     def place_sessions(self) -> None:
         self.occurrences = list(self.grid.fixed_occurrences())
-        flexible = sorted((s for s in self.problem.sessions if s.is_flexible),
-                          key=lambda s: (s.priority, s.session_id))
+        flexible = sorted((s for s in self.problem.sessions if s.is_flexible), key=lambda s: (s.priority, s.session_id))
         for ses in flexible:
             assert ses.sessions_per_week is not None
             days = list(self.problem.days_of(ses.allowed_days))
@@ -399,8 +410,9 @@ class _Greedy:
                     if not overlaps((s, s + dur), (o.start, o.end)):
                         continue
                     other = self.problem.session(o.session_id)
-                    if (ses.provider and other.provider == ses.provider) or \
-                            set(other.student_ids) & set(ses.student_ids):
+                    if (ses.provider and other.provider == ses.provider) or set(other.student_ids) & set(
+                        ses.student_ids
+                    ):
                         clash = True
                         break
                 if clash:
@@ -409,8 +421,7 @@ class _Greedy:
                     return s
                 if first_any is None:
                     first_any = s
-                if any(self._session_fits(p, ses, day, s, s + dur) is not None
-                       for p in self._session_paras(ses)):
+                if any(self._session_fits(p, ses, day, s, s + dur) is not None for p in self._session_paras(ses)):
                     return s
         return first_any
 
@@ -511,11 +522,19 @@ class _Greedy:
                 # a piece shorter than min_support_minutes that continues nothing is a sliver (taken
                 # out at the end): any longer piece first; then the student's paras of the day and week
                 sliver = not continuing and end - t < self.least and end < seg.end
-                score = (sliver, p.is_substitute, join is None, not continuing,
-                         bool(st.preferred_paras) and p.para_id not in st.preferred_paras,
-                         self.with_student[(p.para_id, day, sid)] == 0,
-                         self.week_with[(p.para_id, sid)] == 0,
-                         t - end, self.duty_minutes[p.para_id], len(p.skills), p.para_id)
+                score = (
+                    sliver,
+                    p.is_substitute,
+                    join is None,
+                    not continuing,
+                    bool(st.preferred_paras) and p.para_id not in st.preferred_paras,
+                    self.with_student[(p.para_id, day, sid)] == 0,
+                    self.week_with[(p.para_id, sid)] == 0,
+                    t - end,
+                    self.duty_minutes[p.para_id],
+                    len(p.skills),
+                    p.para_id,
+                )
                 if best is None or score < best[0]:
                     best = (score, p, tl, end, join)
             if best is None:
@@ -541,8 +560,9 @@ class _Greedy:
         """(para, timeline) of those among ``paras`` (a cached list) who work on ``day``."""
         key = (id(paras), day)
         if key not in self._day_lists:
-            self._day_lists[key] = [(p, self.timelines[(p.para_id, day)]) for p in paras
-                                    if (p.para_id, day) in self.timelines]
+            self._day_lists[key] = [
+                (p, self.timelines[(p.para_id, day)]) for p in paras if (p.para_id, day) in self.timelines
+            ]
         return self._day_lists[key]
 
     def _can_join(self, row: _Row, student: Student, seg: StudentSegment) -> bool:
@@ -573,8 +593,14 @@ class _Greedy:
                         continue
                     prev = tl.ending_at(t)
                     continuing = prev is not None and prev.kind == Kind.DUTY and prev.ref == duty.duty_id
-                    score = (p.is_substitute, not continuing, self.duty_minutes[p.para_id], t - end,
-                             len(p.skills), p.para_id)
+                    score = (
+                        p.is_substitute,
+                        not continuing,
+                        self.duty_minutes[p.para_id],
+                        t - end,
+                        len(p.skills),
+                        p.para_id,
+                    )
                     if best is None or score < best[0]:
                         best = (score, p, tl, end)
                 if best is None:
@@ -699,8 +725,16 @@ class _Greedy:
         sessions = []
         for o in self.occurrences:
             ses = self.problem.session(o.session_id)
-            sessions.append(PlacedSession(o.session_id, o.day, o.start, o.end, ses.provider,
-                                          self.session_para.get((o.session_id, o.day, o.start), "")))
+            sessions.append(
+                PlacedSession(
+                    o.session_id,
+                    o.day,
+                    o.start,
+                    o.end,
+                    ses.provider,
+                    self.session_para.get((o.session_id, o.day, o.start), ""),
+                )
+            )
         # slivers left anyway (a stretch too short for anyone's free time) come out before the
         # Unmet rows are counted, so the rows match the schedule returned
         draft = drop_short_runs(self.problem, Schedule(tuple(sorted(rows)), tuple(sorted(sessions))), self.grid)

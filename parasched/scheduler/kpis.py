@@ -40,8 +40,19 @@ from .model import PRIORITIES, Problem, Role
 from .schedule import Kind, Schedule, UnmetKind
 from .weekgrid import WeekGrid
 
-OBJECTIVE_TERMS = ("unmet_p1", "unmet_p2", "unmet_p3", "flex_short", "substitute_minutes", "handoffs",
-                   "extra_paras", "extra_week_paras", "preferred_missed", "duty_spread", "lunch_variation")
+OBJECTIVE_TERMS = (
+    "unmet_p1",
+    "unmet_p2",
+    "unmet_p3",
+    "flex_short",
+    "substitute_minutes",
+    "handoffs",
+    "extra_paras",
+    "extra_week_paras",
+    "preferred_missed",
+    "duty_spread",
+    "lunch_variation",
+)
 
 
 @dataclass(frozen=True)
@@ -184,19 +195,31 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
                 handoffs += 1
     extra = sum(max(0, len(ps) - 1) for ps in paras_of.values())
 
-    duty_eligible = [p.para_id for p in problem.paras
-                     if p.role == Role.PARA and p.general_duties and grid.working_days(p.para_id)]
+    duty_eligible = [
+        p.para_id for p in problem.paras if p.role == Role.PARA and p.general_duties and grid.working_days(p.para_id)
+    ]
     duty_minutes = {pid: duty_by_para.get(pid, 0) for pid in duty_eligible}
     spread = max(duty_minutes.values()) - min(duty_minutes.values()) if duty_minutes else 0
     lunch_variation = sum(max(0, len(s) - 1) for s in lunch_starts.values())
 
     return Kpis(
-        required_minutes=required, covered_minutes=covered, duty_staff_minutes=duty_staff, flex=flex,
-        paras_per_student={sid: len(ps) for sid, ps in week_paras.items()}, duty_minutes=duty_minutes,
-        unmet_p1=unmet[1], unmet_p2=unmet[2], unmet_p3=unmet[3], flex_short=flex_short,
-        substitute_minutes=substitute, handoffs=handoffs, extra_paras=extra,
-        extra_week_paras=sum(max(0, len(ps) - 1) for ps in week_paras.values()), preferred_missed=preferred_missed,
-        duty_spread=spread, lunch_variation=lunch_variation,
+        required_minutes=required,
+        covered_minutes=covered,
+        duty_staff_minutes=duty_staff,
+        flex=flex,
+        paras_per_student={sid: len(ps) for sid, ps in week_paras.items()},
+        duty_minutes=duty_minutes,
+        unmet_p1=unmet[1],
+        unmet_p2=unmet[2],
+        unmet_p3=unmet[3],
+        flex_short=flex_short,
+        substitute_minutes=substitute,
+        handoffs=handoffs,
+        extra_paras=extra,
+        extra_week_paras=sum(max(0, len(ps) - 1) for ps in week_paras.values()),
+        preferred_missed=preferred_missed,
+        duty_spread=spread,
+        lunch_variation=lunch_variation,
     )
 
 

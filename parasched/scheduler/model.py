@@ -62,8 +62,14 @@ MAX_TIME_LIMIT_SECONDS = 24 * 3600.0  # a solve is an overnight job at the very 
 
 def _kind(expected: type | tuple[type, ...]) -> str:
     types = expected if isinstance(expected, tuple) else (expected,)
-    names = {int: "a whole number", float: "a number", str: "text", bool: "yes/no (True/False)",
-             tuple: "a tuple", dt.date: "a date"}
+    names = {
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+        bool: "yes/no (True/False)",
+        tuple: "a tuple",
+        dt.date: "a date",
+    }
     return " or ".join(names.get(t, f"a {t.__name__} value") for t in types)
 
 
@@ -83,8 +89,10 @@ def _check_types(record: object, spec: dict[str, tuple[type | tuple[type, ...], 
         found = f"the text '{value}'" if isinstance(value, str) else f"{type(value).__name__} {value!r}"
         if isinstance(expected, type) and issubclass(expected, StrEnum):
             allowed = ", ".join(m.value for m in expected)
-            raise DataError(f"{name} is {found}, not a {expected.__name__} ({allowed}); convert the cell with the "
-                            f"reader's parser", name)
+            raise DataError(
+                f"{name} is {found}, not a {expected.__name__} ({allowed}); convert the cell with the reader's parser",
+                name,
+            )
         raise DataError(f"{name} is {found}; expected {_kind(expected)}", name)
 
 
@@ -94,8 +102,7 @@ def _check_strings(record: object, names: Iterable[str]) -> None:
     for name in names:
         value = getattr(record, name)
         if isinstance(value, str | bytes) or not isinstance(value, tuple | frozenset | set | list):
-            raise DataError(f"{name} is {type(value).__name__} {value!r}; expected a collection of text values",
-                            name)
+            raise DataError(f"{name} is {type(value).__name__} {value!r}; expected a collection of text values", name)
         bad = next((v for v in value if not isinstance(v, str)), None)
         if bad is not None:
             raise DataError(f"{name} holds {type(bad).__name__} {bad!r}; expected text values", name)
@@ -105,15 +112,19 @@ def _check_interval(record: object, name: str) -> None:
     value = getattr(record, name)
     if value is None:
         return
-    if not (isinstance(value, tuple) and len(value) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+    if not (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
         raise DataError(f"{name} is {value!r}; expected (start, end) in minutes from midnight", name)
     if not (0 <= value[0] <= DAY_MINUTES and 0 <= value[1] <= DAY_MINUTES):
         raise DataError(f"{name} must lie within one day", name)
 
 
-def _check_range(value: int | float | None, low: float, high: float, column: str, unit: str = "",
-                 why: str = "") -> None:
+def _check_range(
+    value: int | float | None, low: float, high: float, column: str, unit: str = "", why: str = ""
+) -> None:
     """A number outside what the domain can mean (a week has 7 x 1,440 minutes) is a typo: refuse it
     with the range, before it costs minutes of solving or gigabytes of memory."""
     if value is None or low <= value <= high:
@@ -141,8 +152,9 @@ def _check_span(start: int, end: int, step: int | None = None, what: str = "") -
 
 def _check_priority(priority: int) -> None:
     if priority not in PRIORITIES:
-        raise DataError(f"'{priority}' is not a priority; expected 1 (critical), 2 (required) or 3 (desirable)",
-                        "priority")
+        raise DataError(
+            f"'{priority}' is not a priority; expected 1 (critical), 2 (required) or 3 (desirable)", "priority"
+        )
 
 
 def _norm_tags(tags: frozenset[str]) -> frozenset[str]:
@@ -168,20 +180,31 @@ class Settings:
     time_limit_seconds: float = 60.0
 
     def __post_init__(self) -> None:
-        _check_types(self, {
-            "school_name": (str, False), "days": (tuple, False), "week_of": (dt.date, True),
-            "school_start": (int, False), "school_end": (int, False), "time_step": (int, False),
-            "lunch_minutes": (int, False), "lunch_window": (tuple, False), "breaks_per_day": (int, False),
-            "break_minutes": (int, False), "max_continuous_minutes": (int, True),
-            "min_support_minutes": (int, False), "time_limit_seconds": ((int, float), False)})
+        _check_types(
+            self,
+            {
+                "school_name": (str, False),
+                "days": (tuple, False),
+                "week_of": (dt.date, True),
+                "school_start": (int, False),
+                "school_end": (int, False),
+                "time_step": (int, False),
+                "lunch_minutes": (int, False),
+                "lunch_window": (tuple, False),
+                "breaks_per_day": (int, False),
+                "break_minutes": (int, False),
+                "max_continuous_minutes": (int, True),
+                "min_support_minutes": (int, False),
+                "time_limit_seconds": ((int, float), False),
+            },
+        )
         _check_strings(self, ("days",))
         _check_interval(self, "lunch_window")
         _check_days(self.days)
         if not self.days:
             raise DataError("no school days; expected e.g. Mon-Fri", "days")
         if self.time_step <= 0 or 60 % self.time_step != 0:
-            raise DataError(f"'{self.time_step}' does not divide an hour; expected e.g. 5, 10, 15",
-                            "time_step_minutes")
+            raise DataError(f"'{self.time_step}' does not divide an hour; expected e.g. 5, 10, 15", "time_step_minutes")
         if self.school_end <= self.school_start:
             raise DataError("school_end is not after school_start", "school_end")
         if self.lunch_minutes < 0:
@@ -206,13 +229,20 @@ class Settings:
         _check_range(self.break_minutes, 1, DAY_MINUTES, "break_minutes", "minutes")
         day = self.school_end - self.school_start
         most = max(0, (day - self.lunch_minutes - 1) // self.break_minutes)
-        _check_range(self.breaks_per_day, 0, most, "breaks_per_day", "breaks",
-                     f"{self.break_minutes}-minute breaks and the {self.lunch_minutes}-minute lunch must leave "
-                     f"working time in the {day}-minute school day")
+        _check_range(
+            self.breaks_per_day,
+            0,
+            most,
+            "breaks_per_day",
+            "breaks",
+            f"{self.break_minutes}-minute breaks and the {self.lunch_minutes}-minute lunch must leave "
+            f"working time in the {day}-minute school day",
+        )
         _check_range(self.max_continuous_minutes, 1, DAY_MINUTES, "max_continuous_minutes", "minutes")
         _check_range(self.min_support_minutes, 0, DAY_MINUTES, "min_support_minutes", "minutes")
-        _check_range(self.time_limit_seconds, 0, MAX_TIME_LIMIT_SECONDS, "time_limit_seconds", "seconds",
-                     "a day at the most")
+        _check_range(
+            self.time_limit_seconds, 0, MAX_TIME_LIMIT_SECONDS, "time_limit_seconds", "seconds", "a day at the most"
+        )
         for name in ("school_start", "school_end"):
             if getattr(self, name) % self.time_step:
                 raise DataError(f"{name} is not on the {self.time_step}-minute grid", name)
@@ -249,10 +279,22 @@ class Para:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _check_types(self, {
-            "para_id": (str, False), "name": (str, False), "start": (int, False), "end": (int, False),
-            "days": (tuple, False), "role": (Role, False), "gender": (str, False), "lunch_minutes": (int, True),
-            "lunch_window": (tuple, True), "max_duty_minutes": (int, True), "general_duties": (bool, False)})
+        _check_types(
+            self,
+            {
+                "para_id": (str, False),
+                "name": (str, False),
+                "start": (int, False),
+                "end": (int, False),
+                "days": (tuple, False),
+                "role": (Role, False),
+                "gender": (str, False),
+                "lunch_minutes": (int, True),
+                "lunch_window": (tuple, True),
+                "max_duty_minutes": (int, True),
+                "general_duties": (bool, False),
+            },
+        )
         _check_strings(self, ("days", "skills"))
         _check_interval(self, "lunch_window")
         if not self.para_id.strip():
@@ -270,8 +312,9 @@ class Para:
         if self.max_duty_minutes is not None and self.max_duty_minutes < 0:
             raise DataError("max_duty_minutes is negative", "max_duty_minutes")
         _check_range(self.lunch_minutes, 0, DAY_MINUTES, "lunch_minutes", "minutes", "a day at the most")
-        _check_range(self.max_duty_minutes, 0, WEEK_MINUTES, "max_duty_minutes", "minutes",
-                     "a week has 7 x 1,440 minutes")
+        _check_range(
+            self.max_duty_minutes, 0, WEEK_MINUTES, "max_duty_minutes", "minutes", "a week has 7 x 1,440 minutes"
+        )
 
     @property
     def is_substitute(self) -> bool:
@@ -289,12 +332,12 @@ class Availability:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _check_types(self, {"para_id": (str, False), "day": (str, False), "start": (int, True),
-                            "end": (int, True)})
+        _check_types(self, {"para_id": (str, False), "day": (str, False), "start": (int, True), "end": (int, True)})
         _check_days((self.day,), "day")
         if (self.start is None) != (self.end is None):
-            raise DataError("give both start and end, or leave both blank for a day off",
-                            "end" if self.end is None else "start")
+            raise DataError(
+                "give both start and end, or leave both blank for a day off", "end" if self.end is None else "start"
+            )
         if self.start is not None and self.end is not None:
             _check_span(self.start, self.end)
 
@@ -320,12 +363,24 @@ class Student:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _check_types(self, {
-            "student_id": (str, False), "name": (str, False), "grade": (str, False), "homeroom": (str, False),
-            "support": (Support, False), "group_max": (int, False), "gender": (str, False),
-            "gender_match": (bool, False), "priority": (int, False), "max_minutes_with_same_para": (int, True),
-            "preferred_paras": (tuple, False), "avoid_paras": (tuple, False),
-            "weekly_flex_minutes": (int, False)})
+        _check_types(
+            self,
+            {
+                "student_id": (str, False),
+                "name": (str, False),
+                "grade": (str, False),
+                "homeroom": (str, False),
+                "support": (Support, False),
+                "group_max": (int, False),
+                "gender": (str, False),
+                "gender_match": (bool, False),
+                "priority": (int, False),
+                "max_minutes_with_same_para": (int, True),
+                "preferred_paras": (tuple, False),
+                "avoid_paras": (tuple, False),
+                "weekly_flex_minutes": (int, False),
+            },
+        )
         _check_strings(self, ("skills_required", "preferred_paras", "avoid_paras"))
         if not self.student_id.strip():
             raise DataError("student_id is blank", "student_id")
@@ -343,10 +398,17 @@ class Student:
         if self.weekly_flex_minutes < 0:
             raise DataError("weekly_flex_minutes is negative", "weekly_flex_minutes")
         _check_range(self.group_max, 1, MAX_GROUP, "group_max", "students", "one para with a whole class at most")
-        _check_range(self.max_minutes_with_same_para, 1, DAY_MINUTES, "max_minutes_with_same_para", "minutes",
-                     "it counts per day")
-        _check_range(self.weekly_flex_minutes, 0, WEEK_MINUTES, "weekly_flex_minutes", "minutes",
-                     "a week has 7 x 1,440 minutes")
+        _check_range(
+            self.max_minutes_with_same_para,
+            1,
+            DAY_MINUTES,
+            "max_minutes_with_same_para",
+            "minutes",
+            "it counts per day",
+        )
+        _check_range(
+            self.weekly_flex_minutes, 0, WEEK_MINUTES, "weekly_flex_minutes", "minutes", "a week has 7 x 1,440 minutes"
+        )
         if set(self.preferred_paras) & set(self.avoid_paras):
             raise DataError("a para is both preferred and avoided", "avoid_paras")
 
@@ -367,10 +429,19 @@ class StudentBlock:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _check_types(self, {
-            "student_id": (str, False), "start": (int, False), "end": (int, False), "days": (tuple, False),
-            "activity": (str, False), "location": (str, False), "support": (Support, True),
-            "protected": (bool, False)})
+        _check_types(
+            self,
+            {
+                "student_id": (str, False),
+                "start": (int, False),
+                "end": (int, False),
+                "days": (tuple, False),
+                "activity": (str, False),
+                "location": (str, False),
+                "support": (Support, True),
+                "protected": (bool, False),
+            },
+        )
         _check_strings(self, ("days", "skills_required"))
         _check_days(self.days)
         _check_span(self.start, self.end)
@@ -394,10 +465,20 @@ class Duty:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _check_types(self, {
-            "duty_id": (str, False), "name": (str, False), "kind": (DutyKind, False), "start": (int, False),
-            "end": (int, False), "days": (tuple, False), "location": (str, False), "staff_needed": (int, False),
-            "priority": (int, False)})
+        _check_types(
+            self,
+            {
+                "duty_id": (str, False),
+                "name": (str, False),
+                "kind": (DutyKind, False),
+                "start": (int, False),
+                "end": (int, False),
+                "days": (tuple, False),
+                "location": (str, False),
+                "staff_needed": (int, False),
+                "priority": (int, False),
+            },
+        )
         _check_strings(self, ("days", "skills_required"))
         if not self.duty_id.strip():
             raise DataError("duty_id is blank", "duty_id")
@@ -433,11 +514,24 @@ class Session:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _check_types(self, {
-            "session_id": (str, False), "student_ids": (tuple, False), "kind": (str, False),
-            "provider": (str, False), "para_role": (ParaRole, False), "priority": (int, False),
-            "days": (tuple, False), "start": (int, True), "end": (int, True), "sessions_per_week": (int, True),
-            "duration_minutes": (int, True), "allowed_days": (tuple, False), "window": (tuple, True)})
+        _check_types(
+            self,
+            {
+                "session_id": (str, False),
+                "student_ids": (tuple, False),
+                "kind": (str, False),
+                "provider": (str, False),
+                "para_role": (ParaRole, False),
+                "priority": (int, False),
+                "days": (tuple, False),
+                "start": (int, True),
+                "end": (int, True),
+                "sessions_per_week": (int, True),
+                "duration_minutes": (int, True),
+                "allowed_days": (tuple, False),
+                "window": (tuple, True),
+            },
+        )
         _check_strings(self, ("student_ids", "skills_required", "days", "allowed_days"))
         _check_interval(self, "window")
         if not self.session_id.strip():
@@ -453,11 +547,16 @@ class Session:
         fixed = self.start is not None or self.end is not None
         flexible = self.sessions_per_week is not None or self.duration_minutes is not None
         if fixed and flexible:
-            raise DataError("both fixed times (start/end) and flexible fields are filled; "
-                            "expected one or the other", "sessions_per_week")
+            raise DataError(
+                "both fixed times (start/end) and flexible fields are filled; expected one or the other",
+                "sessions_per_week",
+            )
         if not fixed and not flexible:
-            raise DataError("neither start/end (a fixed session) nor sessions_per_week and "
-                            "duration_minutes (a flexible one) are given", "start")
+            raise DataError(
+                "neither start/end (a fixed session) nor sessions_per_week and "
+                "duration_minutes (a flexible one) are given",
+                "start",
+            )
         if fixed:
             if self.start is None or self.end is None:
                 raise DataError("a fixed session needs both start and end", "start" if self.start is None else "end")
@@ -469,8 +568,7 @@ class Session:
                 raise DataError("a flexible session needs sessions_per_week of 1 or more", "sessions_per_week")
             if self.duration_minutes is None or self.duration_minutes < 1:
                 raise DataError("a flexible session needs duration_minutes of 1 or more", "duration_minutes")
-            _check_range(self.sessions_per_week, 1, len(DAYS), "sessions_per_week", "sessions",
-                         "at most one a day")
+            _check_range(self.sessions_per_week, 1, len(DAYS), "sessions_per_week", "sessions", "at most one a day")
             _check_range(self.duration_minutes, 1, DAY_MINUTES, "duration_minutes", "minutes", "a day at the most")
             if self.days:
                 raise DataError("days apply to fixed sessions; use allowed_days for a flexible one", "days")
@@ -511,8 +609,9 @@ class ProviderHours:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _check_types(self, {"provider": (str, False), "start": (int, False), "end": (int, False),
-                            "days": (tuple, False)})
+        _check_types(
+            self, {"provider": (str, False), "start": (int, False), "end": (int, False), "days": (tuple, False)}
+        )
         _check_strings(self, ("days",))
         if not self.provider.strip():
             raise DataError("provider is blank", "provider")
@@ -532,15 +631,24 @@ class Absence:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _check_types(self, {"person_id": (str, False), "days": (tuple, False), "start": (int, True),
-                            "end": (int, True), "reason": (str, False)})
+        _check_types(
+            self,
+            {
+                "person_id": (str, False),
+                "days": (tuple, False),
+                "start": (int, True),
+                "end": (int, True),
+                "reason": (str, False),
+            },
+        )
         _check_strings(self, ("days",))
         if not self.person_id.strip():
             raise DataError("person_id is blank", "person_id")
         _check_days(self.days)
         if (self.start is None) != (self.end is None):
-            raise DataError("give both start and end, or leave both blank for the whole day",
-                            "end" if self.end is None else "start")
+            raise DataError(
+                "give both start and end, or leave both blank for the whole day", "end" if self.end is None else "start"
+            )
         if self.start is not None and self.end is not None:
             _check_span(self.start, self.end)
 
@@ -643,19 +751,28 @@ class Problem:
                 err(a, "para_id", f"'{a.para_id}' is not a para_id in Paras; expected ids from the Paras sheet")
         for b in self.student_blocks:
             if b.student_id not in student_ids:
-                err(b, "student_id", f"'{b.student_id}' is not a student_id in Students; "
-                                     "expected ids from the Students sheet")
+                err(
+                    b,
+                    "student_id",
+                    f"'{b.student_id}' is not a student_id in Students; expected ids from the Students sheet",
+                )
         for ses in self.sessions:
             for sid in ses.student_ids:
                 if sid not in student_ids:
-                    err(ses, "student_ids", f"'{sid}' is not a student_id in Students; "
-                                            "expected ids from the Students sheet")
+                    err(
+                        ses,
+                        "student_ids",
+                        f"'{sid}' is not a student_id in Students; expected ids from the Students sheet",
+                    )
             if ses.is_flexible and ses.sessions_per_week is not None:
                 n_days = len(self.days_of(ses.allowed_days))
                 if ses.sessions_per_week > n_days:
-                    err(ses, "sessions_per_week",
+                    err(
+                        ses,
+                        "sessions_per_week",
                         f"'{ses.sessions_per_week}' sessions a week cannot fit at most one a day on "
-                        f"{n_days} allowed day(s)")
+                        f"{n_days} allowed day(s)",
+                    )
         for ab in self.absences:
             if ab.person_id not in para_ids and ab.person_id not in student_ids:
                 err(ab, "person_id", f"'{ab.person_id}' is neither a para_id nor a student_id")
@@ -666,14 +783,18 @@ class Problem:
             by_student.setdefault(b.student_id, []).append(b)
         for blocks in by_student.values():
             for i, b1 in enumerate(blocks):
-                for b2 in blocks[i + 1:]:
+                for b2 in blocks[i + 1 :]:
                     common = set(self.days_of(b1.days)) & set(self.days_of(b2.days))
                     if common and overlaps((b1.start, b1.end), (b2.start, b2.end)):
                         other = f"row {b2.source.row}" if b2.source else "another row"
                         day = next(d for d in self.settings.days if d in common)
-                        err(b1, "start", f"student '{b1.student_id}' is in two places on {day}: "
-                                         f"{fmt_span(b1.start, b1.end)} overlaps {other} "
-                                         f"({fmt_span(b2.start, b2.end)}); expected one row per time")
+                        err(
+                            b1,
+                            "start",
+                            f"student '{b1.student_id}' is in two places on {day}: "
+                            f"{fmt_span(b1.start, b1.end)} overlaps {other} "
+                            f"({fmt_span(b2.start, b2.end)}); expected one row per time",
+                        )
 
         # grid
         step = self.settings.time_step
@@ -685,7 +806,12 @@ class Problem:
             if p.lunch_window is not None:
                 grid_checks += [(p, "lunch_window", p.lunch_window[0]), (p, "lunch_window", p.lunch_window[1])]
         spans: tuple[Availability | StudentBlock | Duty | ProviderHours | Absence, ...] = (
-            *self.availability, *self.student_blocks, *self.duties, *self.provider_hours, *self.absences)
+            *self.availability,
+            *self.student_blocks,
+            *self.duties,
+            *self.provider_hours,
+            *self.absences,
+        )
         for rec in spans:
             grid_checks += [(rec, "start", rec.start), (rec, "end", rec.end)]
         for ses in self.sessions:
@@ -705,23 +831,38 @@ class Problem:
             assert s1.start is not None and s1.end is not None
             if s1.provider and s1.provider in providers:
                 for day in self.days_of(s1.days):
-                    hours = [(h.start, h.end) for h in self.provider_hours
-                             if h.provider == s1.provider and day in self.days_of(h.days)]
+                    hours = [
+                        (h.start, h.end)
+                        for h in self.provider_hours
+                        if h.provider == s1.provider and day in self.days_of(h.days)
+                    ]
                     if not any(a <= s1.start and s1.end <= b for a, b in hours):
-                        err(s1, "start", f"fixed session at {day} {fmt_span(s1.start, s1.end)} is outside "
-                                         f"provider '{s1.provider}' hours in Providers; expected a time the "
-                                         "provider is in")
+                        err(
+                            s1,
+                            "start",
+                            f"fixed session at {day} {fmt_span(s1.start, s1.end)} is outside "
+                            f"provider '{s1.provider}' hours in Providers; expected a time the "
+                            "provider is in",
+                        )
                         break
-            for s2 in fixed[i + 1:]:
+            for s2 in fixed[i + 1 :]:
                 assert s2.start is not None and s2.end is not None
                 common = set(self.days_of(s1.days)) & set(self.days_of(s2.days))
                 if not common or not overlaps((s1.start, s1.end), (s2.start, s2.end)):
                     continue
                 if s1.provider and s1.provider == s2.provider:
-                    err(s2, "start", f"provider '{s1.provider}' is booked twice: session '{s2.session_id}' "
-                                     f"overlaps '{s1.session_id}'; expected one session at a time per provider")
+                    err(
+                        s2,
+                        "start",
+                        f"provider '{s1.provider}' is booked twice: session '{s2.session_id}' "
+                        f"overlaps '{s1.session_id}'; expected one session at a time per provider",
+                    )
                 shared = set(s1.student_ids) & set(s2.student_ids)
                 if shared:
-                    err(s2, "start", f"student '{sorted(shared)[0]}' is in two sessions at once: "
-                                     f"'{s2.session_id}' overlaps '{s1.session_id}'")
+                    err(
+                        s2,
+                        "start",
+                        f"student '{sorted(shared)[0]}' is in two sessions at once: "
+                        f"'{s2.session_id}' overlaps '{s1.session_id}'",
+                    )
         return issues

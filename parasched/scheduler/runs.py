@@ -62,9 +62,13 @@ def runs(schedule: Schedule, days: Iterable[str] | None = None) -> list[Run]:
     return out
 
 
-def short_runs(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None,
-               days: Iterable[str] | None = None,
-               occurrences: tuple[Occurrence, ...] | None = None) -> list[tuple[Run, Interval | None]]:
+def short_runs(
+    problem: Problem,
+    schedule: Schedule,
+    grid: WeekGrid | None = None,
+    days: Iterable[str] | None = None,
+    occurrences: tuple[Occurrence, ...] | None = None,
+) -> list[tuple[Run, Interval | None]]:
     """Runs shorter than ``min_support_minutes`` that do not cover their whole need stretch,
     each with the stretch it lies in (None when it lies in none: support where none is needed,
     which the checker reports under its own rule). ``occurrences``: the therapy held (default:
@@ -109,8 +113,11 @@ def drop_short_runs(problem: Problem, schedule: Schedule, grid: WeekGrid | None 
         if a.kind != Kind.SUPPORT:
             rows.append(a)
             continue
-        keep = tuple(sid for sid in a.students
-                     if not any(s <= a.start and a.end <= e for s, e in cut.get((a.para_id, sid, a.day), ())))
+        keep = tuple(
+            sid
+            for sid in a.students
+            if not any(s <= a.start and a.end <= e for s, e in cut.get((a.para_id, sid, a.day), ()))
+        )
         if keep == a.students:
             rows.append(a)
         elif keep:

@@ -105,8 +105,7 @@ class Schedule:
     changes: tuple[Change, ...] = ()
 
     def for_para(self, para_id: str, day: str | None = None) -> tuple[Assignment, ...]:
-        return tuple(sorted(a for a in self.assignments
-                            if a.para_id == para_id and (day is None or a.day == day)))
+        return tuple(sorted(a for a in self.assignments if a.para_id == para_id and (day is None or a.day == day)))
 
 
 class Status(StrEnum):

@@ -43,8 +43,14 @@ class DayPiece:
         return Schedule(self.free)
 
 
-def day_piece(problem: Problem, schedule: Schedule, day: str, paras: Iterable[str], students: Iterable[str],
-              grid: WeekGrid | None = None) -> DayPiece | None:
+def day_piece(
+    problem: Problem,
+    schedule: Schedule,
+    day: str,
+    paras: Iterable[str],
+    students: Iterable[str],
+    grid: WeekGrid | None = None,
+) -> DayPiece | None:
     """The piece of ``schedule`` on ``day`` made of ``paras`` and ``students`` (None if empty)."""
     g = grid or WeekGrid.of(problem)
     chosen = {p for p in paras if g.para_available(p, day)}
@@ -54,22 +60,27 @@ def day_piece(problem: Problem, schedule: Schedule, day: str, paras: Iterable[st
         if piece is None:
             return None
         sub = WeekGrid(piece.problem)
-        wrong = {p for p in chosen
-                 if sub.lunch_rule(p, day) != g.lunch_rule(p, day) or sub.breaks_owed(p, day) != g.breaks_owed(p, day)}
+        wrong = {
+            p
+            for p in chosen
+            if sub.lunch_rule(p, day) != g.lunch_rule(p, day) or sub.breaks_owed(p, day) != g.breaks_owed(p, day)
+        }
         if not wrong:
             return piece
         chosen -= wrong
     return None
 
 
-def _build(problem: Problem, schedule: Schedule, day: str, chosen: set[str], kids: set[str],
-           g: WeekGrid) -> DayPiece | None:
+def _build(
+    problem: Problem, schedule: Schedule, day: str, chosen: set[str], kids: set[str], g: WeekGrid
+) -> DayPiece | None:
     if not chosen or not kids:
         return None
 
     def is_free(a: Assignment) -> bool:
-        return a.para_id in chosen and (a.kind in (Kind.LUNCH, Kind.BREAK)
-                                        or (a.kind == Kind.SUPPORT and set(a.students) <= kids))
+        return a.para_id in chosen and (
+            a.kind in (Kind.LUNCH, Kind.BREAK) or (a.kind == Kind.SUPPORT and set(a.students) <= kids)
+        )
 
     rows = [a for a in schedule.assignments if a.day == day]
     free = tuple(a for a in rows if is_free(a))
@@ -98,16 +109,25 @@ def _build(problem: Problem, schedule: Schedule, day: str, chosen: set[str], kid
                     away[sid].append((occ.start, occ.end))
     absences = tuple(Absence(person, (day,), s, e) for person, ivs in sorted(away.items()) for s, e in merge(ivs))
     done = _flex_elsewhere(problem, schedule, day, kids, g)
-    students = tuple(dataclasses.replace(
-        st, preferred_paras=tuple(p for p in st.preferred_paras if p in chosen),
-        avoid_paras=tuple(p for p in st.avoid_paras if p in chosen),
-        weekly_flex_minutes=max(0, st.weekly_flex_minutes - done.get(st.student_id, 0)))
-        for st in problem.students if st.student_id in kids)
-    blocks = tuple(dataclasses.replace(b, days=()) for b in problem.student_blocks
-                   if b.student_id in kids and day in problem.days_of(b.days))
+    students = tuple(
+        dataclasses.replace(
+            st,
+            preferred_paras=tuple(p for p in st.preferred_paras if p in chosen),
+            avoid_paras=tuple(p for p in st.avoid_paras if p in chosen),
+            weekly_flex_minutes=max(0, st.weekly_flex_minutes - done.get(st.student_id, 0)),
+        )
+        for st in problem.students
+        if st.student_id in kids
+    )
+    blocks = tuple(
+        dataclasses.replace(b, days=())
+        for b in problem.student_blocks
+        if b.student_id in kids and day in problem.days_of(b.days)
+    )
     with_blocks = {b.student_id for b in problem.student_blocks if b.student_id in kids}
-    students = tuple(s for s in students if s.student_id not in with_blocks
-                     or any(b.student_id == s.student_id for b in blocks))
+    students = tuple(
+        s for s in students if s.student_id not in with_blocks or any(b.student_id == s.student_id for b in blocks)
+    )
     sub = Problem(
         settings=dataclasses.replace(problem.settings, days=(day,)),
         paras=tuple(dataclasses.replace(p, days=()) for p in problem.paras if p.para_id in chosen),
@@ -125,8 +145,10 @@ def _flex_elsewhere(problem: Problem, schedule: Schedule, day: str, kids: set[st
 
     if not any(problem.student(s).weekly_flex_minutes for s in kids):
         return {}
-    others = Schedule(tuple(a for a in schedule.assignments if a.day != day and set(a.students) & kids),
-                      tuple(s for s in schedule.sessions if s.day != day))
+    others = Schedule(
+        tuple(a for a in schedule.assignments if a.day != day and set(a.students) & kids),
+        tuple(s for s in schedule.sessions if s.day != day),
+    )
     return flex_minutes(problem, others, g)
 
 
@@ -134,8 +156,11 @@ def splice(schedule: Schedule, piece: DayPiece, rows: Iterable[Assignment]) -> S
     """``schedule`` with the piece's free rows replaced by ``rows`` (the piece re-planned)."""
     gone = set(piece.free)
     keep = tuple(a for a in schedule.assignments if a not in gone)
-    new = tuple(a for a in rows if a.day == piece.day and a.para_id in piece.paras
-                and a.kind in (Kind.SUPPORT, Kind.LUNCH, Kind.BREAK))
+    new = tuple(
+        a
+        for a in rows
+        if a.day == piece.day and a.para_id in piece.paras and a.kind in (Kind.SUPPORT, Kind.LUNCH, Kind.BREAK)
+    )
     return Schedule(tuple(sorted(keep + new)), schedule.sessions)
 
 

@@ -168,15 +168,35 @@ class WeekGrid:
         blocks = self._blocks_by_student.get(student_id)
         segs: list[StudentSegment] = []
         if blocks is None:
-            segs.append(StudentSegment(student_id, day, self.settings.school_start, self.settings.school_end,
-                                       student.homeroom, student.support, student.skills_required, False))
+            segs.append(
+                StudentSegment(
+                    student_id,
+                    day,
+                    self.settings.school_start,
+                    self.settings.school_end,
+                    student.homeroom,
+                    student.support,
+                    student.skills_required,
+                    False,
+                )
+            )
         else:
             for b in blocks:
                 if day not in self.problem.days_of(b.days):
                     continue
-                segs.append(StudentSegment(student_id, day, b.start, b.end, b.location or student.homeroom,
-                                           b.support or student.support,
-                                           student.skills_required | b.skills_required, b.protected, b.activity))
+                segs.append(
+                    StudentSegment(
+                        student_id,
+                        day,
+                        b.start,
+                        b.end,
+                        b.location or student.homeroom,
+                        b.support or student.support,
+                        student.skills_required | b.skills_required,
+                        b.protected,
+                        b.activity,
+                    )
+                )
         out: list[StudentSegment] = []
         away = self.absent(student_id, day)
         for seg in sorted(segs, key=lambda x: x.start):
@@ -232,8 +252,7 @@ class WeekGrid:
                 continue
             assert ses.start is not None and ses.end is not None
             for day in self.problem.days_of(ses.days):
-                if all(subtract([(ses.start, ses.end)], self.absent(sid, day)) == ()
-                       for sid in ses.student_ids):
+                if all(subtract([(ses.start, ses.end)], self.absent(sid, day)) == () for sid in ses.student_ids):
                     continue
                 out.append(Occurrence(ses.session_id, day, ses.start, ses.end))
         return tuple(out)
@@ -300,5 +319,6 @@ class WeekGrid:
 
 
 def _with_span(seg: StudentSegment, start: int, end: int) -> StudentSegment:
-    return StudentSegment(seg.student_id, seg.day, start, end, seg.location, seg.support, seg.skills,
-                          seg.protected, seg.activity)
+    return StudentSegment(
+        seg.student_id, seg.day, start, end, seg.location, seg.support, seg.skills, seg.protected, seg.activity
+    )

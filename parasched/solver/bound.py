@@ -79,8 +79,11 @@ def day_bound(problem: Problem, day: str, grid: WeekGrid | None = None) -> int:
         lunch = rule.minutes if rule else 0
         if rule:
             points |= set(rule.window)
-        rest[p.para_id] = (lunch, rule.window if rule else None,
-                           g.breaks_owed(p.para_id, day) * problem.settings.break_minutes)
+        rest[p.para_id] = (
+            lunch,
+            rule.window if rule else None,
+            g.breaks_owed(p.para_id, day) * problem.settings.break_minutes,
+        )
     bps = sorted(points)
     segs = list(pairwise(bps))
 
@@ -116,9 +119,9 @@ def day_bound(problem: Problem, day: str, grid: WeekGrid | None = None) -> int:
         f.add_arc_with_capacity(src, node(("p", pid)), max(0, total(av) - lunch - breaks))
         inside = node(("in", pid))
         outside = node(("out", pid))
-        cap_in = total(intersect(av, [window])) - lunch if window else 10 ** 6
+        cap_in = total(intersect(av, [window])) - lunch if window else 10**6
         f.add_arc_with_capacity(node(("p", pid)), inside, max(0, cap_in))
-        f.add_arc_with_capacity(node(("p", pid)), outside, 10 ** 6)
+        f.add_arc_with_capacity(node(("p", pid)), outside, 10**6)
         for k, (a, b) in enumerate(segs):
             key = ("para", pid, k)
             if key not in nodes or not any(s <= a and b <= e for s, e in av):

@@ -35,8 +35,9 @@ def extract(m: ModelData, values: Sequence[int]) -> Schedule:
                     cur, start = label, m.bps[d][k] if k < m.n_segs(d) else 0
     for o in m.occs:
         if o.var is None or value_of(values, o.var):
-            sessions.append(PlacedSession(o.session.session_id, o.day, o.start, o.end, o.session.provider,
-                                          occ_para.get(o.idx, "")))
+            sessions.append(
+                PlacedSession(o.session.session_id, o.day, o.start, o.end, o.session.provider, occ_para.get(o.idx, ""))
+            )
     return Schedule(tuple(sorted(rows)), tuple(sorted(sessions)))
 
 

@@ -44,9 +44,15 @@ class RawResult:
     repair: object = None  # RepairStats of the repair search, when it ran
 
 
-def build(problem: Problem, options: SolverOptions, baseline: Schedule | None = None,
-          replan_days: tuple[str, ...] | None = None, hint: Schedule | None = None,
-          keep: Schedule | None = None, focus: set[str] | None = None) -> ModelData:
+def build(
+    problem: Problem,
+    options: SolverOptions,
+    baseline: Schedule | None = None,
+    replan_days: tuple[str, ...] | None = None,
+    hint: Schedule | None = None,
+    keep: Schedule | None = None,
+    focus: set[str] | None = None,
+) -> ModelData:
     """The whole model: variables, constraints, objective terms.
 
     Days not in ``replan_days`` are copied from ``keep`` (default: ``baseline``); with a
@@ -57,8 +63,10 @@ def build(problem: Problem, options: SolverOptions, baseline: Schedule | None = 
     m = ModelData(problem, grid, options, plan, baseline)
     kept = keep if keep is not None else baseline
     if kept is not None:
-        m.copied = Schedule(tuple(a for a in kept.assignments if a.day not in plan),
-                            tuple(s for s in kept.sessions if s.day not in plan))
+        m.copied = Schedule(
+            tuple(a for a in kept.assignments if a.day not in plan),
+            tuple(s for s in kept.sessions if s.day not in plan),
+        )
     m.hint_schedule = hint  # type: ignore[attr-defined]
     m.focus = focus  # type: ignore[attr-defined]  # students free to change paras (None = all)
     build_variables(m)
@@ -88,13 +96,17 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         feed = self.m.feed
         if feed is not None:
             terms = self.m.terms
-            unmet = (self.Value(terms["unmet_p1"][0]), self.Value(terms["unmet_p2"][0]),
-                     self.Value(terms["unmet_p3"][0]))
+            unmet = (
+                self.Value(terms["unmet_p1"][0]),
+                self.Value(terms["unmet_p2"][0]),
+                self.Value(terms["unmet_p3"][0]),
+            )
             feed.solution(self.stage, unmet, self.Value(terms["handoffs"][0]) if "handoffs" in terms else None)
 
 
-def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None = None,
-                shares: dict[str, int] | None = None) -> RawResult:
+def solve_model(
+    m: ModelData, hint: Schedule | None = None, clock: float | None = None, shares: dict[str, int] | None = None
+) -> RawResult:
     """Solve stage by stage, each constrained to the best value of the previous ones.
 
     Stages (``objective.stages(m)``) share the time limit (``options.time_limit``) by
@@ -160,8 +172,9 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
             first = cb.first
         if st in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             if values is None:
-                return RawResult("infeasible", None, None, None, runtime=time.monotonic() - t0,
-                                 variables=n_vars, constraints=n_cons)
+                return RawResult(
+                    "infeasible", None, None, None, runtime=time.monotonic() - t0, variables=n_vars, constraints=n_cons
+                )
             break
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             status_all = "feasible" if values is not None else "unknown"
@@ -177,8 +190,11 @@ def solve_model(m: ModelData, hint: Schedule | None = None, clock: float | None 
         best = [_evaluate(m, values, h) for h in held]
         if i == 0:
             objective = float(best[0])
-            bound = _level_bound(m, weights, solver.best_objective_bound) \
-                if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+            bound = (
+                _level_bound(m, weights, solver.best_objective_bound)
+                if st in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+                else None
+            )
         for n, h in zip(best, held, strict=True):
             m.model.add(sum(w * m.terms[t][0] for t, w in h) <= n)
     runtime = time.monotonic() - t0
@@ -218,8 +234,9 @@ def _evaluate(m: ModelData, values: list[int], weights: list[tuple[str, int]]) -
     return sum(w * values[m.terms[t][0].Index()] for t, w in weights)
 
 
-def _run(m: ModelData, model: cp_model.CpModel, budget: float, t0: float,
-         label: str) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, _Progress]:
+def _run(
+    m: ModelData, model: cp_model.CpModel, budget: float, t0: float, label: str
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, _Progress]:
     """One CP-SAT run with the options (with 1 worker the limit is deterministic time)."""
     opts = m.options
     solver = cp_model.CpSolver()

@@ -56,8 +56,12 @@ W_SPREAD, W_LUNCH_VARIATION = 1, 15
 TERM_NAMES = (*OBJECTIVE_TERMS[:3], "changed_minutes", *OBJECTIVE_TERMS[3:])
 
 
-CONTINUITY = {"handoffs": W_HANDOFF, "extra_paras": W_EXTRA_PARA, "extra_week_paras": W_WEEK_PARA,
-              "preferred_missed": W_PREFERRED}
+CONTINUITY = {
+    "handoffs": W_HANDOFF,
+    "extra_paras": W_EXTRA_PARA,
+    "extra_week_paras": W_WEEK_PARA,
+    "preferred_missed": W_PREFERRED,
+}
 
 
 def levels(with_changes: bool) -> list[dict[str, int]]:
@@ -65,9 +69,12 @@ def levels(with_changes: bool) -> list[dict[str, int]]:
     out = [{"unmet_p1": 1}, {"unmet_p2": 1}, {"unmet_p3": 1}]
     if with_changes:
         out.append({"changed_minutes": 1})
-    out += [{"flex_short": 1}, {"substitute_minutes": 1},
-            CONTINUITY,
-            {"duty_spread": W_SPREAD, "lunch_variation": W_LUNCH_VARIATION}]
+    out += [
+        {"flex_short": 1},
+        {"substitute_minutes": 1},
+        CONTINUITY,
+        {"duty_spread": W_SPREAD, "lunch_variation": W_LUNCH_VARIATION},
+    ]
     return out
 
 
@@ -83,8 +90,14 @@ def levels(with_changes: bool) -> list[dict[str, int]]:
 # that day costs as much as 30 uncovered priority-3 minutes (3 of priority 2), one more para in
 # the student's week 60. A search step that covers a few more minutes by passing students
 # between paras is not kept.
-COVERAGE_VALUE = {"unmet_p1": 100, "unmet_p2": 10, "unmet_p3": 1,
-                  "handoffs": W_HANDOFF, "extra_paras": W_EXTRA_PARA, "extra_week_paras": W_WEEK_PARA}
+COVERAGE_VALUE = {
+    "unmet_p1": 100,
+    "unmet_p2": 10,
+    "unmet_p3": 1,
+    "handoffs": W_HANDOFF,
+    "extra_paras": W_EXTRA_PARA,
+    "extra_week_paras": W_WEEK_PARA,
+}
 
 
 def judged_levels(with_changes: bool) -> list[dict[str, int]]:
@@ -394,9 +407,11 @@ def _same_as(m: ModelData, pid: str, d: str, k: int, row: Any) -> list[tuple[int
         v = m.duty.get((pid, row.ref, d, k))
         return [(1, v)] if v is not None else []
     if row.kind == Kind.THERAPY:
-        return [(1, v) for (p, idx), v in m.occ_para.items()
-                if p == pid and m.occs[idx].session.session_id == row.ref and m.occs[idx].day == d
-                and k in m.occs[idx].segs]
+        return [
+            (1, v)
+            for (p, idx), v in m.occ_para.items()
+            if p == pid and m.occs[idx].session.session_id == row.ref and m.occs[idx].day == d and k in m.occs[idx].segs
+        ]
     # support
     ys: list[Any] = [m.y.get((pid, sid, d, k)) for sid in row.students]  # no None past the check below
     if any(v is None for v in ys) or not ys:
@@ -502,7 +517,7 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
         weights: list[tuple[str, int]] = []
         for pos, i in enumerate(g):
             mult = 1
-            for j in g[pos + 1:]:
+            for j in g[pos + 1 :]:
                 mult *= ubs[j] + 1
             weights += [(t, w * mult) for t, w in lv[i].items()]
         out.append(weights)
@@ -527,8 +542,13 @@ def stage_name(weights: list[tuple[str, int]]) -> str:
         return "covering needs"
     if first == "changed_minutes":
         return "fewer changes"
-    names = {"flex_short": "flex minutes", "substitute_minutes": "fewer substitutes", "handoffs": "continuity",
-             "preferred_missed": "preferred paras", "duty_spread": "fair duties"}
+    names = {
+        "flex_short": "flex minutes",
+        "substitute_minutes": "fewer substitutes",
+        "handoffs": "continuity",
+        "preferred_missed": "preferred paras",
+        "duty_spread": "fair duties",
+    }
     return ", ".join(dict.fromkeys(names[t] for t, _ in weights if t in names)) or "fair duties"
 
 

@@ -18,8 +18,9 @@ from .options import Progress, SolverOptions
 class ProgressFeed:
     """Turns solutions found anywhere in one solve into ``Progress`` updates."""
 
-    def __init__(self, options: SolverOptions, required: tuple[int, int, int], limit: float,
-                 clock: float | None = None) -> None:
+    def __init__(
+        self, options: SolverOptions, required: tuple[int, int, int], limit: float, clock: float | None = None
+    ) -> None:
         self.on_progress = options.on_progress
         self.show = options.progress
         self.required = required
@@ -34,8 +35,9 @@ class ProgressFeed:
             return
         self.best = unmet
         percent = tuple(100.0 * (1 - u / r) if r else 100.0 for u, r in zip(unmet, self.required, strict=True))
-        update = Progress(stage, time.monotonic() - self.clock, self.limit,
-                          (percent[0], percent[1], percent[2]), handoffs)
+        update = Progress(
+            stage, time.monotonic() - self.clock, self.limit, (percent[0], percent[1], percent[2]), handoffs
+        )
         if self.on_progress is not None:
             self.on_progress(update)
         if self.show:
@@ -46,8 +48,10 @@ class ProgressFeed:
 def line(p: Progress) -> str:
     """``  12.3 s of 30 s  day Tue  covered: priority 1 99.5 %, 2 97.0 %, 3 88.0 %  handoffs 41``."""
     hand = "" if p.handoffs is None else f"  handoffs {p.handoffs}"
-    return (f"  {p.elapsed:5.1f} s of {p.limit:.0f} s  {p.stage}  covered: priority 1 {p.covered_percent[0]:.1f} %, "
-            f"2 {p.covered_percent[1]:.1f} %, 3 {p.covered_percent[2]:.1f} %{hand}")
+    return (
+        f"  {p.elapsed:5.1f} s of {p.limit:.0f} s  {p.stage}  covered: priority 1 {p.covered_percent[0]:.1f} %, "
+        f"2 {p.covered_percent[1]:.1f} %, 3 {p.covered_percent[2]:.1f} %{hand}"
+    )
 
 
 __all__ = ["ProgressFeed", "line"]

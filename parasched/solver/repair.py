@@ -60,8 +60,9 @@ class RepairStats:
     seconds: float = 0.0
 
 
-def level_key(problem: Problem, schedule: Schedule, baseline: Schedule | None = None,
-              grid: WeekGrid | None = None) -> tuple[int, ...]:
+def level_key(
+    problem: Problem, schedule: Schedule, baseline: Schedule | None = None, grid: WeekGrid | None = None
+) -> tuple[int, ...]:
     """How ``schedule`` is judged (``objective.judge``), most important first (compare as tuples)."""
     from parasched.scheduler.changes import changed_minutes
 
@@ -71,10 +72,19 @@ def level_key(problem: Problem, schedule: Schedule, baseline: Schedule | None = 
     return judge(terms, baseline is not None)
 
 
-def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadline: float,
-           baseline: Schedule | None = None, days: tuple[str, ...] | None = None,
-           stats: RepairStats | None = None, max_pieces: int | None = None,
-           feed: ProgressFeed | None = None, cover: bool = True, continuity: bool = False) -> Schedule:
+def repair(
+    problem: Problem,
+    schedule: Schedule,
+    options: SolverOptions,
+    deadline: float,
+    baseline: Schedule | None = None,
+    days: tuple[str, ...] | None = None,
+    stats: RepairStats | None = None,
+    max_pieces: int | None = None,
+    feed: ProgressFeed | None = None,
+    cover: bool = True,
+    continuity: bool = False,
+) -> Schedule:
     """A schedule at least as good as ``schedule`` on every level, searched until ``deadline``
     (or ``max_pieces`` pieces: with one worker the search is then reproducible), or until
     ``options.stop`` is set. Each improvement is told to ``feed``.
@@ -87,6 +97,7 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
     plan = set(days if days is not None else grid.days)
     rng = random.Random(options.seed)
     best, key = schedule, level_key(problem, schedule, baseline, grid)
+
     def attempt(day: str, paras: list[str], students: list[str], familiar: bool = False) -> bool:
         """Re-plan one piece; keep it if the day breaks no rule and the levels improve.
         ``familiar``: the piece prefers each student's paras of the other days."""
@@ -114,8 +125,9 @@ def repair(problem: Problem, schedule: Schedule, options: SolverOptions, deadlin
         stats.improved += 1
         if feed is not None:
             k = compute_kpis(problem, best, grid)
-            feed.solution(f"{day}: {'continuity' if familiar else 'repairing'}", (k.unmet_p1, k.unmet_p2, k.unmet_p3),
-                          k.handoffs)
+            feed.solution(
+                f"{day}: {'continuity' if familiar else 'repairing'}", (k.unmet_p1, k.unmet_p2, k.unmet_p3), k.handoffs
+            )
         return True
 
     def more() -> bool:
@@ -193,8 +205,7 @@ def _least_continuous(schedule: Schedule, plan: set[str], visited: set[tuple[str
     return best[1] if best else None
 
 
-def _familiar_paras(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, day: str,
-                    limit: int) -> list[str]:
+def _familiar_paras(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, day: str, limit: int) -> list[str]:
     """The student's paras that day, then their paras of other days who work that day, most
     minutes first, then other paras who may support them (a piece large enough to swap in)."""
     minutes: dict[str, int] = defaultdict(int)
@@ -204,8 +215,13 @@ def _familiar_paras(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: s
     st = problem.student(sid)
     segs = grid.student_day(sid, day)
     chosen = [p for p in sorted(minutes, key=lambda p: (-minutes[p], p)) if grid.para_available(p, day)]
-    chosen += [p.para_id for p in problem.paras if p.para_id not in minutes and grid.para_available(p.para_id, day)
-               and any(grid.support_refusal(p, st, s.skills) is None for s in segs)]
+    chosen += [
+        p.para_id
+        for p in problem.paras
+        if p.para_id not in minutes
+        and grid.para_available(p.para_id, day)
+        and any(grid.support_refusal(p, st, s.skills) is None for s in segs)
+    ]
     return chosen[:limit]
 
 
@@ -219,8 +235,9 @@ def _week_paras(schedule: Schedule, day: str) -> dict[str, set[str]]:
     return out
 
 
-def _most_changed(problem: Problem, baseline: Schedule, schedule: Schedule, plan: set[str],
-                  done: set[tuple[str, str]]) -> tuple[str, str] | None:
+def _most_changed(
+    problem: Problem, baseline: Schedule, schedule: Schedule, plan: set[str], done: set[tuple[str, str]]
+) -> tuple[str, str] | None:
     """The (para, day) with the most changed minutes against the baseline not tidied yet."""
     from parasched.scheduler.changes import diff
 
@@ -235,13 +252,20 @@ def _partners(baseline: Schedule, schedule: Schedule, day: str, pid: str, limit:
     """The para and the paras who serve, now or in the baseline, the students it serves now or did:
     the paras a swap back would involve."""
     students = _served(baseline, day, {pid}) | _served(schedule, day, {pid})
-    others = sorted({a.para_id for sch in (baseline, schedule) for a in sch.assignments
-                     if a.day == day and a.para_id != pid and a.kind == Kind.SUPPORT and set(a.students) & students})
-    return [pid, *others[:limit - 1]]
+    others = sorted(
+        {
+            a.para_id
+            for sch in (baseline, schedule)
+            for a in sch.assignments
+            if a.day == day and a.para_id != pid and a.kind == Kind.SUPPORT and set(a.students) & students
+        }
+    )
+    return [pid, *others[: limit - 1]]
 
 
-def _short(problem: Problem, schedule: Schedule, grid: WeekGrid, plan: set[str],
-           tried: set[tuple[str, str, int]]) -> tuple[str, str, int] | None:
+def _short(
+    problem: Problem, schedule: Schedule, grid: WeekGrid, plan: set[str], tried: set[tuple[str, str, int]]
+) -> tuple[str, str, int] | None:
     """The most important support need left short that has not been tried: (student, day, start)."""
     cands = []
     for n in coverage(problem, schedule, grid):
@@ -254,14 +278,18 @@ def _short(problem: Problem, schedule: Schedule, grid: WeekGrid, plan: set[str],
     return min(cands)[2] if cands else None
 
 
-def _paras_for(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, day: str, start: int,
-               rng: random.Random, limit: int) -> list[str]:
+def _paras_for(
+    problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, day: str, start: int, rng: random.Random, limit: int
+) -> list[str]:
     """Paras who may serve the student then (the first pick), and who may take over from them."""
     st = problem.student(sid)
     segs = [s for s in grid.student_day(sid, day) if s.start <= start < s.end] or list(grid.student_day(sid, day))
-    ok = [p for p in problem.paras
-          if any(a <= start < b for a, b in grid.para_available(p.para_id, day))
-          and all(grid.support_refusal(p, st, s.skills) is None for s in segs)]
+    ok = [
+        p
+        for p in problem.paras
+        if any(a <= start < b for a, b in grid.para_available(p.para_id, day))
+        and all(grid.support_refusal(p, st, s.skills) is None for s in segs)
+    ]
     rng.shuffle(ok)
     chosen = [p.para_id for p in ok[:limit]]
     # who else could serve the 1:1 students these paras have: they may free one of them
@@ -270,8 +298,13 @@ def _paras_for(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, d
     for other in served:
         o = problem.student(other)
         osegs = grid.student_day(other, day)
-        extra += [p.para_id for p in problem.paras if p.para_id not in chosen and grid.para_available(p.para_id, day)
-                  and all(grid.support_refusal(p, o, s.skills) is None for s in osegs)]
+        extra += [
+            p.para_id
+            for p in problem.paras
+            if p.para_id not in chosen
+            and grid.para_available(p.para_id, day)
+            and all(grid.support_refusal(p, o, s.skills) is None for s in osegs)
+        ]
     rng.shuffle(extra)
     for pid in extra:
         if len(chosen) >= limit:
@@ -283,29 +316,47 @@ def _paras_for(problem: Problem, schedule: Schedule, grid: WeekGrid, sid: str, d
 
 def _served(schedule: Schedule, day: str, paras: set[str]) -> set[str]:
     """Every student the paras support that day (1:1 or in a group): the piece may re-plan them."""
-    return {s for a in schedule.assignments if a.day == day and a.para_id in paras and a.kind == Kind.SUPPORT
-            for s in a.students}
+    return {
+        s
+        for a in schedule.assignments
+        if a.day == day and a.para_id in paras and a.kind == Kind.SUPPORT
+        for s in a.students
+    }
 
 
 def _one_to_one_served(problem: Problem, schedule: Schedule, day: str, paras: set[str]) -> set[str]:
-    return {s for a in schedule.assignments if a.day == day and a.para_id in paras and a.kind == Kind.SUPPORT
-            and len(a.students) == 1 for s in a.students if problem.student(s).support == Support.ONE_TO_ONE}
+    return {
+        s
+        for a in schedule.assignments
+        if a.day == day and a.para_id in paras and a.kind == Kind.SUPPORT and len(a.students) == 1
+        for s in a.students
+        if problem.student(s).support == Support.ONE_TO_ONE
+    }
 
 
-def _solve_piece(piece: DayPiece, options: SolverOptions, baseline: Schedule | None,
-                 seconds: float, week: dict[str, set[str]] | None = None) -> tuple[Assignment, ...] | None:
+def _solve_piece(
+    piece: DayPiece,
+    options: SolverOptions,
+    baseline: Schedule | None,
+    seconds: float,
+    week: dict[str, set[str]] | None = None,
+) -> tuple[Assignment, ...] | None:
     """The piece re-planned by the model (exactly, every para considered), or None. ``week``:
     each student's paras of the other days, preferred in the piece (the same paras all week)."""
     if seconds <= 0.05:
         return None
     if week:
         in_piece = {p.para_id for p in piece.problem.paras}
-        students = tuple(dataclasses.replace(st, preferred_paras=tuple(sorted(
-            (set(st.preferred_paras) | week.get(st.student_id, set())) & in_piece)))
-            for st in piece.problem.students)
+        students = tuple(
+            dataclasses.replace(
+                st, preferred_paras=tuple(sorted((set(st.preferred_paras) | week.get(st.student_id, set())) & in_piece))
+            )
+            for st in piece.problem.students
+        )
         piece = dataclasses.replace(piece, problem=dataclasses.replace(piece.problem, students=students))
-    opts = dataclasses.replace(options, time_limit=seconds, exact=True, progress=False, log=False,
-                               use_greedy_hint=False, max_unmet=None)  # a piece's terms are not the week's
+    opts = dataclasses.replace(
+        options, time_limit=seconds, exact=True, progress=False, log=False, use_greedy_hint=False, max_unmet=None
+    )  # a piece's terms are not the week's
     base = None
     if baseline is not None:
         base = Schedule(tuple(a for a in baseline.assignments if a.day == piece.day and a.para_id in piece.paras))

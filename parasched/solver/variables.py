@@ -91,7 +91,8 @@ class ModelData:
     breaks: dict[tuple[str, str], list[tuple[int, Any]]] = field(default_factory=dict)
     breaks_owed: dict[tuple[str, str], int] = field(default_factory=dict)
     para_at: dict[tuple[str, str, int], list[tuple[Any, Label, bool]]] = field(
-        default_factory=lambda: defaultdict(list))
+        default_factory=lambda: defaultdict(list)
+    )
     avail: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     # objective terms (filled by objective.py): name -> (IntVar, upper bound)
     terms: dict[str, tuple[Any, int]] = field(default_factory=dict)
@@ -158,10 +159,20 @@ def build_variables(m: ModelData) -> None:
 
     # rows of the baseline / warm-start hint: their edges are breakpoints and their lunch, break
     # and session starts are candidates, so the hint is a solution of this model
-    known_rows = [a for sch in (m.baseline, getattr(m, "hint_schedule", None)) if sch is not None
-                  for a in sch.assignments if a.day in m.plan_days]
-    known_sessions = [s for sch in (m.baseline, getattr(m, "hint_schedule", None)) if sch is not None
-                      for s in sch.sessions if s.day in m.plan_days]
+    known_rows = [
+        a
+        for sch in (m.baseline, getattr(m, "hint_schedule", None))
+        if sch is not None
+        for a in sch.assignments
+        if a.day in m.plan_days
+    ]
+    known_sessions = [
+        s
+        for sch in (m.baseline, getattr(m, "hint_schedule", None))
+        if sch is not None
+        for s in sch.sessions
+        if s.day in m.plan_days
+    ]
     known_starts: dict[tuple[str, str, Kind], set[int]] = defaultdict(set)
     for a in known_rows:
         points[a.day] |= {a.start, a.end}
@@ -184,8 +195,9 @@ def build_variables(m: ModelData) -> None:
             rule = g_.lunch_rule(pid, d)
             if rule is not None:
                 free = intersect(av, [rule.window])
-                starts = with_known(candidate_starts(free, rule.minutes, step), (pid, d, Kind.LUNCH), free,
-                                    rule.minutes)
+                starts = with_known(
+                    candidate_starts(free, rule.minutes, step), (pid, d, Kind.LUNCH), free, rule.minutes
+                )
                 m.lunch[(pid, d)] = [(c, None) for c in starts]
                 m.lunch_len[(pid, d)] = rule.minutes
                 for c in starts:
@@ -205,11 +217,15 @@ def build_variables(m: ModelData) -> None:
             continue
         for d in m.plan_days:
             allowed = g_.session_allowed(ses, d)
-            busy = [(o.start, o.end) for o in fixed
-                    if o.day == d and _conflicts(p_.session(o.session_id), ses)]
+            busy = [(o.start, o.end) for o in fixed if o.day == d and _conflicts(p_.session(o.session_id), ses)]
             ses_starts = set(candidate_starts(allowed, ses.duration, step))
-            ses_starts |= {x.start for x in known_sessions if x.session_id == ses.session_id and x.day == d
-                           and any(a <= x.start and x.start + ses.duration <= b for a, b in allowed)}
+            ses_starts |= {
+                x.start
+                for x in known_sessions
+                if x.session_id == ses.session_id
+                and x.day == d
+                and any(a <= x.start and x.start + ses.duration <= b for a, b in allowed)
+            }
             for c in sorted(ses_starts):
                 if any(c < e and s < c + ses.duration for s, e in busy):
                     continue
@@ -225,7 +241,8 @@ def build_variables(m: ModelData) -> None:
             if fo.day == d:
                 points[d] |= {fo.start, fo.end}
     fine = p_.settings.max_continuous_minutes is not None or any(
-        s.max_minutes_with_same_para is not None for s in p_.students)
+        s.max_minutes_with_same_para is not None for s in p_.students
+    )
     for d in m.plan_days:
         pts = points[d]
         if fine and pts:
@@ -262,8 +279,17 @@ def build_variables(m: ModelData) -> None:
 
     # therapy occurrences
     for fo in fixed:
-        m.occs.append(Occ(len(m.occs), p_.session(fo.session_id), fo.day, fo.start, fo.end, None,
-                          tuple(m.segs_in(fo.day, fo.start, fo.end))))
+        m.occs.append(
+            Occ(
+                len(m.occs),
+                p_.session(fo.session_id),
+                fo.day,
+                fo.start,
+                fo.end,
+                None,
+                tuple(m.segs_in(fo.day, fo.start, fo.end)),
+            )
+        )
     for ses, d, c in flex_cands:
         v = model.new_bool_var(f"ses_{ses.session_id}_{d}_{c}")
         o = Occ(len(m.occs), ses, d, c, c + ses.duration, v, tuple(m.segs_in(d, c, c + ses.duration)))
@@ -319,25 +345,29 @@ def build_variables(m: ModelData) -> None:
                 for k in m.segs_in(d, seg.start, seg.end):
                     m.need_skills[(sid, d, k)] = seg.skills
             chunk_of = _chunks(m, d, segs, run_edges[(sid, d)])
-            refused = {(para.para_id, seg.skills): g_.support_refusal(para, st, seg.skills) is not None
-                       for para in paras for seg in segs}
+            refused = {
+                (para.para_id, seg.skills): g_.support_refusal(para, st, seg.skills) is not None
+                for para in paras
+                for seg in segs
+            }
             whole: dict[tuple[str, int], Any] = {}  # (para, chunk) -> the chunk's variable
             for seg in segs:
                 for k in m.segs_in(d, seg.start, seg.end):
                     m.needs[(sid, d, k)] = NeedSeg(seg.support, seg.location, seg.skills, st.priority)
-                    c = chunk_of[k]
+                    chunk = chunk_of[k]
                     for para in paras:
                         pid = para.para_id
                         if k not in m.avail[(pid, d)] or refused[(pid, seg.skills)]:
                             continue
-                        if (pid, c[0]) in whole:
-                            v = whole[(pid, c[0])]
+                        if (pid, chunk[0]) in whole:
+                            v = whole[(pid, chunk[0])]
                         else:
                             v = model.new_bool_var(f"y_{pid}_{sid}_{d}_{k}")
-                            if all(x in m.avail[(pid, d)] and not refused[(pid, m.need_skills[(sid, d, x)])]
-                                   for x in c):
-                                whole[(pid, c[0])] = v
-                                m.chunk[v.Index()] = (c[0], c[-1])
+                            if all(
+                                x in m.avail[(pid, d)] and not refused[(pid, m.need_skills[(sid, d, x)])] for x in chunk
+                            ):
+                                whole[(pid, chunk[0])] = v
+                                m.chunk[v.Index()] = (chunk[0], chunk[-1])
                         m.y[(pid, sid, d, k)] = v
                         m.cover[(sid, d, k)].append((pid, v))
                         if seg.support == Support.ONE_TO_ONE:
@@ -346,8 +376,7 @@ def build_variables(m: ModelData) -> None:
                             gk = (pid, d, seg.location, k)
                             if gk not in m.group:
                                 m.group[gk] = model.new_bool_var(f"grp_{pid}_{d}_{seg.location}_{k}")
-                                m.para_at[(pid, d, k)].append((m.group[gk], (Kind.SUPPORT, None, seg.location),
-                                                               True))
+                                m.para_at[(pid, d, k)].append((m.group[gk], (Kind.SUPPORT, None, seg.location), True))
                             m.members[gk].append((sid, v))
 
 
@@ -419,8 +448,9 @@ def candidate_paras(m: ModelData, sid: str, day: str, segs: list) -> list:
         overlap = sum(e - s for seg in segs for s, e in intersect(av, [(seg.start, seg.end)]))
         if overlap == 0:
             continue
-        scored.append(((para.para_id not in st.preferred_paras, para.para_id not in known, -overlap,
-                        (i - s_idx * 7) % n), para))
+        scored.append(
+            ((para.para_id not in st.preferred_paras, para.para_id not in known, -overlap, (i - s_idx * 7) % n), para)
+        )
     scored.sort(key=lambda t: t[0])
     chosen = [p for _, p in scored[:limit]]
     chosen += [p for _, p in scored[limit:] if p.para_id in known]  # the warm start stays possible

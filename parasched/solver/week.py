@@ -27,8 +27,13 @@ MAX_DAY_MODEL_PARAS = 120  # above: no day or week model (160 paras: 1.1 GB); th
 DAY_BUILD_SECONDS_PER_PARA = 0.0125  # building one focused day model (80 paras: 1.0 s), to budget the wall clock
 
 
-def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | None = None,
-               replan_days: tuple[str, ...] | None = None, hint: Schedule | None = None) -> RawResult:
+def solve_week(
+    problem: Problem,
+    options: SolverOptions,
+    baseline: Schedule | None = None,
+    replan_days: tuple[str, ...] | None = None,
+    hint: Schedule | None = None,
+) -> RawResult:
     """Solve the planned days: coverage first (``_solve_coverage``), then continuity.
 
     The last ``POLISH_SHARE`` of the limit goes to continuity pieces (``repair.repair`` with
@@ -38,8 +43,11 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
     """
     t0 = time.monotonic()
     limit = options.time_limit if options.time_limit is not None else problem.settings.time_limit_seconds
-    plan = WeekGrid.of(problem).days if replan_days is None else tuple(
-        d for d in WeekGrid.of(problem).days if d in replan_days)
+    plan = (
+        WeekGrid.of(problem).days
+        if replan_days is None
+        else tuple(d for d in WeekGrid.of(problem).days if d in replan_days)
+    )
     incumbent = hint if hint is not None else baseline
     feed = _feed(problem, options, incumbent, limit, t0)
     first_part = dataclasses.replace(options, time_limit=max(0.3, (1 - POLISH_SHARE) * limit))
@@ -48,16 +56,28 @@ def solve_week(problem: Problem, options: SolverOptions, baseline: Schedule | No
         return raw  # (optimal: nothing left to improve; stop early)
     stats = RepairStats()
     if options.workers == 1:  # reproducible: a number of pieces on deterministic time
-        polished = repair(problem, raw.schedule, options, float("inf"), baseline, plan, stats,
-                          max_pieces=max(1, int(POLISH_SHARE * limit / PIECE_SECONDS)), feed=feed,
-                          cover=False, continuity=True)
+        polished = repair(
+            problem,
+            raw.schedule,
+            options,
+            float("inf"),
+            baseline,
+            plan,
+            stats,
+            max_pieces=max(1, int(POLISH_SHARE * limit / PIECE_SECONDS)),
+            feed=feed,
+            cover=False,
+            continuity=True,
+        )
     else:
-        polished = repair(problem, raw.schedule, options, t0 + limit, baseline, plan, stats, feed=feed,
-                          cover=False, continuity=True)
+        polished = repair(
+            problem, raw.schedule, options, t0 + limit, baseline, plan, stats, feed=feed, cover=False, continuity=True
+        )
     if polished is not raw.schedule:
         terms = _terms_of(problem, polished, baseline)
-        raw = dataclasses.replace(raw, status="feasible", schedule=polished, objective=float(terms["unmet_p1"]),
-                                  terms=terms)
+        raw = dataclasses.replace(
+            raw, status="feasible", schedule=polished, objective=float(terms["unmet_p1"]), terms=terms
+        )
     raw.runtime = time.monotonic() - t0
     return raw
 
@@ -73,9 +93,15 @@ def _terms_of(problem: Problem, schedule: Schedule, baseline: Schedule | None) -
     return {t: terms[t] for t in TERM_NAMES if t in terms}
 
 
-def _solve_coverage(problem: Problem, options: SolverOptions, baseline: Schedule | None,
-                    replan_days: tuple[str, ...] | None, hint: Schedule | None, feed: ProgressFeed,
-                    t0: float) -> RawResult:
+def _solve_coverage(
+    problem: Problem,
+    options: SolverOptions,
+    baseline: Schedule | None,
+    replan_days: tuple[str, ...] | None,
+    hint: Schedule | None,
+    feed: ProgressFeed,
+    t0: float,
+) -> RawResult:
     """Solve the planned days: day by day first, then the whole week.
 
     Day phase (when more than one day is planned and a complete starting schedule exists — the
@@ -95,7 +121,8 @@ def _solve_coverage(problem: Problem, options: SolverOptions, baseline: Schedule
             tuple(a for a in baseline.assignments if a.day not in plan)
             + tuple(a for a in incumbent.assignments if a.day in plan),
             tuple(s for s in baseline.sessions if s.day not in plan)
-            + tuple(s for s in incumbent.sessions if s.day in plan))
+            + tuple(s for s in incumbent.sessions if s.day in plan),
+        )
     deterministic = options.workers == 1
     first: float | None = None
     last: RawResult | None = None
@@ -109,16 +136,25 @@ def _solve_coverage(problem: Problem, options: SolverOptions, baseline: Schedule
         # would not even build it (a 5 s resolve of 80 paras): the repair search takes the time
         build_guess = DAY_BUILD_SECONDS_PER_PARA * len(problem.paras)
         whole = len(problem.paras) > MAX_DAY_MODEL_PARAS or (  # (caps are held by the models)
-            not deterministic and options.max_unmet is None and (1 - REPAIR_SHARE) * limit < 1.2 * build_guess + 1.5)
+            not deterministic and options.max_unmet is None and (1 - REPAIR_SHARE) * limit < 1.2 * build_guess + 1.5
+        )
         first = time.monotonic() - t0  # the warm start is a complete schedule
         part = 0.95 if whole else REPAIR_SHARE
         if deterministic:  # reproducible: a number of pieces, each on deterministic time, no clock
-            incumbent = repair(problem, incumbent, options, float("inf"), baseline, plan, repair_stats,
-                               max_pieces=max(1, int(part * limit / PIECE_SECONDS)), feed=feed)
+            incumbent = repair(
+                problem,
+                incumbent,
+                options,
+                float("inf"),
+                baseline,
+                plan,
+                repair_stats,
+                max_pieces=max(1, int(part * limit / PIECE_SECONDS)),
+                feed=feed,
+            )
             limit = (1 - part) * limit  # what the models after it get
         else:
-            incumbent = repair(problem, incumbent, options, t0 + part * limit, baseline, plan, repair_stats,
-                               feed=feed)
+            incumbent = repair(problem, incumbent, options, t0 + part * limit, baseline, plan, repair_stats, feed=feed)
         if whole:
             return _repaired_result(problem, options, plan, baseline, incumbent, t0, first, repair_stats)
     incumbent_terms: dict[str, int] | None = None
@@ -131,8 +167,15 @@ def _solve_coverage(problem: Problem, options: SolverOptions, baseline: Schedule
             if options.stop is not None and options.stop.is_set():
                 break
             tb = time.monotonic()
-            m = build(problem, options, baseline, (d,), hint=incumbent, keep=incumbent,
-                      focus=neighbourhood(problem, grid, incumbent, d) if limited else None)
+            m = build(
+                problem,
+                options,
+                baseline,
+                (d,),
+                hint=incumbent,
+                keep=incumbent,
+                focus=neighbourhood(problem, grid, incumbent, d) if limited else None,
+            )
             build_seconds += time.monotonic() - tb
             n_built += 1
             week_guess = build_seconds * len(plan) * 1.2 * (FOCUS_BUILD_FACTOR if limited else 1)
@@ -160,12 +203,11 @@ def _solve_coverage(problem: Problem, options: SolverOptions, baseline: Schedule
         if last is not None:
             return dataclasses.replace(last, runtime=time.monotonic() - t0, first_solution_seconds=first)
         return _repaired_result(problem, options, plan, baseline, incumbent, t0, first or 0.0, repair_stats)
-    stopped = False
     # after the day phase no week model: its first stage, priority 1 alone over the whole week,
     # threw away priority-2 minutes faster than its later stages won them back (12 paras, 15 s:
     # priority 2 from 5,365 to 12,135 uncovered minutes for 60 priority-1 minutes), and the day
     # models already count every weekly term
-    if not stopped and last is None:
+    if last is None:
         focus = neighbourhood(problem, grid, incumbent, plan[0]) if limited and len(plan) == 1 and incumbent else None
         m = build(problem, options, baseline, plan, hint=incumbent, keep=baseline, focus=focus)
         m.tie_break = len(problem.paras) > WEEK_MODEL_ONLY_PARAS
@@ -180,6 +222,7 @@ def _solve_coverage(problem: Problem, options: SolverOptions, baseline: Schedule
             if first is None and raw.first_solution_seconds is not None:
                 first = time.monotonic() - t0 - raw.runtime + raw.first_solution_seconds
             last = raw
+    assert last is not None  # the week model ran when the day phase did not
     last.bound = valid_bound(problem, options, plan, baseline, last.bound)
     last.runtime = time.monotonic() - t0
     last.first_solution_seconds = first
@@ -198,13 +241,22 @@ def _feed(problem: Problem, options: SolverOptions, start: Schedule | None, limi
     return feed
 
 
-def _repaired_result(problem: Problem, options: SolverOptions, plan: tuple[str, ...], baseline: Schedule | None,
-                     schedule: Schedule, t0: float, first: float, stats: object) -> RawResult:
+def _repaired_result(
+    problem: Problem,
+    options: SolverOptions,
+    plan: tuple[str, ...],
+    baseline: Schedule | None,
+    schedule: Schedule,
+    t0: float,
+    first: float,
+    stats: object,
+) -> RawResult:
     """The result of a solve that was the repair search alone (no CP-SAT model of the whole school)."""
     terms = _terms_of(problem, schedule, baseline)
     bound = valid_bound(problem, options, plan, baseline, None)
-    return RawResult("feasible", schedule, float(terms["unmet_p1"]), bound, terms, time.monotonic() - t0, first,
-                     repair=stats)
+    return RawResult(
+        "feasible", schedule, float(terms["unmet_p1"]), bound, terms, time.monotonic() - t0, first, repair=stats
+    )
 
 
 def neighbourhood(problem: Problem, grid: WeekGrid, schedule: Schedule, day: str) -> set[str] | None:
@@ -219,15 +271,26 @@ def neighbourhood(problem: Problem, grid: WeekGrid, schedule: Schedule, day: str
     if not short or any(n.kind != UnmetKind.SUPPORT for n in short):
         return None
     needy = {n.ref for n in short}
-    helpers = {p.para_id for p in problem.paras
-               if any(grid.support_refusal(p, problem.student(s), seg.skills) is None
-                      for s in needy for seg in grid.student_day(s, day))}
+    helpers = {
+        p.para_id
+        for p in problem.paras
+        if any(
+            grid.support_refusal(p, problem.student(s), seg.skills) is None
+            for s in needy
+            for seg in grid.student_day(s, day)
+        )
+    }
     served = {s for a in schedule.assignments if a.day == day and a.para_id in helpers for s in a.students}
     return needy | served
 
 
-def valid_bound(problem: Problem, options: SolverOptions, plan: tuple[str, ...], baseline: Schedule | None,
-                model_bound: float | None) -> float:
+def valid_bound(
+    problem: Problem,
+    options: SolverOptions,
+    plan: tuple[str, ...],
+    baseline: Schedule | None,
+    model_bound: float | None,
+) -> float:
     """A lower bound of ``unmet_p1`` (see docs/solver.md): the max-flow relaxation of each planned
     day (``bound.py``, valid for every schedule of the contract), or CP-SAT's stage-1 bound when
     the model considered every para (valid for schedules on the decision grid), the larger."""

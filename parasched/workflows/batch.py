@@ -816,7 +816,6 @@ def progress_line(what: str, label: str, outcome: SchoolOutcome | None, p: Progr
     return f"{head} {label}: {tail}"
 
 
-
 # -- the district summary (district.xlsx) ----------------------------------------------------------
 def summary_frames(report: BatchReport) -> dict[str, Any]:
     """The summary's sheets as pandas DataFrames: Schools, Errors, Substitutes, Run."""

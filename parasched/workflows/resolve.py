@@ -105,8 +105,9 @@ def respected(absence: Absence, baseline: Schedule, problem: Problem) -> bool:
     return True
 
 
-def split_absences(problem: Problem, baseline: Schedule,
-                   extra: Iterable[Absence] = ()) -> tuple[tuple[Absence, ...], tuple[Absence, ...]]:
+def split_absences(
+    problem: Problem, baseline: Schedule, extra: Iterable[Absence] = ()
+) -> tuple[tuple[Absence, ...], tuple[Absence, ...]]:
     """(known, new) one-day absences.
 
     The problem's own Absences rows are known when the baseline respects them (see the module
@@ -138,8 +139,7 @@ def absence_days(problem: Problem, absences: Iterable[Absence]) -> tuple[str, ..
 def absent_paras(problem: Problem, absences: Iterable[Absence], days: Iterable[str] | None = None) -> tuple[str, ...]:
     """Paras with an absence (on ``days`` when given), in Paras order."""
     wanted = set(days) if days is not None else None
-    ids = {a.person_id for a in absences
-           if wanted is None or set(problem.days_of(a.days)) & wanted}
+    ids = {a.person_id for a in absences if wanted is None or set(problem.days_of(a.days)) & wanted}
     return tuple(p.para_id for p in problem.paras if p.para_id in ids)
 
 
@@ -162,8 +162,9 @@ def baseline_issues(problem: Problem, baseline: Schedule) -> list[Issue]:
         if a.para_id not in paras:
             bad(where, f"'{a.para_id}' is not a para_id in the input's Paras; is this the baseline of this input?")
         if a.day not in days:
-            bad(where, f"'{a.day}' is not a school day of the input "
-                       f"(Settings days: {', '.join(problem.settings.days)})")
+            bad(
+                where, f"'{a.day}' is not a school day of the input (Settings days: {', '.join(problem.settings.days)})"
+            )
         for sid in a.students:
             if sid not in students:
                 bad(where, f"'{sid}' is not a student_id in the input's Students")
@@ -226,14 +227,20 @@ def repaired(baseline: Schedule, problem: Problem, replan_days: Iterable[str]) -
         rows += leftover
     sessions = [s for s in baseline.sessions if s.day not in replan or (s.session_id, s.day, s.start, s.end) in held]
     staffed = {(a.para_id, a.ref, a.day) for a in rows if a.kind == Kind.THERAPY}
-    sessions = [dataclasses.replace(s, para_id="") if s.day in replan and s.para_id
-                and (s.para_id, s.session_id, s.day) not in staffed else s for s in sessions]
-    return dataclasses.replace(baseline, assignments=tuple(sorted(rows)), sessions=tuple(sorted(sessions)),
-                               unmet=(), changes=())
+    sessions = [
+        dataclasses.replace(s, para_id="")
+        if s.day in replan and s.para_id and (s.para_id, s.session_id, s.day) not in staffed
+        else s
+        for s in sessions
+    ]
+    return dataclasses.replace(
+        baseline, assignments=tuple(sorted(rows)), sessions=tuple(sorted(sessions)), unmet=(), changes=()
+    )
 
 
-def _held_sessions(baseline: Schedule, problem: Problem, grid: WeekGrid,
-                   replan: set[str]) -> set[tuple[str, str, int, int]]:
+def _held_sessions(
+    baseline: Schedule, problem: Problem, grid: WeekGrid, replan: set[str]
+) -> set[tuple[str, str, int, int]]:
     """Placed sessions on re-planned days that can still run: (session_id, day, start, end)."""
     fixed = {(o.session_id, o.day, o.start) for o in grid.fixed_occurrences()}
     out: set[tuple[str, str, int, int]] = set()
@@ -293,8 +300,11 @@ def _rest_owed(para_id: str, day: str, rows: list[Assignment], grid: WeekGrid) -
     rule = grid.lunch_rule(para_id, day)
     keep_lunch: list[Assignment] = []
     if rule is not None:
-        ok = [a for a in lunches if a.end - a.start == rule.minutes
-              and rule.window[0] <= a.start and a.end <= rule.window[1]]
+        ok = [
+            a
+            for a in lunches
+            if a.end - a.start == rule.minutes and rule.window[0] <= a.start and a.end <= rule.window[1]
+        ]
         keep_lunch = ok[:1]
     bm = grid.settings.break_minutes
     owed = grid.breaks_owed(para_id, day)
@@ -315,8 +325,16 @@ def _rest_owed(para_id: str, day: str, rows: list[Assignment], grid: WeekGrid) -
     return sorted([*work, *rest])
 
 
-def _place(para_id: str, day: str, length: int, free: tuple[Interval, ...], work: list[Assignment],
-           rest: list[Assignment], step: int, kind: Kind) -> Assignment | None:
+def _place(
+    para_id: str,
+    day: str,
+    length: int,
+    free: tuple[Interval, ...],
+    work: list[Assignment],
+    rest: list[Assignment],
+    step: int,
+    kind: Kind,
+) -> Assignment | None:
     """The first start on the grid inside ``free`` that overlaps no lunch/break and the fewest
     work minutes (0 = free time)."""
     best: tuple[int, int] | None = None
@@ -400,8 +418,9 @@ def check_baseline(problem: Problem, baseline: Schedule, names: bool = False) ->
     return check_schedule(problem, baseline, names=names)
 
 
-def plan(problem: Problem, baseline: Schedule, extra_absences: Sequence[Absence] = (),
-         days: Sequence[str] = ()) -> tuple[Problem, Problem, tuple[Absence, ...], tuple[str, ...], tuple[str, ...]]:
+def plan(
+    problem: Problem, baseline: Schedule, extra_absences: Sequence[Absence] = (), days: Sequence[str] = ()
+) -> tuple[Problem, Problem, tuple[Absence, ...], tuple[str, ...], tuple[str, ...]]:
     """(problem with every absence, base problem, new absences, re-plan days, notes) — no solving.
 
     Raises InputError when the baseline names paras, students, duties, sessions or days the
@@ -420,16 +439,26 @@ def plan(problem: Problem, baseline: Schedule, extra_absences: Sequence[Absence]
     if days:
         extra = [d for d in hit if d not in chosen]
         if extra:
-            notes.append(f"also re-planning {', '.join(extra)}: new absences fall on "
-                         f"{'that day' if len(extra) == 1 else 'those days'}")
+            notes.append(
+                f"also re-planning {', '.join(extra)}: new absences fall on "
+                f"{'that day' if len(extra) == 1 else 'those days'}"
+            )
     replan = tuple(d for d in problem.settings.days if d in set(chosen) | set(hit))
     return full, base, new, replan, tuple(notes)
 
 
-def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None = None, *,
-            extra_absences: Sequence[Absence] = (), days: Sequence[str] = (),
-            check: bool = True, on_baseline_checked: Callable[[Any], None] | None = None,
-            names: bool = False, start_from: Schedule | None = None) -> ResolveOutcome:
+def resolve(
+    problem: Problem,
+    baseline: Schedule,
+    options: SolverOptions | None = None,
+    *,
+    extra_absences: Sequence[Absence] = (),
+    days: Sequence[str] = (),
+    check: bool = True,
+    on_baseline_checked: Callable[[Any], None] | None = None,
+    names: bool = False,
+    start_from: Schedule | None = None,
+) -> ResolveOutcome:
     """Re-plan the week after absences (see the module docstring).
 
     ``problem``: the input as read (its own Absences sheet included); ``extra_absences``: from a
@@ -450,9 +479,21 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
     away = absent_paras(full, new, replan)
     if not replan:
         result = SolveResult(Status.OPTIMAL, dataclasses.replace(baseline, changes=()), objective=0.0, bound=0.0)
-        return ResolveOutcome(full, base, baseline, new, replan, broken, result, report,
-                              (*notes, "no new absences and no --day: the baseline is kept as it is"),
-                              away, 0, solved=False, answer="baseline")
+        return ResolveOutcome(
+            full,
+            base,
+            baseline,
+            new,
+            replan,
+            broken,
+            result,
+            report,
+            (*notes, "no new absences and no --day: the baseline is kept as it is"),
+            away,
+            0,
+            solved=False,
+            answer="baseline",
+        )
 
     from parasched.workflows.solve import solve
 
@@ -472,7 +513,8 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
         # and, when asked, the check of the new schedule (about as long as the baseline's)
         after = AFTER_SOLVE_RANKINGS * rank_seconds + check_seconds + BUDGET_MARGIN * limit
         solve_options = dataclasses.replace(
-            options, time_limit=max(MIN_SOLVE_SECONDS, limit - (time.monotonic() - t0) - after))
+            options, time_limit=max(MIN_SOLVE_SECONDS, limit - (time.monotonic() - t0) - after)
+        )
     solved = solve(full, solve_options, baseline=start, replan_days=replan, hint=filled)
     found = solved.status not in (Status.INFEASIBLE, Status.UNKNOWN)
     answer = "solver"
@@ -486,12 +528,16 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
         safe = filled if filled_report.ok else start
         if not found or (filled_rank if safe is filled else _rank(full, safe, start)) < got:
             answer = "filled" if safe is filled else "repaired"
-            solved = SolveResult(Status.FEASIBLE, _with_unmet(full, safe, baseline, replan), runtime=solved.runtime,
-                                 stats=solved.stats)
-            notes = (*notes, f"the solver found {'no' if not found else 'no better'} schedule within the time "
-                             "limit: this is the baseline with the rows the absences made impossible removed "
-                             + ("and the gaps filled from free time only" if safe is filled else "")
-                             + "; a longer --time-limit may cover more")
+            solved = SolveResult(
+                Status.FEASIBLE, _with_unmet(full, safe, baseline, replan), runtime=solved.runtime, stats=solved.stats
+            )
+            notes = (
+                *notes,
+                f"the solver found {'no' if not found else 'no better'} schedule within the time "
+                "limit: this is the baseline with the rows the absences made impossible removed "
+                + ("and the gaps filled from free time only" if safe is filled else "")
+                + "; a longer --time-limit may cover more",
+            )
     schedule = keep_days(baseline, solved.schedule, replan)
     changes = ch.diff(baseline, schedule, full)
     schedule = dataclasses.replace(schedule, changes=changes)
@@ -506,8 +552,22 @@ def resolve(problem: Problem, baseline: Schedule, options: SolverOptions | None 
             from parasched.scheduler.check import check_schedule
 
             new_report = check_schedule(full, schedule, names=names)
-    return ResolveOutcome(full, base, baseline, new, replan, broken, result, report, notes, away, weighted,
-                          chosen_changed_minutes=chosen, answer=answer, new_report=new_report)
+    return ResolveOutcome(
+        full,
+        base,
+        baseline,
+        new,
+        replan,
+        broken,
+        result,
+        report,
+        notes,
+        away,
+        weighted,
+        chosen_changed_minutes=chosen,
+        answer=answer,
+        new_report=new_report,
+    )
 
 
 def _rank(problem: Problem, schedule: Schedule, reference: Schedule) -> tuple[int, ...]:
@@ -575,8 +635,11 @@ def para_lines(outcome: ResolveOutcome) -> list[str]:
                 if who:
                     note = f" (covering {', '.join(who)})"
                 else:
-                    out_ = [sid for sid in ch.students_of(c.before)
-                            if any(s <= c.start and c.end <= e for s, e in grid.absent(sid, c.day))]
+                    out_ = [
+                        sid
+                        for sid in ch.students_of(c.before)
+                        if any(s <= c.start and c.end <= e for s, e in grid.absent(sid, c.day))
+                    ]
                     if out_ and c.after == ch.FREE:
                         note = f" ({', '.join(out_)} absent)"
             lines.append(f"{para_id}: {c.day} {fmt_span(c.start, c.end)} was {c.before}, now {c.after}{note}")
@@ -627,8 +690,10 @@ def report_lines(outcome: ResolveOutcome, names: bool = False) -> list[str]:
     lines = [f"New absences: {absence_text(p, outcome.new_absences) or 'none'}"]
     kept = [d for d in p.settings.days if d not in outcome.replan_days]
     if outcome.replan_days:
-        lines.append(f"Re-planned: {', '.join(outcome.replan_days)}"
-                     + (f" (kept as in the baseline: {', '.join(kept)})" if kept else ""))
+        lines.append(
+            f"Re-planned: {', '.join(outcome.replan_days)}"
+            + (f" (kept as in the baseline: {', '.join(kept)})" if kept else "")
+        )
     else:
         lines.append("Re-planned: no day (the baseline is kept as it is)")
     if outcome.broken:
@@ -640,15 +705,18 @@ def report_lines(outcome: ResolveOutcome, names: bool = False) -> list[str]:
     r = outcome.result
     if outcome.solved:
         gap = f", gap {r.gap:.1%}" if r.gap is not None and outcome.answer == "solver" else ""
-        kept_note = {"filled": " (kept: the baseline repaired and filled in from free time, see the note)",
-                     "repaired": " (kept: the baseline repaired, see the note)"}.get(outcome.answer, "")
+        kept_note = {
+            "filled": " (kept: the baseline repaired and filled in from free time, see the note)",
+            "repaired": " (kept: the baseline repaired, see the note)",
+        }.get(outcome.answer, "")
         lines.append(f"Solver: {r.status}, {r.runtime:.1f} s{gap}{kept_note}")
     affected = affected_paras(outcome)
-    lines.append(f"Changes: {len(outcome.changes)} row(s), {outcome.raw_changed_minutes} para-minutes "
-                 f"(weighted {outcome.changed_minutes}; {outcome.chosen_changed_minutes} of them by choice, the rest "
-                 "forced by the absences); "
-                 f"paras affected: {len(affected)}"
-                 + (f" ({', '.join(affected)})" if affected else ""))
+    lines.append(
+        f"Changes: {len(outcome.changes)} row(s), {outcome.raw_changed_minutes} para-minutes "
+        f"(weighted {outcome.changed_minutes}; {outcome.chosen_changed_minutes} of them by choice, the rest "
+        "forced by the absences); "
+        f"paras affected: {len(affected)}" + (f" ({', '.join(affected)})" if affected else "")
+    )
     lines += [f"  {x}" for x in para_lines(outcome)]
     uncovered = uncovered_lines(outcome, names=names)
     if uncovered:

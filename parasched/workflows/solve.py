@@ -21,8 +21,13 @@ MIN_SEARCH_SECONDS = 0.3  # the search after the warm start always gets this muc
 GREEDY_SHARE = 0.5  # of the limit, at most, for the greedy warm start (a huge school: what it reached)
 
 
-def solve(problem, options=None, baseline: Schedule | None = None,
-          replan_days: tuple[str, ...] | None = None, hint: Schedule | None = None) -> SolveResult:
+def solve(
+    problem,
+    options=None,
+    baseline: Schedule | None = None,
+    replan_days: tuple[str, ...] | None = None,
+    hint: Schedule | None = None,
+) -> SolveResult:
     """Solve the week (or re-plan ``replan_days`` of ``baseline``); see the module docstring.
 
     ``hint``: the warm start when it is not the baseline itself (resolve passes the baseline
@@ -82,9 +87,18 @@ def _infeasible_issues(problem, replan_days) -> list[Issue]:
             free = sum(e - s for s, e in grid.para_available(para.para_id, d))
             if n and n * bm + lunch > free:
                 where = para.source.cell("start") if para.source else ""
-                issues.append(Issue(f"{para.para_id} on {d}: {n} break(s) of {bm} min and a {lunch}-min lunch do "
-                                    "not fit in their hours; expected longer hours or fewer breaks", where))
+                issues.append(
+                    Issue(
+                        f"{para.para_id} on {d}: {n} break(s) of {bm} min and a {lunch}-min lunch do "
+                        "not fit in their hours; expected longer hours or fewer breaks",
+                        where,
+                    )
+                )
     if not issues:
-        issues.append(Issue("the rules contradict each other (lunch, breaks and hours of some para cannot all "
-                            "be met); check lunch windows, breaks_per_day and Availability"))
+        issues.append(
+            Issue(
+                "the rules contradict each other (lunch, breaks and hours of some para cannot all "
+                "be met); check lunch windows, breaks_per_day and Availability"
+            )
+        )
     return issues

@@ -10,8 +10,11 @@ from ..variables import ModelData
 
 def add_rotation(m: ModelData) -> None:
     """Per day, a para spends at most max_minutes_with_same_para with a student (support and therapy)."""
-    limits = {s.student_id: s.max_minutes_with_same_para for s in m.problem.students
-              if s.max_minutes_with_same_para is not None}
+    limits = {
+        s.student_id: s.max_minutes_with_same_para
+        for s in m.problem.students
+        if s.max_minutes_with_same_para is not None
+    }
     if not limits:
         return
     minutes: dict[tuple[str, str, str], list[tuple[int, Any]]] = defaultdict(list)

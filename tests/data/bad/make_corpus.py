@@ -60,9 +60,22 @@ BASE: Sheets = {
         ["P02", "Wed", "08:00", "12:00"],
     ],
     "Students": [
-        ["student_id", "name", "grade", "homeroom", "support", "group_max", "skills_required", "gender",
-         "gender_match", "priority", "max_minutes_with_same_para", "preferred_paras", "avoid_paras",
-         "weekly_flex_minutes"],
+        [
+            "student_id",
+            "name",
+            "grade",
+            "homeroom",
+            "support",
+            "group_max",
+            "skills_required",
+            "gender",
+            "gender_match",
+            "priority",
+            "max_minutes_with_same_para",
+            "preferred_paras",
+            "avoid_paras",
+            "weekly_flex_minutes",
+        ],
         ["S01", STUDENT_NAMES[0], 3, "Room 12", "1:1", "", "behavior", "f", "", 1, "", "P01", "P03", ""],
         ["S02", STUDENT_NAMES[1], 4, "Room 14", "shared", 3, "", "m", "", 2, "", "", "", ""],
         ["S03", STUDENT_NAMES[2], 2, "Room 12", "flex", "", "", "", "", 3, "", "", "", 60],
@@ -75,13 +88,27 @@ BASE: Sheets = {
         ["S03", "Mon, Wed", "13:00", "14:00", "science", "Room 12", "flex", "", ""],
     ],
     "Duties": [
-        ["duty_id", "name", "kind", "days", "start", "end", "location", "staff_needed", "skills_required",
-         "priority"],
+        ["duty_id", "name", "kind", "days", "start", "end", "location", "staff_needed", "skills_required", "priority"],
         ["D01", "Arrival", "arrival", "Mon-Wed", "07:45", "08:00", "Front door", 1, "", 2],
     ],
     "Therapy": [
-        ["session_id", "student_ids", "kind", "provider", "para_role", "skills_required", "priority", "days",
-         "start", "end", "sessions_per_week", "duration_minutes", "allowed_days", "window_start", "window_end"],
+        [
+            "session_id",
+            "student_ids",
+            "kind",
+            "provider",
+            "para_role",
+            "skills_required",
+            "priority",
+            "days",
+            "start",
+            "end",
+            "sessions_per_week",
+            "duration_minutes",
+            "allowed_days",
+            "window_start",
+            "window_end",
+        ],
         ["T01", "S01", "speech", "SLP Kim", "none", "", 2, "Tue", "13:00", "13:30", "", "", "", "", ""],
         ["T02", "S03", "OT", "OT Ray", "none", "", 2, "", "", "", 1, 30, "Mon-Wed", "12:00", "15:00"],
     ],
@@ -116,8 +143,14 @@ BASELINE: Sheets = {
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _repack(path: Path, *, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None,
-            edit: Callable[[str, bytes], bytes] | None = None, drop: tuple[str, ...] = ()) -> None:
+def _repack(
+    path: Path,
+    *,
+    replace: dict[str, bytes] | None = None,
+    add: dict[str, bytes] | None = None,
+    edit: Callable[[str, bytes], bytes] | None = None,
+    drop: tuple[str, ...] = (),
+) -> None:
     """Rewrite a zip with fixed timestamps and fixed document dates; optionally change parts."""
     replace = replace or {}
     add = add or {}
@@ -161,8 +194,9 @@ def write_xlsx(path: Path, sheets: Sheets, hook: Callable[[openpyxl.Workbook], N
     return path
 
 
-def write_csv_folder(folder: Path, sheets: Sheets, *, encoding: str = "utf-8", sep: str = ",",
-                     bom: bool = False) -> Path:
+def write_csv_folder(
+    folder: Path, sheets: Sheets, *, encoding: str = "utf-8", sep: str = ",", bom: bool = False
+) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
@@ -239,8 +273,14 @@ def _cfb(streams: list[tuple[str, bytes]]) -> bytes:
 
     def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
         raw = name.encode("utf-16-le") + b"\0\0"
-        return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw) if name else 0, kind, 1, left, right, child)
-                + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<IQ", start, size))
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(raw) if name else 0, kind, 1, left, right, child)
+            + b"\0" * 16
+            + b"\0" * 4
+            + b"\0" * 16
+            + struct.pack("<IQ", start, size)
+        )
 
     # Directory: root -> first stream; later streams are right siblings (names sorted by length then text).
     ents = [entry("Root Entry", 5, nostream, nostream, 1 if streams else nostream, end, 0)]
@@ -251,10 +291,14 @@ def _cfb(streams: list[tuple[str, bytes]]) -> bytes:
         ents.append(b"\0" * 64 + struct.pack("<HBBIII", 0, 0, 0, nostream, nostream, nostream) + b"\0" * 48)
     directory = b"".join(ents)
     assert len(directory) == sector
-    header = (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16
-              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
-              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
-              + struct.pack("<109I", 0, *([free] * 108)))
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", 0, *([free] * 108))
+    )
     assert len(header) == sector
     return header + fat_bytes + directory + data
 
@@ -270,10 +314,12 @@ def _pseudo_random(n: int, seed: bytes) -> bytes:
 
 def encrypted_workbook() -> bytes:
     """What Excel writes for a password-protected workbook: OLE2 with EncryptionInfo + EncryptedPackage."""
-    info_xml = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<encryption '
-                b'xmlns="http://schemas.microsoft.com/office/2006/encryption"><keyData saltSize="16" '
-                b'blockSize="16" keyBits="256" hashSize="64" cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" '
-                b'hashAlgorithm="SHA512" saltValue="AAAAAAAAAAAAAAAAAAAAAA=="/></encryption>')
+    info_xml = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<encryption '
+        b'xmlns="http://schemas.microsoft.com/office/2006/encryption"><keyData saltSize="16" '
+        b'blockSize="16" keyBits="256" hashSize="64" cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" '
+        b'hashAlgorithm="SHA512" saltValue="AAAAAAAAAAAAAAAAAAAAAA=="/></encryption>'
+    )
     info = (b"\x04\x00\x04\x00\x40\x00\x00\x00" + info_xml).ljust(4096, b"\0")
     package = struct.pack("<Q", 7000) + _pseudo_random(8184, b"parasched")
     return _cfb([("EncryptionInfo", info), ("EncryptedPackage", package)])
@@ -281,12 +327,14 @@ def encrypted_workbook() -> bytes:
 
 # --- zips ---------------------------------------------------------------------------------------
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                 b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                 b'<Default Extension="xml" ContentType="application/xml"/>'
-                 b'<Override PartName="/xl/workbook.xml" '
-                 b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                 b"</Types>")
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/xl/workbook.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    b"</Types>"
+)
 
 
 def _zip(parts: list[tuple[str, bytes]], level: int = 9) -> bytes:
@@ -303,12 +351,16 @@ def zip_bomb(src: Path, dest: Path, total_mb: int, sheets: tuple[str, ...]) -> N
     """``src`` whose ``sheets`` each inflate to ``total_mb / len(sheets)`` MB: millions of rows of
     valid cells, so a reader that opens it spends minutes and gigabytes (written in a stream)."""
     parts = {_sheet_xml_name(src, name) for name in sheets}
-    row = (b'<row><c t="inlineStr"><is><t>P01</t></is></c><c t="inlineStr"><is><t>Pat</t></is></c>'
-           b'<c t="inlineStr"><is><t>para</t></is></c></row>')
+    row = (
+        b'<row><c t="inlineStr"><is><t>P01</t></is></c><c t="inlineStr"><is><t>Pat</t></is></c>'
+        b'<c t="inlineStr"><is><t>para</t></is></c></row>'
+    )
     count = total_mb * 1024 * 1024 // len(sheets) // len(row)
-    head = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-            b'<row><c t="inlineStr"><is><t>para_id</t></is></c><c t="inlineStr"><is><t>name</t></is></c>'
-            b'<c t="inlineStr"><is><t>role</t></is></c></row>')
+    head = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row><c t="inlineStr"><is><t>para_id</t></is></c><c t="inlineStr"><is><t>name</t></is></c>'
+        b'<c t="inlineStr"><is><t>role</t></is></c></row>'
+    )
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             out = zipfile.ZipInfo(info.filename, ZIP_TIME)
@@ -344,14 +396,18 @@ def make_rows_50000(path: Path, rows: int = 50_000) -> Path:
     def cell(ref: str, text: str) -> str:
         return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
-    lines = ['<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             f'<dimension ref="A1:E{rows + 1}"/><sheetData>',
-             '<row r="1">' + "".join(cell(f"{c}1", h) for c, h in zip("ABCDE", header, strict=True)) + "</row>"]
+    lines = [
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="A1:E{rows + 1}"/><sheetData>',
+        '<row r="1">' + "".join(cell(f"{c}1", h) for c, h in zip("ABCDE", header, strict=True)) + "</row>",
+    ]
     for i in range(1, rows + 1):
         r = i + 1
         sid = "S01" if i == rows else f"S{i:02d}" if i <= 3 else f"X{i:05d}"
-        lines.append(f'<row r="{r}">{cell(f"A{r}", sid)}{cell(f"B{r}", f"Student {i}")}'
-                     f'<c r="C{r}"><v>3</v></c>{cell(f"D{r}", "Room 12")}{cell(f"E{r}", "none")}</row>')
+        lines.append(
+            f'<row r="{r}">{cell(f"A{r}", sid)}{cell(f"B{r}", f"Student {i}")}'
+            f'<c r="C{r}"><v>3</v></c>{cell(f"D{r}", "Room 12")}{cell(f"E{r}", "none")}</row>'
+        )
     lines.append("</sheetData></worksheet>")
     _repack(path, replace={part: "".join(lines).encode()})
     return path
@@ -364,31 +420,39 @@ def macro_workbook(src: Path, dest: Path) -> None:
 
     def edit(name: str, data: bytes) -> bytes:
         if name == "[Content_Types].xml":
-            data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                                b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
-            data = data.replace(b"</Types>", b'<Default Extension="bin" '
-                                b'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+            data = data.replace(
+                b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+            )
+            data = data.replace(
+                b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+            )
         if name == "xl/_rels/workbook.xml.rels":
-            data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" '
-                                b'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-                                b'Target="vbaProject.bin"/></Relationships>')
+            data = data.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdVba" '
+                b'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+                b'Target="vbaProject.bin"/></Relationships>',
+            )
         return data
 
     _repack(dest, add={"xl/vbaProject.bin": vba}, edit=edit)
 
 
-BILLION_LAUGHS = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
-                  + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'
-                            for i in range(1, 10))
-                  + "]>\n")
+BILLION_LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
+    + "]>\n"
+)
 
 
 def xml_bomb(src: Path, dest: Path, *, padding: int = 0, external: bool = False) -> None:
     """``src`` with its Paras sheet declaring an entity bomb (or an external entity) used in a cell."""
     shutil.copyfile(src, dest)
     if external:
-        prolog = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                  '<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n')
+        prolog = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        )
         text = "&xxe;"
     else:
         prolog = BILLION_LAUGHS
@@ -402,7 +466,7 @@ def xml_bomb(src: Path, dest: Path, *, padding: int = 0, external: bool = False)
         if name != part:
             return data
         body = data.decode("utf-8")
-        body = body[body.index("<worksheet"):]
+        body = body[body.index("<worksheet") :]
         assert "<t>Pat Rivera</t>" in body
         body = body.replace("<t>Pat Rivera</t>", f"<t>{text}</t>", 1)
         return (prolog + body).encode("utf-8")
@@ -411,19 +475,22 @@ def xml_bomb(src: Path, dest: Path, *, padding: int = 0, external: bool = False)
 
 
 def numbers_file() -> bytes:
-    return _zip([
-        ("Index/Document.iwa", _pseudo_random(600, b"doc")),
-        ("Index/Metadata.iwa", _pseudo_random(200, b"meta")),
-        ("Index/Tables/DataList.iwa", _pseudo_random(300, b"tbl")),
-        ("Metadata/Properties.plist", b"bplist00" + _pseudo_random(80, b"plist")),
-        ("Metadata/DocumentIdentifier", b"5B1F7A2E-0000-4000-8000-000000000000"),
-        ("preview.jpg", b"\xff\xd8\xff\xe0" + _pseudo_random(100, b"jpg")),
-    ])
+    return _zip(
+        [
+            ("Index/Document.iwa", _pseudo_random(600, b"doc")),
+            ("Index/Metadata.iwa", _pseudo_random(200, b"meta")),
+            ("Index/Tables/DataList.iwa", _pseudo_random(300, b"tbl")),
+            ("Metadata/Properties.plist", b"bplist00" + _pseudo_random(80, b"plist")),
+            ("Metadata/DocumentIdentifier", b"5B1F7A2E-0000-4000-8000-000000000000"),
+            ("preview.jpg", b"\xff\xd8\xff\xe0" + _pseudo_random(100, b"jpg")),
+        ]
+    )
 
 
 PNG_1X1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082")
+    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082"
+)
 
 
 # --- the corpus -----------------------------------------------------------------------------
@@ -472,10 +539,8 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     # structure
     xlsx("missing_sheet_students.xlsx", mutate(lambda s: s.pop("Students")))
     xlsx("missing_sheet_paras.xlsx", mutate(lambda s: s.pop("Paras")))
-    xlsx("missing_column_paras_start.xlsx",
-         mutate(lambda s: [r.pop(4) for r in s["Paras"]]))
-    xlsx("missing_column_student_id.xlsx",
-         mutate(lambda s: [r.pop(0) for r in s["Students"]]))
+    xlsx("missing_column_paras_start.xlsx", mutate(lambda s: [r.pop(4) for r in s["Paras"]]))
+    xlsx("missing_column_student_id.xlsx", mutate(lambda s: [r.pop(0) for r in s["Students"]]))
     xlsx("misspelled_header_paras_end.xlsx", mutate(lambda s: set_cell(s, "Paras", 1, "end", "ned")))
     xlsx("duplicate_para_id.xlsx", mutate(lambda s: set_cell(s, "Paras", 4, "para_id", "P01")))
     xlsx("duplicate_student_id.xlsx", mutate(lambda s: set_cell(s, "Students", 4, "student_id", "S02")))
@@ -483,14 +548,13 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     xlsx("empty_workbook.xlsx", {})
     xlsx("header_only_paras.xlsx", mutate(lambda s: s.__setitem__("Paras", s["Paras"][:1])))
     # references
-    xlsx("unknown_ref_preferred_paras.xlsx",
-         mutate(lambda s: set_cell(s, "Students", 2, "preferred_paras", "P01, P99")))
+    xlsx(
+        "unknown_ref_preferred_paras.xlsx", mutate(lambda s: set_cell(s, "Students", 2, "preferred_paras", "P01, P99"))
+    )
     xlsx("unknown_ref_avoid_paras.xlsx", mutate(lambda s: set_cell(s, "Students", 2, "avoid_paras", "P98")))
     xlsx("unknown_ref_availability_para.xlsx", mutate(lambda s: set_cell(s, "Availability", 2, "para_id", "P97")))
-    xlsx("unknown_ref_schedule_student.xlsx",
-         mutate(lambda s: set_cell(s, "StudentSchedule", 4, "student_id", "S99")))
-    xlsx("unknown_ref_therapy_students.xlsx",
-         mutate(lambda s: set_cell(s, "Therapy", 2, "student_ids", "S01, S98")))
+    xlsx("unknown_ref_schedule_student.xlsx", mutate(lambda s: set_cell(s, "StudentSchedule", 4, "student_id", "S99")))
+    xlsx("unknown_ref_therapy_students.xlsx", mutate(lambda s: set_cell(s, "Therapy", 2, "student_ids", "S01, S98")))
     xlsx("unknown_ref_absence_person.xlsx", mutate(lambda s: set_cell(s, "Absences", 2, "person_id", "Q42")))
     # values
     xlsx("end_before_start_paras.xlsx", mutate(lambda s: set_cell(s, "Paras", 3, "end", "07:00")))
@@ -504,6 +568,7 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     xlsx("settings_bad_value.xlsx", mutate(lambda s: s["Settings"].append(["time_step_minutes", "five"])))
     xlsx("negative_group_max.xlsx", mutate(lambda s: set_cell(s, "Students", 3, "group_max", -2)))
     xlsx("bool_in_days.xlsx", mutate(lambda s: set_cell(s, "Duties", 2, "days", True)))
+
     def padded(s: Sheets) -> None:
         set_cell(s, "Paras", 2, "para_id", " P01 ")
         set_cell(s, "Students", 2, "preferred_paras", "P01 ,  ")
@@ -512,8 +577,11 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     # layout
     xlsx("duplicate_sheet.xlsx", mutate(lambda s: s.__setitem__("Paras ", copy.deepcopy(s["Paras"]))))
     xlsx("duplicate_column.xlsx", mutate(lambda s: s.__setitem__("Paras", [[*r, r[4]] for r in s["Paras"]])))
-    xlsx("title_above_header.xlsx", mutate(lambda s: s.__setitem__(
-        "Paras", [["Paras of Corpus Test School"], [], *s["Paras"]])))
+    xlsx(
+        "title_above_header.xlsx",
+        mutate(lambda s: s.__setitem__("Paras", [["Paras of Corpus Test School"], [], *s["Paras"]])),
+    )
+
     def title_bad(s: Sheets) -> None:
         set_cell(s, "Paras", 4, "para_id", "P01")
         s["Paras"] = [["Paras of Corpus Test School"], [], *s["Paras"]]
@@ -549,8 +617,9 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     paras = (folder / "Paras.csv").read_bytes().replace(b"P02,Sam Chen", b'P02,"Sam Chen', 1)
     (folder / "Paras.csv").write_bytes(paras)
     made.append(folder)
-    made.append(write_csv_folder(out / "csv_duplicate_para", mutate(
-        lambda s: set_cell(s, "Paras", 4, "para_id", "P01"))))
+    made.append(
+        write_csv_folder(out / "csv_duplicate_para", mutate(lambda s: set_cell(s, "Paras", 4, "para_id", "P01")))
+    )
     folder = out / "csv_no_csv_files"
     if folder.exists():
         shutil.rmtree(folder)
@@ -569,15 +638,26 @@ def build(out: Path, *, soffice: bool = False) -> list[Path]:
     made.append(_write(out / "encrypted.xlsx", encrypted_workbook()))
     made.append(_write(out / "sheet.numbers", numbers_file()))
     made.append(_write(out / "numbers_renamed.xlsx", numbers_file()))
-    made.append(_write(out / "binary_workbook.xlsb", _zip([
-        ("[Content_Types].xml", CONTENT_TYPES.replace(b"workbook.xml", b"workbook.bin")),
-        ("xl/workbook.bin", _pseudo_random(300, b"xlsb")),
-        ("xl/worksheets/sheet1.bin", _pseudo_random(300, b"xlsb1"))])))
+    made.append(
+        _write(
+            out / "binary_workbook.xlsb",
+            _zip(
+                [
+                    ("[Content_Types].xml", CONTENT_TYPES.replace(b"workbook.xml", b"workbook.bin")),
+                    ("xl/workbook.bin", _pseudo_random(300, b"xlsb")),
+                    ("xl/worksheets/sheet1.bin", _pseudo_random(300, b"xlsb1")),
+                ]
+            ),
+        )
+    )
     zip_bomb(good, out / "zip_bomb.xlsx", 220, ("Paras", "Students"))
     zip_bomb(good, out / "zip_bomb_ratio.xlsx", 20, ("Paras",))
     made += [out / "zip_bomb.xlsx", out / "zip_bomb_ratio.xlsx"]
-    for name, kwargs in (("xml_entity_bomb.xlsx", {}), ("xml_bomb_padded.xlsx", {"padding": 100_000}),
-                         ("xml_external_entity.xlsx", {"external": True})):
+    for name, kwargs in (
+        ("xml_entity_bomb.xlsx", {}),
+        ("xml_bomb_padded.xlsx", {"padding": 100_000}),
+        ("xml_external_entity.xlsx", {"external": True}),
+    ):
         xml_bomb(good, out / name, **kwargs)
         made.append(out / name)
     macro_workbook(good, out / "macros.xlsm")
@@ -607,9 +687,21 @@ def _write(path: Path, data: bytes) -> Path:
 
 def _soffice_convert(src: Path, suffix: str, target: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                        "--convert-to", suffix, "--outdir", tmp, str(src)],
-                       check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                suffix,
+                "--outdir",
+                tmp,
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         shutil.move(Path(tmp) / f"{src.stem}.{suffix}", target)
 
 
