@@ -440,6 +440,18 @@ def rotation() -> Case:
     )
 
 
+@case
+def short_run() -> Case:
+    return (
+        school(),
+        sched(sup("P1", "08:00", "09:50", "S1"), sup("P2", "09:50", "10:00", "S1")),
+        sched(sup("P1", "08:00", "09:45", "S1"), sup("P2", "09:45", "10:00", "S1")),
+        "short_run",
+        "P2 is with S1 only 10 minutes on Mon 09:50-10:00 (the need runs Mon 08:00-10:00); a para stays at "
+        "least 15 minutes (min_support_minutes) unless that covers the student's whole need",
+    )
+
+
 # therapy
 T1 = Session("T1", ("S1",), kind="speech", provider="SLP", days=("Mon",), start=t("09:00"), end=t("09:30"))
 T4 = Session(

@@ -16,7 +16,7 @@ Rule codes (``Violation.rule``):
 - support: ``student_absent``, ``in_therapy``, ``student_not_there``, ``skill``, ``gender``,
   ``avoid_para``, ``not_allowed`` (any other refusal), ``one_to_one_group``, ``group_size``,
   ``location``, ``rotation``, ``short_run`` (a para with a student for less than
-  ``min_support_minutes`` without covering the student's whole need stretch);
+  min_support_minutes without covering the student's whole need stretch);
 - duties: ``general_duties``, ``duty_skill``, ``duty_time``, ``max_duty_minutes``;
 - therapy: ``session_missing``, ``session_time`` (a fixed session moved), ``session_length``,
   ``session_day``, ``session_window``, ``provider_hours``, ``protected``, ``session_twice``
