@@ -294,3 +294,49 @@ def test_a_piece_that_fails_is_skipped_and_the_schedule_kept(monkeypatch: pytest
     stats = RepairStats()
     assert repair(p, bad_lunches(), SolverOptions(workers=1), time.monotonic() + 5, stats=stats) == bad_lunches()
     assert stats.failed > 0 and stats.improved == 0
+
+
+def passed_around() -> Schedule:
+    """Every minute of good_lunches() covered, but the paras swap students for an hour at 10:00:
+    3 handoffs (S1 at 10:00 and 11:00, S2 at 10:00; S2 eats at 11:00), 2 extra paras."""
+    rows = [
+        row("P1", "08:00", "10:00", Kind.SUPPORT, "S1"),
+        row("P2", "10:00", "11:00", Kind.SUPPORT, "S1"),
+        row("P1", "11:00", "12:00", Kind.SUPPORT, "S1"),
+        row("P1", "12:00", "12:30", Kind.LUNCH),
+        row("P1", "12:30", "14:00", Kind.SUPPORT, "S1"),
+        row("P2", "08:00", "10:00", Kind.SUPPORT, "S2"),
+        row("P1", "10:00", "11:00", Kind.SUPPORT, "S2"),
+        row("P2", "11:00", "11:30", Kind.LUNCH),
+        row("P2", "11:30", "14:00", Kind.SUPPORT, "S2"),
+    ]
+    return Schedule(tuple(rows))
+
+
+def test_continuity_pieces_undo_a_pointless_swap_and_keep_coverage() -> None:
+    p = lunch_school()
+    s = passed_around()
+    assert_passes_check(p, s)
+    before = compute_kpis(p, s)
+    assert (before.handoffs, before.extra_paras) == (3, 2)
+    stats = RepairStats()
+    out = repair(p, s, SolverOptions(workers=1), time.monotonic() + 20, stats=stats, cover=False, continuity=True)
+    assert_passes_check(p, out)
+    after = compute_kpis(p, out)
+    assert (after.unmet_p1, after.unmet_p2, after.unmet_p3) == (before.unmet_p1, before.unmet_p2, before.unmet_p3)
+    assert (after.handoffs, after.extra_paras) == (0, 0)
+    assert stats.improved >= 1
+
+
+def test_a_step_is_judged_by_what_the_school_gains() -> None:
+    """One priority-1 minute is worth ten priority-2 minutes; a handoff costs 30 priority-3 minutes."""
+    from parasched.solver.objective import judge
+
+    base = {"unmet_p1": 100, "unmet_p2": 100, "unmet_p3": 100, "handoffs": 10}
+    better_p1 = {**base, "unmet_p1": 95, "unmet_p2": 149}  # 5 priority-1 minutes for 49 priority-2 minutes
+    worse_p1 = {**base, "unmet_p1": 95, "unmet_p2": 151}  # ... for 51: not worth it
+    passed = {**base, "unmet_p3": 71, "handoffs": 11}  # 29 priority-3 minutes for a handoff: not worth it
+    assert judge(better_p1, False) < judge(base, False) < judge(worse_p1, False)
+    assert judge(passed, False) > judge(base, False)
+    # in a resolve, changes come before continuity
+    assert judge({**base, "changed_minutes": 0, "handoffs": 12}, True) < judge({**base, "changed_minutes": 1}, True)
