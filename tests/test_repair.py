@@ -340,3 +340,21 @@ def test_a_step_is_judged_by_what_the_school_gains() -> None:
     assert judge(passed, False) > judge(base, False)
     # in a resolve, changes come before continuity
     assert judge({**base, "changed_minutes": 0, "handoffs": 12}, True) < judge({**base, "changed_minutes": 1}, True)
+
+
+def test_after_a_stage_the_minutes_it_let_go_are_filled_in_from_free_time() -> None:
+    """The solver's refill (model._filled): a solution leaving both students alone while their
+    paras are free comes back with them covered, and is still a solution of the model."""
+    from parasched.solver.hint import hint_values
+    from parasched.solver.model import _filled, build, complete_hint
+
+    p = lunch_school()
+    lunches_only = Schedule(tuple(a for a in good_lunches().assignments if a.kind == Kind.LUNCH))
+    m = build(p, SolverOptions(workers=1), hint=good_lunches())
+    values = complete_hint(m, hint_values(m, lunches_only), 2)
+    assert values is not None
+    unmet = m.terms["unmet_p1"][0]
+    assert values[unmet.Index()] > 0
+    filled = _filled(m, values)
+    assert filled[unmet.Index()] < values[unmet.Index()]
+    assert complete_hint(m, {i: v for i, v in enumerate(filled)}, 2) is not None
