@@ -124,3 +124,23 @@ def test_options_are_validated() -> None:
     assert opts.params["linearization_level"] == 2
     with pytest.raises(TypeError):
         opts.params["x"] = 1  # type: ignore[index]
+
+
+@pytest.mark.slow
+def test_a_warm_start_that_breaks_a_rule_is_not_used() -> None:
+    """A hint missing a para's lunch (as a schedule made before a hire would be) is dropped: the
+    solve starts afresh and its answer breaks no rule. On a large school (the repair search keeps
+    its incumbent) such a hint used to come back as the answer."""
+    from parasched.scheduler.check import check_schedule
+    from parasched.scheduler.greedy import greedy_schedule
+    from samples.generator import generate_school
+
+    p = generate_school(30, seed=0)
+    start = greedy_schedule(p)
+    para = next(a.para_id for a in start.assignments if a.kind == Kind.LUNCH)
+    no_lunch = dataclasses.replace(
+        start, assignments=tuple(a for a in start.assignments if not (a.kind == Kind.LUNCH and a.para_id == para))
+    )
+    assert not check_schedule(p, no_lunch).ok
+    r = solve(p, SolverOptions(time_limit=3, workers=1), hint=no_lunch)
+    assert_passes_check(p, r.schedule)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from parasched.scheduler.check import check_schedule
 from parasched.scheduler.errors import InputError, Issue
 from parasched.scheduler.schedule import Schedule, SolveResult, SolveStats, Status
 from parasched.scheduler.weekgrid import WeekGrid
@@ -38,6 +39,8 @@ def solve(
     from parasched.solver.week import solve_week
 
     options = options or SolverOptions()
+    if hint is not None and baseline is None and not check_schedule(problem, hint).ok:
+        hint = None  # a warm start that breaks a rule of this problem (e.g. a new para's lunch) is no start
     hint = hint if hint is not None else baseline
     if hint is None and options.use_greedy_hint:
         began = time.monotonic()
