@@ -403,7 +403,9 @@ def _sheet_extent(fh: IO[bytes], max_rows: int | None = None) -> SheetExtent:
             consumed = m.end()
             tag, attrs = m.group(1), m.group(2)
             if tag == b"c":
-                if attrs.endswith(b"/"):  # <c r="XFD1048576" s="1"/>: formatted only, not part of the used range
+                # <c r="XFD1048576" s="1"/> or <c ...></c> (as lxml writes it): formatted only, not
+                # part of the used range
+                if attrs.endswith(b"/") or _EMPTY_CELL_END.match(window, m.end()):
                     col += 1
                     continue
                 ref = _REF_ATTR.search(attrs)
@@ -432,6 +434,7 @@ def _sheet_extent(fh: IO[bytes], max_rows: int | None = None) -> SheetExtent:
 
 
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_EMPTY_CELL_END = re.compile(rb"\s*</(?:[A-Za-z_][\w.-]*:)?c>")
 
 
 def _count_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
