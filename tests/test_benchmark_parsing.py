@@ -216,7 +216,7 @@ def test_greedy_task_in_its_own_process_on_a_hard_school() -> None:
     assert got["paras"] == 10 and got["students"] > 0 and got["peak_mb"] > 20
     assert got["broken"] == 0 and got["short_runs"] == 0  # the greedy keeps every rule, the new one too
     assert 0 < got["pct_all"] < 100 and got["handoffs"] > 0
-    assert 1 <= got["paras_day"] <= got["paras_week"]
+    assert got["paras_day"] >= 1 and got["paras_day"] <= got["paras_week"]
 
 
 @pytest.mark.slow
