@@ -34,99 +34,12 @@ from parasched.scheduler.model import (
 from parasched.scheduler.timegrid import DAYS
 
 from .labels import time_cell
+from .reader import SETTING_NAMES, SHEETS
 
-# The contract's input sheets and their columns, in contract order.
-INPUT_SHEETS: dict[str, tuple[str, ...]] = {
-    "Settings": ("setting", "value"),
-    "Paras": (
-        "para_id",
-        "name",
-        "role",
-        "days",
-        "start",
-        "end",
-        "skills",
-        "gender",
-        "lunch_minutes",
-        "lunch_window",
-        "max_duty_minutes",
-        "general_duties",
-    ),
-    "Availability": ("para_id", "day", "start", "end"),
-    "Students": (
-        "student_id",
-        "name",
-        "grade",
-        "homeroom",
-        "support",
-        "group_max",
-        "skills_required",
-        "gender",
-        "gender_match",
-        "priority",
-        "max_minutes_with_same_para",
-        "preferred_paras",
-        "avoid_paras",
-        "weekly_flex_minutes",
-    ),
-    "StudentSchedule": (
-        "student_id",
-        "days",
-        "start",
-        "end",
-        "activity",
-        "location",
-        "support",
-        "skills_required",
-        "protected",
-    ),
-    "Duties": (
-        "duty_id",
-        "name",
-        "kind",
-        "days",
-        "start",
-        "end",
-        "location",
-        "staff_needed",
-        "skills_required",
-        "priority",
-    ),
-    "Therapy": (
-        "session_id",
-        "student_ids",
-        "kind",
-        "provider",
-        "para_role",
-        "skills_required",
-        "priority",
-        "days",
-        "start",
-        "end",
-        "sessions_per_week",
-        "duration_minutes",
-        "allowed_days",
-        "window_start",
-        "window_end",
-    ),
-    "Providers": ("provider", "days", "start", "end"),
-    "Absences": ("person_id", "days", "start", "end", "reason"),
-}
-SETTING_ROWS: tuple[str, ...] = (
-    "school_name",
-    "days",
-    "week_of",
-    "school_start",
-    "school_end",
-    "time_step_minutes",
-    "lunch_minutes",
-    "lunch_window",
-    "breaks_per_day",
-    "break_minutes",
-    "max_continuous_minutes",
-    "min_support_minutes",
-    "time_limit_seconds",
-)
+# The contract's input sheets and their columns, in contract order: the reader's own spec, so
+# what is written is exactly what is read back.
+INPUT_SHEETS: dict[str, tuple[str, ...]] = {name: spec.columns for name, spec in SHEETS.items()}
+SETTING_ROWS: tuple[str, ...] = SETTING_NAMES
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
