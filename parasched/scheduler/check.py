@@ -152,13 +152,18 @@ def unmet_disagreements(problem: Problem, schedule: Schedule, grid: WeekGrid | N
 
 
 def day_violations(
-    problem: Problem, schedule: Schedule, days: Iterable[str], grid: WeekGrid | None = None
+    problem: Problem,
+    schedule: Schedule,
+    days: Iterable[str],
+    grid: WeekGrid | None = None,
+    paras: Iterable[str] | None = None,
 ) -> list[Violation]:
     """The hard rules broken on ``days`` only, judged from those days' rows.
 
     For a search that changes one day at a time: a day's rules (hours, lunch, breaks, support,
     rotation, sessions of that day) in a fraction of a full check. Weekly totals (duty minutes,
-    sessions per week) see only these days' rows, so they are not judged here.
+    sessions per week) see only these days' rows, so they are not judged here. ``paras``: only
+    these paras' days are judged for hours, lunch and breaks (a search that changed only theirs).
     """
     keep = set(days)
     grid = grid or WeekGrid.of(problem)
@@ -166,6 +171,8 @@ def day_violations(
         tuple(a for a in schedule.assignments if a.day in keep), tuple(s for s in schedule.sessions if s.day in keep)
     )
     checker = _Checker(problem, part, grid, False, days=keep)
+    if paras is not None:
+        checker.only_paras = set(paras)
     return [v for v in checker.run() if v.day in keep and v.rule not in ("max_duty_minutes", "session_count")]
 
 
@@ -185,6 +192,7 @@ class _Checker:
         self.session_ids = {s.session_id for s in problem.sessions}
         self.days = set(problem.settings.days)
         self.step = problem.settings.time_step
+        self.only_paras: set[str] | None = None  # day_violations(paras=...): the others' days are not judged
 
     # -- helpers -------------------------------------------------------------------------------
     def add(
@@ -219,6 +227,8 @@ class _Checker:
             if a.para_id in self.para_ids and a.day in self.days:
                 by_para_day[(a.para_id, a.day)].append(a)
         for p in self.problem.paras:
+            if self.only_paras is not None and p.para_id not in self.only_paras:
+                continue
             for day in self.check_days:
                 self.para_day(p, day, sorted(by_para_day.get((p.para_id, day), []), key=lambda a: (a.start, a.end)))
         for a in rows:

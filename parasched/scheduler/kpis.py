@@ -54,6 +54,12 @@ OBJECTIVE_TERMS = (
     "lunch_variation",
 )
 
+# What continuity costs, in uncovered priority-3 minutes (the solver's judge and objective, and
+# the continuity trades, all use these): a handoff, or one more para in a student's day, as much
+# as 30 minutes; one more para in the student's week 60 (the same paras Monday to Friday is what
+# schools do); a minute with a para not among the student's preferred ones, 1.
+CONTINUITY_WEIGHTS = {"handoffs": 30, "extra_paras": 30, "extra_week_paras": 60, "preferred_missed": 1}
+
 
 @dataclass(frozen=True)
 class Kpis:
@@ -223,4 +229,4 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
     )
 
 
-__all__ = ["OBJECTIVE_TERMS", "Kpis", "compute_kpis"]
+__all__ = ["CONTINUITY_WEIGHTS", "OBJECTIVE_TERMS", "Kpis", "compute_kpis"]

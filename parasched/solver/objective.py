@@ -39,7 +39,7 @@ from ortools.sat.python import cp_model
 
 from parasched.scheduler.changes import FILL_WEIGHT, MOVE_WEIGHT, SUBSTITUTE_WEIGHT
 from parasched.scheduler.coverage import coverage
-from parasched.scheduler.kpis import OBJECTIVE_TERMS
+from parasched.scheduler.kpis import CONTINUITY_WEIGHTS, OBJECTIVE_TERMS
 from parasched.scheduler.model import ParaRole, Support
 from parasched.scheduler.schedule import Kind, Schedule
 
@@ -49,19 +49,16 @@ from .variables import ModelData
 
 # one changed minute's weight: the domain's definition (scheduler/changes.py), not a copy
 W_MOVED, W_SUBSTITUTE, W_FILL = MOVE_WEIGHT, SUBSTITUTE_WEIGHT, FILL_WEIGHT
-W_HANDOFF, W_EXTRA_PARA, W_WEEK_PARA, W_PREFERRED = 30, 30, 60, 1
+W_HANDOFF, W_EXTRA_PARA, W_WEEK_PARA, W_PREFERRED = (
+    CONTINUITY_WEIGHTS[t] for t in ("handoffs", "extra_paras", "extra_week_paras", "preferred_missed")
+)
 W_SPREAD, W_LUNCH_VARIATION = 1, 15
 
 # the KPIs' terms (scheduler/kpis.py defines each), with changes (resolve) after coverage
 TERM_NAMES = (*OBJECTIVE_TERMS[:3], "changed_minutes", *OBJECTIVE_TERMS[3:])
 
 
-CONTINUITY = {
-    "handoffs": W_HANDOFF,
-    "extra_paras": W_EXTRA_PARA,
-    "extra_week_paras": W_WEEK_PARA,
-    "preferred_missed": W_PREFERRED,
-}
+CONTINUITY = dict(CONTINUITY_WEIGHTS)
 
 
 def levels(with_changes: bool) -> list[dict[str, int]]:
