@@ -78,7 +78,12 @@ def _finish(ws: Worksheet, widths: list[float], section_rows: list[int], landsca
         # the text columns take the room across (never narrower than asked)
         widths = [w + (max(0.0, room) / 0.75 / 8 * w / base if g else 0.0) for w, g in zip(given, grows, strict=True)]
     heights, longest = _heights(ws, widths, section_rows)
-    scale = max(MIN_SCALE, min(scale, int(100 * page_h / max(longest, 1.0))))
+    final = max(MIN_SCALE, min(scale, int(100 * page_h / max(longest, 1.0))))
+    if final < scale:  # a smaller scale leaves room across: widen again (wrapping less, never longer)
+        scale = final
+        room = FILL * page_w * 100 / scale - sum(_width_pt(w) for w in given)
+        widths = [w + (max(0.0, room) / 0.75 / 8 * w / base if g else 0.0) for w, g in zip(given, grows, strict=True)]
+        heights, _ = _heights(ws, widths, section_rows)
     start = 1
     for i, n in enumerate(section_rows):
         start += n
