@@ -319,7 +319,7 @@ def test_rotation_limit_and_max_continuous_split_a_block() -> None:
         (Student("S", "s", homeroom="R", max_minutes_with_same_para=90),),
         (StudentBlock("S", 480, 660),),
     )
-    schedule = greedy_schedule(problem)
+    schedule = greedy_schedule(problem, method="slots")
     assert_valid(problem, schedule)
     rows = [(a.para_id, a.start, a.end) for a in schedule.assignments]
     assert rows == [("P1", 480, 540), ("P1", 600, 630), ("P2", 540, 600), ("P2", 630, 660)]
@@ -550,3 +550,60 @@ def test_greedy_past_its_deadline_still_gives_a_valid_start() -> None:
     assert [a for a in late.assignments if a.kind == Kind.LUNCH]  # lunches and breaks are placed first
     assert_valid(p, late)
     assert len(late.unmet) > len(greedy_schedule(p).unmet)
+
+
+# -- the caseload method: a student's week at once ------------------------------------------------
+
+
+def test_caseload_gives_the_week_to_the_para_who_can_take_most_of_it() -> None:
+    """Ann works every morning, Bo Monday to Wednesday, Cy Tuesday to Friday: Ann has the student
+    all week, nobody else."""
+    st = Settings(lunch_minutes=0, school_start=480, school_end=720)
+    paras = (
+        Para("B", "Bo", 480, 720, days=("Mon", "Tue", "Wed")),
+        Para("A", "Ann", 480, 720),
+        Para("C", "Cy", 480, 720, days=("Tue", "Wed", "Thu", "Fri")),
+    )
+    problem = Problem(st, paras, (Student("S", "s", homeroom="R"),))
+    schedule = greedy_schedule(problem, method="caseload")
+    assert_valid(problem, schedule)
+    assert {(a.para_id, a.day, a.start, a.end) for a in schedule.assignments} == {("A", d, 480, 720) for d in st.days}
+
+
+def test_caseload_relieves_a_lunch_with_the_same_colleague_every_day() -> None:
+    """Ann and Bo both work 8:00-15:00 and eat 30 minutes; the 1:1 student is with one of them
+    all day and with the other at that para's lunch, the same way every day: two paras a week,
+    two handoffs a day."""
+    st = Settings(school_start=480, school_end=900)
+    problem = Problem(st, (Para("A", "Ann", 480, 900), Para("B", "Bo", 480, 900)), (Student("S", "s", homeroom="R"),))
+    schedule = greedy_schedule(problem, method="caseload")
+    assert_valid(problem, schedule)
+    assert schedule.unmet == ()
+    by_day = {
+        d: sorted((a.start, a.end, a.para_id) for a in schedule.assignments if a.students and a.day == d)
+        for d in st.days
+    }
+    shapes = {tuple(rows) for rows in by_day.values()}
+    assert len(shapes) == 1  # the same day five times
+    (rows,) = shapes
+    assert len(rows) == 3 and rows[0][2] == rows[2][2] != rows[1][2] and rows[1][1] - rows[1][0] == 30
+
+
+def test_caseload_turns_a_pause_too_short_to_cover_into_a_relief_run() -> None:
+    """Ann may work 60 minutes at a stretch: her pause at 9:00 leaves 5 minutes nobody may cover
+    alone (the minimum run is 15); Bo takes 9:00-9:15 and Ann comes back at 9:15."""
+    st = Settings(lunch_minutes=0, days=("Mon",), max_continuous_minutes=60, school_start=480, school_end=600)
+    problem = Problem(st, (Para("A", "Ann", 480, 600), Para("B", "Bo", 480, 600)), (Student("S", "s", homeroom="R"),))
+    schedule = greedy_schedule(problem, method="caseload")
+    assert_valid(problem, schedule)
+    assert sorted((a.para_id, a.start, a.end) for a in schedule.assignments) == [
+        ("A", 480, 540),
+        ("A", 555, 600),
+        ("B", 540, 555),
+    ]
+    assert schedule.unmet == ()
+
+
+def test_an_unknown_greedy_method_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown greedy method"):
+        greedy_schedule(Problem(Settings(days=("Mon",)), (), ()), method="random")

@@ -11,10 +11,14 @@ How it fills the week, the way a person would:
 2. therapy in time: fixed sessions at their time; flexible sessions on spread-out allowed days at
    the first time where provider, students and (for assist/deliver) a qualified para are free;
 3. needs in priority order (1, then 2, then 3; within a priority: therapy staffing, 1:1 support,
-   duties, shared support, and the needs few paras may take before those many may), each walked
-   through time: at each moment the free eligible para with the best simple score takes the need
-   for as long as they can (regular staff before substitutes, joining an existing group,
-   continuing with the same para, preferred paras, the longest stretch, fewest duty minutes);
+   duties, shared support, and the needs few paras may take before those many may). With the
+   ``caseload`` method each student's week is covered at once: the para who can take most of it
+   (joined group minutes counting double), then the one who can take most of the rest, and so on,
+   as a coordinator draws up caseloads (the same para every day, the same colleague relieving
+   their lunch). With ``slots`` each block is walked through time: at each moment the free
+   eligible para with the best simple score takes the need for as long as they can (regular
+   staff before substitutes, joining an existing group, continuing with the same para, preferred
+   paras, the longest stretch, fewest duty minutes);
 4. what is left uncovered (support or duty), a swap: an eligible para busy with another student
    (or a duty) at that time takes this need, and a free para who may do so takes over the other;
 5. flex blocks last, until each student's ``weekly_flex_minutes`` is reached.
@@ -26,6 +30,7 @@ Every fact about the week (availability, lunch and breaks owed, needs, eligibili
 from __future__ import annotations
 
 import bisect
+import heapq
 import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -41,6 +46,8 @@ from .timegrid import Interval, intersect, overlaps, subtract
 from .weekgrid import LunchRule, Occurrence, StudentSegment, WeekGrid
 
 _NEVER = 10**9
+SCARCE_PARAS = 6  # a shared student at most this many paras may support is placed with the 1:1s
+JOIN_WEIGHT = 2  # a minute joining a group a para already supports, against a minute of their free time
 REASON_NO_PARA = "greedy: no eligible para free"
 REASON_NO_TIME = "greedy: no time found for the session"
 REASON_FLEX = "greedy: flex minutes short of the weekly target"
@@ -55,6 +62,13 @@ class _Row:
     students: tuple[str, ...] = ()
     location: str = ""
     exclusive: bool = False  # a 1:1 support row: nobody may join
+
+
+@dataclass(frozen=True)
+class _StudentWeek:
+    """A student's 1:1 (or shared) support needs of the whole week, covered together."""
+
+    segments: tuple[StudentSegment, ...]
 
 
 class _Timeline:
@@ -161,15 +175,18 @@ class _Greedy:
         self.week_with: dict[tuple[str, str], int] = defaultdict(int)  # (para, student) -> minutes this week
         self.least = problem.settings.min_support_minutes
         self.deadline: float | None = None
+        self.method = "caseload"
         self.occurrences: list[Occurrence] = []
         self.session_para: dict[tuple[str, str, int], str] = {}
         self._eligible: dict[tuple[str, frozenset[str]], list[Para]] = {}
+        self._eligible_sets: dict[tuple[str, frozenset[str]], frozenset[Para]] = {}
         self._allowed: dict[tuple[str, str], list[Para]] = {}  # who may staff a session / duty
         self._load: dict[str, np.ndarray] = {}
         self._para_load: dict[tuple[str, str], np.ndarray] = {}
         self._day_lists: dict[tuple[int, str], list[tuple[Para, _Timeline]]] = {}
         self.gaps: list[tuple[StudentSegment | tuple[Duty, str], int, int]] = []  # needs nobody could take
         self.segments: dict[tuple[str, str], list[StudentSegment]] = defaultdict(list)
+        self.stretches: dict[tuple[str, str], tuple[Interval, ...]] = {}
 
     # -- public --------------------------------------------------------------------------------
     def run(self) -> Schedule:
@@ -186,7 +203,11 @@ class _Greedy:
                     ((ses.priority, 0, self._day_i(o.day), len(self._session_paras(ses)), o.session_id, o.start), o)
                 )
         flex: list[StudentSegment] = []
+        weeks: dict[tuple[str, int], list[StudentSegment]] = defaultdict(list)  # (student, rank) -> segments
         for day in self.grid.days:
+            stretches = self.grid.need_stretches(day, occ)
+            for sid, spans in stretches.items():
+                self.stretches[(sid, day)] = spans
             for seg in self.grid.support_needs(day, occ):
                 st = self.students[seg.student_id]
                 self.segments[(seg.student_id, day)].append(seg)
@@ -195,6 +216,9 @@ class _Greedy:
                         flex.append(seg)
                     continue
                 rank = 1 if seg.support == Support.ONE_TO_ONE else 3
+                if self.method == "caseload":
+                    weeks[(seg.student_id, rank)].append(seg)
+                    continue
                 n_elig = len(self._eligible_for(st, st.skills_required))
                 needs.append(((st.priority, rank, self._day_i(day), n_elig, seg.student_id, seg.start), seg))
             for duty in self.grid.duties_on(day):
@@ -204,12 +228,20 @@ class _Greedy:
                         (duty, day),
                     )
                 )
+        for (sid, rank), segs in weeks.items():
+            st = self.students[sid]
+            n_elig = len(self._eligible_for(st, st.skills_required))
+            # the most constrained first: a shared student few paras may support goes with the 1:1s
+            rank = min(rank, 1) if n_elig <= SCARCE_PARAS else rank
+            needs.append(((st.priority, rank, -1, n_elig, sid, 0), _StudentWeek(tuple(segs))))
         needs.sort(key=lambda n: n[0])
         for _, need in needs:
             if self.deadline is not None and time.monotonic() > self.deadline:
                 break  # out of time: the needs not reached yet stay uncovered (most important ones came first)
             if isinstance(need, Occurrence):
                 self.staff_session(need)
+            elif isinstance(need, _StudentWeek):
+                self.cover_week(need.segments)
             elif isinstance(need, StudentSegment):
                 self.cover_segment(need)
             else:
@@ -463,11 +495,12 @@ class _Greedy:
         self.session_para[(o.session_id, o.day, o.start)] = p.para_id
 
     # -- 3. support and duties -----------------------------------------------------------------
-    def _cont_end(self, tl: _Timeline, t: int, end: int) -> int:
-        """Latest end <= ``end`` of work starting at ``t`` that keeps max_continuous_minutes."""
+    def _cont_end(self, tl: _Timeline, t: int, end: int, before: int | None = None) -> int:
+        """Latest end <= ``end`` of work starting at ``t`` that keeps max_continuous_minutes
+        (``before``: the work back to back before ``t``, when more than the timeline holds)."""
         if self.max_cont is None:
             return end
-        before = tl.work_before(t)
+        before = tl.work_before(t) if before is None else before
         out = min(end, t + self.max_cont - before)
         if out == end and before + (out - t) + tl.work_after(out) > self.max_cont:
             out -= self.step  # leave a gap before the next piece of work
@@ -555,6 +588,294 @@ class _Greedy:
             given += end - t
             t = end
         return given
+
+    def cover_week(self, segs: tuple[StudentSegment, ...]) -> None:
+        """Cover one student's support for the week the way a caseload is drawn up: the para who
+        can take most of it, then the one who can take most of what is left, and so on. So a
+        student sees few paras, and the same ones every day (a para's lunch is relieved by the
+        same colleague each day, since lunches are at one time all week).
+
+        Minutes joining a group a para already supports count double (they cost no extra staff).
+        Lazy evaluation: what a para can take only shrinks while others take parts of this
+        student's week, so a para's stale figure is an upper bound (exact, and fast)."""
+        st = self.students[segs[0].student_id]
+        left: list[list[Interval]] = [[(g.start, g.end)] for g in segs]
+        cands: dict[str, Para] = {}
+        for g in segs:
+            for q in self._eligible_for(st, g.skills):
+                cands.setdefault(q.para_id, q)
+        heap: list[tuple[tuple, str]] = []
+        for pid, q in cands.items():
+            heap.append((self._week_key(q, st, self._plan(q, st, segs, left)), pid))
+        heapq.heapify(heap)
+        while heap:
+            key, pid = heapq.heappop(heap)
+            if key[1] == 0:
+                break
+            q = cands[pid]
+            plan = self._plan(q, st, segs, left)
+            fresh = self._week_key(q, st, plan)
+            if heap and fresh > heap[0][0]:
+                if fresh[1] < 0:
+                    heapq.heappush(heap, (fresh, pid))
+                continue
+            if fresh[1] == 0:
+                continue
+            for i, a, b in self._commit(q, st, segs, plan):
+                left[i] = list(subtract(left[i], [(a, b)]))
+            heapq.heappush(heap, (self._week_key(q, st, self._plan(q, st, segs, left)), pid))
+        self._fill_holes(st, segs, left)
+        for g, spans in zip(segs, left, strict=True):
+            for a, b in spans:
+                self.gaps.append((g, a, b))
+
+    def _fill_holes(self, st: Student, segs: tuple[StudentSegment, ...], left: list[list[Interval]]) -> None:
+        """Holes shorter than ``min_support_minutes`` inside a need stretch (where the student's
+        para pauses for continuous work, say) cannot be covered as they are: nobody may drop in
+        for five minutes. Each becomes a relief run of the minimum length, taken from the ends
+        of the runs around it (which stay long enough), by a para free all of it."""
+        sid = st.student_id
+        for i, g in enumerate(segs):
+            for a, b in list(left[i]):
+                if b - a >= self.least:
+                    continue
+                stretch = next(((x, y) for x, y in self.stretches.get((sid, g.day), ()) if x <= a and b <= y), None)
+                if stretch is None or stretch[1] - stretch[0] < self.least:
+                    continue
+                done = self._relief(st, segs, g.day, a, b, stretch)
+                if done is not None:
+                    for j, x, y in done:
+                        left[j] = list(subtract(left[j], [(x, y)]))
+
+    def _relief(
+        self, st: Student, segs: tuple[StudentSegment, ...], day: str, a: int, b: int, stretch: Interval
+    ) -> list[tuple[int, int, int]] | None:
+        """Cover the hole [a, b) with a relief run (see ``_fill_holes``); returns the (segment
+        index, start, end) now covered, or None when no window and para fit."""
+        sid = st.student_id
+        need = self.least - (b - a)
+        mine = [(j, g) for j, g in enumerate(segs) if g.day == day and g.start < stretch[1] and stretch[0] < g.end]
+        best: tuple[tuple, int, int, Para] | None = None
+        for k in range(0, need + 1, self.step):
+            x, y = a - k, b + (need - k)
+            if x < stretch[0] or y > stretch[1]:
+                continue
+            if not self._can_give_up(sid, day, x, a) or not self._can_give_up(sid, day, b, y, after=True):
+                continue
+            parts = [(j, g) for j, g in mine if g.start < y and x < g.end]
+            for p, tl in self._on_day(self._eligible_for(st, st.skills_required), day):
+                if any(p not in self._eligible_set(st, g.skills) for _, g in parts):
+                    continue
+                if not self._free_but_student(tl, sid, x, y):
+                    continue
+                if self._rotation_end(p, day, st, x, y) < y:
+                    continue
+                key = (p.is_substitute, self.week_with[(p.para_id, sid)] == 0, self.duty_minutes[p.para_id], p.para_id)
+                if best is None or key < best[0]:
+                    best = (key, x, y, p)
+        if best is None:
+            return None
+        _, x, y, p = best
+        self._take_back(sid, day, x, a)
+        self._take_back(sid, day, b, y)
+        tl = self.timelines[(p.para_id, day)]  # (free over [x, y): checked above)
+        out = []
+        for j, g in mine:
+            s, e = max(g.start, x), min(g.end, y)
+            if e > s:
+                tl.insert(s, e, _Row(Kind.SUPPORT, "", (sid,), g.location, g.support == Support.ONE_TO_ONE))
+                self.with_student[(p.para_id, day, sid)] += e - s
+                self.week_with[(p.para_id, sid)] += e - s
+                out.append((j, s, e))
+        return out
+
+    def _student_row(self, sid: str, day: str, t: int, ending: bool) -> tuple[Para, _Timeline, int] | None:
+        """The para whose row with the student alone ends (or starts) at ``t``."""
+        for p in self.paras:
+            tl = self.timelines.get((p.para_id, day))
+            if tl is None:
+                continue
+            i = bisect.bisect_left(tl.starts, t) - 1 if ending else tl.at(t)
+            if i is None or i < 0 or i >= len(tl.items):
+                continue
+            s0, e0, row = tl.items[i]
+            if (e0 if ending else s0) == t and row.kind == Kind.SUPPORT and row.students == (sid,):
+                return p, tl, i
+        return None
+
+    def _can_give_up(self, sid: str, day: str, x: int, y: int, after: bool = False) -> bool:
+        """Whether the minutes [x, y) of the student's run next to a hole may go to a relief: the
+        run (one para's rows with the student alone) keeps at least ``min_support_minutes``."""
+        if y <= x:
+            return True
+        got = self._student_row(sid, day, x if after else y, ending=not after)
+        if got is None:
+            return False
+        _, tl, i = got
+        s0, e0, _ = tl.items[i]
+        if (after and e0 < y) or (not after and s0 > x):
+            return False  # the row is shorter than what the relief needs from it
+        rest = (e0 - y) if after else (x - s0)
+        return rest + self._same_run(tl, sid, e0 if after else s0, after) >= self.least
+
+    def _same_run(self, tl: _Timeline, sid: str, t: int, after: bool) -> int:
+        """Minutes of back-to-back rows with the student alone continuing from ``t``."""
+        total = 0
+        while True:
+            i = tl.at(t) if after else bisect.bisect_left(tl.starts, t) - 1
+            if i is None or i < 0 or i >= len(tl.items):
+                return total
+            s0, e0, row = tl.items[i]
+            if (s0 if after else e0) != t or row.kind != Kind.SUPPORT or row.students != (sid,):
+                return total
+            total += e0 - s0
+            t = e0 if after else s0
+
+    def _take_back(self, sid: str, day: str, x: int, y: int) -> None:
+        """Take [x, y) from the student's run next to a hole (``_can_give_up`` said it may)."""
+        if y <= x:
+            return
+        got = self._student_row(sid, day, x, ending=False) or self._student_row(sid, day, y, ending=True)
+        if got is None:
+            return
+        p, tl, i = got
+        s0, e0, row = tl.items[i]
+        tl.replace(i, [(s0, x, row), (y, e0, row)])
+        self.with_student[(p.para_id, day, sid)] -= y - x
+        self.week_with[(p.para_id, sid)] -= y - x
+
+    def _free_but_student(self, tl: _Timeline, sid: str, x: int, y: int) -> bool:
+        """The para is free over [x, y) and may work it without breaking continuous work."""
+        fe = tl.free_end(x)
+        return fe is not None and fe >= y and self._cont_end(tl, x, y) >= y
+
+    def _week_key(self, p: Para, st: Student, plan: list[tuple[int, int, int, bool]]) -> tuple:
+        value = sum((e - s) * (JOIN_WEIGHT if joined else 1) for _, s, e, joined in plan)
+        return (
+            p.is_substitute,
+            -value,
+            bool(st.preferred_paras) and p.para_id not in st.preferred_paras,
+            len(p.skills),
+            self.duty_minutes[p.para_id],
+            p.para_id,
+        )
+
+    def _plan(
+        self, p: Para, st: Student, segs: tuple[StudentSegment, ...], left: list[list[Interval]]
+    ) -> list[tuple[int, int, int, bool]]:
+        """What ``p`` could take of the student's uncovered week: (segment index, start, end,
+        joining a group); runs shorter than ``min_support_minutes`` that are not a whole need
+        stretch (or the continuation of one of p's) left out."""
+        sid = st.student_id
+        limit = st.max_minutes_with_same_para
+        out: list[tuple[int, int, int, bool]] = []
+        day_used: dict[str, int] = {}
+        chain: dict[str, int] = {}  # per day: continuous work up to the end of the last planned piece
+        for i, g in enumerate(segs):
+            if not left[i]:
+                continue
+            tl = self.timelines.get((p.para_id, g.day))
+            if tl is None or p not in self._eligible_set(st, g.skills):
+                continue
+            exclusive = g.support == Support.ONE_TO_ONE
+            used = day_used.get(g.day, self.with_student[(p.para_id, g.day, sid)])
+            for a, b in left[i]:
+                t = a
+                while t < b:
+                    fe = tl.free_end(t)
+                    joined = False
+                    if fe is not None:
+                        # work planned just before (not yet on the timeline) counts as continuous
+                        prev = out[-1] if out and segs[out[-1][0]].day == g.day and out[-1][2] == t else None
+                        before = None
+                        if prev is not None and not prev[3]:
+                            before = chain.get(g.day, 0)
+                        end = self._cont_end(tl, t, min(fe, b), before)
+                    else:
+                        j = None if exclusive else tl.at(t)
+                        if j is None or not self._can_join(tl.items[j][2], st, g):
+                            t = max(t + self.step, min(tl.wakes(t), b))
+                            continue
+                        end, joined = min(tl.items[j][1], b), True
+                    if limit is not None:
+                        end = min(end, t + max(0, limit - used) // self.step * self.step)
+                    if end <= t:
+                        t += self.step
+                        continue
+                    prev = out[-1] if out and segs[out[-1][0]].day == g.day and out[-1][2] == t else None
+                    chain[g.day] = (chain.get(g.day, 0) if prev is not None else tl.work_before(t)) + end - t
+                    out.append((i, t, end, joined))
+                    used += end - t
+                    t = end
+            day_used[g.day] = used
+        return self._whole_runs(p, st, segs, out)
+
+    def _whole_runs(
+        self, p: Para, st: Student, segs: tuple[StudentSegment, ...], pieces: list[tuple[int, int, int, bool]]
+    ) -> list[tuple[int, int, int, bool]]:
+        """``pieces`` less the runs (back-to-back pieces of a day) too short to keep."""
+        out: list[tuple[int, int, int, bool]] = []
+        run: list[tuple[int, int, int, bool]] = []
+
+        def close() -> None:
+            if not run:
+                return
+            day, a, b = segs[run[0][0]].day, run[0][1], run[-1][2]
+            tl = self.timelines[(p.para_id, day)]
+            before, after = tl.ending_at(a), tl.at(b)
+            continues = (before is not None and before.kind == Kind.SUPPORT and st.student_id in before.students) or (
+                after is not None and tl.items[after][0] == b and st.student_id in tl.items[after][2].students
+            )
+            whole = (a, b) in self.stretches.get((st.student_id, day), ())
+            if b - a >= self.least or continues or whole:
+                out.extend(run)
+            run.clear()
+
+        for piece in pieces:
+            if run and (segs[run[-1][0]].day != segs[piece[0]].day or run[-1][2] != piece[1]):
+                close()
+            run.append(piece)
+        close()
+        return out
+
+    def _commit(
+        self, p: Para, st: Student, segs: tuple[StudentSegment, ...], plan: list[tuple[int, int, int, bool]]
+    ) -> list[tuple[int, int, int]]:
+        """Give ``p`` the planned pieces, each checked again against p's day as it now is (an
+        earlier piece of the plan may have used up continuous work); returns what was given."""
+        sid = st.student_id
+        given: list[tuple[int, int, int]] = []
+        for i, t, end, _ in plan:
+            g = segs[i]
+            tl = self.timelines[(p.para_id, g.day)]
+            fe = tl.free_end(t)
+            if fe is not None:
+                end = self._cont_end(tl, t, min(fe, end))
+                end = self._rotation_end(p, g.day, st, t, end)
+                if end <= t:
+                    continue
+                tl.insert(t, end, _Row(Kind.SUPPORT, "", (sid,), g.location, g.support == Support.ONE_TO_ONE))
+            else:
+                j = None if g.support == Support.ONE_TO_ONE else tl.at(t)
+                if j is None or not self._can_join(tl.items[j][2], st, g):
+                    continue
+                s0, e0, row = tl.items[j]
+                end = self._rotation_end(p, g.day, st, t, min(end, e0))
+                if end <= t:
+                    continue
+                grown = _Row(Kind.SUPPORT, "", tuple(sorted((*row.students, sid))), row.location, False)
+                tl.replace(j, [(s0, t, row), (t, end, grown), (end, e0, row)])
+            self.with_student[(p.para_id, g.day, sid)] += end - t
+            self.week_with[(p.para_id, sid)] += end - t
+            given.append((i, t, end))
+        return given
+
+    def _eligible_set(self, student: Student, skills: frozenset[str]) -> frozenset[Para]:
+        key = (student.student_id, skills)
+        got = self._eligible_sets.get(key)
+        if got is None:
+            got = self._eligible_sets[key] = frozenset(self._eligible_for(student, skills))
+        return got
 
     def _on_day(self, paras: list[Para], day: str) -> list[tuple[Para, _Timeline]]:
         """(para, timeline) of those among ``paras`` (a cached list) who work on ``day``."""
@@ -670,6 +991,8 @@ class _Greedy:
                 e = self._rotation_end(q, day, other, t, e) if other is not None else self._duty_end(q, t, e)
                 if e <= t:
                     continue
+                if not self._swap_keeps_runs(tl, i, t, e, other is not None, st is not None):
+                    continue  # it would leave pieces too short to keep (dropped at the end: a loss)
                 score = (q.is_substitute, t - e, self.duty_minutes[q.para_id], len(q.skills), q.para_id, p.para_id)
                 if best is None or score < best[0]:
                     best = (score, p, tl, e, q, tq, i)
@@ -690,6 +1013,20 @@ class _Greedy:
         else:
             self.duty_minutes[p.para_id] += e - t
         return e
+
+    def _swap_keeps_runs(self, tl: _Timeline, i: int, t: int, e: int, other_support: bool, need_support: bool) -> bool:
+        """Whether a swap over [t, e) of item ``i`` of ``tl`` leaves every run long enough: the
+        taken-over support and the need's new piece last ``min_support_minutes``, and what stays
+        of the row before and after t..e is nothing or a run that long."""
+        if (other_support or need_support) and e - t < self.least:
+            return False
+        if not other_support:
+            return True
+        s0, e0, row = tl.items[i]
+        sid = row.students[0]
+        before = (t - s0) + self._same_run(tl, sid, s0, after=False) if t > s0 else 0
+        after = (e0 - e) + self._same_run(tl, sid, e0, after=True) if e < e0 else 0
+        return (before == 0 or before >= self.least) and (after == 0 or after >= self.least)
 
     def _duty_paras(self, duty: Duty) -> list[Para]:
         key = ("duty", duty.duty_id)
@@ -754,16 +1091,29 @@ def _same(a: _Row, b: _Row) -> bool:
     return (a.kind, a.ref, a.students, a.location) == (b.kind, b.ref, b.students, b.location)
 
 
-def greedy_schedule(problem: Problem, grid: WeekGrid | None = None, deadline: float | None = None) -> Schedule:
+METHODS = ("caseload", "slots")
+
+
+def greedy_schedule(
+    problem: Problem, grid: WeekGrid | None = None, deadline: float | None = None, method: str = "caseload"
+) -> Schedule:
     """A schedule breaking no hard rule, filled greedily by priority (see module docstring).
     ``deadline`` (a ``time.monotonic()`` reading): past it, needs not reached stay uncovered, so a
     huge school still gets a valid start in time.
 
+    ``method``: ``caseload`` covers each student's week at once, the para who can take most of it
+    first (few paras per student, the same every day); ``slots`` walks each block through time,
+    the free para with the best score taking it at each moment (a coordinator filling the grid
+    by hand: the benchmarks' baseline). Which covers more depends on the school.
+
     The fill avoids pieces shorter than ``min_support_minutes``; any left (``runs.short_runs``)
     are taken out at the end rather than kept against the rule."""
+    if method not in METHODS:
+        raise ValueError(f"unknown greedy method {method!r}: expected one of {', '.join(METHODS)}")
     g = _Greedy(problem, grid or WeekGrid(problem))
     g.deadline = deadline
+    g.method = method
     return g.run()
 
 
-__all__ = ["greedy_schedule"]
+__all__ = ["METHODS", "greedy_schedule"]
