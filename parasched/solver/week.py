@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from parasched.scheduler.exchange import trade_for_continuity
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import Schedule
 from parasched.scheduler.weekgrid import WeekGrid
@@ -54,11 +55,20 @@ def solve_week(
     raw = _solve_coverage(problem, first_part, baseline, replan_days, hint, feed, t0)
     if raw.schedule is None or raw.status == "optimal" or (options.stop is not None and options.stop.is_set()):
         return raw  # (optimal: nothing left to improve; stop early)
+    if baseline is None:  # coverage-neutral trades first (a resolve ranks changes above continuity)
+        traded = trade_for_continuity(problem, raw.schedule, deadline=None if options.workers == 1 else t0 + limit)
+        if traded is not raw.schedule:
+            terms = _terms_of(problem, traded, baseline)
+            raw = dataclasses.replace(
+                raw, status="feasible", schedule=traded, objective=float(terms["unmet_p1"]), terms=terms
+            )
+    start = raw.schedule
+    assert start is not None
     stats = RepairStats()
     if options.workers == 1:  # reproducible: a number of pieces on deterministic time
         polished = repair(
             problem,
-            raw.schedule,
+            start,
             options,
             float("inf"),
             baseline,
@@ -71,9 +81,9 @@ def solve_week(
         )
     else:
         polished = repair(
-            problem, raw.schedule, options, t0 + limit, baseline, plan, stats, feed=feed, cover=False, continuity=True
+            problem, start, options, t0 + limit, baseline, plan, stats, feed=feed, cover=False, continuity=True
         )
-    if polished is not raw.schedule:
+    if polished is not start:
         terms = _terms_of(problem, polished, baseline)
         raw = dataclasses.replace(
             raw, status="feasible", schedule=polished, objective=float(terms["unmet_p1"]), terms=terms

@@ -65,14 +65,29 @@ def solve(
 
 
 def _greedy(problem, deadline: float | None = None) -> Schedule | None:
-    try:
-        from parasched.scheduler.greedy import greedy_schedule
-    except ImportError:  # pragma: no cover - greedy is optional
-        return None
-    try:
-        return greedy_schedule(problem, deadline=deadline)
-    except Exception:
-        return None
+    """The warm start: each greedy method (``scheduler/greedy.py``: caseloads, then slot by
+    slot), each followed by continuity trades (``scheduler/exchange.py``), the better by the
+    solver's judge. Caseloads usually give students far fewer paras; slot by slot sometimes
+    covers more priority-1 minutes on an understaffed school; the judge weighs both."""
+    from parasched.scheduler.exchange import trade_for_continuity
+    from parasched.scheduler.greedy import METHODS, greedy_schedule
+    from parasched.scheduler.kpis import compute_kpis
+    from parasched.solver.objective import judge
+
+    grid = WeekGrid.of(problem)
+    best: tuple[tuple[int, ...], Schedule] | None = None
+    for i, method in enumerate(METHODS):
+        if i > 0 and deadline is not None and time.monotonic() > deadline:
+            break
+        try:
+            start = greedy_schedule(problem, grid, deadline=deadline, method=method)
+            start = trade_for_continuity(problem, start, grid=grid, deadline=deadline)
+        except Exception:  # a warm start is a help, never a reason to fail the solve
+            continue
+        level = judge(compute_kpis(problem, start, grid).objective_terms(), False)
+        if best is None or level < best[0]:
+            best = (level, start)
+    return best[1] if best is not None else None
 
 
 def _infeasible_issues(problem, replan_days) -> list[Issue]:
