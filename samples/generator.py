@@ -17,7 +17,6 @@ from parasched.scheduler.model import (
     Availability,
     Duty,
     DutyKind,
-    Para,
     ParaRole,
     Problem,
     ProviderHours,
@@ -29,172 +28,22 @@ from parasched.scheduler.model import (
     Support,
 )
 from parasched.scheduler.timegrid import overlaps
+from samples._build import (
+    WEEKDAYS,
+    Therapy,
+    add_duty,
+    grade_name,
+    kid_name,
+    para_day_off,
+    para_from_row,
+    para_row,
+    pe_skills,
+    set_gender,
+    with_preferences,
+)
 
-WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
 STUDENTS_PER_PARA = 1.4
 ONE_TO_ONE_SHARE = 0.33
-
-FEMALE = (
-    "Ana",
-    "Maria",
-    "Jessica",
-    "Linda",
-    "Karen",
-    "Aisha",
-    "Grace",
-    "Rosa",
-    "Tanya",
-    "Emily",
-    "Sofia",
-    "Denise",
-    "Priya",
-    "Hannah",
-    "Lucia",
-    "Monique",
-    "Rachel",
-    "Yuki",
-    "Carmen",
-    "Beth",
-    "Nadia",
-    "Olivia",
-    "Fatima",
-    "Kelly",
-    "Brenda",
-    "Sara",
-    "Leah",
-    "Tamika",
-    "Irene",
-    "Joy",
-)
-MALE = (
-    "James",
-    "Marcus",
-    "David",
-    "Luis",
-    "Kevin",
-    "Omar",
-    "Tyler",
-    "Samuel",
-    "Andre",
-    "Brian",
-    "Jorge",
-    "Derek",
-    "Ethan",
-    "Malik",
-    "Chris",
-    "Victor",
-    "Noah",
-    "Raj",
-    "Tom",
-    "Felix",
-)
-LAST = (
-    "Lopez",
-    "Johnson",
-    "Nguyen",
-    "Smith",
-    "Garcia",
-    "Brown",
-    "Okafor",
-    "Patel",
-    "Kim",
-    "Martinez",
-    "Williams",
-    "Davis",
-    "Chen",
-    "Rodriguez",
-    "Wilson",
-    "Khan",
-    "Anderson",
-    "Thomas",
-    "Moore",
-    "Jackson",
-    "Hernandez",
-    "Lee",
-    "Walker",
-    "Hall",
-    "Young",
-    "Allen",
-    "King",
-    "Wright",
-    "Scott",
-    "Torres",
-    "Hill",
-    "Green",
-    "Adams",
-    "Baker",
-    "Nelson",
-    "Rivera",
-    "Campbell",
-    "Mitchell",
-    "Roberts",
-    "Carter",
-    "Phillips",
-    "Evans",
-    "Turner",
-    "Diaz",
-    "Parker",
-    "Cruz",
-    "Edwards",
-    "Collins",
-    "Reyes",
-    "Stewart",
-    "Morris",
-    "Murphy",
-    "Cook",
-    "Rogers",
-    "Morgan",
-    "Cooper",
-    "Peterson",
-    "Bailey",
-    "Reed",
-    "Kelly",
-    "Howard",
-)
-KID_F = (
-    "Ava",
-    "Mia",
-    "Zoe",
-    "Lily",
-    "Chloe",
-    "Ella",
-    "Aria",
-    "Maya",
-    "Nora",
-    "Ivy",
-    "Luna",
-    "Layla",
-    "Emma",
-    "Isla",
-    "Ruby",
-    "Amara",
-    "Sadie",
-    "Hazel",
-    "Leila",
-    "Camila",
-)
-KID_M = (
-    "Liam",
-    "Noah",
-    "Eli",
-    "Leo",
-    "Mason",
-    "Lucas",
-    "Owen",
-    "Jayden",
-    "Mateo",
-    "Caleb",
-    "Aiden",
-    "Ezra",
-    "Kai",
-    "Jonah",
-    "Miles",
-    "Theo",
-    "Isaac",
-    "Diego",
-    "Amir",
-    "Ryan",
-)
 
 SPECIALS = (
     ("Art", "Art room"),
@@ -313,8 +162,7 @@ def generate_school(
     for i in range(n_students):
         sid = f"S{i + 1:0{sid_w}d}"
         gender = rng.choice("mmf")  # boys are over-represented among students with IEPs
-        first = rng.choice(KID_M if gender == "m" else KID_F)
-        name = f"{first} {rng.choice(LAST)}"
+        name = kid_name(gender, rng)
         room = rng.choice(rooms)
         grade = room_grade[room]
         one = i in one_ids
@@ -359,7 +207,7 @@ def generate_school(
             Student(
                 sid,
                 name,
-                grade="K" if grade == 0 else str(grade),
+                grade=grade_name(grade),
                 homeroom=room,
                 support=support,
                 group_max=group_max if not one else 3,
@@ -389,7 +237,7 @@ def generate_school(
                         bsupport = Support.NONE
                     else:
                         bsupport = rng.choice((Support.SHARED, Support.NONE, Support.NONE))
-                    extra = frozenset({"lift"}) if sact == "PE" and "lift" in skills else frozenset()
+                    extra = pe_skills(sact, skills)
                     blocks.append(
                         StudentBlock(
                             sid,
@@ -443,10 +291,7 @@ def generate_school(
     n_regular = n_paras - n_subs
     paras_raw: list[dict] = []
     for i in range(n_paras):
-        pid = f"P{i + 1:0{pid_w}d}"
-        gender = "m" if rng.random() < 0.2 else "f"
-        first = rng.choice(MALE if gender == "m" else FEMALE)
-        p: dict = {"para_id": pid, "name": f"{first} {rng.choice(LAST)}", "gender": gender, "skills": set()}
+        p = para_row(f"P{i + 1:0{pid_w}d}", rng, male_share=0.2)
         if i >= n_regular:
             p.update(role=Role.SUBSTITUTE, start=_t(8), end=_t(15))
         else:
@@ -486,8 +331,7 @@ def generate_school(
         if st.gender_match and len(same) < 2:  # hire a para of the student's gender
             others = [p for p in full_time if p["gender"] != st.gender]
             for p in rng.sample(others, min(len(others), 2 - len(same))):
-                p["gender"] = st.gender
-                p["name"] = f"{rng.choice(MALE if st.gender == 'm' else FEMALE)} {p['name'].split()[-1]}"
+                set_gender(p, st.gender, rng)
             same = [p for p in full_time if p["gender"] == st.gender]
         held = [p for p in same if st.skills_required <= p["skills"]]
         lacking = [p for p in same if not st.skills_required <= p["skills"]]
@@ -513,74 +357,24 @@ def generate_school(
     off_duty = [p for p in regular if "medical" in p["skills"] and not p.get("general_duties", True)]
     for p in off_duty[: max(0, 2 - len(on_duty))]:
         p["general_duties"] = True
-    paras = tuple(
-        Para(
-            p["para_id"],
-            p["name"],
-            p["start"],
-            p["end"],
-            days=p.get("days", ()),
-            role=p.get("role", Role.PARA),
-            skills=frozenset(p["skills"]),
-            gender=p["gender"],
-            max_duty_minutes=p.get("max_duty_minutes"),
-            general_duties=p.get("general_duties", True),
-        )
-        for p in paras_raw
-    )
+    paras = tuple(para_from_row(p) for p in paras_raw)
     para_ids = [p.para_id for p in paras]
 
     # preferred / avoid
     for i, st in enumerate(students):
-        ok = [
-            p.para_id
-            for p in paras
-            if p.role == Role.PARA and st.skills_required <= p.skills and (not st.gender_match or p.gender == st.gender)
-        ]
-        r = rng.random()
-        if r < 0.25 and ok:
-            pref = tuple(sorted(rng.sample(ok, min(len(ok), rng.choice((1, 2))))))
-            students[i] = _replace(st, preferred_paras=pref)
-        elif r < 0.33 and len(ok) > 3:
-            students[i] = _replace(st, avoid_paras=(rng.choice(ok),))
+        students[i] = with_preferences(st, paras, rng, prefer=0.25, avoid=0.33, avoid_from=3)
 
     # -- duties --------------------------------------------------------------------------------------------
     duties: list[Duty] = []
     groups = max(1, n_paras // 15)
     doors = ("Front door", "Side door", "Gym door", "Kindergarten door", "Back door", "North door", "South door")
 
-    def duty(
-        kind: DutyKind,
-        name: str,
-        start: int,
-        end: int,
-        *,
-        staff: int = 1,
-        location: str = "",
-        priority: int = 2,
-        duty_days: tuple[str, ...] = (),
-        skills: frozenset[str] = frozenset(),
-    ) -> None:
-        duties.append(
-            Duty(
-                f"D{len(duties) + 1:02d}",
-                name,
-                kind,
-                start,
-                end,
-                days=duty_days,
-                location=location,
-                staff_needed=staff,
-                skills_required=skills,
-                priority=priority,
-            )
-        )
-
     for g in range(groups):
         door = doors[g % len(doors)]
-        duty(DutyKind.ARRIVAL, f"Arrival {door}", _t(7, 30), _t(8), location=door, priority=1)
+        add_duty(duties, DutyKind.ARRIVAL, f"Arrival {door}", _t(7, 30), _t(8), location=door, priority=1)
     for g in range(max(1, math.ceil(groups / 2))):
-        duty(
+        add_duty(
+            duties,
             DutyKind.BUS,
             f"Bus loop {g + 1}",
             _t(15),
@@ -596,14 +390,15 @@ def generate_school(
         lunch = _t(10, 45) + 15 * grades[0]
         length = 15 * (len(grades) - 1) + 30
         gname = (
-            "-".join("K" if g == 0 else str(g) for g in (grades[0], grades[-1]))
-            if waves < 6
-            else ("K" if w == 0 else f"grade {w}")
+            "-".join(grade_name(g) for g in (grades[0], grades[-1])) if waves < 6 else ("K" if w == 0 else f"grade {w}")
         )
         if waves == 6:
             lunch, length = _t(10, 45) + 15 * w, 30
-        duty(DutyKind.LUNCH, f"Lunch {gname}", lunch, lunch + length, staff=lunch_staff, location="Cafeteria")
-        duty(
+        add_duty(
+            duties, DutyKind.LUNCH, f"Lunch {gname}", lunch, lunch + length, staff=lunch_staff, location="Cafeteria"
+        )
+        add_duty(
+            duties,
             DutyKind.RECESS,
             f"Recess {gname}",
             lunch + length,
@@ -613,7 +408,8 @@ def generate_school(
             priority=2 if w < waves // 2 else 3,
         )
     for g in range(groups):
-        duty(
+        add_duty(
+            duties,
             DutyKind.DISMISSAL,
             f"Dismissal {doors[g % len(doors)]}",
             _t(15),
@@ -621,9 +417,10 @@ def generate_school(
             location=doors[g % len(doors)],
             priority=2,
         )
-    duty(DutyKind.HALLWAY, "Morning hallway", _t(8), _t(8, 15), location="Main hallway", priority=3)
+    add_duty(duties, DutyKind.HALLWAY, "Morning hallway", _t(8), _t(8, 15), location="Main hallway", priority=3)
     if n_paras >= 20:
-        duty(
+        add_duty(
+            duties,
             DutyKind.OTHER,
             "Nurse office cover",
             _t(11, 30),
@@ -631,9 +428,10 @@ def generate_school(
             location="Nurse office",
             skills=frozenset({"medical"}),
             priority=2,
-            duty_days=days[1::2] or days,
+            days=days[1::2] or days,
         )
-        duty(
+        add_duty(
+            duties,
             DutyKind.HALLWAY,
             "Afternoon hallway",
             _t(12, 30),
@@ -641,7 +439,7 @@ def generate_school(
             location="Main hallway",
             priority=3,
             staff=2,
-            duty_days=days[::2],
+            days=days[::2],
         )
 
     # -- therapy -------------------------------------------------------------------------------------------
@@ -712,7 +510,7 @@ def generate_school(
         per_week = min(per_week, len(days))
         if prov and load[prov] + per_week * dur > capacity[prov]:
             return
-        sid = f"T{len(sessions) + 1:02d}"
+        what = Therapy(f"T{len(sessions) + 1:02d}", ids, kind, prov, role, skills, priority)
         hours = hours_of.get(prov, [(days, _t(8), _t(15))])
         if fixed:
             hdays, hs, he = rng.choice(hours)
@@ -731,20 +529,7 @@ def generate_school(
                         busy_provider.setdefault((prov, d), []).append(span)
                     for s in ids:
                         busy_student.setdefault((s, d), []).append(span)
-                sessions.append(
-                    Session(
-                        sid,
-                        ids,
-                        kind=kind,
-                        provider=prov,
-                        para_role=role,
-                        skills_required=skills,
-                        priority=priority,
-                        days=pick_days,
-                        start=span[0],
-                        end=span[1],
-                    )
-                )
+                sessions.append(what.fixed(pick_days, span))
                 break
             else:
                 return
@@ -760,21 +545,7 @@ def generate_school(
             if rng.random() < 0.5:
                 ws = rng.choice((_t(8, 30), _t(9), _t(12, 30)))
                 window = (ws, min(_t(15), ws + rng.choice((120, 150, 180))))
-            sessions.append(
-                Session(
-                    sid,
-                    ids,
-                    kind=kind,
-                    provider=prov,
-                    para_role=role,
-                    skills_required=skills,
-                    priority=priority,
-                    sessions_per_week=per_week,
-                    duration_minutes=dur,
-                    allowed_days=allowed,
-                    window=window,
-                )
-            )
+            sessions.append(what.flexible(per_week, dur, allowed, window))
         if prov:
             load[prov] += per_week * dur
 
@@ -788,8 +559,8 @@ def generate_school(
     for stu in speech:
         by_grade.setdefault(stu.grade, []).append(stu)
     k = 0
-    for grade_name in sorted(by_grade):
-        group = by_grade[grade_name]
+    for grade_label in sorted(by_grade):
+        group = by_grade[grade_label]
         while group:
             size = rng.choice((1, 2, 2, 3))
             members, group = group[:size], group[size:]
@@ -842,11 +613,7 @@ def generate_school(
     regular_ids = para_ids[:n_regular]
     n_exc = max(1, n_paras // 15)
     for pid in rng.sample(regular_ids, min(n_exc, len(regular_ids))):
-        day = rng.choice(days)
-        if rng.random() < 0.5:
-            availability.append(Availability(pid, day))
-        else:
-            availability.append(Availability(pid, day, _t(8), _t(12)))
+        availability.append(para_day_off(pid, days, (_t(8), _t(12)), rng))
     if n_paras >= 6:
         n_abs = max(1, n_paras // 20)
         for pid in rng.sample(regular_ids, min(n_abs, len(regular_ids))):

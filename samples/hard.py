@@ -31,14 +31,13 @@ import itertools
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from parasched.scheduler.capacity import summary
 from parasched.scheduler.model import (
     Availability,
     Duty,
     DutyKind,
-    Para,
     ParaRole,
     Problem,
     ProviderHours,
@@ -51,7 +50,20 @@ from parasched.scheduler.model import (
 )
 from parasched.scheduler.timegrid import overlaps, total
 from parasched.scheduler.weekgrid import WeekGrid
-from samples.generator import FEMALE, KID_F, KID_M, LAST, MALE, WEEKDAYS
+from samples._build import (
+    LAST,
+    WEEKDAYS,
+    Therapy,
+    add_duty,
+    grade_name,
+    kid_name,
+    para_day_off,
+    para_from_row,
+    para_row,
+    pe_skills,
+    set_gender,
+    with_preferences,
+)
 
 PASSING = 5  # minutes between two classes in different rooms
 SCHOOL_START, SCHOOL_END = 8 * 60, 15 * 60
@@ -74,10 +86,6 @@ class _Kid:
     blocks: list[StudentBlock] = field(default_factory=list)
     pullable: list[tuple[int, int]] = field(default_factory=list)  # class time therapy may take
     wave: int = 0
-
-
-def _grade_name(grade: int) -> str:
-    return "K" if grade == 0 else str(grade)
 
 
 def _wave_of(grade: int, k8: bool) -> int:
@@ -196,11 +204,10 @@ def _draw_student(sid: str, grade: int, room: str, rng: random.Random) -> Studen
     )
     group_max = rng.choice((3, 3, 2, 4)) if support == Support.SHARED else 3
     weekly_flex = rng.choice((150, 200, 300, 450, 600)) if support == Support.FLEX else 0
-    first = rng.choice(KID_M if gender == "m" else KID_F)
     return Student(
         sid,
-        f"{first} {rng.choice(LAST)}",
-        grade=_grade_name(grade),
+        kid_name(gender, rng),
+        grade=grade_name(grade),
         homeroom=room,
         support=support,
         group_max=group_max,
@@ -244,7 +251,7 @@ def _student_week(
                     bsupport = None
                 else:
                     bsupport = Support.NONE if rng.random() < 0.75 else None
-                extra = frozenset({"lift"}) if sact == "PE" and "lift" in st.skills_required else frozenset()
+                extra = pe_skills(sact, st.skills_required)
                 kid.blocks.append(
                     StudentBlock(
                         sid,
@@ -316,13 +323,7 @@ def _para_rows(n_paras: int, days: tuple[str, ...], rng: random.Random, medium: 
     part_week = [tuple(days[k] for k in range(0, len(days), 2)), tuple(days[1::2]), tuple(days[:3]), tuple(days[:-1])]
     part_week = [d for d in part_week if d and len(d) < len(days)]
     for i in range(n_paras):
-        gender = "m" if rng.random() < 0.25 else "f"
-        p: dict = {
-            "para_id": f"P{i + 1:0{pid_w}d}",
-            "gender": gender,
-            "skills": set(),
-            "name": f"{rng.choice(MALE if gender == 'm' else FEMALE)} {rng.choice(LAST)}",
-        }
+        p = para_row(f"P{i + 1:0{pid_w}d}", rng, male_share=0.25)
         if i >= n_paras - n_subs:
             p.update(role=Role.SUBSTITUTE, start=7 * 60 + 45, end=15 * 60 + 15)
             out.append(p)
@@ -354,8 +355,7 @@ def _para_rows(n_paras: int, days: tuple[str, ...], rng: random.Random, medium: 
             p["max_duty_minutes"] = rng.choice((150, 300))
         out.append(p)
     if n_paras >= 2 and all(p["gender"] == "f" for p in out):  # the staff's few men: at least one
-        man = rng.choice(out)
-        man["gender"], man["name"] = "m", f"{rng.choice(MALE)} {man['name'].split()[-1]}"
+        set_gender(rng.choice(out), "m", rng)
     regular = [p for p in out if p.get("role") != Role.SUBSTITUTE]
     if n_paras >= 4 and regular and all(p.get("general_duties", True) for p in regular):
         rng.choice(regular)["general_duties"] = False
@@ -392,8 +392,7 @@ def _assign_skills(paras: list[dict], students: list[Student], rng: random.Rando
         same = [p for p in full if not st.gender_match or p["gender"] == st.gender.lower()]
         if not same:
             p = rng.choice(full)
-            p["gender"] = st.gender.lower()
-            p["name"] = f"{rng.choice(MALE if p['gender'] == 'm' else FEMALE)} {p['name'].split()[-1]}"
+            set_gender(p, st.gender.lower(), rng)
             same = [p]
         if not any(st.skills_required <= p["skills"] for p in same):
             rng.choice(same)["skills"] |= st.skills_required
@@ -428,60 +427,17 @@ def _staff_sessions(
             rng.choice(fit)["skills"] |= need
 
 
-def _para(p: dict) -> Para:
-    return Para(
-        p["para_id"],
-        p["name"],
-        p["start"],
-        p["end"],
-        days=p.get("days", ()),
-        role=p.get("role", Role.PARA),
-        skills=frozenset(p["skills"]),
-        gender=p["gender"].upper(),
-        lunch_minutes=p.get("lunch_minutes"),
-        lunch_window=p.get("lunch_window"),
-        max_duty_minutes=p.get("max_duty_minutes"),
-        general_duties=p.get("general_duties", True),
-    )
-
-
 def _duties(n_paras: int, waves: int, days: tuple[str, ...]) -> list[Duty]:
     """Arrival, breakfast, dismissal and bus duties, and one lunch and recess duty per wave, all
     inside the paras' lunch window."""
     out: list[Duty] = []
     big = 1 + n_paras // 30
     lunch_staff = 1 + n_paras // 25
-
-    def add(
-        kind: DutyKind,
-        name: str,
-        start: int,
-        end: int,
-        staff: int,
-        priority: int,
-        location: str,
-        duty_days: tuple[str, ...] = (),
-        skills: frozenset[str] = frozenset(),
-    ) -> None:
-        out.append(
-            Duty(
-                f"D{len(out) + 1:02d}",
-                name,
-                kind,
-                start,
-                end,
-                days=duty_days,
-                location=location,
-                staff_needed=staff,
-                skills_required=skills,
-                priority=priority,
-            )
-        )
-
-    add(DutyKind.ARRIVAL, "Arrival buses", 7 * 60 + 30, 8 * 60, big, 1, "Bus Loop")
-    add(DutyKind.OTHER, "Breakfast program", 7 * 60 + 30, 8 * 60, 1, 3, "Cafeteria")
-    add(DutyKind.DISMISSAL, "Dismissal buses", 15 * 60, 15 * 60 + 20, big, 1, "Bus Loop")
-    add(
+    add_duty(out, DutyKind.ARRIVAL, "Arrival buses", 7 * 60 + 30, 8 * 60, big, 1, "Bus Loop")
+    add_duty(out, DutyKind.OTHER, "Breakfast program", 7 * 60 + 30, 8 * 60, 1, 3, "Cafeteria")
+    add_duty(out, DutyKind.DISMISSAL, "Dismissal buses", 15 * 60, 15 * 60 + 20, big, 1, "Bus Loop")
+    add_duty(
+        out,
         DutyKind.DISMISSAL,
         "Car line",
         15 * 60,
@@ -489,16 +445,26 @@ def _duties(n_paras: int, waves: int, days: tuple[str, ...]) -> list[Duty]:
         1,
         2,
         "Front Entrance",
-        duty_days=tuple(days[:-1]) if len(days) > 1 else (),
+        days=tuple(days[:-1]) if len(days) > 1 else (),
     )
-    add(DutyKind.BUS, "Lift bus loading", 15 * 60, 15 * 60 + 15, 1, 1, "Bus Loop", skills=frozenset({"lift"}))
+    add_duty(out, DutyKind.BUS, "Lift bus loading", 15 * 60, 15 * 60 + 15, 1, 1, "Bus Loop", skills=frozenset({"lift"}))
     for w in range(waves):
         start = LUNCH_WAVE_STARTS[w]
         label = "ABCD"[w]
-        add(DutyKind.LUNCH, f"Lunch wave {label}", start, start + LUNCH_LENGTH, lunch_staff + (w == 1), 2, "Cafeteria")
+        add_duty(
+            out,
+            DutyKind.LUNCH,
+            f"Lunch wave {label}",
+            start,
+            start + LUNCH_LENGTH,
+            lunch_staff + (w == 1),
+            2,
+            "Cafeteria",
+        )
         if w < 3:
             rs = start + LUNCH_LENGTH + PASSING
-            add(
+            add_duty(
+                out,
                 DutyKind.RECESS,
                 f"Recess wave {label}",
                 rs,
@@ -508,7 +474,8 @@ def _duties(n_paras: int, waves: int, days: tuple[str, ...]) -> list[Duty]:
                 "Playground",
             )
     if n_paras >= 20:
-        add(
+        add_duty(
+            out,
             DutyKind.HALLWAY,
             "Hallway passing",
             13 * 60 + 10,
@@ -516,7 +483,7 @@ def _duties(n_paras: int, waves: int, days: tuple[str, ...]) -> list[Duty]:
             1,
             3,
             "Main hallway",
-            duty_days=tuple(days[::2]),
+            days=tuple(days[::2]),
         )
     return out
 
@@ -563,7 +530,7 @@ def _therapy(
         priority: int = 2,
     ) -> None:
         ids = tuple(k.student.student_id for k in members)
-        sid = f"T{len(sessions) + 1:03d}"
+        what = Therapy(f"T{len(sessions) + 1:03d}", ids, kind, prov, role, skills, priority)
         hours = provider_days(prov)
         per_week = min(per_week, len(days))
         if rng.random() < 0.4:  # fixed: a time the teacher agreed to, in class time all members may miss
@@ -581,20 +548,7 @@ def _therapy(
                 for d in pick:
                     for w in who:
                         busy.setdefault((w, d), []).append(span)
-                sessions.append(
-                    Session(
-                        sid,
-                        ids,
-                        kind=kind,
-                        provider=prov,
-                        para_role=role,
-                        skills_required=skills,
-                        priority=priority,
-                        days=pick if len(pick) < len(days) else (),
-                        start=span[0],
-                        end=span[1],
-                    )
-                )
+                sessions.append(what.fixed(pick if len(pick) < len(days) else (), span))
                 return
         allowed: tuple[str, ...] = ()
         pdays = sorted({d for ds, _, _ in hours for d in ds}, key=days.index)
@@ -603,21 +557,7 @@ def _therapy(
         window = None
         if rng.random() < 0.6:
             window = rng.choice(((8 * 60 + 30, 14 * 60 + 30), (9 * 60, 14 * 60), (8 * 60 + 30, 11 * 60 + 30)))
-        sessions.append(
-            Session(
-                sid,
-                ids,
-                kind=kind,
-                provider=prov,
-                para_role=role,
-                skills_required=skills,
-                priority=priority,
-                sessions_per_week=per_week,
-                duration_minutes=dur,
-                allowed_days=allowed if len(allowed) >= per_week else (),
-                window=window,
-            )
-        )
+        sessions.append(what.flexible(per_week, dur, allowed if len(allowed) >= per_week else (), window))
 
     slps = [p for p, (k, _) in providers.items() if k == "speech"]
     ot = next(p for p, (k, _) in providers.items() if k == "OT")
@@ -737,22 +677,12 @@ def hard_school(
     students = [k.student for k in kids]
     n_aba = max(1, n_paras // 12)
     _assign_skills(para_rows, students, rng, n_aba)
-    paras = [_para(p) for p in para_rows]
+    paras = [para_from_row(p) for p in para_rows]
     for i, st in enumerate(students):
-        ok = [
-            p.para_id
-            for p in paras
-            if p.role == Role.PARA and st.skills_required <= p.skills and (not st.gender_match or p.gender == st.gender)
-        ]
-        r = rng.random()
-        if r < 0.15 and ok:
-            students[i] = replace(st, preferred_paras=tuple(sorted(rng.sample(ok, min(len(ok), rng.choice((1, 2)))))))
-        elif r < 0.19 and len(ok) > 2:
-            students[i] = replace(st, avoid_paras=(rng.choice(ok),))
-        kids[i].student = students[i]
+        students[i] = kids[i].student = with_preferences(st, paras, rng, prefer=0.15, avoid=0.19, avoid_from=2)
     sessions = _therapy(kids, days, rng, _providers(len(kids), days), n_aba)
     _staff_sessions(para_rows, sessions, {st.student_id: st for st in students}, rng)
-    paras = [_para(p) for p in para_rows]
+    paras = [para_from_row(p) for p in para_rows]
     provider_hours = [
         ProviderHours(prov, s, e, days=d) for prov, (_, rows) in _providers(len(kids), days).items() for d, s, e in rows
     ]
@@ -761,11 +691,7 @@ def hard_school(
     availability: list[Availability] = []
     regular = [p for p in paras if p.role == Role.PARA]
     for p in rng.sample(regular, min(len(regular), n_paras // 12)):
-        day = rng.choice(p.days or days)
-        if rng.random() < 0.5:
-            availability.append(Availability(p.para_id, day))
-        else:
-            availability.append(Availability(p.para_id, day, p.start, min(p.end, 12 * 60)))
+        availability.append(para_day_off(p.para_id, p.days or days, (p.start, min(p.end, 12 * 60)), rng))
     return Problem(
         settings,
         tuple(paras),
@@ -784,7 +710,7 @@ def _students_for(
     """How many of the pool's students make the paras' working minutes (their hours on the days
     they work, lunches and breaks included, substitutes left out) ``target`` x the required
     staff-minutes of ``capacity.summary`` (therapy left out: it changes the need little)."""
-    paras = tuple(_para({**p, "skills": set()}) for p in para_rows)
+    paras = tuple(para_from_row({**p, "skills": set()}) for p in para_rows)
     grid = WeekGrid(Problem(settings, paras, ()))
     hours = sum(total(grid.para_available(p.para_id, d)) for p in paras if p.role == Role.PARA for d in grid.days)
 
