@@ -607,3 +607,13 @@ def test_caseload_turns_a_pause_too_short_to_cover_into_a_relief_run() -> None:
 def test_an_unknown_greedy_method_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown greedy method"):
         greedy_schedule(Problem(Settings(days=("Mon",)), (), ()), method="random")
+
+
+def test_caseload_calls_the_substitute_only_for_what_staff_cannot_cover() -> None:
+    """Ann works until 10:00; the substitute takes the rest of the morning, not the first hours."""
+    st = Settings(lunch_minutes=0, days=("Mon",), school_start=480, school_end=720)
+    paras = (Para("A", "Ann", 480, 600), Para("SUB", "Sub", 480, 720, role=Role.SUBSTITUTE))
+    problem = Problem(st, paras, (Student("S", "s", homeroom="R"),))
+    schedule = greedy_schedule(problem, method="caseload")
+    assert_valid(problem, schedule)
+    assert sorted((a.para_id, a.start, a.end) for a in schedule.assignments) == [("A", 480, 600), ("SUB", 600, 720)]

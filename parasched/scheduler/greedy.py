@@ -611,7 +611,7 @@ class _Greedy:
         while heap:
             key, pid = heapq.heappop(heap)
             if key[1] == 0:
-                break
+                continue  # nothing left for this para (a substitute further down may still help)
             q = cands[pid]
             plan = self._plan(q, st, segs, left)
             fresh = self._week_key(q, st, plan)
