@@ -56,9 +56,11 @@ def _spans(ivs: tuple[Interval, ...] | list[Interval]) -> str:
     return ", ".join(fmt_span(s, e) for s, e in ivs) or "never"
 
 
-def _listing(items: list[str]) -> str:
+def _listing(items: list[str], total: int | None = None) -> str:
+    """The first ``MAX_LISTED`` items, and how many more (of ``total``, when only the first ones
+    were worked out: describing every para of a 160-para school took seconds)."""
     shown = items[:MAX_LISTED]
-    more = len(items) - len(shown)
+    more = (len(items) if total is None else total) - len(shown)
     # "; " between items: each item may hold commas of its own (a para's morning)
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
@@ -229,11 +231,11 @@ class _Explainer:
             )
         details = [
             self.doing(p.para_id, day, start, end, self.support_free_why(p, sid, day, start, end, support, location))
-            for p in working
+            for p in working[:MAX_LISTED]
         ]
         if len(working) == 1:
             return f"{prefix}the only eligible para working {span}: {details[0]}"
-        return f"{prefix}{len(working)} eligible paras work {span}: {_listing(details)}"
+        return f"{prefix}{len(working)} eligible paras work {span}: {_listing(details, len(working))}"
 
     def support_free_why(
         self, para: Para, sid: str, day: str, start: int, end: int, support: Support, location: str
@@ -264,10 +266,12 @@ class _Explainer:
         if not working:
             hours = _listing([self.hours_of(p.para_id, day) for p in eligible])
             return f"{staff}; no eligible para works {span} ({hours})"
-        details = [self.doing(p.para_id, day, start, end, self.duty_free_why(p, day, start, end)) for p in working]
+        details = [
+            self.doing(p.para_id, day, start, end, self.duty_free_why(p, day, start, end)) for p in working[:MAX_LISTED]
+        ]
         n = len(working)
         paras = f"{n} eligible paras work" if n > 1 else "1 eligible para works"
-        return f"{staff}; {paras} {span}: {_listing(details)}"
+        return f"{staff}; {paras} {span}: {_listing(details, n)}"
 
     def duty_free_why(self, para: Para, day: str, start: int, end: int) -> str:
         cap = para.max_duty_minutes
@@ -298,9 +302,9 @@ class _Explainer:
             return f"{prefix}: no eligible para works all of {span} ({hours})"
         details = [
             self.doing(p.para_id, day, start, end, self.continuous_why(p.para_id, day, start, end) or NO_RULE)
-            for p in whole
+            for p in whole[:MAX_LISTED]
         ]
-        return f"{prefix}: eligible paras working {span}: {_listing(details)}"
+        return f"{prefix}: eligible paras working {span}: {_listing(details, len(whole))}"
 
     def unplaced(self, sesid: str) -> str:
         ses = self.p.session(sesid)
