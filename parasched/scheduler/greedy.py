@@ -74,10 +74,17 @@ class _StudentWeek:
 class _Timeline:
     """One para's day: sorted, non-overlapping ``[start, end, row]`` items within ``available``."""
 
-    def __init__(self, available: tuple[Interval, ...]) -> None:
+    def __init__(self, available: tuple[Interval, ...], step: int = 5) -> None:
         self.available = available
         self.starts: list[int] = []
         self.items: list[tuple[int, int, _Row]] = []
+        # per time step: free (available, nothing assigned) and in a group others may join; the
+        # caseload search bounds what a para can take with these before it looks closer
+        self.step = step
+        self.free = np.zeros(24 * 60 // step, dtype=bool)
+        self.group = np.zeros(24 * 60 // step, dtype=bool)
+        for s, e in available:
+            self.free[s // step : e // step] = True
 
     def at(self, t: int) -> int | None:
         """Index of the item covering minute ``t``."""
@@ -115,8 +122,14 @@ class _Timeline:
         i = bisect.bisect_left(self.starts, start)
         self.starts.insert(i, start)
         self.items.insert(i, (start, end, row))
+        span = slice(start // self.step, end // self.step)
+        self.free[span] = False
+        self.group[span] = row.kind == Kind.SUPPORT and not row.exclusive
 
     def replace(self, i: int, pieces: list[tuple[int, int, _Row]]) -> None:
+        s0, e0, _ = self.items[i]
+        self.free[s0 // self.step : e0 // self.step] = True  # (it was available: the pieces re-mark theirs)
+        self.group[s0 // self.step : e0 // self.step] = False
         del self.starts[i]
         del self.items[i]
         for s, e, r in pieces:
@@ -169,7 +182,7 @@ class _Greedy:
             for day in grid.days:
                 avail = grid.para_available(p.para_id, day)
                 if avail:
-                    self.timelines[(p.para_id, day)] = _Timeline(avail)
+                    self.timelines[(p.para_id, day)] = _Timeline(avail, self.step)
         self.duty_minutes: dict[str, int] = defaultdict(int)
         self.with_student: dict[tuple[str, str, str], int] = defaultdict(int)
         self.week_with: dict[tuple[str, str], int] = defaultdict(int)  # (para, student) -> minutes this week
@@ -605,8 +618,8 @@ class _Greedy:
             for q in self._eligible_for(st, g.skills):
                 cands.setdefault(q.para_id, q)
         heap: list[tuple[tuple, str]] = []
-        for pid, q in cands.items():
-            heap.append((self._week_key(q, st, self._plan(q, st, segs, left)), pid))
+        for pid, q in cands.items():  # an upper bound first; the plan is made when a para comes up
+            heap.append((self._week_key(q, st, [], self._bound(q, segs, left)), pid))
         heapq.heapify(heap)
         while heap:
             key, pid = heapq.heappop(heap)
@@ -623,7 +636,7 @@ class _Greedy:
                 continue
             for i, a, b in self._commit(q, st, segs, plan):
                 left[i] = list(subtract(left[i], [(a, b)]))
-            heapq.heappush(heap, (self._week_key(q, st, self._plan(q, st, segs, left)), pid))
+            heapq.heappush(heap, (self._week_key(q, st, [], self._bound(q, segs, left)), pid))
         self._fill_holes(st, segs, left)
         for g, spans in zip(segs, left, strict=True):
             for a, b in spans:
@@ -749,8 +762,35 @@ class _Greedy:
         fe = tl.free_end(x)
         return fe is not None and fe >= y and self._cont_end(tl, x, y) >= y
 
-    def _week_key(self, p: Para, st: Student, plan: list[tuple[int, int, int, bool]]) -> tuple:
-        value = sum((e - s) * (JOIN_WEIGHT if joined else 1) for _, s, e, joined in plan)
+    def _bound(self, p: Para, segs: tuple[StudentSegment, ...], left: list[list[Interval]]) -> int:
+        """At least the value of ``p``'s plan (``_week_key``): the student's uncovered minutes when
+        p is free, and those when p runs a group (which the student might join), counted double."""
+        need: dict[str, np.ndarray] = {}
+        shared: dict[str, np.ndarray] = {}
+        for g, spans in zip(segs, left, strict=True):
+            if not spans:
+                continue
+            if g.day not in need:
+                need[g.day] = np.zeros(24 * 60 // self.step, dtype=bool)
+                shared[g.day] = np.zeros(24 * 60 // self.step, dtype=bool)
+            for a, b in spans:
+                need[g.day][a // self.step : b // self.step] = True
+                if g.support != Support.ONE_TO_ONE:
+                    shared[g.day][a // self.step : b // self.step] = True
+        value = 0
+        for day, mask in need.items():
+            tl = self.timelines.get((p.para_id, day))
+            if tl is not None:
+                value += int(np.count_nonzero(tl.free & mask)) + JOIN_WEIGHT * int(
+                    np.count_nonzero(tl.group & shared[day])
+                )
+        return value * self.step
+
+    def _week_key(
+        self, p: Para, st: Student, plan: list[tuple[int, int, int, bool]], value: int | None = None
+    ) -> tuple:
+        if value is None:
+            value = sum((e - s) * (JOIN_WEIGHT if joined else 1) for _, s, e, joined in plan)
         return (
             p.is_substitute,
             -value,
@@ -961,6 +1001,8 @@ class _Greedy:
             cands = self._duty_paras(duty)
             mine = _Row(Kind.DUTY, duty.duty_id, (), duty.location)
         best: tuple[tuple, Para, _Timeline, int, Para, _Timeline, int] | None = None
+        slot = t // self.step
+        free_takers: dict[int, list[tuple[Para, _Timeline]]] = {}
         for p in cands:
             tl = self.timelines.get((p.para_id, day))
             i = tl.at(t) if tl is not None else None
@@ -982,10 +1024,12 @@ class _Greedy:
             end = self._rotation_end(p, day, st, t, end) if st is not None else self._duty_end(p, t, end)
             if end <= t:
                 continue
-            for q in takers:
-                tq = self.timelines.get((q.para_id, day))
-                fe = tq.free_end(t) if tq is not None else None
-                if tq is None or fe is None or q.para_id == p.para_id:
+            key = id(takers)
+            if key not in free_takers:  # (the mask says what free_end would: busy)
+                free_takers[key] = [(q, tq) for q, tq in self._on_day(takers, day) if tq.free[slot]]
+            for q, tq in free_takers[key]:
+                fe = tq.free_end(t)
+                if fe is None or q.para_id == p.para_id:
                     continue
                 e = self._cont_end(tq, t, min(fe, end))
                 e = self._rotation_end(q, day, other, t, e) if other is not None else self._duty_end(q, t, e)
