@@ -36,6 +36,7 @@ from .weekgrid import StudentSegment, WeekGrid
 
 TARGETS_PER_RUN = 3  # the student's usual paras offered each run (most minutes with them first)
 MAX_ROUNDS = 6  # passes over every student-day; each after the first only where something changed
+CHECK_SECONDS_PER_ROW = 1e-4  # the whole-schedule check at the end (160 paras, 8,000 rows: 0.7 s)
 _FIXED = (Kind.LUNCH, Kind.BREAK, Kind.THERAPY)  # rows that stay with their para in a trade
 
 
@@ -75,6 +76,8 @@ def trade_for_continuity(
     t0 = time.monotonic()
     grid = grid or WeekGrid.of(problem)
     stats = stats if stats is not None else ExchangeStats()
+    if deadline is not None:  # the final check runs after the last trade: it must fit too
+        deadline -= CHECK_SECONDS_PER_ROW * len(schedule.assignments)
     state = _State(problem, schedule, grid)
     kept_before = stats.kept
     stats.cost_before = state.total_cost()
@@ -103,8 +106,11 @@ def trade_for_continuity(
 
 
 def _new_violations(problem: Problem, before: Schedule, after: Schedule) -> bool:
+    found = check_schedule(problem, after).violations
+    if not found:
+        return False  # (the usual case: the input is not checked at all)
     had = {(v.rule, v.para_id, v.student_id, v.day) for v in check_schedule(problem, before).violations}
-    return any((v.rule, v.para_id, v.student_id, v.day) not in had for v in check_schedule(problem, after).violations)
+    return any((v.rule, v.para_id, v.student_id, v.day) not in had for v in found)
 
 
 class _State:

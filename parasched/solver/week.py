@@ -21,6 +21,7 @@ from .repair import PIECE_SECONDS, RepairStats, repair
 DAY_PHASE_SHARE = 0.97  # of the coverage part of the limit, for the day-by-day phase of a multi-day solve
 WEEK_MODEL_ONLY_PARAS = 8  # up to this many paras the week model is small: solved whole, it can prove optimality
 POLISH_SHARE = 0.25  # of the time limit, for the continuity pieces at the end (repair.py)
+TRADES_MIN_SHARE = 0.1  # continuity trades after the coverage search only with this much of the limit left
 MAX_WEEK_VARIABLES = 400_000  # a larger week model is not built (160 paras: ~1.5 GB peak when it was)
 FOCUS_BUILD_FACTOR = 2.5  # a day model without a neighbourhood / with one, build time (80 paras: 2.7 s / 1.0 s)
 REPAIR_SHARE = 0.5  # of the time limit, at most, for the repair search of a large school (repair.py)
@@ -55,7 +56,9 @@ def solve_week(
     raw = _solve_coverage(problem, first_part, baseline, replan_days, hint, feed, t0)
     if raw.schedule is None or raw.status == "optimal" or (options.stop is not None and options.stop.is_set()):
         return raw  # (optimal: nothing left to improve; stop early)
-    if baseline is None:  # coverage-neutral trades first (a resolve ranks changes above continuity)
+    left = limit - (time.monotonic() - t0)
+    if baseline is None and (options.workers == 1 or left > TRADES_MIN_SHARE * limit):
+        # coverage-neutral trades first (a resolve ranks changes above continuity)
         traded = trade_for_continuity(problem, raw.schedule, deadline=None if options.workers == 1 else t0 + limit)
         if traded is not raw.schedule:
             terms = _terms_of(problem, traded, baseline)
