@@ -157,3 +157,20 @@ def test_only_the_days_asked_for_are_traded() -> None:
     start = greedy_schedule(problem, method="slots")
     traded = trade_for_continuity(problem, start, days=("Tue",))
     assert {a for a in traded.assignments if a.day != "Tue"} == {a for a in start.assignments if a.day != "Tue"}
+
+
+def test_the_warm_start_is_the_judges_choice_of_the_two_greedy_methods_then_traded() -> None:
+    """workflows/solve._greedy: no worse by the judge than either method alone, and valid."""
+    from parasched.scheduler.weekgrid import WeekGrid
+    from parasched.solver.objective import judge
+    from parasched.workflows.solve import _greedy
+
+    problem = generate_school(20, seed=2, kind="hard")
+    grid = WeekGrid.of(problem)
+    start = _greedy(problem)
+    assert start is not None
+    assert_passes_check(problem, start)
+    level = judge(compute_kpis(problem, start, grid).objective_terms(), False)
+    for method in ("slots", "caseload"):
+        alone = greedy_schedule(problem, grid, method=method)
+        assert level <= judge(compute_kpis(problem, alone, grid).objective_terms(), False)
