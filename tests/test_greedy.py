@@ -617,3 +617,20 @@ def test_caseload_calls_the_substitute_only_for_what_staff_cannot_cover() -> Non
     schedule = greedy_schedule(problem, method="caseload")
     assert_valid(problem, schedule)
     assert sorted((a.para_id, a.start, a.end) for a in schedule.assignments) == [("A", 480, 600), ("SUB", 600, 720)]
+
+
+def test_a_swap_that_would_leave_ten_minute_pieces_is_not_made() -> None:
+    """T (priority 1) has Ann 8:00-9:00; S needs Ann's signing then too. Bo could take over T only
+    from 8:50: a 10-minute swap would give S and Bo pieces too short to keep, dropped at the end,
+    and T would lose those minutes. No swap: T keeps Ann all hour."""
+    st = Settings(lunch_minutes=0, days=("Mon",), school_start=480, school_end=540)
+    paras = (Para("A", "Ann", 480, 720, skills=frozenset({"asl"})), Para("B", "Bo", 530, 720))
+    students = (
+        Student("T", "t", homeroom="R", priority=1),
+        Student("S", "s", homeroom="R", priority=2, skills_required=frozenset({"asl"})),
+    )
+    problem = Problem(st, paras, students)
+    schedule = greedy_schedule(problem, method="slots")
+    assert_valid(problem, schedule)
+    assert [(a.para_id, a.start, a.end, a.students) for a in schedule.assignments] == [("A", 480, 540, ("T",))]
+    assert [(u.ref, u.minutes) for u in schedule.unmet] == [("S", 60)]

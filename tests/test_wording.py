@@ -123,3 +123,23 @@ def test_no_reason_has_double_spaces_or_bare_numbers() -> None:
     for reason in reasons(problem):
         assert "  " not in reason and " m para" not in reason
         assert " min " not in reason + " "  # "minutes", never the abbreviation
+
+
+def test_a_reason_lists_four_paras_and_counts_the_others() -> None:
+    """Seven 1:1 students, six paras: the one left short hears of four busy paras and 'and 2 more'."""
+    from parasched.scheduler.coverage import unmet_rows
+    from parasched.scheduler.explain import explain
+    from parasched.scheduler.greedy import greedy_schedule
+    from parasched.scheduler.model import Para, Problem, Settings, Student
+    from parasched.scheduler.weekgrid import WeekGrid
+
+    st = Settings(lunch_minutes=0, days=("Mon",), school_start=480, school_end=540)
+    paras = tuple(Para(f"P{i}", f"p{i}", 480, 540) for i in range(6))
+    students = tuple(Student(f"S{i}", f"s{i}", homeroom="R", priority=1) for i in range(7))
+    problem = Problem(st, paras, students)
+    schedule = greedy_schedule(problem)
+    grid = WeekGrid.of(problem)
+    (row,) = explain(problem, schedule, unmet_rows(problem, schedule, grid), grid)
+    assert "6 eligible paras work" in row.reason
+    assert row.reason.endswith("; and 2 more")
+    assert row.reason.count(" with S") == 4

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 from .check import check_schedule, day_violations
 from .coverage import occurrences_of
-from .kpis import CONTINUITY_WEIGHTS
+from .kpis import CONTINUITY_WEIGHTS, student_day_handoffs
 from .model import Para, Problem
 from .schedule import Assignment, Kind, Schedule
 from .weekgrid import StudentSegment, WeekGrid
@@ -176,19 +176,12 @@ class _State:
     def _day_cost(self, sid: str, rows: list[Assignment]) -> tuple[int, set[str]]:
         """Handoffs, extra paras and preferred minutes missed of one student-day (weighted), and
         the day's paras (for the week term)."""
-        ends: dict[int, set[str]] = defaultdict(set)
-        starts: dict[int, set[str]] = defaultdict(set)
-        paras: set[str] = set()
-        missed = 0
+        paras = {a.para_id for a in rows}
         pref = self.preferred.get(sid)
-        for a in rows:
-            paras.add(a.para_id)
-            if a.kind == Kind.SUPPORT:
-                ends[a.end].add(a.para_id)
-                starts[a.start].add(a.para_id)
-                if pref is not None and a.para_id not in pref:
-                    missed += a.minutes
-        handoffs = sum(1 for t, e in ends.items() if any(p != q for p in e for q in starts.get(t, ())))
+        missed = 0
+        if pref is not None:
+            missed = sum(a.minutes for a in rows if a.kind == Kind.SUPPORT and a.para_id not in pref)
+        handoffs = student_day_handoffs(rows)  # the KPIs' own definition
         cost = (
             self.w["handoffs"] * handoffs
             + self.w["extra_paras"] * max(0, len(paras) - 1)

@@ -679,7 +679,7 @@ class _Greedy:
             for p, tl in self._on_day(self._eligible_for(st, st.skills_required), day):
                 if any(p not in self._eligible_set(st, g.skills) for _, g in parts):
                     continue
-                if not self._free_but_student(tl, sid, x, y):
+                if not self._free_for(tl, x, y):
                     continue
                 if self._rotation_end(p, day, st, x, y) < y:
                     continue
@@ -757,7 +757,7 @@ class _Greedy:
         self.with_student[(p.para_id, day, sid)] -= y - x
         self.week_with[(p.para_id, sid)] -= y - x
 
-    def _free_but_student(self, tl: _Timeline, sid: str, x: int, y: int) -> bool:
+    def _free_for(self, tl: _Timeline, x: int, y: int) -> bool:
         """The para is free over [x, y) and may work it without breaking continuous work."""
         fe = tl.free_end(x)
         return fe is not None and fe >= y and self._cont_end(tl, x, y) >= y

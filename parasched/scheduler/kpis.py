@@ -33,11 +33,12 @@ solver's values equal the ones computed here. Definitions (all minutes are whole
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .coverage import coverage, flex_minutes, unmet_rows, unplaced_sessions
 from .model import PRIORITIES, Problem, Role
-from .schedule import Kind, Schedule, UnmetKind
+from .schedule import Assignment, Kind, Schedule, UnmetKind
 from .weekgrid import WeekGrid
 
 OBJECTIVE_TERMS = (
@@ -137,6 +138,22 @@ class Kpis:
         }
 
 
+def _handoffs(ends: dict[int, set[str]], starts: dict[int, set[str]]) -> int:
+    """Handoffs of one student-day from the paras whose support rows end / start at each time."""
+    return sum(1 for t, enders in ends.items() if any(p != q for p in enders for q in starts.get(t, ())))
+
+
+def student_day_handoffs(rows: Iterable[Assignment]) -> int:
+    """Handoffs of one student's day (module docstring), from the support rows naming them."""
+    ends: dict[int, set[str]] = defaultdict(set)
+    starts: dict[int, set[str]] = defaultdict(set)
+    for a in rows:
+        if a.kind == Kind.SUPPORT:
+            ends[a.end].add(a.para_id)
+            starts[a.start].add(a.para_id)
+    return _handoffs(ends, starts)
+
+
 def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None) -> Kpis:
     """Every KPI of ``schedule`` for ``problem`` (definitions in the module docstring)."""
     grid = grid or WeekGrid.of(problem)
@@ -193,12 +210,7 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
                 if sid in preferred and a.para_id not in preferred[sid]:
                     preferred_missed += a.minutes
 
-    handoffs = 0
-    for key, by_time in ends.items():
-        for t, enders in by_time.items():
-            starters = starts.get(key, {}).get(t, set())
-            if any(p != q for p in enders for q in starters):
-                handoffs += 1
+    handoffs = sum(_handoffs(by_time, starts.get(key, {})) for key, by_time in ends.items())
     extra = sum(max(0, len(ps) - 1) for ps in paras_of.values())
 
     duty_eligible = [
@@ -229,4 +241,4 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
     )
 
 
-__all__ = ["CONTINUITY_WEIGHTS", "OBJECTIVE_TERMS", "Kpis", "compute_kpis"]
+__all__ = ["CONTINUITY_WEIGHTS", "OBJECTIVE_TERMS", "Kpis", "compute_kpis", "student_day_handoffs"]
