@@ -174,3 +174,17 @@ def test_the_warm_start_is_the_judges_choice_of_the_two_greedy_methods_then_trad
     for method in ("slots", "caseload"):
         alone = greedy_schedule(problem, grid, method=method)
         assert level <= judge(compute_kpis(problem, alone, grid).objective_terms(), False)
+
+
+def test_a_stop_request_ends_the_trades_at_once() -> None:
+    """Ctrl-C or the page's Stop: no trade is started after it, the schedule is returned as it is."""
+    import threading
+
+    problem = generate_school(20, seed=2, kind="hard")
+    start = greedy_schedule(problem, method="slots")
+    assert trade_for_continuity(problem, start) is not start  # there are trades to make
+    stop = threading.Event()
+    stop.set()
+    stats = ExchangeStats()
+    assert trade_for_continuity(problem, start, stop=stop, stats=stats) is start
+    assert stats.tried == 0

@@ -22,6 +22,7 @@ Substitutes trade only with substitutes (their minutes are counted before contin
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -65,11 +66,13 @@ def trade_for_continuity(
     days: Iterable[str] | None = None,
     deadline: float | None = None,
     stats: ExchangeStats | None = None,
+    stop: threading.Event | None = None,
 ) -> Schedule:
     """``schedule`` with trades between paras that lower its continuity cost (module docstring).
 
     Coverage, lunches, breaks and sessions are those of ``schedule``. Only ``days`` (default:
-    all) are changed. Stops at ``deadline`` (``time.monotonic()``) with the trades made so far.
+    all) are changed. Stops at ``deadline`` (``time.monotonic()``), or once ``stop`` is set (Ctrl-C,
+    the web page's Stop), with the trades made so far.
     When no trade was made, or the result broke a rule the input keeps (it should not: each
     trade is checked), ``schedule`` itself is returned.
     """
@@ -89,7 +92,7 @@ def trade_for_continuity(
         todo = sorted(dirty, key=lambda k: (-state.student_day_cost(*k), k))
         dirty = set()
         for sid, day in todo:
-            if deadline is not None and time.monotonic() > deadline:
+            if (deadline is not None and time.monotonic() > deadline) or (stop is not None and stop.is_set()):
                 break
             touched = state.improve(sid, day, stats)
             dirty |= {k for k in touched if k[1] in plan}

@@ -59,7 +59,9 @@ def solve_week(
     left = limit - (time.monotonic() - t0)
     if baseline is None and (options.workers == 1 or left > TRADES_MIN_SHARE * limit):
         # coverage-neutral trades first (a resolve ranks changes above continuity)
-        traded = trade_for_continuity(problem, raw.schedule, deadline=None if options.workers == 1 else t0 + limit)
+        traded = trade_for_continuity(
+            problem, raw.schedule, deadline=None if options.workers == 1 else t0 + limit, stop=options.stop
+        )
         if traded is not raw.schedule:
             terms = _terms_of(problem, traded, baseline)
             raw = dataclasses.replace(

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 
 from parasched.scheduler.check import check_schedule
@@ -46,7 +47,7 @@ def solve(
     if hint is None and options.use_greedy_hint:
         began = time.monotonic()
         limit = options.time_limit if options.time_limit is not None else problem.settings.time_limit_seconds
-        hint = _greedy(problem, began + GREEDY_SHARE * limit if options.workers > 1 else None)
+        hint = _greedy(problem, began + GREEDY_SHARE * limit if options.workers > 1 else None, options.stop)
         if options.time_limit is not None and options.workers > 1:  # the warm start is part of the limit
             spent = time.monotonic() - began
             options = dataclasses.replace(options, time_limit=max(MIN_SEARCH_SECONDS, options.time_limit - spent))
@@ -65,7 +66,7 @@ def solve(
     return SolveResult(status, schedule, raw.objective, raw.bound, raw.runtime, stats, tiers)
 
 
-def _greedy(problem, deadline: float | None = None) -> Schedule | None:
+def _greedy(problem, deadline: float | None = None, stop: threading.Event | None = None) -> Schedule | None:
     """The warm start: both greedy methods (``scheduler/greedy.py``: slot by slot, then
     caseloads), the better by the solver's judge, then continuity trades on it
     (``scheduler/exchange.py``). Caseloads usually give students far fewer paras; slot by slot
@@ -95,7 +96,7 @@ def _greedy(problem, deadline: float | None = None) -> Schedule | None:
     if best is None:
         return None
     try:
-        return trade_for_continuity(problem, best[1], grid=grid, deadline=deadline)
+        return trade_for_continuity(problem, best[1], grid=grid, deadline=deadline, stop=stop)
     except Exception:
         return best[1]
 
