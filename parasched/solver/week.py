@@ -226,10 +226,9 @@ def _solve_coverage(
         focus = neighbourhood(problem, grid, incumbent, plan[0]) if limited and len(plan) == 1 and incumbent else None
         m = build(problem, options, baseline, plan, hint=incumbent, keep=baseline, focus=focus)
         m.tie_break = len(problem.paras) > WEEK_MODEL_ONLY_PARAS
-        if last is not None and deterministic:
-            budget = (1 - DAY_PHASE_SHARE) * limit
-        else:
-            budget = max(0.5, limit - (time.monotonic() - t0))
+        # with one worker the budget is fixed up front (deterministic time): the wall clock spent
+        # on the warm start differs from run to run, and the same seed must give the same schedule
+        budget = limit if deterministic else max(0.5, limit - (time.monotonic() - t0))
         m.options = dataclasses.replace(options, time_limit=budget)
         m.feed = feed
         raw = solve_model(m, incumbent, t0)
