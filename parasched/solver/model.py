@@ -21,7 +21,7 @@ from parasched.scheduler.weekgrid import WeekGrid
 from .constraints import add_constraints
 from .extract import extract
 from .hint import hint_values
-from .objective import TERM_NAMES, build_terms, primary, stage_name, stage_share, stages
+from .objective import TERM_NAMES, build_terms, judged_stage, primary, stage_name, stage_share, stages
 from .options import SolverOptions
 from .variables import ModelData, build_variables
 
@@ -183,7 +183,7 @@ def solve_model(
         else:
             found = list(solver.response_proto.solution)
             if values is None or _evaluate(m, found, weights) < _evaluate(m, values, weights):
-                values = _filled(m, found) if weights[0][0] in REFILL_AFTER and i + 1 < len(plan) else found
+                values = _filled(m, found) if _refill(weights) and i + 1 < len(plan) else found
             # else no better: keep the incumbent, which may be better on the later tiers
             if st != cp_model.OPTIMAL:
                 status_all = "feasible"
@@ -205,6 +205,11 @@ def solve_model(
 
 
 REFILL_AFTER = ("unmet_p1", "unmet_p2")
+
+
+def _refill(weights: list[tuple[str, int]]) -> bool:
+    """Whether a stage looked at one high priority alone (its lower priorities are filled in after)."""
+    return weights[0][0] in REFILL_AFTER and not judged_stage(weights)
 
 
 def _filled(m: ModelData, values: list[int]) -> list[int]:

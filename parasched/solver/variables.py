@@ -103,6 +103,7 @@ class ModelData:
     need_skills: dict[tuple[str, str, int], frozenset[str]] = field(default_factory=dict)
     chunk: dict[int, tuple[int, int]] = field(default_factory=dict)  # a chunk's variable -> first, last segment
     tie_break: bool = True  # continuity as the tie-breaker of coverage stages (objective.stages)
+    judged: bool = False  # one coverage stage weighted as objective.judge (objective.stages)
     feed: Any = None  # the solve's ProgressFeed (solver/progress.py); None: nobody is watching (a repair piece)
 
     def __post_init__(self) -> None:

@@ -192,6 +192,7 @@ def _solve_coverage(
                 focus=neighbourhood(problem, grid, incumbent, d) if limited else None,
             )
             build_seconds += time.monotonic() - tb
+            m.judged = baseline is None  # a solve: coverage and continuity weighed as the judge does
             n_built += 1
             week_guess = build_seconds * len(plan) * 1.2 * (FOCUS_BUILD_FACTOR if limited else 1)
             if not deterministic and i == 0 and week_guess > (1 - DAY_PHASE_SHARE) * limit:
@@ -226,6 +227,7 @@ def _solve_coverage(
         focus = neighbourhood(problem, grid, incumbent, plan[0]) if limited and len(plan) == 1 and incumbent else None
         m = build(problem, options, baseline, plan, hint=incumbent, keep=baseline, focus=focus)
         m.tie_break = len(problem.paras) > WEEK_MODEL_ONLY_PARAS
+        m.judged = baseline is None and m.tie_break
         # with one worker the budget is fixed up front (deterministic time): the wall clock spent
         # on the warm start differs from run to run, and the same seed must give the same schedule
         budget = limit if deterministic else max(0.5, limit - (time.monotonic() - t0))

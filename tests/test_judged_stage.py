@@ -1,0 +1,64 @@
+"""The solve's coverage stage weighs coverage and continuity as ``objective.judge`` does.
+
+A school of more than ``WEEK_MODEL_ONLY_PARAS`` paras is searched by models whose first stage
+is the judge's first level (priority 1, 2, 3 minutes at 100, 10, 1; a handoff and one more para
+in a student's day 30, one more para in their week 60), so the search itself refuses to pass a
+student to a second para for a few low-priority minutes. Before, a priority-1-alone stage won
+such minutes and the judge threw the whole day's answer away afterwards.
+"""
+
+from __future__ import annotations
+
+import pytest
+from checking import assert_passes_check
+from fixtures import t
+
+from parasched.scheduler.model import Para, Problem, Settings, Student, StudentBlock
+from parasched.scheduler.schedule import Kind
+from parasched.solver.model import build
+from parasched.solver.objective import COVERAGE_VALUE, judged_stage, primary, stages
+from parasched.solver.options import SolverOptions
+from parasched.solver.week import WEEK_MODEL_ONLY_PARAS
+from parasched.workflows.solve import solve
+
+
+def school(priority: int) -> Problem:
+    """One hour, one student who needs the "x" skill: A has it 9:00-9:45, B 9:45-10:00; the
+    other paras (enough to be a school searched with the judged stage) lack it."""
+    others = tuple(Para(f"Q{i}", f"Other {i}", t("09:00"), t("10:00")) for i in range(WEEK_MODEL_ONLY_PARAS))
+    return Problem(
+        Settings(days=("Mon",), school_start=t("09:00"), school_end=t("10:00"), lunch_minutes=0),
+        (
+            Para("A", "Ana", t("09:00"), t("09:45"), skills=frozenset({"x"})),
+            Para("B", "Ben", t("09:45"), t("10:00"), skills=frozenset({"x"})),
+            *others,
+        ),
+        (Student("S1", "Kid", priority=priority, skills_required=frozenset({"x"})),),
+        (StudentBlock("S1", t("09:00"), t("10:00")),),
+    )
+
+
+def test_the_judged_stage_is_the_judges_first_level_and_holds_as_one_sum() -> None:
+    m = build(school(3), SolverOptions(), None, ("Mon",))
+    plain = stages(m)
+    assert plain[0][0][0] == "unmet_p1" and not judged_stage(plain[0])
+    m.judged = True
+    first = stages(m)[0]
+    assert dict(first) == {t: w for t, w in COVERAGE_VALUE.items() if t in m.terms}
+    assert judged_stage(first) and primary(first) == [first]
+
+
+@pytest.mark.parametrize(
+    ("priority", "paras"),
+    [
+        (3, {"A"}),  # 15 priority-3 minutes (15) are not worth B: a handoff and a para more (120)
+        (1, {"A", "B"}),  # 15 priority-1 minutes (1,500) are
+    ],
+)
+def test_a_second_para_only_when_the_minutes_are_worth_the_handoff(priority: int, paras: set[str]) -> None:
+    p = school(priority)
+    r = solve(p, SolverOptions(time_limit=5, workers=1, seed=0))
+    assert_passes_check(p, r.schedule)
+    got = {a.para_id for a in r.schedule.assignments if a.kind == Kind.SUPPORT}
+    assert got == paras
+    assert sum(u.minutes for u in r.schedule.unmet) == (15 if paras == {"A"} else 0)
