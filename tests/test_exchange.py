@@ -188,3 +188,27 @@ def test_a_stop_request_ends_the_trades_at_once() -> None:
     stats = ExchangeStats()
     assert trade_for_continuity(problem, start, stop=stop, stats=stats) is start
     assert stats.tried == 0
+
+
+def test_the_runs_next_to_a_run_are_its_neighbours_in_time() -> None:
+    """The paras offered a run first are those just before and after it (a handoff there): the
+    runs are listed in time order (they were listed by para, so 'next to' meant another para's
+    run at any time of the day once a student had three paras or more)."""
+    from parasched.scheduler.exchange import _State
+    from parasched.scheduler.weekgrid import WeekGrid
+
+    problem = Problem(
+        MORNING,
+        tuple(Para(pid, pid, 480, 600) for pid in ("A", "M", "Z")),
+        (Student("S1", "s1", homeroom="R1"),),
+    )
+    day = Schedule(
+        (
+            support("Z", "S1", 480, 510),
+            support("A", "S1", 510, 540),
+            support("Z", "S1", 540, 570),
+            support("M", "S1", 570, 600),
+        )
+    )
+    state = _State(problem, day, WeekGrid.of(problem))
+    assert state._runs("S1", "Mon") == [("Z", 480, 510), ("A", 510, 540), ("Z", 540, 570), ("M", 570, 600)]

@@ -17,7 +17,8 @@ rows of both paras, and over the whole day (the two paras trade their days, lunc
 included: every student's day keeps its shape and only who they see during the week changes).
 A lunch or break moves only whole, and each para keeps as many lunches and break minutes as
 before; therapy rows never move (inside the window both paras must have the same ones).
-Substitutes trade only with substitutes (their minutes are counted before continuity).
+Substitutes trade only with substitutes: a trade never changes how many minutes substitutes work
+(the objective's ``substitute_minutes`` is left to the solver).
 """
 
 from __future__ import annotations
@@ -204,8 +205,12 @@ class _State:
 
     # -- trying trades ------------------------------------------------------------------------
     def _runs(self, sid: str, day: str) -> list[tuple[str, int, int]]:
-        """(para, start, end) of the student's support runs that day (back-to-back rows joined)."""
-        spans = sorted((a.para_id, a.start, a.end) for a in self._student_rows(sid, day) if a.kind == Kind.SUPPORT)
+        """(para, start, end) of the student's support runs that day in time order (back-to-back
+        rows of one para joined): the runs next to a run in this list are its neighbours in time."""
+        spans = sorted(
+            ((a.para_id, a.start, a.end) for a in self._student_rows(sid, day) if a.kind == Kind.SUPPORT),
+            key=lambda x: (x[1], x[2], x[0]),
+        )
         out: list[list] = []
         for pid, s, e in spans:
             if out and out[-1][0] == pid and out[-1][2] == s:
