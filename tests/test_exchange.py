@@ -9,7 +9,7 @@ from checking import assert_passes_check
 from parasched.scheduler.exchange import ExchangeStats, continuity_cost, trade_for_continuity
 from parasched.scheduler.greedy import greedy_schedule
 from parasched.scheduler.kpis import compute_kpis
-from parasched.scheduler.model import Para, Problem, Settings, Student
+from parasched.scheduler.model import Para, Problem, Role, Settings, Student
 from parasched.scheduler.schedule import Assignment, Kind, Schedule
 from samples.generator import generate_school
 
@@ -212,3 +212,29 @@ def test_the_runs_next_to_a_run_are_its_neighbours_in_time() -> None:
     )
     state = _State(problem, day, WeekGrid.of(problem))
     assert state._runs("S1", "Mon") == [("Z", 480, 510), ("A", 510, 540), ("Z", 540, 570), ("M", 570, 600)]
+
+
+@pytest.mark.parametrize(
+    ("ann_until", "traded"),
+    [
+        (600, True),  # Ann is free after 9:00: she takes the substitute's run, who hands it over
+        (540, False),  # Ann leaves at 9:00: only the substitute could take her run, and works longer
+    ],
+)
+def test_a_substitute_hands_work_over_but_never_takes_more(ann_until: int, traded: bool) -> None:
+    problem = Problem(
+        MORNING,
+        (Para("A", "Ann", 480, ann_until), Para("U", "Sub", 480, 600, role=Role.SUBSTITUTE)),
+        (Student("S1", "s1", homeroom="R1"),),
+    )
+    start = Schedule((support("A", "S1", 480, 540), support("U", "S1", 540, 600)))
+    assert_passes_check(problem, start)
+    out = trade_for_continuity(problem, start)
+    assert_passes_check(problem, out)
+    before, after = compute_kpis(problem, start), compute_kpis(problem, out)
+    assert after.covered_minutes == before.covered_minutes
+    assert after.substitute_minutes <= before.substitute_minutes
+    if traded:
+        assert paras_of(out, "S1") == {"A"} and (after.handoffs, after.substitute_minutes) == (0, 0)
+    else:
+        assert out == start

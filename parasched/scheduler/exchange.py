@@ -17,8 +17,8 @@ rows of both paras, and over the whole day (the two paras trade their days, lunc
 included: every student's day keeps its shape and only who they see during the week changes).
 A lunch or break moves only whole, and each para keeps as many lunches and break minutes as
 before; therapy rows never move (inside the window both paras must have the same ones).
-Substitutes trade only with substitutes: a trade never changes how many minutes substitutes work
-(the objective's ``substitute_minutes`` is left to the solver).
+A trade never makes a substitute work longer (``substitute_minutes``): between a substitute and
+a regular para, only trades that give the substitute no more work than they hand over.
 """
 
 from __future__ import annotations
@@ -285,7 +285,7 @@ class _State:
 
     def _try(self, day: str, p: str, q: str, a: int, b: int, stats: ExchangeStats) -> set[tuple[str, str]] | None:
         pp, pq = self.paras.get(p), self.paras.get(q)
-        if pp is None or pq is None or pp.is_substitute != pq.is_substitute:
+        if pp is None or pq is None:
             return None
         rows_p, rows_q = self.rows.get((p, day), []), self.rows.get((q, day), [])
         split_p, split_q = _split(rows_p, a, b), _split(rows_q, a, b)
@@ -299,6 +299,10 @@ class _State:
             return None
         if _rest(in_p) != _rest(in_q):
             return None  # one para would end with two lunches, the other with none
+        if pp.is_substitute != pq.is_substitute:
+            sub_gets, sub_gives = (in_q, in_p) if pp.is_substitute else (in_p, in_q)
+            if _work_minutes(sub_gets) > _work_minutes(sub_gives):
+                return None  # a substitute would work longer
         if not self._may_take(pp, day, in_q) or not self._may_take(pq, day, in_p):
             return None
         to_p = [replace(r, para_id=p) for r in in_q]
@@ -421,6 +425,11 @@ def _split(
                 keep.append(replace(r, start=b))
             inside.append(replace(r, start=max(r.start, a), end=min(r.end, b)))
     return keep, therapy, inside
+
+
+def _work_minutes(rows: list[Assignment]) -> int:
+    """Minutes of work rows (what ``substitute_minutes`` counts for a substitute)."""
+    return sum(r.minutes for r in rows if r.kind.is_work)
 
 
 def _rest(rows: list[Assignment]) -> tuple[int, int]:
