@@ -75,14 +75,13 @@ def levels(with_changes: bool) -> list[dict[str, int]]:
     return out
 
 
-# How a search step is judged, kept or dropped. The CP-SAT stages search one level at a time,
-# priority 1 alone first, because that is where CP-SAT makes progress fast (a weighted sum of
-# the three stalled: 890 -> 875 priority-1 minutes in 10 s where priority 1 alone reached 765);
-# but priority 1 alone does not look at priority 2 and throws it away for nothing. So a day
-# model's answer, a repair piece, a continuity piece is kept only when the school is better off
-# by this measure: one priority-1 minute is worth ten priority-2 minutes, one priority-2 minute
-# ten priority-3 minutes; then changes (resolve), flex, substitutes, continuity and fairness,
-# each level only breaking ties of the ones before.
+# How a search step is judged, kept or dropped. A solve's day models search with exactly these
+# weights (``stages``, ``ModelData.judged``); a resolve, a repair piece and a small week model
+# search one level at a time, priority 1 alone first, which does not look at priority 2 and may
+# throw it away for nothing. So a day model's answer, a repair piece, a continuity piece is kept
+# only when the school is better off by this measure: one priority-1 minute is worth ten
+# priority-2 minutes, one priority-2 minute ten priority-3 minutes; then changes (resolve), flex,
+# substitutes, continuity and fairness, each level only breaking ties of the ones before.
 # Continuity is judged with coverage, not after it: a handoff or one more para for a student
 # that day costs as much as 30 uncovered priority-3 minutes (3 of priority 2), one more para in
 # the student's week 60. A search step that covers a few more minutes by passing students
