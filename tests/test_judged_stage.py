@@ -2,7 +2,7 @@
 
 A school of more than ``WEEK_MODEL_ONLY_PARAS`` paras is searched by models whose first stage
 is the judge's first level (priority 1, 2, 3 minutes at 100, 10, 1; a handoff and one more para
-in a student's day 30, one more para in their week 60), so the search itself refuses to pass a
+in a student's day 30, one more para in their week 300), so the search itself refuses to pass a
 student to a second para for a few low-priority minutes. Before, a priority-1-alone stage won
 such minutes and the judge threw the whole day's answer away afterwards.
 """
@@ -51,7 +51,8 @@ def test_the_judged_stage_is_the_judges_first_level_and_holds_as_one_sum() -> No
 @pytest.mark.parametrize(
     ("priority", "paras"),
     [
-        (3, {"A"}),  # 15 priority-3 minutes (15) are not worth B: a handoff and a para more (120)
+        (3, {"A"}),  # 15 priority-3 minutes (15) are not worth B: a handoff, a para more that day
+        (2, {"A"}),  # and one more in the week (360); nor are 15 priority-2 minutes (150)
         (1, {"A", "B"}),  # 15 priority-1 minutes (1,500) are
     ],
 )

@@ -57,9 +57,12 @@ OBJECTIVE_TERMS = (
 
 # What continuity costs, in uncovered priority-3 minutes (the solver's judge and objective, and
 # the continuity trades, all use these): a handoff, or one more para in a student's day, as much
-# as 30 minutes; one more para in the student's week 60 (the same paras Monday to Friday is what
-# schools do); a minute with a para not among the student's preferred ones, 1.
-CONTINUITY_WEIGHTS = {"handoffs": 30, "extra_paras": 30, "extra_week_paras": 60, "preferred_missed": 1}
+# as 30 minutes; one more para in the student's week 300 (30 priority-2 minutes: the same paras
+# Monday to Friday is what schools do, and a para who appears for twenty minutes on Wednesday is
+# a stranger to the student, not support); a minute with a para not among the student's preferred
+# ones, 1. Priority 1 is worth 100 a minute: a safety-critical student never loses three minutes
+# to save a para in their week.
+CONTINUITY_WEIGHTS = {"handoffs": 30, "extra_paras": 30, "extra_week_paras": 300, "preferred_missed": 1}
 
 
 @dataclass(frozen=True)

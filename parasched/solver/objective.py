@@ -84,7 +84,7 @@ def levels(with_changes: bool) -> list[dict[str, int]]:
 # substitutes, continuity and fairness, each level only breaking ties of the ones before.
 # Continuity is judged with coverage, not after it: a handoff or one more para for a student
 # that day costs as much as 30 uncovered priority-3 minutes (3 of priority 2), one more para in
-# the student's week 60. A search step that covers a few more minutes by passing students
+# the student's week 300 (30 of priority 2). A search step that covers a few more minutes by passing students
 # between paras is not kept.
 COVERAGE_VALUE = {
     "unmet_p1": 100,
@@ -460,17 +460,19 @@ def day_continuity(problem: Any, schedule: Schedule, days: list[str]) -> tuple[i
 FOLD_LIMIT = 2**40
 SEPARATE = ("unmet_p1", "unmet_p2", "unmet_p3", "changed_minutes")
 TIE_BREAK = ("handoffs", "extra_paras", "extra_week_paras")  # continuity, decided in the main search
-TIE_SCALE = 300  # the changes stage (resolve): one changed minute outweighs 10 handoffs
+TIE_SCALE = 1500  # the changes stage (resolve): one changed minute outweighs 50 handoffs or 5 week paras
 # The coverage stage's weights: one uncovered priority-1 minute outweighs 1,000 priority-2
 # minutes, one priority-2 minute 100 priority-3 minutes, one priority-3 minute three handoffs
-# (30 each) or one para more for a student that week (60).
+# (30 each); one para more for a student that week (300) weighs three priority-3 minutes.
 COVERAGE_SCALE = {"unmet_p1": 10_000_000, "unmet_p2": 10_000, "unmet_p3": 100}
-# a coverage stage: its level, then continuity as the tie-breaker (a level's minute outweighs 33
-# handoffs). Measured on a 12-para school's day, 8 s: priority 1 alone 890 -> 770 uncovered
+# a coverage stage: its level, then continuity as the tie-breaker (a level's minute outweighs 166
+# handoffs or 16 more paras in students' weeks; at 1,000 against a week para of 300, a resolve's
+# priority-1 stage on a 20-para school found nothing better than its hint in 4 s).
+# Measured on a 12-para school's day, 8 s: priority 1 alone 890 -> 770 uncovered
 # minutes (handoffs 58 -> 68); with continuity 890 -> 835 (handoffs 57); with priority 2 in the
 # same sum, no progress at all (890), so the lower priorities are not in it: they are filled in
 # again after the stage (``model._filled``) and have their own stage next.
-LEVEL_SCALE = 1000
+LEVEL_SCALE = 5000
 
 
 def stages(m: ModelData) -> list[list[tuple[str, int]]]:
@@ -478,7 +480,7 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
 
     1. A solve's day and week models (``m.judged``): one stage, the judge's first level
        (``COVERAGE_VALUE``: priority 1, 2, 3 minutes at 100, 10, 1, handoffs and paras per
-       student-day 30, per student-week 60), held as one sum afterwards. The search then looks
+       student-day 30, per student-week 300), held as one sum afterwards. The search then looks
        for exactly what is kept: a priority-1-alone stage won minutes by passing students between
        paras or by dropping priority 2, and the judge threw the day's answer away (12-para public
        school, 30 s: 78.5 → 79.8 % of needs covered, handoffs 66 → 37; 10-para hard school:

@@ -10,10 +10,11 @@ import time
 from parasched.scheduler.exchange import trade_for_continuity
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import Schedule
+from parasched.scheduler.scraps import drop_scraps
 from parasched.scheduler.weekgrid import WeekGrid
 
 from .model import RawResult, build, solve_model
-from .objective import TERM_NAMES, judge
+from .objective import COVERAGE_VALUE, TERM_NAMES, judge
 from .options import SolverOptions
 from .progress import ProgressFeed
 from .repair import PIECE_SECONDS, RepairStats, repair
@@ -58,10 +59,12 @@ def solve_week(
         return raw  # (optimal: nothing left to improve; stop early)
     left = limit - (time.monotonic() - t0)
     if baseline is None and (options.workers == 1 or left > TRADES_MIN_SHARE * limit):
-        # coverage-neutral trades first (a resolve ranks changes above continuity)
+        # coverage-neutral trades first (a resolve ranks changes above continuity), then the
+        # scraps the judge would rather drop (a solve's search ran on ``COVERAGE_VALUE``)
         traded = trade_for_continuity(
             problem, raw.schedule, deadline=None if options.workers == 1 else t0 + limit, stop=options.stop
         )
+        traded = drop_scraps(problem, traded, COVERAGE_VALUE)
         if traded is not raw.schedule:
             terms = _terms_of(problem, traded, baseline)
             raw = dataclasses.replace(

@@ -69,14 +69,16 @@ def solve(
 def _greedy(problem, deadline: float | None = None, stop: threading.Event | None = None) -> Schedule | None:
     """The warm start: both greedy methods (``scheduler/greedy.py``: slot by slot, then
     caseloads), the better by the solver's judge, then continuity trades on it
-    (``scheduler/exchange.py``). Caseloads usually give students far fewer paras; slot by slot
+    (``scheduler/exchange.py``) and the scraps the judge drops (``scheduler/scraps.py``).
+    Caseloads usually give students far fewer paras; slot by slot
     sometimes covers more priority-1 minutes on an understaffed school; the judge weighs both.
     Caseloads take about three times as long as slots (160 paras: 12 s against 4 s): when the
     time left could not hold them, the slots fill is the start."""
     from parasched.scheduler.exchange import trade_for_continuity
     from parasched.scheduler.greedy import greedy_schedule
     from parasched.scheduler.kpis import compute_kpis
-    from parasched.solver.objective import judge
+    from parasched.scheduler.scraps import drop_scraps
+    from parasched.solver.objective import COVERAGE_VALUE, judge
 
     grid = WeekGrid.of(problem)
     best: tuple[tuple[int, ...], Schedule] | None = None
@@ -96,7 +98,8 @@ def _greedy(problem, deadline: float | None = None, stop: threading.Event | None
     if best is None:
         return None
     try:
-        return trade_for_continuity(problem, best[1], grid=grid, deadline=deadline, stop=stop)
+        traded = trade_for_continuity(problem, best[1], grid=grid, deadline=deadline, stop=stop)
+        return drop_scraps(problem, traded, COVERAGE_VALUE, grid)
     except Exception:
         return best[1]
 

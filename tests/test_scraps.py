@@ -1,0 +1,130 @@
+"""Scraps (scheduler/scraps.py): a para's few minutes with a student are dropped when the judge
+says the student is better off without them, and never when they carry safety-critical minutes.
+
+Costs (``objective.COVERAGE_VALUE``): a handoff 30, one more para in the student's day 30, one
+more in their week 300; an uncovered minute 100 / 10 / 1 by priority.
+"""
+
+from __future__ import annotations
+
+import pytest
+from checking import assert_passes_check
+from fixtures import t
+
+from parasched.scheduler.kpis import compute_kpis
+from parasched.scheduler.model import Absence, Para, Problem, Settings, Student, Support
+from parasched.scheduler.schedule import Assignment, Kind, Schedule
+from parasched.scheduler.scraps import ScrapStats, drop_scraps
+from parasched.solver.objective import COVERAGE_VALUE, judge
+from parasched.solver.options import SolverOptions
+from parasched.solver.week import WEEK_MODEL_ONLY_PARAS
+from parasched.workflows.solve import solve
+
+DAYS = ("Mon", "Tue", "Wed")
+MORNING = Settings(days=DAYS, school_start=t("08:00"), school_end=t("10:00"), lunch_minutes=0)
+
+
+def support(para: str, day: str, start: str, end: str, *students: str) -> Assignment:
+    return Assignment(para, day, t(start), t(end), Kind.SUPPORT, "", students, "R1")
+
+
+def one_student(priority: int) -> Problem:
+    return Problem(
+        MORNING,
+        (Para("A", "Ann", t("08:00"), t("10:00")), Para("B", "Bo", t("08:00"), t("10:00"))),
+        (Student("S1", "Kid", homeroom="R1", priority=priority),),
+    )
+
+
+def ann_all_week_but_bo_first(minutes: int) -> Schedule:
+    """Ann has S1 every morning, except that Bo opens Wednesday for ``minutes``."""
+    bo_until = f"08:{minutes:02d}" if minutes < 60 else f"09:{minutes - 60:02d}"
+    rows = [support("A", d, "08:00", "10:00", "S1") for d in ("Mon", "Tue")]
+    rows += [support("B", "Wed", "08:00", bo_until, "S1"), support("A", "Wed", bo_until, "10:00", "S1")]
+    return Schedule(tuple(rows))
+
+
+@pytest.mark.parametrize(
+    ("priority", "minutes", "dropped"),
+    [
+        (2, 15, True),  # 150 covered < 300 + 30 + 30 saved
+        (2, 35, True),  # 350 < 360
+        (2, 40, False),  # 400 > 360: a real relief, kept
+        (1, 15, False),  # 1,500: safety first
+        (3, 55, True),  # 55 < 360
+    ],
+)
+def test_a_para_for_a_few_minutes_in_the_week_is_dropped_only_when_worth_less(
+    priority: int, minutes: int, dropped: bool
+) -> None:
+    problem = one_student(priority)
+    before = ann_all_week_but_bo_first(minutes)
+    assert_passes_check(problem, before)
+    stats = ScrapStats()
+    after = drop_scraps(problem, before, COVERAGE_VALUE, stats=stats)
+    assert_passes_check(problem, after)
+    paras = {a.para_id for a in after.assignments}
+    if not dropped:
+        assert after is before and stats.dropped == 0
+        return
+    assert paras == {"A"}
+    k0, k1 = compute_kpis(problem, before), compute_kpis(problem, after)
+    assert k1.covered_total == k0.covered_total - minutes
+    assert (k1.handoffs, k1.extra_paras, k1.extra_week_paras) == (0, 0, 0)
+    gain = judge(k0.objective_terms(), False)[0] - judge(k1.objective_terms(), False)[0]
+    assert stats.gain == gain == 360 - minutes * {1: 100, 2: 10, 3: 1}[priority]
+    assert (stats.dropped, stats.minutes) == (1, minutes)
+
+
+def test_a_second_para_over_the_same_minutes_is_dropped_even_for_priority_1() -> None:
+    """Bo's group names S1 while Ann already supports S1's group: S1 loses nothing without it,
+    and Bo keeps S2 (the group row stays for its other student)."""
+    problem = Problem(
+        MORNING,
+        (Para("A", "Ann", t("08:00"), t("10:00")), Para("B", "Bo", t("08:00"), t("10:00"))),
+        (
+            Student("S1", "Kid", homeroom="R1", priority=1, support=Support.SHARED),
+            Student("S2", "Lee", homeroom="R1", support=Support.SHARED),
+        ),
+    )
+    rows = [support("A", d, "08:00", "10:00", "S1") for d in DAYS]
+    rows += [support("B", d, "08:00", "10:00", "S2") for d in DAYS]
+    rows[-1] = support("B", "Wed", "08:00", "10:00", "S1", "S2")
+    before = Schedule(tuple(rows))
+    assert_passes_check(problem, before)
+    after = drop_scraps(problem, before, COVERAGE_VALUE)
+    assert_passes_check(problem, after)
+    assert compute_kpis(problem, after).covered_minutes == compute_kpis(problem, before).covered_minutes
+    assert {a.para_id for a in after.assignments if "S1" in a.students} == {"A"}
+    assert {a.para_id for a in after.assignments if "S2" in a.students} == {"B"}
+    wed = [a for a in after.assignments if a.para_id == "B" and a.day == "Wed"]
+    assert [a.students for a in wed] == [("S2",)]
+
+
+def test_a_schedule_without_scraps_comes_back_unchanged() -> None:
+    problem = one_student(2)
+    same = Schedule(tuple(support("A", d, "08:00", "10:00", "S1") for d in DAYS))
+    assert drop_scraps(problem, same, COVERAGE_VALUE) is same
+
+
+def test_a_solve_leaves_no_scrap_the_judge_would_drop() -> None:
+    """Through the real path (a school searched with the judged stage): Ann is out on Wednesday
+    until 8:15 and Bo, the only other para with the skill, works only then. Bringing Bo into
+    S1's week for that quarter-hour costs 360, the 15 priority-2 minutes are worth 150: the
+    solve leaves them uncovered, and nothing in its answer is a scrap."""
+    others = tuple(Para(f"Q{i}", f"Other {i}", t("08:00"), t("10:00")) for i in range(WEEK_MODEL_ONLY_PARAS))
+    problem = Problem(
+        MORNING,
+        (
+            Para("A", "Ann", t("08:00"), t("10:00"), skills=frozenset({"x"})),
+            Para("B", "Bo", t("08:00"), t("08:15"), skills=frozenset({"x"})),
+            *others,
+        ),
+        (Student("S1", "Kid", homeroom="R1", skills_required=frozenset({"x"})),),
+        absences=(Absence("A", ("Wed",), t("08:00"), t("08:15")),),
+    )
+    r = solve(problem, SolverOptions(time_limit=5, workers=1, seed=0))
+    assert_passes_check(problem, r.schedule)
+    assert {a.para_id for a in r.schedule.assignments if a.kind == Kind.SUPPORT} == {"A"}
+    assert [(u.day, u.minutes) for u in r.schedule.unmet] == [("Wed", 15)]
+    assert drop_scraps(problem, r.schedule, COVERAGE_VALUE) is r.schedule
