@@ -7,6 +7,8 @@ more in their week 300; an uncovered minute 100 / 10 / 1 by priority.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from checking import assert_passes_check
 from fixtures import t
@@ -14,7 +16,7 @@ from fixtures import t
 from parasched.scheduler.kpis import compute_kpis
 from parasched.scheduler.model import Absence, Para, Problem, Settings, Student, Support
 from parasched.scheduler.schedule import Assignment, Kind, Schedule
-from parasched.scheduler.scraps import ScrapStats, drop_scraps
+from parasched.scheduler.scraps import ScrapStats, drop_scraps, keep_familiar, refill_familiar
 from parasched.solver.objective import COVERAGE_VALUE, judge
 from parasched.solver.options import SolverOptions
 from parasched.solver.week import WEEK_MODEL_ONLY_PARAS
@@ -99,6 +101,35 @@ def test_a_second_para_over_the_same_minutes_is_dropped_even_for_priority_1() ->
     assert {a.para_id for a in after.assignments if "S2" in a.students} == {"B"}
     wed = [a for a in after.assignments if a.para_id == "B" and a.day == "Wed"]
     assert [a.students for a in wed] == [("S2",)]
+
+
+def test_the_students_own_para_covers_what_a_dropped_scrap_left() -> None:
+    """Bo's quarter-hour is dropped; Ann, free then and S1's para all week, covers it: S1 has one
+    para and every minute."""
+    problem = one_student(2)
+    before = ann_all_week_but_bo_first(15)
+    after = keep_familiar(problem, before, COVERAGE_VALUE)
+    assert_passes_check(problem, after)
+    assert {a.para_id for a in after.assignments} == {"A"}
+    assert compute_kpis(problem, after).covered_total == compute_kpis(problem, before).covered_total
+    assert compute_kpis(problem, after).handoffs == 0
+
+
+def test_a_refill_brings_no_new_face_and_no_sliver() -> None:
+    """S1 is uncovered on Wednesday until 8:15. Bo, free all week, is a stranger to S1: never used.
+    With Ann out 8:10-8:15, she is free only 8:00-8:10: a 10-minute sliver, so nothing is added
+    and the very same schedule comes back. Without that absence she covers the quarter-hour."""
+    rows = [support("A", d, "08:00", "10:00", "S1") for d in ("Mon", "Tue")]
+    rows.append(support("A", "Wed", "08:15", "10:00", "S1"))
+    gap = Schedule(tuple(rows))
+    out = replace(one_student(2), absences=(Absence("A", ("Wed",), t("08:10"), t("08:15")),))
+    assert_passes_check(out, gap)
+    assert refill_familiar(out, gap, COVERAGE_VALUE) is gap
+    problem = one_student(2)
+    filled = refill_familiar(problem, gap, COVERAGE_VALUE)
+    assert_passes_check(problem, filled)
+    assert {a.para_id for a in filled.assignments} == {"A"}
+    assert compute_kpis(problem, filled).covered_total == compute_kpis(problem, gap).covered_total + 15
 
 
 def test_a_schedule_without_scraps_comes_back_unchanged() -> None:

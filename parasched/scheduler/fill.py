@@ -16,7 +16,9 @@ from .timegrid import Interval, contains, intersect, merge, subtract, total
 from .weekgrid import WeekGrid
 
 
-def fill_in(schedule: Schedule, problem: Problem, replan_days: Iterable[str]) -> Schedule:
+def fill_in(
+    schedule: Schedule, problem: Problem, replan_days: Iterable[str], *, familiar_only: bool = False
+) -> Schedule:
     """Cover what the absences left uncovered with free time only: the 7 a.m. fix by hand.
 
     Nobody who has something is moved. Needs on ``replan_days`` are taken in priority order
@@ -24,7 +26,9 @@ def fill_in(schedule: Schedule, problem: Problem, replan_days: Iterable[str]) ->
     to the eligible para with the most free time over it, regular paras before substitutes, a para
     the student had that day first. A piece is shortened where the para's ``max_continuous``
     or the student's rotation limit would be broken; duties respect ``max_duty_minutes``.
-    A shared student is supported alone (the solver may group them later).
+    A shared student is supported alone (the solver may group them later). ``familiar_only``:
+    a student's minutes go only to paras the student already has that week (support or therapy),
+    so the fill adds no new face to anyone's week (``scraps.refill_familiar``).
     """
     replan = set(replan_days)
     grid = WeekGrid.of(problem)
@@ -38,6 +42,13 @@ def fill_in(schedule: Schedule, problem: Problem, replan_days: Iterable[str]) ->
         by_para_day.setdefault((a.para_id, a.day), []).append(a)
     segs_by_day = {d: grid.support_needs(d, occurrences_of(schedule)) for d in replan if d in grid.days}
     order = {p.para_id: i for i, p in enumerate(problem.paras)}
+    familiar: dict[str, set[str]] | None = None
+    if familiar_only:
+        familiar = {}
+        for a in rows:
+            if a.kind in (Kind.SUPPORT, Kind.THERAPY):
+                for sid in a.students:
+                    familiar.setdefault(sid, set()).add(a.para_id)
 
     def free(pid: str, day: str) -> tuple[Interval, ...]:
         return subtract(grid.para_available(pid, day), [(a.start, a.end) for a in by_para_day.get((pid, day), ())])
@@ -80,8 +91,9 @@ def fill_in(schedule: Schedule, problem: Problem, replan_days: Iterable[str]) ->
                     for g in segs_by_day[day]
                     if g.student_id == need.ref and g.start < e and s < g.end
                 ]
+                known = None if familiar is None else familiar.get(need.ref, set())
                 for ps, pe, seg in pieces:
-                    _fill_piece(problem, grid, day, ps, pe, 1, free, fit, add, order, seg=seg, rows=rows)
+                    _fill_piece(problem, grid, day, ps, pe, 1, free, fit, add, order, seg=seg, rows=rows, only=known)
             elif need.kind == UnmetKind.DUTY:
                 short = missing // max(1, e - s)
                 _fill_piece(problem, grid, day, s, e, short, free, fit, add, order, duty_id=need.ref, rows=rows)
@@ -106,8 +118,10 @@ def _fill_piece(
     seg: Any = None,
     duty_id: str = "",
     rows: Sequence[Assignment] = (),
+    only: set[str] | None = None,
 ) -> None:
-    """Give [s, e) of one need to free eligible paras, ``staff`` at a time (see ``fill_in``)."""
+    """Give [s, e) of one need to free eligible paras (among ``only`` when given), ``staff`` at a
+    time (see ``fill_in``)."""
     duty = problem.duty(duty_id) if duty_id else None
     student = problem.student(seg.student_id) if seg is not None else None
     for _ in range(staff):
@@ -117,7 +131,7 @@ def _fill_piece(
             best: tuple[tuple[int, int, int, int], str, list[Interval]] | None = None
             for para in problem.paras:
                 pid = para.para_id
-                if pid in used:
+                if pid in used or (only is not None and pid not in only):
                     continue
                 if student is not None and grid.support_refusal(para, student, seg.skills) is not None:
                     continue

@@ -26,7 +26,8 @@ from dataclasses import dataclass, replace
 
 from .check import check_schedule
 from .coverage import occurrences_of
-from .kpis import student_day_handoffs
+from .fill import fill_in
+from .kpis import compute_kpis, student_day_handoffs
 from .model import Problem, Support
 from .schedule import Assignment, Kind, Schedule
 from .timegrid import Interval, intersect, merge, total
@@ -150,3 +151,31 @@ class _Student:
             ok = merge(any_row if seg.support == Support.SHARED else alone)
             missing += (seg.end - seg.start) - total(intersect([(seg.start, seg.end)], ok))
         return missing
+
+
+def refill_familiar(
+    problem: Problem, schedule: Schedule, value: Mapping[str, int], grid: WeekGrid | None = None
+) -> Schedule:
+    """Uncovered minutes given to paras the student already has that week, from their free time
+    (``fill.fill_in`` with ``familiar_only``: no new face), kept when the judge's first level
+    (``value``) improves; else the very same schedule. After ``drop_scraps`` the time a scrap's
+    para gave up is free, and the student's own paras may cover part of what it left."""
+    grid = grid or WeekGrid.of(problem)
+    filled = fill_in(schedule, problem, grid.days, familiar_only=True)
+    if filled.assignments == schedule.assignments:
+        return schedule
+
+    def first(s: Schedule) -> int:
+        terms = compute_kpis(problem, s, grid).objective_terms()
+        return sum(w * terms.get(t, 0) for t, w in value.items())
+
+    return filled if first(filled) < first(schedule) else schedule
+
+
+def keep_familiar(
+    problem: Problem, schedule: Schedule, value: Mapping[str, int], grid: WeekGrid | None = None
+) -> Schedule:
+    """``drop_scraps``, then ``refill_familiar``: fewer faces in each student's week, and the
+    students' own paras covering what they can of the minutes given up."""
+    grid = grid or WeekGrid.of(problem)
+    return refill_familiar(problem, drop_scraps(problem, schedule, value, grid), value, grid)

@@ -10,7 +10,7 @@ import time
 from parasched.scheduler.exchange import trade_for_continuity
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import Schedule
-from parasched.scheduler.scraps import drop_scraps
+from parasched.scheduler.scraps import keep_familiar
 from parasched.scheduler.weekgrid import WeekGrid
 
 from .model import RawResult, build, solve_model
@@ -64,7 +64,7 @@ def solve_week(
         traded = trade_for_continuity(
             problem, raw.schedule, deadline=None if options.workers == 1 else t0 + limit, stop=options.stop
         )
-        traded = drop_scraps(problem, traded, COVERAGE_VALUE)
+        traded = keep_familiar(problem, traded, COVERAGE_VALUE)
         if traded is not raw.schedule:
             terms = _terms_of(problem, traded, baseline)
             raw = dataclasses.replace(

@@ -77,7 +77,7 @@ def _greedy(problem, deadline: float | None = None, stop: threading.Event | None
     from parasched.scheduler.exchange import trade_for_continuity
     from parasched.scheduler.greedy import greedy_schedule
     from parasched.scheduler.kpis import compute_kpis
-    from parasched.scheduler.scraps import drop_scraps
+    from parasched.scheduler.scraps import keep_familiar
     from parasched.solver.objective import COVERAGE_VALUE, judge
 
     grid = WeekGrid.of(problem)
@@ -99,7 +99,7 @@ def _greedy(problem, deadline: float | None = None, stop: threading.Event | None
         return None
     try:
         traded = trade_for_continuity(problem, best[1], grid=grid, deadline=deadline, stop=stop)
-        return drop_scraps(problem, traded, COVERAGE_VALUE, grid)
+        return keep_familiar(problem, traded, COVERAGE_VALUE, grid)
     except Exception:
         return best[1]
 
