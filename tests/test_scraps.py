@@ -13,8 +13,9 @@ import pytest
 from checking import assert_passes_check
 from fixtures import t
 
+from parasched.scheduler.fill import fill_in
 from parasched.scheduler.kpis import compute_kpis
-from parasched.scheduler.model import Absence, Para, Problem, Settings, Student, Support
+from parasched.scheduler.model import Absence, Para, Problem, Settings, Student, StudentBlock, Support
 from parasched.scheduler.schedule import Assignment, Kind, Schedule
 from parasched.scheduler.scraps import ScrapStats, drop_scraps, keep_familiar, refill_familiar
 from parasched.solver.objective import COVERAGE_VALUE, judge
@@ -159,3 +160,23 @@ def test_a_solve_leaves_no_scrap_the_judge_would_drop() -> None:
     assert {a.para_id for a in r.schedule.assignments if a.kind == Kind.SUPPORT} == {"A"}
     assert [(u.day, u.minutes) for u in r.schedule.unmet] == [("Wed", 15)]
     assert drop_scraps(problem, r.schedule, COVERAGE_VALUE) is r.schedule
+
+
+def test_two_pieces_of_one_para_around_other_work_keep_the_continuous_work_limit() -> None:
+    """The fill fitted each free piece of a para alone: 8:00-8:20 and 8:40-9:00 around Ann's
+    S2 at 8:20 were each 40 minutes of work, together an hour against a 45-minute limit. Now
+    the second is fitted with the first in place (5 minutes would be left: a sliver, dropped)."""
+    problem = Problem(
+        Settings(days=("Mon",), school_start=t("08:00"), school_end=t("09:00"), lunch_minutes=0),
+        (Para("A", "Ann", t("08:00"), t("09:00")),),
+        (Student("S1", "Kid", homeroom="R1"), Student("S2", "Lee", homeroom="R1")),
+        (StudentBlock("S1", t("08:00"), t("09:00")), StudentBlock("S2", t("08:20"), t("08:40"))),
+    )
+    problem = replace(problem, settings=replace(problem.settings, max_continuous_minutes=45))
+    start = Schedule((Assignment("A", "Mon", t("08:20"), t("08:40"), Kind.SUPPORT, "", ("S2",), "R1"),))
+    filled = fill_in(start, problem, ("Mon",))
+    assert_passes_check(problem, filled)
+    assert sorted((a.start, a.end, a.students) for a in filled.assignments) == [
+        (t("08:00"), t("08:20"), ("S1",)),
+        (t("08:20"), t("08:40"), ("S2",)),
+    ]

@@ -103,6 +103,16 @@ def _when(day: str, start: int, end: int) -> str:
     return f"{day} {fmt_span(start, end)}"
 
 
+def new_violations(problem: Problem, before: Schedule, after: Schedule) -> bool:
+    """Whether ``after`` breaks a rule ``before`` did not (by rule, para, student and day): the
+    guard of every step that edits a schedule outside the solver (trades, scraps, refills)."""
+    found = check_schedule(problem, after).violations
+    if not found:
+        return False  # (the usual case: the input is not checked at all)
+    had = {(v.rule, v.para_id, v.student_id, v.day) for v in check_schedule(problem, before).violations}
+    return any((v.rule, v.para_id, v.student_id, v.day) not in had for v in found)
+
+
 def check_schedule(problem: Problem, schedule: Schedule, *, names: bool = False) -> CheckReport:
     """Judge ``schedule`` against every hard rule of ``problem``.
 

@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from .check import check_schedule, day_violations
+from .check import day_violations, new_violations
 from .coverage import occurrences_of
 from .kpis import CONTINUITY_WEIGHTS, student_day_handoffs
 from .model import Para, Problem
@@ -103,18 +103,10 @@ def trade_for_continuity(
         return schedule  # nothing traded: the very same schedule
     out = state.schedule()
     stats.cost_after = state.total_cost()
-    if _new_violations(problem, schedule, out):
+    if new_violations(problem, schedule, out):
         stats.cost_after = stats.cost_before
         return schedule
     return out
-
-
-def _new_violations(problem: Problem, before: Schedule, after: Schedule) -> bool:
-    found = check_schedule(problem, after).violations
-    if not found:
-        return False  # (the usual case: the input is not checked at all)
-    had = {(v.rule, v.para_id, v.student_id, v.day) for v in check_schedule(problem, before).violations}
-    return any((v.rule, v.para_id, v.student_id, v.day) not in had for v in found)
 
 
 class _State:

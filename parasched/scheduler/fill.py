@@ -169,14 +169,21 @@ def _fill_piece(
                     best = (key, pid, got)
             if best is None:
                 break
-            _, pid, got = best
+            _, pid, found = best
             used.add(pid)
-            for x, y in got:
+            # each piece was fitted alone; together two may make one stretch too long (a piece
+            # before and after a therapy row) or pass the rotation cap: fit again as they go in
+            got = []
+            for x, y in found:
+                end = fit(pid, day, x, y, seg.student_id if seg is not None else "")
+                if end <= x:
+                    continue
+                got.append((x, end))
                 if seg is not None:
-                    add(Assignment(pid, day, x, y, Kind.SUPPORT, students=(seg.student_id,), location=seg.location))
+                    add(Assignment(pid, day, x, end, Kind.SUPPORT, students=(seg.student_id,), location=seg.location))
                 elif duty is not None:
-                    add(Assignment(pid, day, x, y, Kind.DUTY, ref=duty_id, location=duty.location))
-            todo = list(subtract(todo, got))
+                    add(Assignment(pid, day, x, end, Kind.DUTY, ref=duty_id, location=duty.location))
+            todo = list(subtract(todo, got))  # (nothing left of this para's: the next one tries)
 
 
 def _fill_therapy(

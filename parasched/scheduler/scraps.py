@@ -15,7 +15,8 @@ week (one more para in the week, in the day, and up to two handoffs) are.
 
 Dropping a scrap touches only that student's rows: a group row keeps its other students, the
 para's time becomes free, and no rule of the checker can break (less work, whole runs removed).
-The result is checked anyway; a schedule with a new violation is never returned.
+The result is checked anyway (``check.new_violations``); a schedule with a new violation is
+never returned, by ``drop_scraps`` nor by ``refill_familiar``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from .check import check_schedule
+from .check import new_violations
 from .coverage import occurrences_of
 from .fill import fill_in
 from .kpis import compute_kpis, student_day_handoffs
@@ -96,10 +97,7 @@ def drop_scraps(
         elif len(gone) < len(a.students):
             out.append(replace(a, students=tuple(s for s in a.students if s not in gone)))
     pruned = replace(schedule, assignments=tuple(out))
-    before = {(v.rule, v.para_id, v.student_id, v.day) for v in check_schedule(problem, schedule).violations}
-    if any((v.rule, v.para_id, v.student_id, v.day) not in before for v in check_schedule(problem, pruned).violations):
-        return schedule  # (never seen: dropping whole runs breaks no rule; a guard, not a path)
-    return pruned
+    return schedule if new_violations(problem, schedule, pruned) else pruned  # (a guard: never seen)
 
 
 def _candidates(rows: dict[int, Assignment]) -> list[list[int]]:
@@ -169,7 +167,9 @@ def refill_familiar(
         terms = compute_kpis(problem, s, grid).objective_terms()
         return sum(w * terms.get(t, 0) for t, w in value.items())
 
-    return filled if first(filled) < first(schedule) else schedule
+    if first(filled) >= first(schedule) or new_violations(problem, schedule, filled):
+        return schedule
+    return filled
 
 
 def keep_familiar(
