@@ -159,6 +159,8 @@ def test_a_solve_leaves_no_scrap_the_judge_would_drop() -> None:
     assert_passes_check(problem, r.schedule)
     assert {a.para_id for a in r.schedule.assignments if a.kind == Kind.SUPPORT} == {"A"}
     assert [(u.day, u.minutes) for u in r.schedule.unmet] == [("Wed", 15)]
+    # the Unmet reason says why Bo, free then, is not used
+    assert "B is free 08:00-08:15 but is not among S1's paras this week" in r.schedule.unmet[0].reason
     assert drop_scraps(problem, r.schedule, COVERAGE_VALUE) is r.schedule
 
 

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 
 from .coverage import flex_minutes, occurrences_of
+from .kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE
 from .model import Para, Problem, Session, Support
 from .schedule import Assignment, Kind, Schedule, Unmet, UnmetKind
 from .timegrid import Interval, fmt_span, intersect, merge, overlaps, subtract
@@ -71,6 +72,7 @@ class _Explainer:
         self.rows: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
         self.duty_week: dict[str, int] = defaultdict(int)
         self.with_student: dict[tuple[str, str, str], int] = defaultdict(int)
+        self.week_paras: dict[str, set[str]] = defaultdict(set)
         for a in schedule.assignments:
             self.rows[(a.para_id, a.day)].append(a)
             if a.kind == Kind.DUTY:
@@ -78,6 +80,7 @@ class _Explainer:
             if a.kind in (Kind.SUPPORT, Kind.THERAPY):
                 for sid in a.students:
                     self.with_student[(a.para_id, sid, a.day)] += a.minutes
+                    self.week_paras[sid].add(a.para_id)
         self.occ = occurrences_of(schedule)
         self._needs: dict[str, tuple] = {}
         self._flex: dict[str, int] | None = None
@@ -250,7 +253,24 @@ class _Explainer:
         return (
             self.short_run_why(para.para_id, sid, day, start, end)
             or self.continuous_why(para.para_id, day, start, end)
+            or self.stranger_why(para.para_id, sid, st.priority, start, end)
             or NO_RULE
+        )
+
+    def stranger_why(self, pid: str, sid: str, priority: int, start: int, end: int) -> str:
+        """The para is not among the student's paras this week, and this stretch is worth less
+        than one more adult in it (``scraps``: the judge's weights, ``kpis``)."""
+        week = self.week_paras.get(sid, set())
+        if not week or pid in week:
+            return ""
+        w = CONTINUITY_WEIGHTS
+        cost = w["extra_week_paras"] + w["extra_paras"] + 2 * w["handoffs"]
+        if (end - start) * PRIORITY_VALUE[priority] >= cost:
+            return ""
+        return (
+            f"is not among {sid}'s paras this week, and {end - start} minutes of priority-{priority} support "
+            f"are worth less than one more adult in the student's week (it weighs as much as "
+            f"{w['extra_week_paras'] // PRIORITY_VALUE[2]} priority-2 minutes)"
         )
 
     # -- duties ----------------------------------------------------------------------------------

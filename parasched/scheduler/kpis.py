@@ -63,6 +63,9 @@ OBJECTIVE_TERMS = (
 # ones, 1. Priority 1 is worth 100 a minute: a safety-critical student never loses three minutes
 # to save a para in their week.
 CONTINUITY_WEIGHTS = {"handoffs": 30, "extra_paras": 30, "extra_week_paras": 300, "preferred_missed": 1}
+# What one uncovered minute costs, by priority, in the same unit (the judge's first level,
+# ``solver.objective.COVERAGE_VALUE``): priority 1 outweighs 10 priority-2 minutes.
+PRIORITY_VALUE = {1: 100, 2: 10, 3: 1}
 
 
 @dataclass(frozen=True)
@@ -244,4 +247,4 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
     )
 
 
-__all__ = ["CONTINUITY_WEIGHTS", "OBJECTIVE_TERMS", "Kpis", "compute_kpis", "student_day_handoffs"]
+__all__ = ["CONTINUITY_WEIGHTS", "OBJECTIVE_TERMS", "PRIORITY_VALUE", "Kpis", "compute_kpis", "student_day_handoffs"]

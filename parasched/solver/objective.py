@@ -39,7 +39,7 @@ from ortools.sat.python import cp_model
 
 from parasched.scheduler.changes import FILL_WEIGHT, MOVE_WEIGHT, SUBSTITUTE_WEIGHT
 from parasched.scheduler.coverage import coverage
-from parasched.scheduler.kpis import CONTINUITY_WEIGHTS, OBJECTIVE_TERMS
+from parasched.scheduler.kpis import CONTINUITY_WEIGHTS, OBJECTIVE_TERMS, PRIORITY_VALUE
 from parasched.scheduler.model import ParaRole, Support
 from parasched.scheduler.schedule import Kind, Schedule
 
@@ -87,9 +87,9 @@ def levels(with_changes: bool) -> list[dict[str, int]]:
 # the student's week 300 (30 of priority 2). A search step that covers a few more minutes by passing students
 # between paras is not kept.
 COVERAGE_VALUE = {
-    "unmet_p1": 100,
-    "unmet_p2": 10,
-    "unmet_p3": 1,
+    "unmet_p1": PRIORITY_VALUE[1],
+    "unmet_p2": PRIORITY_VALUE[2],
+    "unmet_p3": PRIORITY_VALUE[3],
     "handoffs": W_HANDOFF,
     "extra_paras": W_EXTRA_PARA,
     "extra_week_paras": W_WEEK_PARA,
