@@ -182,3 +182,26 @@ def test_two_pieces_of_one_para_around_other_work_keep_the_continuous_work_limit
         (t("08:00"), t("08:20"), ("S1",)),
         (t("08:20"), t("08:40"), ("S2",)),
     ]
+
+
+@pytest.mark.parametrize(("priority", "filled"), [(2, True), (3, False)])
+def test_a_familiar_para_fills_in_only_when_the_minutes_outweigh_the_handoff(priority: int, filled: bool) -> None:
+    """Bo has S1 on Monday, Ann on Tuesday and Wednesday; Ann is out on Wednesday until 8:15.
+    Bo filling that quarter-hour costs a para more in S1's Wednesday and a handoff (60): worth it
+    for 15 priority-2 minutes (150), not for 15 priority-3 minutes (15)."""
+    problem = replace(one_student(priority), absences=(Absence("A", ("Wed",), t("08:00"), t("08:15")),))
+    gap = Schedule(
+        (
+            support("B", "Mon", "08:00", "10:00", "S1"),
+            support("A", "Tue", "08:00", "10:00", "S1"),
+            support("A", "Wed", "08:15", "10:00", "S1"),
+        )
+    )
+    assert_passes_check(problem, gap)
+    out = refill_familiar(problem, gap, COVERAGE_VALUE)
+    assert_passes_check(problem, out)
+    if not filled:
+        assert out is gap
+        return
+    wed = sorted((a.para_id, a.start, a.end) for a in out.assignments if a.day == "Wed")
+    assert wed == [("A", t("08:15"), t("10:00")), ("B", t("08:00"), t("08:15"))]

@@ -28,7 +28,8 @@ def fill_in(
     or the student's rotation limit would be broken; duties respect ``max_duty_minutes``.
     A shared student is supported alone (the solver may group them later). ``familiar_only``:
     a student's minutes go only to paras the student already has that week (support or therapy),
-    so the fill adds no new face to anyone's week (``scraps.refill_familiar``).
+    so the fill adds no new face to anyone's week (``scraps.refill_familiar``); therapy is not
+    staffed then.
     """
     replan = set(replan_days)
     grid = WeekGrid.of(problem)
@@ -82,6 +83,8 @@ def fill_in(
     for need in needs:
         day = need.day
         if need.kind == UnmetKind.THERAPY:
+            if familiar is not None:
+                continue  # (a session's para would be a new face: left to the solver)
             _fill_therapy(need, problem, grid, sessions, free, add, order)
             continue
         for s, e, missing in need.uncovered:

@@ -21,14 +21,14 @@ never returned, by ``drop_scraps`` nor by ``refill_familiar``.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from .check import new_violations
 from .coverage import occurrences_of
 from .fill import fill_in
-from .kpis import compute_kpis, student_day_handoffs
+from .kpis import student_day_handoffs
 from .model import Problem, Support
 from .schedule import Assignment, Kind, Schedule
 from .timegrid import Interval, intersect, merge, total
@@ -55,11 +55,7 @@ def drop_scraps(
     without (module docstring); the very same object when nothing is dropped."""
     grid = grid or WeekGrid.of(problem)
     stats = stats if stats is not None else ScrapStats()
-    occ = occurrences_of(schedule)
-    segments: dict[str, dict[str, list[StudentSegment]]] = defaultdict(lambda: defaultdict(list))
-    for day in grid.days:
-        for seg in grid.support_needs(day, occ):
-            segments[seg.student_id][day].append(seg)
+    segments = _segments(grid, schedule)
     rows_of: dict[str, list[int]] = defaultdict(list)  # student -> indexes of rows naming them
     for i, a in enumerate(schedule.assignments):
         if a.kind in (Kind.SUPPORT, Kind.THERAPY):
@@ -98,6 +94,16 @@ def drop_scraps(
             out.append(replace(a, students=tuple(s for s in a.students if s not in gone)))
     pruned = replace(schedule, assignments=tuple(out))
     return schedule if new_violations(problem, schedule, pruned) else pruned  # (a guard: never seen)
+
+
+def _segments(grid: WeekGrid, schedule: Schedule) -> dict[str, dict[str, list[StudentSegment]]]:
+    """Each student's need segments, by day (therapy time taken out)."""
+    occ = occurrences_of(schedule)
+    out: dict[str, dict[str, list[StudentSegment]]] = defaultdict(lambda: defaultdict(list))
+    for day in grid.days:
+        for seg in grid.support_needs(day, occ):
+            out[seg.student_id][day].append(seg)
+    return out
 
 
 def _candidates(rows: dict[int, Assignment]) -> list[list[int]]:
@@ -155,21 +161,33 @@ def refill_familiar(
     problem: Problem, schedule: Schedule, value: Mapping[str, int], grid: WeekGrid | None = None
 ) -> Schedule:
     """Uncovered minutes given to paras the student already has that week, from their free time
-    (``fill.fill_in`` with ``familiar_only``: no new face), kept when the judge's first level
-    (``value``) improves; else the very same schedule. After ``drop_scraps`` the time a scrap's
-    para gave up is free, and the student's own paras may cover part of what it left."""
+    (``fill.fill_in`` with ``familiar_only``: no new face), kept for each student whose part of
+    the judge's first level (``value``) improves (a piece that passes the student to another of
+    their paras for ten minutes is not); else the very same schedule. After ``drop_scraps`` the
+    time a scrap's para gave up is free, and the student's own paras may cover part of what it
+    left. Duty minutes the fill covers are kept: they cost no one continuity."""
     grid = grid or WeekGrid.of(problem)
     filled = fill_in(schedule, problem, grid.days, familiar_only=True)
-    if filled.assignments == schedule.assignments:
+    had, got = Counter(schedule.assignments), Counter(filled.assignments)
+    added = got - had
+    if not added or had - got or filled.sessions != schedule.sessions:
+        return schedule  # nothing new (or the fill changed more than it adds: never kept)
+    segments = _segments(grid, schedule)
+    new_of: dict[str, list[Assignment]] = defaultdict(list)
+    for a in added.elements():
+        if a.kind == Kind.SUPPORT:
+            new_of[a.students[0]].append(a)
+    keep = [a for a in added.elements() if a.kind != Kind.SUPPORT]
+    for sid, rows in new_of.items():
+        st = problem.student(sid)
+        student = _Student(sid, st.priority, segments[sid], value)
+        own = [a for a in schedule.assignments if a.kind in (Kind.SUPPORT, Kind.THERAPY) and sid in a.students]
+        if student.cost([*own, *rows]) < student.cost(own):
+            keep += rows
+    if not keep:
         return schedule
-
-    def first(s: Schedule) -> int:
-        terms = compute_kpis(problem, s, grid).objective_terms()
-        return sum(w * terms.get(t, 0) for t, w in value.items())
-
-    if first(filled) >= first(schedule) or new_violations(problem, schedule, filled):
-        return schedule
-    return filled
+    out = replace(schedule, assignments=tuple(sorted([*schedule.assignments, *keep])))
+    return schedule if new_violations(problem, schedule, out) else out
 
 
 def keep_familiar(
