@@ -40,7 +40,7 @@ class ScrapStats:
     """What was dropped (for benchmarks and docs)."""
 
     dropped: int = 0  # scraps (a para's rows with one student, over a week or a day)
-    minutes: int = 0  # support minutes no longer covered
+    minutes: int = 0  # row minutes taken out (a second para over covered minutes included)
     gain: int = 0  # the judge's first level, lower by this much
 
 
