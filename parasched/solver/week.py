@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from parasched.scheduler.check import check_schedule
 from parasched.scheduler.exchange import trade_for_continuity
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import Schedule
@@ -206,8 +207,11 @@ def _solve_coverage(
             m.feed = feed
             raw = solve_model(m, incumbent, t0)
             if raw.schedule is None:
-                last = None
-                break
+                # nothing in this day's share (a busy machine, a hard day): the day keeps the
+                # incumbent's rows and the other days still get their turn. Dropping the whole
+                # phase here once left a 32-para school with no schedule at all: the week model
+                # built afterwards found nothing in the 10 s left either
+                continue
             if first is None and raw.first_solution_seconds is not None:
                 first = time.monotonic() - t0 - raw.runtime + raw.first_solution_seconds
             if incumbent_terms is None:
@@ -237,6 +241,10 @@ def _solve_coverage(
         m.options = dataclasses.replace(options, time_limit=budget)
         m.feed = feed
         raw = solve_model(m, incumbent, t0)
+        if raw.schedule is None and baseline is None and incumbent is not None and _passes(problem, incumbent):
+            # a solve whose models found nothing in time: the warm start is the answer (it breaks
+            # no rule), not "no schedule"
+            return _repaired_result(problem, options, plan, baseline, incumbent, t0, first or 0.0, repair_stats)
         if raw.schedule is not None or last is None:
             if first is None and raw.first_solution_seconds is not None:
                 first = time.monotonic() - t0 - raw.runtime + raw.first_solution_seconds
@@ -258,6 +266,10 @@ def _feed(problem: Problem, options: SolverOptions, start: Schedule | None, limi
     if start is not None and (options.on_progress is not None or options.progress):
         feed.solution("starting schedule", (k.unmet_p1, k.unmet_p2, k.unmet_p3), k.handoffs)
     return feed
+
+
+def _passes(problem: Problem, schedule: Schedule) -> bool:
+    return check_schedule(problem, schedule).ok
 
 
 def _repaired_result(
