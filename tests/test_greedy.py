@@ -589,19 +589,32 @@ def test_caseload_relieves_a_lunch_with_the_same_colleague_every_day() -> None:
     assert len(rows) == 3 and rows[0][2] == rows[2][2] != rows[1][2] and rows[1][1] - rows[1][0] == 30
 
 
-def test_caseload_turns_a_pause_too_short_to_cover_into_a_relief_run() -> None:
+@pytest.mark.parametrize(
+    ("priority", "relief"),
+    [
+        (1, True),  # 5 priority-1 minutes (500) are worth two handoffs and Bo as a new face (390)
+        (2, False),  # 5 priority-2 minutes (50) are not worth even the two handoffs (60)
+    ],
+)
+def test_caseload_relieves_a_pause_too_short_to_cover_only_when_it_pays(priority: int, relief: bool) -> None:
     """Ann may work 60 minutes at a stretch: her pause at 9:00 leaves 5 minutes nobody may cover
-    alone (the minimum run is 15); Bo takes 9:00-9:15 and Ann comes back at 9:15."""
+    alone (the minimum run is 15). For a priority-1 student Bo takes 9:00-9:15 and Ann comes back
+    at 9:15; for a priority-2 student Ann comes back at 9:05 and the 5 minutes stay uncovered."""
     st = Settings(lunch_minutes=0, days=("Mon",), max_continuous_minutes=60, school_start=480, school_end=600)
-    problem = Problem(st, (Para("A", "Ann", 480, 600), Para("B", "Bo", 480, 600)), (Student("S", "s", homeroom="R"),))
+    problem = Problem(
+        st,
+        (Para("A", "Ann", 480, 600), Para("B", "Bo", 480, 600)),
+        (Student("S", "s", homeroom="R", priority=priority),),
+    )
     schedule = greedy_schedule(problem, method="caseload")
     assert_valid(problem, schedule)
-    assert sorted((a.para_id, a.start, a.end) for a in schedule.assignments) == [
-        ("A", 480, 540),
-        ("A", 555, 600),
-        ("B", 540, 555),
-    ]
-    assert schedule.unmet == ()
+    got = sorted((a.para_id, a.start, a.end) for a in schedule.assignments)
+    if relief:
+        assert got == [("A", 480, 540), ("A", 555, 600), ("B", 540, 555)]
+        assert schedule.unmet == ()
+    else:
+        assert got == [("A", 480, 540), ("A", 545, 600)]
+        assert [(u.start, u.end) for u in schedule.unmet] == [(540, 545)]
 
 
 def test_an_unknown_greedy_method_is_refused() -> None:

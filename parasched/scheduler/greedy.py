@@ -39,6 +39,7 @@ from typing import cast
 import numpy as np
 
 from .coverage import unmet_rows
+from .kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE
 from .model import Duty, Para, Problem, Session, Student, Support
 from .runs import drop_short_runs
 from .schedule import Assignment, Kind, PlacedSession, Schedule, UnmetKind
@@ -683,6 +684,8 @@ class _Greedy:
                     continue
                 if self._rotation_end(p, day, st, x, y) < y:
                     continue
+                if not self._relief_pays(st, p, day, b - a):
+                    continue
                 key = (p.is_substitute, self.week_with[(p.para_id, sid)] == 0, self.duty_minutes[p.para_id], p.para_id)
                 if best is None or key < best[0]:
                     best = (key, x, y, p)
@@ -701,6 +704,19 @@ class _Greedy:
                 self.week_with[(p.para_id, sid)] += e - s
                 out.append((j, s, e))
         return out
+
+    def _relief_pays(self, st: Student, p: Para, day: str, hole: int) -> bool:
+        """Whether the hole's minutes are worth what the relief costs the student: two handoffs,
+        and one more para in their day and week when ``p`` is new to them (the judge's weights,
+        ``kpis``). Five priority-2 minutes are not worth two handoffs; five priority-1 minutes
+        are worth a new face."""
+        w = CONTINUITY_WEIGHTS
+        cost = 2 * w["handoffs"]
+        if self.with_student[(p.para_id, day, st.student_id)] == 0:
+            cost += w["extra_paras"]
+        if self.week_with[(p.para_id, st.student_id)] == 0:
+            cost += w["extra_week_paras"]
+        return hole * PRIORITY_VALUE[st.priority] > cost
 
     def _student_row(self, sid: str, day: str, t: int, ending: bool) -> tuple[Para, _Timeline, int] | None:
         """The para whose row with the student alone ends (or starts) at ``t``."""
