@@ -467,3 +467,20 @@ def test_io_modules_import_each_other_without_circles():
 
     circles = sorted(m for m in edges if reaches(m, m, {m}))
     assert circles == []
+
+
+def test_summary_weighs_continuity_with_coverage_at_the_judges_weights(tmp_path):
+    """The Summary lists continuity in tier 1 with the weights the solver uses (kpis)."""
+    from parasched.scheduler.kpis import CONTINUITY_WEIGHTS
+
+    out = tmp_path / "out.xlsx"
+    write_schedule(out, _problem(), _result(()))
+    ws = openpyxl.load_workbook(out)["Summary"]
+    labels = [ws.cell(r, 1).value for r in range(1, 80) if ws.cell(r, 1).value]
+    week = f"1. extra paras per student over the week (each as {CONTINUITY_WEIGHTS['extra_week_paras']})"
+    assert week in labels and "1. handoffs (each as 30 desirable minutes)" in labels
+    assert (
+        labels.index("1. unmet critical minutes")
+        < labels.index(week)
+        < labels.index("2. flex minutes short of targets")
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parasched.scheduler.kpis import CONTINUITY_WEIGHTS
 from parasched.scheduler.model import PRIORITIES, PRIORITY_NAMES
 from parasched.scheduler.schedule import SolveResult, Status
 
@@ -39,12 +40,14 @@ TERM_TEXT = {
     "unmet_p3": "1. unmet desirable minutes",
     "flex_short": "2. flex minutes short of targets",
     "substitute_minutes": "3. substitute work minutes",
-    "handoffs": "4. handoffs",
-    "extra_paras": "4. extra paras per student-day",
+    # continuity is weighed with coverage (README, "How it decides"): each at its weight in
+    # priority-3 minutes
+    "handoffs": f"1. handoffs (each as {CONTINUITY_WEIGHTS['handoffs']} desirable minutes)",
+    "extra_paras": f"1. extra paras per student-day (each as {CONTINUITY_WEIGHTS['extra_paras']})",
+    "extra_week_paras": f"1. extra paras per student over the week (each as {CONTINUITY_WEIGHTS['extra_week_paras']})",
     "preferred_missed": "4. minutes not with a preferred para",
     "duty_spread": "5. duty minutes spread (max - min)",
     "lunch_variation": "5. lunch time changes",
-    "extra_week_paras": "4. extra paras per student over the week",
     "changed_minutes": "changed minutes (resolve)",
 }
 
@@ -197,7 +200,9 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
 
     heading("What the solver weighs, in order (lower is better; counted from this schedule)")
     header(["Measure", "Value"])
-    for name, value in nums.kpis.objective_terms().items():
+    terms = nums.kpis.objective_terms()
+    for name in sorted(terms, key=lambda t: TERM_TEXT.get(t, "9")[:1]):  # by tier (stable within one)
+        value = terms[name]
         put(ws, r, 1, TERM_TEXT.get(name, name))
         put(ws, r, 2, value, alignment=CENTER)
         r += 1
