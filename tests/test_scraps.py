@@ -205,3 +205,28 @@ def test_a_familiar_para_fills_in_only_when_the_minutes_outweigh_the_handoff(pri
         return
     wed = sorted((a.para_id, a.start, a.end) for a in out.assignments if a.day == "Wed")
     assert wed == [("A", t("08:15"), t("10:00")), ("B", t("08:00"), t("08:15"))]
+
+
+def test_the_warm_start_has_no_scrap_left() -> None:
+    """Through the solve's real warm start (greedy, trades, then ``keep_familiar``): caseloads and
+    trades alone leave scraps on a 12-para school; the warm start the solver gets has none."""
+    from parasched.scheduler.exchange import trade_for_continuity
+    from parasched.scheduler.greedy import greedy_schedule
+    from parasched.workflows.solve import _greedy
+    from samples.generator import generate_school
+
+    problem = generate_school(12, seed=0)
+    traded = trade_for_continuity(problem, greedy_schedule(problem, method="caseload"))
+    assert drop_scraps(problem, traded, COVERAGE_VALUE) is not traded
+    warm = _greedy(problem)
+    assert warm is not None
+    assert_passes_check(problem, warm)
+    assert drop_scraps(problem, warm, COVERAGE_VALUE) is warm
+
+
+def test_cutting_in_costs_two_handoffs_and_each_new_face() -> None:
+    from parasched.scheduler.kpis import cutting_in_cost
+
+    assert cutting_in_cost(False, False) == 60
+    assert cutting_in_cost(True, False) == 90
+    assert cutting_in_cost(True, True) == 390

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 
 from .coverage import flex_minutes, occurrences_of
-from .kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE
+from .kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE, cutting_in_cost
 from .model import Para, Problem, Session, Support
 from .schedule import Assignment, Kind, Schedule, Unmet, UnmetKind
 from .timegrid import Interval, fmt_span, intersect, merge, overlaps, subtract
@@ -263,14 +263,12 @@ class _Explainer:
         week = self.week_paras.get(sid, set())
         if not week or pid in week:
             return ""
-        w = CONTINUITY_WEIGHTS
-        cost = w["extra_week_paras"] + w["extra_paras"] + 2 * w["handoffs"]
-        if (end - start) * PRIORITY_VALUE[priority] >= cost:
+        if (end - start) * PRIORITY_VALUE[priority] >= cutting_in_cost(new_in_day=True, new_in_week=True):
             return ""
         return (
             f"is not among {sid}'s paras this week, and {end - start} minutes of priority-{priority} support "
             f"are worth less than one more adult in the student's week (it weighs as much as "
-            f"{w['extra_week_paras'] // PRIORITY_VALUE[2]} priority-2 minutes)"
+            f"{CONTINUITY_WEIGHTS['extra_week_paras'] // PRIORITY_VALUE[2]} priority-2 minutes)"
         )
 
     # -- duties ----------------------------------------------------------------------------------

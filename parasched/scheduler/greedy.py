@@ -39,7 +39,7 @@ from typing import cast
 import numpy as np
 
 from .coverage import unmet_rows
-from .kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE
+from .kpis import PRIORITY_VALUE, cutting_in_cost
 from .model import Duty, Para, Problem, Session, Student, Support
 from .runs import drop_short_runs
 from .schedule import Assignment, Kind, PlacedSession, Schedule, UnmetKind
@@ -710,12 +710,9 @@ class _Greedy:
         and one more para in their day and week when ``p`` is new to them (the judge's weights,
         ``kpis``). Five priority-2 minutes are not worth two handoffs; five priority-1 minutes
         are worth a new face."""
-        w = CONTINUITY_WEIGHTS
-        cost = 2 * w["handoffs"]
-        if self.with_student[(p.para_id, day, st.student_id)] == 0:
-            cost += w["extra_paras"]
-        if self.week_with[(p.para_id, st.student_id)] == 0:
-            cost += w["extra_week_paras"]
+        cost = cutting_in_cost(
+            self.with_student[(p.para_id, day, st.student_id)] == 0, self.week_with[(p.para_id, st.student_id)] == 0
+        )
         return hole * PRIORITY_VALUE[st.priority] > cost
 
     def _student_row(self, sid: str, day: str, t: int, ending: bool) -> tuple[Para, _Timeline, int] | None:

@@ -68,6 +68,14 @@ CONTINUITY_WEIGHTS = {"handoffs": 30, "extra_paras": 30, "extra_week_paras": 300
 PRIORITY_VALUE = {1: 100, 2: 10, 3: 1}
 
 
+def cutting_in_cost(new_in_day: bool, new_in_week: bool) -> int:
+    """What one run by another para in the middle of a student's stretch costs in continuity:
+    two handoffs, and one more para in the student's day and week when that para is new there
+    (caseload reliefs and the Unmet reasons weigh a piece of coverage against this)."""
+    w = CONTINUITY_WEIGHTS
+    return 2 * w["handoffs"] + w["extra_paras"] * new_in_day + w["extra_week_paras"] * new_in_week
+
+
 @dataclass(frozen=True)
 class Kpis:
     """A schedule's key figures. Dict fields are keyed by priority (1-3), student or para id."""
@@ -247,4 +255,12 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
     )
 
 
-__all__ = ["CONTINUITY_WEIGHTS", "OBJECTIVE_TERMS", "PRIORITY_VALUE", "Kpis", "compute_kpis", "student_day_handoffs"]
+__all__ = [
+    "CONTINUITY_WEIGHTS",
+    "OBJECTIVE_TERMS",
+    "PRIORITY_VALUE",
+    "Kpis",
+    "compute_kpis",
+    "cutting_in_cost",
+    "student_day_handoffs",
+]
