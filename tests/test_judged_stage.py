@@ -63,3 +63,31 @@ def test_a_second_para_only_when_the_minutes_are_worth_the_handoff(priority: int
     got = {a.para_id for a in r.schedule.assignments if a.kind == Kind.SUPPORT}
     assert got == paras
     assert sum(u.minutes for u in r.schedule.unmet) == (15 if paras == {"A"} else 0)
+
+
+def test_a_solves_day_models_improve_the_warm_start_on_every_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With 2 workers a day model's stages start from a complete schedule and search
+    neighbourhoods of it on both workers (no worker proving a bound it cannot close in seconds);
+    a model without a complete hint keeps CP-SAT's full search, and the answer is the same."""
+    import dataclasses
+
+    from parasched.solver import model as model_module
+
+    p = dataclasses.replace(school(1), settings=dataclasses.replace(school(1).settings, days=("Mon", "Tue")))
+    seen: list[tuple[bool, bool, bool]] = []
+    real_run = model_module._run
+
+    def spy(m, model, budget, t0, label, hinted=False):  # type: ignore[no-untyped-def]
+        st, solver, cb = real_run(m, model, budget, t0, label, hinted)
+        seen.append((m.improve_only, hinted, solver.parameters.use_lns_only))
+        return st, solver, cb
+
+    monkeypatch.setattr(model_module, "_run", spy)
+    r = solve(p, SolverOptions(time_limit=6, workers=2, seed=0))
+    assert_passes_check(p, r.schedule)
+    assert {a.para_id for a in r.schedule.assignments if a.kind == Kind.SUPPORT} == {"A", "B"}
+    assert sum(u.minutes for u in r.schedule.unmet) == 0
+    day_runs = [s for s in seen if s[0]]
+    assert day_runs and all(lns == hinted for _, hinted, lns in day_runs)
+    assert any(lns for *_, lns in day_runs)
+    assert not any(lns for improve, _, lns in seen if not improve)

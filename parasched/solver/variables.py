@@ -104,6 +104,9 @@ class ModelData:
     chunk: dict[int, tuple[int, int]] = field(default_factory=dict)  # a chunk's variable -> first, last segment
     tie_break: bool = True  # continuity as the tie-breaker of coverage stages (objective.stages)
     judged: bool = False  # one coverage stage weighted as objective.judge (objective.stages)
+    # improve a complete starting schedule by large-neighbourhood search on every worker, no
+    # worker spent proving a bound (model._run): for models that cannot be proven in their time
+    improve_only: bool = False
     feed: Any = None  # the solve's ProgressFeed (solver/progress.py); None: nobody is watching (a repair piece)
 
     def __post_init__(self) -> None:

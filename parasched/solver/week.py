@@ -197,6 +197,7 @@ def _solve_coverage(
             )
             build_seconds += time.monotonic() - tb
             m.judged = baseline is None  # a solve: coverage and continuity weighed as the judge does
+            m.improve_only = True  # a few seconds of a day: improving the incumbent, not proving
             n_built += 1
             week_guess = build_seconds * len(plan) * 1.2 * (FOCUS_BUILD_FACTOR if limited else 1)
             if not deterministic and i == 0 and week_guess > (1 - DAY_PHASE_SHARE) * limit:
