@@ -10,7 +10,7 @@ import time
 from parasched.scheduler.check import check_schedule
 from parasched.scheduler.exchange import trade_for_continuity
 from parasched.scheduler.model import Problem
-from parasched.scheduler.schedule import Schedule
+from parasched.scheduler.schedule import Assignment, Kind, Schedule
 from parasched.scheduler.scraps import keep_familiar
 from parasched.scheduler.weekgrid import WeekGrid
 
@@ -28,6 +28,9 @@ MAX_WEEK_VARIABLES = 400_000  # a larger week model is not built (160 paras: ~1.
 FOCUS_BUILD_FACTOR = 2.5  # a day model without a neighbourhood / with one, build time (80 paras: 2.7 s / 1.0 s)
 REPAIR_SHARE = 0.5  # of the time limit, at most, for the repair search of a large school (repair.py)
 MAX_DAY_MODEL_PARAS = 120  # above: no day or week model (160 paras: 1.1 GB); the repair search takes the time
+# a 32-80 para school's day model, at least (build and presolve take 1-2 s): with less time to
+# spare, the costliest days get models, the rest keep the incumbent (docs/solver.md, point 7)
+DAY_MIN_SECONDS = 5.0
 DAY_BUILD_SECONDS_PER_PARA = 0.0125  # building one focused day model (80 paras: 1.0 s), to budget the wall clock
 
 
@@ -180,7 +183,11 @@ def _solve_coverage(
     if len(plan) > 1 and incumbent is not None and len(problem.paras) > WEEK_MODEL_ONLY_PARAS:
         share = DAY_PHASE_SHARE * limit / len(plan)
         phase_end = t0 + DAY_PHASE_SHARE * limit
-        for i, d in enumerate(plan):
+        days = plan
+        if limited and not deterministic:
+            n = max(1, min(len(plan), int((phase_end - time.monotonic()) / DAY_MIN_SECONDS)))
+            days = _costliest_days(problem, grid, incumbent, plan)[:n]
+        for i, d in enumerate(days):
             if not deterministic and i > 0 and time.monotonic() + build_seconds / i > phase_end:
                 break  # no time left to build another day: the rest keep the incumbent
             if options.stop is not None and options.stop.is_set():
@@ -203,7 +210,7 @@ def _solve_coverage(
             if not deterministic and i == 0 and week_guess > (1 - DAY_PHASE_SHARE) * limit:
                 phase_end = t0 + 0.95 * limit  # the week model will not fit: the day phase takes it all
             if not deterministic:  # the wall clock: what is left of the phase, building included
-                share = max(0.3, (phase_end - time.monotonic()) / (len(plan) - i))
+                share = max(0.3, (phase_end - time.monotonic()) / (len(days) - i))
             m.options = dataclasses.replace(options, time_limit=share)
             m.feed = feed
             raw = solve_model(m, incumbent, t0)
@@ -289,6 +296,27 @@ def _repaired_result(
     return RawResult(
         "feasible", schedule, float(terms["unmet_p1"]), bound, terms, time.monotonic() - t0, first, repair=stats
     )
+
+
+def _costliest_days(problem: Problem, grid: WeekGrid, schedule: Schedule, plan: tuple[str, ...]) -> tuple[str, ...]:
+    """The planned days, the one the judge weighs most first: uncovered minutes by priority
+    value, handoffs and paras beyond the first in each student's day."""
+    from parasched.scheduler.coverage import coverage
+    from parasched.scheduler.kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE, student_day_handoffs
+
+    cost = dict.fromkeys(plan, 0)
+    for n in coverage(problem, schedule, grid):
+        if n.day in cost:
+            cost[n.day] += PRIORITY_VALUE.get(n.priority, 1) * sum(e - s for s, e, _ in n.uncovered)
+    rows: dict[tuple[str, str], list[Assignment]] = {}
+    for a in schedule.assignments:
+        if a.day in cost and a.kind == Kind.SUPPORT:
+            for sid in a.students:
+                rows.setdefault((sid, a.day), []).append(a)
+    for (_, day), rs in rows.items():
+        cost[day] += CONTINUITY_WEIGHTS["handoffs"] * student_day_handoffs(rs)
+        cost[day] += CONTINUITY_WEIGHTS["extra_paras"] * (len({a.para_id for a in rs}) - 1)
+    return tuple(sorted(plan, key=lambda d: -cost[d]))
 
 
 def neighbourhood(problem: Problem, grid: WeekGrid, schedule: Schedule, day: str) -> set[str] | None:

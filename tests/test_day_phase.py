@@ -1,0 +1,105 @@
+"""A large school's day models at a short limit: the costliest days first, each given time to search.
+
+A 32-80 para school's day model takes 1-2 s to build and presolve. At 30 s, five of them shared
+what the repair search leaves (about 11 s), so each searched for a second and barely moved; now
+only as many days as can have ``DAY_MIN_SECONDS`` each get a model, the days the judge weighs
+most first (uncovered minutes by priority value, handoffs, paras beyond the first in a day).
+"""
+
+from __future__ import annotations
+
+import pytest
+from checking import assert_passes_check
+from fixtures import t
+
+from parasched.scheduler.model import Para, Problem, Settings, Student, StudentBlock
+from parasched.scheduler.schedule import Assignment, Kind, Schedule
+from parasched.scheduler.weekgrid import WeekGrid
+from parasched.solver import week
+from parasched.solver.options import SolverOptions
+from parasched.workflows.solve import solve
+from samples.generator import generate_school
+
+
+def two_days() -> Problem:
+    """Two paras, one priority-1 1:1 student 9:00-10:00 on Mon and Tue."""
+    return Problem(
+        Settings(days=("Mon", "Tue"), school_start=t("09:00"), school_end=t("10:00"), lunch_minutes=0),
+        (Para("A", "Ana", t("09:00"), t("10:00")), Para("B", "Ben", t("09:00"), t("10:00"))),
+        (Student("S1", "Kid", priority=1),),
+        (StudentBlock("S1", t("09:00"), t("10:00")),),
+    )
+
+
+def support(pid: str, day: str, start: str, end: str) -> Assignment:
+    return Assignment(pid, day, t(start), t(end), Kind.SUPPORT, "", ("S1",))
+
+
+@pytest.mark.parametrize(
+    ("rows", "order"),
+    [
+        # Tue leaves 30 priority-1 minutes uncovered (3,000): Tue first
+        ((support("A", "Mon", "09:00", "10:00"), support("A", "Tue", "09:00", "09:30")), ("Tue", "Mon")),
+        # Mon passes the student from A to B (a handoff and a second para: 60), Tue is whole
+        (
+            (
+                support("A", "Mon", "09:00", "09:30"),
+                support("B", "Mon", "09:30", "10:00"),
+                support("A", "Tue", "09:00", "10:00"),
+            ),
+            ("Mon", "Tue"),
+        ),
+        # both days cost the same: the week's order
+        ((support("A", "Mon", "09:00", "10:00"), support("B", "Tue", "09:00", "10:00")), ("Mon", "Tue")),
+    ],
+)
+def test_the_costliest_day_comes_first(rows: tuple[Assignment, ...], order: tuple[str, str]) -> None:
+    p = two_days()
+    assert week._costliest_days(p, WeekGrid.of(p), Schedule(rows), ("Mon", "Tue")) == order
+
+
+def test_a_short_solve_of_a_large_school_models_its_costliest_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a few seconds left after the repair search, one day gets a model, the costliest; the
+    other days keep the incumbent and the answer breaks no rule."""
+    p = generate_school(10, seed=2)
+    ranked: list[tuple[str, ...]] = []
+    modelled: list[tuple[str, ...]] = []
+    real_rank, real_build = week._costliest_days, week.build
+
+    def rank(*args, **kwargs):  # type: ignore[no-untyped-def]
+        ranked.append(real_rank(*args, **kwargs))
+        return ranked[-1]
+
+    def build(problem, options, baseline, days, **kwargs):  # type: ignore[no-untyped-def]
+        modelled.append(tuple(days))
+        return real_build(problem, options, baseline, days, **kwargs)
+
+    monkeypatch.setattr(week, "_costliest_days", rank)
+    monkeypatch.setattr(week, "build", build)
+    # 8 s: 6 s for coverage, half of it the repair, so under DAY_MIN_SECONDS for the day models
+    res = solve(p, SolverOptions(time_limit=8, workers=2, seed=0, max_paras_per_student=3))
+    assert_passes_check(p, res.schedule)
+    assert len(ranked) == 1 and sorted(ranked[0]) == sorted(p.settings.days)
+    assert modelled == [(ranked[0][0],)]
+
+
+def test_with_time_for_more_days_they_are_modelled_costliest_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    p = generate_school(10, seed=2)
+    ranked: list[tuple[str, ...]] = []
+    modelled: list[str] = []
+    real_rank, real_build = week._costliest_days, week.build
+
+    def rank(*args, **kwargs):  # type: ignore[no-untyped-def]
+        ranked.append(real_rank(*args, **kwargs))
+        return ranked[-1]
+
+    def build(problem, options, baseline, days, **kwargs):  # type: ignore[no-untyped-def]
+        modelled.extend(days)
+        return real_build(problem, options, baseline, days, **kwargs)
+
+    monkeypatch.setattr(week, "_costliest_days", rank)
+    monkeypatch.setattr(week, "build", build)
+    monkeypatch.setattr(week, "DAY_MIN_SECONDS", 0.01)
+    res = solve(p, SolverOptions(time_limit=12, workers=2, seed=0, max_paras_per_student=3))
+    assert_passes_check(p, res.schedule)
+    assert len(modelled) >= 2 and modelled == list(ranked[0][: len(modelled)])
