@@ -103,3 +103,26 @@ def test_with_time_for_more_days_they_are_modelled_costliest_first(monkeypatch: 
     res = solve(p, SolverOptions(time_limit=12, workers=2, seed=0, max_paras_per_student=3))
     assert_passes_check(p, res.schedule)
     assert len(modelled) >= 2 and modelled == list(ranked[0][: len(modelled)])
+
+
+def test_a_large_school_whose_day_model_finds_nothing_keeps_its_repaired_week(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No model of the whole week afterwards (at 80 paras it would not even be built in time):
+    the repaired warm start is the answer, and it breaks no rule."""
+    from parasched.scheduler.schedule import Status
+    from parasched.solver.model import RawResult
+
+    calls: list[tuple[str, ...]] = []
+
+    def nothing(m, incumbent, t0):  # type: ignore[no-untyped-def]
+        calls.append(m.plan_days)
+        return RawResult("unknown", None, None, None)
+
+    monkeypatch.setattr(week, "solve_model", nothing)
+    p = generate_school(10, seed=2)
+    res = solve(p, SolverOptions(time_limit=8, workers=2, seed=0, max_paras_per_student=3))
+    assert res.status == Status.FEASIBLE
+    assert_passes_check(p, res.schedule)
+    assert res.schedule.assignments
+    assert calls and all(len(days) == 1 for days in calls)

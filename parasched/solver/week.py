@@ -230,6 +230,10 @@ def _solve_coverage(
             last = dataclasses.replace(raw, schedule=incumbent, terms=incumbent_terms)
         if last is not None:
             last = dataclasses.replace(last, status="feasible", bound=None)
+    if last is None and limited and n_built and incumbent is not None:
+        # a large school whose day models found nothing (perhaps its one costliest day): its whole
+        # week as one model would take longer to build than the time left; the repaired start stands
+        return _repaired_result(problem, options, plan, baseline, incumbent, t0, first or 0.0, repair_stats)
     if options.stop is not None and options.stop.is_set() and incumbent is not None:
         if last is not None:
             return dataclasses.replace(last, runtime=time.monotonic() - t0, first_solution_seconds=first)
