@@ -9,6 +9,7 @@ import time
 
 from parasched.scheduler.check import check_schedule
 from parasched.scheduler.exchange import trade_for_continuity
+from parasched.scheduler.joins import join_groups
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import Assignment, Kind, Schedule
 from parasched.scheduler.scraps import keep_familiar
@@ -61,21 +62,19 @@ def solve_week(
     raw = _solve_coverage(problem, first_part, baseline, replan_days, hint, feed, t0)
     if raw.schedule is None or raw.status == "optimal" or (options.stop is not None and options.stop.is_set()):
         return raw  # (optimal: nothing left to improve; stop early)
+    start = raw.schedule
+    if baseline is None:  # uncovered shared students into the groups in their room (scheduler/joins.py)
+        start = join_groups(problem, start, plan)
     left = limit - (time.monotonic() - t0)
     if baseline is None and (options.workers == 1 or left > TRADES_MIN_SHARE * limit):
         # coverage-neutral trades first (a resolve ranks changes above continuity), then the
         # scraps the judge would rather drop (a solve's search ran on ``COVERAGE_VALUE``)
-        traded = trade_for_continuity(
-            problem, raw.schedule, deadline=None if options.workers == 1 else t0 + limit, stop=options.stop
+        start = trade_for_continuity(
+            problem, start, deadline=None if options.workers == 1 else t0 + limit, stop=options.stop
         )
-        traded = keep_familiar(problem, traded, COVERAGE_VALUE)
-        if traded is not raw.schedule:
-            terms = _terms_of(problem, traded, baseline)
-            raw = dataclasses.replace(
-                raw, status="feasible", schedule=traded, objective=float(terms["unmet_p1"]), terms=terms
-            )
-    start = raw.schedule
-    assert start is not None
+        start = keep_familiar(problem, start, COVERAGE_VALUE)
+    if start is not raw.schedule:
+        raw = _with_schedule(problem, raw, start, baseline)
     stats = RepairStats()
     if options.workers == 1:  # reproducible: a number of pieces on deterministic time
         polished = repair(
@@ -96,12 +95,17 @@ def solve_week(
             problem, start, options, t0 + limit, baseline, plan, stats, feed=feed, cover=False, continuity=True
         )
     if polished is not start:
-        terms = _terms_of(problem, polished, baseline)
-        raw = dataclasses.replace(
-            raw, status="feasible", schedule=polished, objective=float(terms["unmet_p1"]), terms=terms
-        )
+        raw = _with_schedule(problem, raw, polished, baseline)
     raw.runtime = time.monotonic() - t0
     return raw
+
+
+def _with_schedule(problem: Problem, raw: RawResult, schedule: Schedule, baseline: Schedule | None) -> RawResult:
+    """``raw`` carrying ``schedule``, found after the search: its terms recomputed, no proof."""
+    terms = _terms_of(problem, schedule, baseline)
+    return dataclasses.replace(
+        raw, status="feasible", schedule=schedule, objective=float(terms["unmet_p1"]), terms=terms
+    )
 
 
 def _terms_of(problem: Problem, schedule: Schedule, baseline: Schedule | None) -> dict[str, int]:

@@ -68,7 +68,8 @@ def solve(
 
 def _greedy(problem, deadline: float | None = None, stop: threading.Event | None = None) -> Schedule | None:
     """The warm start: both greedy methods (``scheduler/greedy.py``: slot by slot, then
-    caseloads), the better by the solver's judge, then continuity trades on it
+    caseloads), the better by the solver's judge, uncovered shared students joined to the groups
+    in their room (``scheduler/joins.py``), then continuity trades on it
     (``scheduler/exchange.py``) and the scraps the judge drops (``scheduler/scraps.py``).
     Caseloads usually give students far fewer paras; slot by slot
     sometimes covers more priority-1 minutes on an understaffed school; the judge weighs both.
@@ -76,6 +77,7 @@ def _greedy(problem, deadline: float | None = None, stop: threading.Event | None
     time left could not hold them, the slots fill is the start."""
     from parasched.scheduler.exchange import trade_for_continuity
     from parasched.scheduler.greedy import greedy_schedule
+    from parasched.scheduler.joins import join_groups
     from parasched.scheduler.kpis import compute_kpis
     from parasched.scheduler.scraps import keep_familiar
     from parasched.solver.objective import COVERAGE_VALUE, judge
@@ -98,7 +100,8 @@ def _greedy(problem, deadline: float | None = None, stop: threading.Event | None
     if best is None:
         return None
     try:
-        traded = trade_for_continuity(problem, best[1], grid=grid, deadline=deadline, stop=stop)
+        joined = join_groups(problem, best[1], grid=grid)
+        traded = trade_for_continuity(problem, joined, grid=grid, deadline=deadline, stop=stop)
         return keep_familiar(problem, traded, COVERAGE_VALUE, grid)
     except Exception:
         return best[1]
