@@ -296,6 +296,32 @@ def test_a_piece_that_fails_is_skipped_and_the_schedule_kept(monkeypatch: pytest
     assert stats.failed > 0 and stats.improved == 0
 
 
+def test_a_need_no_para_could_cover_gets_no_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    """S3 needs a signer and nobody signs: its whole day is short (the longest priority-1 need),
+    yet no piece is cut around it; S1's lunch-time shortfall still gets its piece and is covered."""
+    import parasched.solver.repair as rep
+
+    base = lunch_school()
+    p = dataclasses.replace(
+        base, students=(*base.students, Student("S3", "Tia", priority=1, skills_required=frozenset({"asl"})))
+    )
+    short_students: list[str] = []
+    real = rep.day_piece
+
+    def spy(
+        problem: Problem, schedule: Schedule, day: str, paras: list[str], students: list[str], *a: object
+    ) -> object:
+        short_students.append(students[0])
+        return real(problem, schedule, day, paras, students, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rep, "day_piece", spy)
+    out = repair(p, bad_lunches(), SolverOptions(workers=1), time.monotonic() + 20)
+    assert short_students and "S3" not in short_students
+    assert short_students[0] == "S1"
+    assert compute_kpis(p, out).unmet_p1 == 6 * 60  # S3's day, nothing else
+    assert_passes_check(p, out)
+
+
 def passed_around() -> Schedule:
     """Every minute of good_lunches() covered, but the paras swap students for an hour at 10:00:
     3 handoffs (S1 at 10:00 and 11:00, S2 at 10:00; S2 eats at 11:00), 2 extra paras."""
