@@ -785,3 +785,34 @@ def test_max_unmet_caps_are_checked():
         SolverOptions(max_unmet=(0, -1, 0))
     with pytest.raises(ValueError, match="max_unmet"):
         SolverOptions(max_unmet=(0, 0))  # type: ignore[arg-type]
+
+
+def test_a_shared_student_whose_para_is_out_joins_the_group_in_their_room(monkeypatch):
+    """Bo is out on Monday; Max (shared) had Bo alone in Room 1, where Ann supports Kid and Lee
+    (a group of three allowed) and nobody else is free. The 7 a.m. answer, before any search:
+    Max joins Ann's group (Ann stays where she is, with whom she is)."""
+    from parasched.scheduler.schedule import SolveResult, Status
+    from parasched.workflows import solve as workflows
+    from parasched.workflows.resolve import resolve
+
+    monkeypatch.setattr(workflows, "solve", lambda *a, **k: SolveResult(Status.UNKNOWN, Schedule()))
+    problem = Problem(
+        Settings(days=("Mon",), school_start=8 * H, school_end=10 * H, lunch_minutes=0),
+        (Para("A", "Ann", 8 * H, 10 * H), Para("B", "Bo", 8 * H, 10 * H)),
+        tuple(
+            Student(sid, name, homeroom="R1", support=Support.SHARED)
+            for sid, name in (("S1", "Kid"), ("S2", "Lee"), ("S3", "Max"))
+        ),
+    )
+    baseline = Schedule(
+        (
+            Assignment("A", "Mon", 8 * H, 10 * H, Kind.SUPPORT, "", ("S1", "S2"), "R1"),
+            Assignment("B", "Mon", 8 * H, 10 * H, Kind.SUPPORT, "", ("S3",), "R1"),
+        )
+    )
+    passes(problem, baseline)
+    out = resolve(problem, baseline, options(), extra_absences=[Absence("B", ("Mon",))])
+    passes(out.problem, out.schedule)
+    assert out.answer == "filled"
+    assert covered_by(out.schedule, "S3", "Mon") == {"A": 120}
+    assert out.schedule.unmet == ()

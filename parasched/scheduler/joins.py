@@ -35,7 +35,8 @@ def join_groups(
     """``schedule`` with uncovered shared students joined to groups in their room (module
     docstring); the very same object when no join pays."""
     grid = grid or WeekGrid.of(problem)
-    plan = [d for d in grid.days if days is None or d in set(days)]
+    wanted = None if days is None else set(days)
+    plan = [d for d in grid.days if wanted is None or d in wanted]
     occ = occurrences_of(schedule)
     uncovered: dict[tuple[str, str], list[Interval]] = defaultdict(list)
     for n in coverage(problem, schedule, grid):

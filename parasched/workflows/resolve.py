@@ -22,8 +22,10 @@ The workflow (``resolve``):
    ``solve`` first, then fewest weighted changed para-minutes beyond the unavoidable repairs
    (the weights of ``changes.changed_minutes``), then the remaining tiers. So a para whose
    student is out is free time, not "moved", and is used only where something needs them.
-   If the solver finds nothing in time, the repaired baseline itself is the answer (it breaks
-   no rule; it covers less).
+   The solver starts from that baseline with its gaps closed by hand-style fixes that move
+   nobody: a shared student left alone joins the group a para already supports in their room
+   (``joins.join_groups``), then free paras fill in (``fill.fill_in``). If the solver finds
+   nothing better in time, that is the answer (it breaks no rule; it covers less).
 6. **Report** the Changes (``changes.diff``), per para what changed for them, and what is still
    uncovered with reasons.
 
@@ -43,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from parasched.scheduler import changes as ch
 from parasched.scheduler.errors import InputError, Issue
 from parasched.scheduler.fill import fill_in
+from parasched.scheduler.joins import join_groups
 from parasched.scheduler.model import Absence, Problem
 from parasched.scheduler.schedule import Assignment, Change, Kind, Schedule, SolveResult, Status, UnmetKind
 from parasched.scheduler.timegrid import DAYS, Interval, fmt_span, intersect, overlaps, subtract
@@ -502,7 +505,11 @@ def resolve(
 
         options = SolverOptions()
     start = repaired(baseline, full, replan)
-    filled = fill_in(start, full, replan) if start_from is None else keep_days(baseline, start_from, replan)
+    filled = (
+        fill_in(join_groups(full, start, replan), full, replan)
+        if start_from is None
+        else keep_days(baseline, start_from, replan)
+    )
     tr = time.monotonic()
     filled_rank = _rank(full, filled, start)
     rank_seconds = time.monotonic() - tr
