@@ -97,6 +97,7 @@ def test_objective_terms_by_hand() -> None:
         "handoffs": 2,  # S1 Mon: P1->P2 at 09:00, P2->P1 at 09:30
         "extra_paras": 1,  # S1 Mon: P1 and P2
         "extra_week_paras": 2,  # S1 had P1 and P2 this week, S3 had P2 and P4
+        "duty_relays": 0,  # D1 needs 2 staff and has 2 runs (P2, P4)
         "preferred_missed": 30,  # S1 with P2 (not preferred) 09:00-09:30
         "duty_spread": 30,  # P2 30, P1 0 (P3 support only, P4 substitute, P5 out all week)
         "lunch_variation": 1,  # P3 starts lunch at 09:00 and 09:30
@@ -111,10 +112,34 @@ def test_objective_terms_by_hand() -> None:
         "handoffs",
         "extra_paras",
         "extra_week_paras",
+        "duty_relays",
         "preferred_missed",
         "duty_spread",
         "lunch_variation",
     )
+
+
+def test_duty_relays_by_hand() -> None:
+    """D1 (Mon 08:00-08:30) needs 2 staff: each run beyond two is a relay; a para's back-to-back
+    rows are one run, the same para back after a gap is a second one."""
+    p = school()
+    d1 = [r for r in week().assignments if r.kind != Kind.DUTY]
+
+    def relays(*duty_rows: Assignment) -> int:
+        return compute_kpis(p, Schedule((*d1, *duty_rows), week().sessions)).duty_relays
+
+    whole = row("P2", "Mon", Kind.DUTY, "08:00", "08:30", "D1")
+    assert relays(whole, row("P4", "Mon", Kind.DUTY, "08:00", "08:30", "D1")) == 0
+    assert relays(whole) == 0  # short of staff is unmet minutes, not a relay
+    relay = (row("P4", "Mon", Kind.DUTY, "08:00", "08:10", "D1"), row("P1", "Mon", Kind.DUTY, "08:10", "08:30", "D1"))
+    assert relays(whole, *relay) == 1
+    back_to_back = (
+        row("P4", "Mon", Kind.DUTY, "08:00", "08:10", "D1"),
+        row("P4", "Mon", Kind.DUTY, "08:10", "08:30", "D1"),
+    )
+    assert relays(whole, *back_to_back) == 0
+    gap = (row("P4", "Mon", Kind.DUTY, "08:00", "08:10", "D1"), row("P4", "Mon", Kind.DUTY, "08:15", "08:30", "D1"))
+    assert relays(whole, *gap) == 1
 
 
 def test_other_kpis_by_hand() -> None:

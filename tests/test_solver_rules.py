@@ -131,6 +131,40 @@ def test_duty_needing_three_staff_with_two_paras_is_short_one() -> None:
     assert "needs 3 staff" in r.schedule.unmet[0].reason
 
 
+def duty_rows(r: SolveResult) -> list[tuple[str, int, int]]:
+    return sorted((a.para_id, a.start, a.end) for a in r.schedule.assignments if a.kind == Kind.DUTY)
+
+
+def test_a_duty_goes_whole_to_one_para_though_fairness_would_split_it() -> None:
+    """Two free paras, one 30-minute duty: split 15/15 the duty minutes would be even (fairness,
+    the last tier), but a relay costs as a student's relief does: one para takes it whole. (Their
+    15-minute breaks may start on any quarter hour, so the model could cut the duty at 09:15.)"""
+    p = Problem(
+        settings(breaks_per_day=1, break_minutes=15),
+        (para("P1"), para("P2")),
+        (),
+        duties=(duty("D1", end="09:30", priority=2),),
+    )
+    r = run(p)
+    assert unmet(r) == 0
+    assert [(s, e) for _, s, e in duty_rows(r)] == [(t("09:00"), t("09:30"))]
+    assert r.term("duty_relays") == 0 and r.term("duty_spread") == 30
+
+
+def test_a_relay_is_made_when_the_minutes_are_worth_it() -> None:
+    """P1 leaves at 09:15, P2 comes at 09:15: 15 priority-2 minutes (150) are worth a relay (60)."""
+    p = Problem(
+        settings(),
+        (para("P1", end="09:15"), para("P2", start="09:15")),
+        (),
+        duties=(duty("D1", end="09:30", priority=2),),
+    )
+    r = run(p)
+    assert unmet(r) == 0
+    assert duty_rows(r) == [("P1", t("09:00"), t("09:15")), ("P2", t("09:15"), t("09:30"))]
+    assert r.term("duty_relays") == 1
+
+
 # -- shared groups ------------------------------------------------------------------------------
 def shared(sid: str, gmax: int = 3, room: str = "R1") -> Student:
     return student(sid, support=Support.SHARED, group_max=gmax, homeroom=room)

@@ -280,6 +280,7 @@ def test_summary_first_with_verdict_and_coverage(book):
     assert kv["Priority-1 minutes"] == "proven best: no schedule under these rules leaves fewer than 60 uncovered"
     assert "Gap" not in kv and "Objective" not in kv and "Best bound" not in kv  # raw numbers: JSON only
     assert kv["Handoffs (student passed to another para)"] == 0
+    assert kv["Relays on duties (another para for part of a duty)"] == 0  # Pat Jones has the lunchroom alone
     assert kv["Substitutes used"] == "none"
     col_a = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
     cov = col_a.index("Coverage by priority (support, duty staff-minutes, therapy needing a para)") + 1

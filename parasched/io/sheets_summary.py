@@ -45,6 +45,7 @@ TERM_TEXT = {
     "handoffs": f"1. handoffs (each as {CONTINUITY_WEIGHTS['handoffs']} desirable minutes)",
     "extra_paras": f"1. extra paras per student-day (each as {CONTINUITY_WEIGHTS['extra_paras']})",
     "extra_week_paras": f"1. extra paras per student over the week (each as {CONTINUITY_WEIGHTS['extra_week_paras']})",
+    "duty_relays": f"1. relays on duties (a para for part of a duty; each as {CONTINUITY_WEIGHTS['duty_relays']})",
     "preferred_missed": "4. minutes not with a preferred para",
     "duty_spread": "5. duty minutes spread (max - min)",
     "lunch_variation": "5. lunch time changes",
@@ -183,6 +184,7 @@ def write_summary(ws: Worksheet, lb: Labels) -> None:
     else:
         kv("Duty minutes per para (min / avg / max)", "no para takes general duties")
     kv("Handoffs (student passed to another para)", nums.handoffs)
+    kv("Relays on duties (another para for part of a duty)", nums.kpis.duty_relays)
     changes = result.schedule.changes
     if changes:
         kv(

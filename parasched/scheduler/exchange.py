@@ -87,16 +87,28 @@ def trade_for_continuity(
     stats.cost_before = state.total_cost()
     plan = [d for d in grid.days if days is None or d in set(days)]
     dirty = {(sid, d) for (sid, d) in state.student_days() if d in plan}
+
+    def out_of_time() -> bool:
+        return (deadline is not None and time.monotonic() > deadline) or (stop is not None and stop.is_set())
+
     for _ in range(MAX_ROUNDS):
-        if not dirty:
+        relayed = state.relayed_duties(plan)
+        if not dirty and not relayed:
             break
         todo = sorted(dirty, key=lambda k: (-state.student_day_cost(*k), k))
         dirty = set()
         for sid, day in todo:
-            if (deadline is not None and time.monotonic() > deadline) or (stop is not None and stop.is_set()):
+            if out_of_time():
                 break
             touched = state.improve(sid, day, stats)
             dirty |= {k for k in touched if k[1] in plan}
+        for duty_id, day in relayed:
+            if out_of_time():
+                break
+            touched = state.mend_duty(duty_id, day, stats)
+            dirty |= {k for k in touched if k[1] in plan}
+        if not dirty:
+            break
     stats.seconds = time.monotonic() - t0
     if stats.kept == kept_before:
         stats.cost_after = stats.cost_before
@@ -132,6 +144,12 @@ class _State:
             for sid in {s for a in rows if a.kind in (Kind.SUPPORT, Kind.THERAPY) for s in a.students}:
                 self.day_paras[(sid, day)].add(pid)
                 self.week_days[sid][pid] += 1
+        # (duty, day) -> the duty's runs that day (``kpis.duty_relays``: a trade must not cut a
+        # lunch wave into relays while it mends a student's day)
+        self.duty_runs: Counter[tuple[str, str]] = Counter()
+        for (_, day), rows in self.rows.items():
+            for duty_id, n in _duty_runs(rows).items():
+                self.duty_runs[(duty_id, day)] += n
         self.duty_week: Counter[str] = Counter()
         for (pid, _), rows in self.rows.items():
             self.duty_week[pid] += sum(a.minutes for a in rows if a.kind == Kind.DUTY)
@@ -191,8 +209,12 @@ class _State:
     def _week_term(self, sid: str, counts: Counter[str]) -> int:
         return self.w["extra_week_paras"] * max(0, sum(1 for c in counts.values() if c > 0) - 1)
 
+    def _relay_cost(self, duty_id: str, runs: int) -> int:
+        return self.w["duty_relays"] * max(0, runs - self.problem.duty(duty_id).staff_needed)
+
     def total_cost(self) -> int:
         cost = sum(self.student_day_cost(sid, day) for sid, day in self.day_paras)
+        cost += sum(self._relay_cost(duty_id, n) for (duty_id, _), n in self.duty_runs.items())
         return cost + sum(self._week_term(sid, c) for sid, c in self.week_days.items())
 
     # -- trying trades ------------------------------------------------------------------------
@@ -254,6 +276,43 @@ class _State:
                 else:
                     continue
                 break
+        return touched
+
+    def relayed_duties(self, plan: list[str]) -> list[tuple[str, str]]:
+        """The duty-days with more runs than staff (``kpis.duty_relays``), in the plan's days."""
+        return sorted(k for k, n in self.duty_runs.items() if k[1] in plan and n > self.problem.duty(k[0]).staff_needed)
+
+    def mend_duty(self, duty_id: str, day: str, stats: ExchangeStats) -> set[tuple[str, str]]:
+        """Try the trades that hand a relayed duty's pieces to a para already on it (Ms A has the
+        lunch wave until 12:10, Mr B the rest, while Ms A's 12:10-12:30 student is one Mr B may
+        support: they swap 12:10-12:30); returns the student-days whose rows changed."""
+        touched: set[tuple[str, str]] = set()
+        for _ in range(8):  # each kept trade changes the runs: look again
+            runs = [
+                (pid, r.start, r.end)
+                for (pid, d), rows in sorted(self.rows.items())
+                if d == day
+                for r in rows
+                if r.kind == Kind.DUTY and r.ref == duty_id
+            ]
+            holders = list(dict.fromkeys(pid for pid, _, _ in runs))
+            done = None
+            for q, a, b in sorted(runs, key=lambda x: x[2] - x[1]):  # the shortest piece first
+                for p in holders:
+                    if p == q:
+                        continue
+                    for wa, wb in self._windows(day, p, q, a, b)[:-1]:  # not the whole day
+                        stats.tried += 1
+                        done = self._try(day, p, q, wa, wb, stats)
+                        if done is not None:
+                            break
+                    if done is not None:
+                        break
+                if done is not None:
+                    break
+            if done is None:
+                break
+            touched |= done
         return touched
 
     def _windows(self, day: str, p: str, q: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -326,6 +385,12 @@ class _State:
                 moved[x] += 1
             delta += after - before + self._week_term(sid, moved) - self._week_term(sid, counts)
             day_sets[sid] = (paras_before, paras_after)
+        runs_change = _duty_runs(new_p) + _duty_runs(new_q)
+        runs_change.subtract(_duty_runs(rows_p) + _duty_runs(rows_q))
+        for duty_id, change in runs_change.items():
+            if change:
+                n = self.duty_runs[(duty_id, day)]
+                delta += self._relay_cost(duty_id, n + change) - self._relay_cost(duty_id, n)
         if delta >= 0:
             return None
         stats.checked += 1
@@ -337,6 +402,8 @@ class _State:
         self.rows[(p, day)], self.rows[(q, day)] = new_p, new_q
         self.duty_week[p] += duty_p
         self.duty_week[q] -= duty_p
+        for duty_id, change in runs_change.items():
+            self.duty_runs[(duty_id, day)] += change
         for sid, (before_set, after_set) in day_sets.items():
             for x in before_set - after_set:
                 self.week_days[sid][x] -= 1
@@ -417,6 +484,17 @@ def _split(
                 keep.append(replace(r, start=b))
             inside.append(replace(r, start=max(r.start, a), end=min(r.end, b)))
     return keep, therapy, inside
+
+
+def _duty_runs(rows: list[Assignment]) -> Counter[str]:
+    """One para-day's runs per duty (back-to-back rows of a duty are one run), rows in time order."""
+    out: Counter[str] = Counter()
+    last: Assignment | None = None
+    for r in rows:
+        if r.kind == Kind.DUTY and not (last is not None and last.ref == r.ref and last.end == r.start):
+            out[r.ref] += 1
+        last = r if r.kind == Kind.DUTY else None
+    return out
 
 
 def _work_minutes(rows: list[Assignment]) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .coverage import coverage, occurrences_of
+from .kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE, duty_relays
 from .model import Problem
 from .runs import drop_short_runs
 from .schedule import Assignment, Kind, Schedule, UnmetKind
@@ -164,6 +165,10 @@ def _fill_piece(
                 minutes = total(got)
                 if not minutes:
                     continue
+                if duty is not None and minutes * PRIORITY_VALUE[duty.priority] <= CONTINUITY_WEIGHTS[
+                    "duty_relays"
+                ] * _new_relays(problem, rows, pid, day, duty_id, got):
+                    continue  # five minutes of a lunch wave are not worth one more para walking in
                 had = student is not None and any(
                     student.student_id in a.students for a in rows if a.para_id == pid and a.day == day
                 )
@@ -187,6 +192,15 @@ def _fill_piece(
                 elif duty is not None:
                     add(Assignment(pid, day, x, end, Kind.DUTY, ref=duty_id, location=duty.location))
             todo = list(subtract(todo, got))  # (nothing left of this para's: the next one tries)
+
+
+def _new_relays(
+    problem: Problem, rows: Sequence[Assignment], pid: str, day: str, duty_id: str, pieces: list[Interval]
+) -> int:
+    """How many relays (``kpis.duty_relays``) the para's pieces would add to the duty that day."""
+    occ = [a for a in rows if a.day == day and a.kind == Kind.DUTY and a.ref == duty_id]
+    added = [Assignment(pid, day, x, y, Kind.DUTY, ref=duty_id) for x, y in pieces]
+    return duty_relays(problem, occ + added) - duty_relays(problem, occ)
 
 
 def _fill_therapy(

@@ -21,6 +21,10 @@ solver's values equal the ones computed here. Definitions (all minutes are whole
 - ``extra_week_paras``: per student, the number of distinct paras of support or therapy rows
   naming the student over the whole week, minus 1, floored at 0; summed (the same paras Monday
   to Friday is what schools do).
+- ``duty_relays``: per duty and day, the number of the duty's *runs* (a para's back-to-back duty
+  rows of that duty: one para's unbroken time on it) minus ``staff_needed``, floored at 0;
+  summed. The contract lets paras relay within a duty block; each relay is one more para walking
+  in for part of a lunch wave or a bus line, so the schedule pays for it like a student's relief.
 - ``preferred_missed``: over support rows, and each student the row names who has
   ``preferred_paras``, the row's minutes when its para is not among them; summed.
 - ``duty_spread``: among paras with role ``para`` and ``general_duties`` yes who work that week
@@ -50,6 +54,7 @@ OBJECTIVE_TERMS = (
     "handoffs",
     "extra_paras",
     "extra_week_paras",
+    "duty_relays",
     "preferred_missed",
     "duty_spread",
     "lunch_variation",
@@ -62,7 +67,17 @@ OBJECTIVE_TERMS = (
 # a stranger to the student, not support); a minute with a para not among the student's preferred
 # ones, 1. Priority 1 is worth 100 a minute: a safety-critical student never loses three minutes
 # to save a para in their week.
-CONTINUITY_WEIGHTS = {"handoffs": 30, "extra_paras": 30, "extra_week_paras": 300, "preferred_missed": 1}
+# A relay on a duty (one more para walking in for part of a lunch wave) costs 60, as a student's
+# relief does (two handoffs): by the judge a priority-2 duty is relayed for 10 minutes or more,
+# never for 5, a priority-3 duty only for more than an hour, a priority-1 duty (a bus line) for
+# any minute it would otherwise lack.
+CONTINUITY_WEIGHTS = {
+    "handoffs": 30,
+    "extra_paras": 30,
+    "extra_week_paras": 300,
+    "duty_relays": 60,
+    "preferred_missed": 1,
+}
 # What one uncovered minute costs, by priority, in the same unit (the judge's first level,
 # ``solver.objective.COVERAGE_VALUE``): priority 1 outweighs 10 priority-2 minutes.
 PRIORITY_VALUE = {1: 100, 2: 10, 3: 1}
@@ -97,6 +112,7 @@ class Kpis:
     handoffs: int = 0
     extra_paras: int = 0
     extra_week_paras: int = 0
+    duty_relays: int = 0
     preferred_missed: int = 0
     duty_spread: int = 0
     lunch_variation: int = 0
@@ -166,6 +182,26 @@ def student_day_handoffs(rows: Iterable[Assignment]) -> int:
             ends[a.end].add(a.para_id)
             starts[a.start].add(a.para_id)
     return _handoffs(ends, starts)
+
+
+def duty_relays(problem: Problem, rows: Iterable[Assignment]) -> int:
+    """Relays on duties among ``rows`` (module docstring): per duty and day, its runs beyond
+    ``staff_needed``."""
+    by_occurrence: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
+    for a in rows:
+        if a.kind == Kind.DUTY:
+            by_occurrence[(a.ref, a.day)].append(a)
+    staff = {d.duty_id: d.staff_needed for d in problem.duties}
+    total = 0
+    for (duty_id, _), occ in by_occurrence.items():
+        if duty_id not in staff:
+            continue  # a hand-edited row naming no duty: the checker reports it
+        occ.sort(key=lambda a: (a.para_id, a.start))
+        n_runs = sum(
+            1 for i, a in enumerate(occ) if i == 0 or occ[i - 1].para_id != a.para_id or occ[i - 1].end != a.start
+        )
+        total += max(0, n_runs - staff[duty_id])
+    return total
 
 
 def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None) -> Kpis:
@@ -249,6 +285,7 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
         handoffs=handoffs,
         extra_paras=extra,
         extra_week_paras=sum(max(0, len(ps) - 1) for ps in week_paras.values()),
+        duty_relays=duty_relays(problem, schedule.assignments),
         preferred_missed=preferred_missed,
         duty_spread=spread,
         lunch_variation=lunch_variation,
@@ -262,5 +299,6 @@ __all__ = [
     "Kpis",
     "compute_kpis",
     "cutting_in_cost",
+    "duty_relays",
     "student_day_handoffs",
 ]

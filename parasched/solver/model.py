@@ -21,7 +21,7 @@ from parasched.scheduler.weekgrid import WeekGrid
 from .constraints import add_constraints
 from .extract import extract
 from .hint import hint_values
-from .objective import TERM_NAMES, build_terms, judged_stage, primary, stage_name, stage_share, stages
+from .objective import TERM_NAMES, build_terms, exact_relays, judged_stage, primary, stage_name, stage_share, stages
 from .options import SolverOptions
 from .variables import ModelData, build_variables
 
@@ -183,7 +183,7 @@ def solve_model(
             if values is None:
                 break
         else:
-            found = list(solver.response_proto.solution)
+            found = exact_relays(m, list(solver.response_proto.solution))
             if values is None or _evaluate(m, found, weights) < _evaluate(m, values, weights):
                 values = _filled(m, found) if _refill(weights) and i + 1 < len(plan) else found
             # else no better: keep the incumbent, which may be better on the later tiers
@@ -326,7 +326,7 @@ def complete_hint(m: ModelData, partial: dict[int, int], time_limit: float) -> l
     st = solver.solve(trial)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return list(solver.response_proto.solution)
+    return exact_relays(m, list(solver.response_proto.solution))
 
 
 __all__ = ["RawResult", "build", "complete_hint", "solve_model"]

@@ -97,6 +97,9 @@ class ModelData:
     # objective terms (filled by objective.py): name -> (IntVar, upper bound)
     terms: dict[str, tuple[Any, int]] = field(default_factory=dict)
     floors: dict[str, int] = field(default_factory=dict)  # a term's least possible value (days kept)
+    # duty relays, stated one way only (objective._duty_relays): per duty-day its relay variable,
+    # staff, and each possible run start as (start variable, the duty variable, the one before)
+    relay_parts: list[tuple[Any, int, list[tuple[Any, Any, Any]]]] = field(default_factory=list)
     # constants from days copied from the baseline (resolve)
     copied: Schedule = field(default_factory=Schedule)
     students: dict[str, Any] = field(default_factory=dict)  # id -> Student (Problem.student rebuilds its index)

@@ -308,9 +308,9 @@ def _repaired_result(
 
 def _costliest_days(problem: Problem, grid: WeekGrid, schedule: Schedule, plan: tuple[str, ...]) -> tuple[str, ...]:
     """The planned days, the one the judge weighs most first: uncovered minutes by priority
-    value, handoffs and paras beyond the first in each student's day."""
+    value, handoffs and paras beyond the first in each student's day, relays on duties."""
     from parasched.scheduler.coverage import coverage
-    from parasched.scheduler.kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE, student_day_handoffs
+    from parasched.scheduler.kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE, duty_relays, student_day_handoffs
 
     cost = dict.fromkeys(plan, 0)
     for n in coverage(problem, schedule, grid):
@@ -324,6 +324,9 @@ def _costliest_days(problem: Problem, grid: WeekGrid, schedule: Schedule, plan: 
     for (_, day), rs in rows.items():
         cost[day] += CONTINUITY_WEIGHTS["handoffs"] * student_day_handoffs(rs)
         cost[day] += CONTINUITY_WEIGHTS["extra_paras"] * (len({a.para_id for a in rs}) - 1)
+    for day in plan:
+        on_duty = (a for a in schedule.assignments if a.day == day and a.kind == Kind.DUTY)
+        cost[day] += CONTINUITY_WEIGHTS["duty_relays"] * duty_relays(problem, on_duty)
     return tuple(sorted(plan, key=lambda d: -cost[d]))
 
 
