@@ -12,7 +12,7 @@ peak memory is its own (``wait4``), and a failing run only prints its error in t
     python benchmarks/run.py --long-factor 10        # ... and a 10x longer solve of each
 
 Measured from each schedule (``measure``): covered minutes per priority and in total against the
-required minutes (``kpis.compute_kpis``), handoffs, distinct paras per student (day and week),
+required minutes (``kpis.compute_kpis``), handoffs, relays on duties, distinct paras per student (day and week),
 runs shorter than ``min_support_minutes`` (counted here from the rows), broken rules
 (``check.check_schedule``), wall time and peak memory. Results go to
 ``benchmarks/results/bench-<date>.{csv,json,md}``; the markdown table is printed.
@@ -152,6 +152,7 @@ def measure(problem: Any, schedule: Any) -> dict[str, Any]:
     out["pct_all"] = round(k.coverage_percent, 2)
     out["flex_short"] = k.flex_short
     out["handoffs"] = k.handoffs
+    out["duty_relays"] = k.duty_relays
     out.update(continuity(problem, schedule))
     report = check_schedule(problem, schedule)
     out["broken"] = len(report.violations)
@@ -457,6 +458,7 @@ TABLE_COLUMNS = (
     "P3 %",
     "total %",
     "handoffs",
+    "duty relays",
     "paras / student-day",
     "paras / student-week",
     "short runs",
@@ -473,7 +475,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         if not r.get("ok"):
             lines.append(
                 "| "
-                + " | ".join([*head, f"error: {r.get('error', '?')}", *[""] * 10, _f(r.get("peak_mb"), "{:.0f}")])
+                + " | ".join([*head, f"error: {r.get('error', '?')}", *[""] * 11, _f(r.get("peak_mb"), "{:.0f}")])
                 + " |"
             )
             continue
@@ -492,6 +494,7 @@ def table(rows: list[dict[str, Any]]) -> str:
                     _f(r["pct_p3"], "{:.1f}"),
                     _f(r["pct_all"], "{:.1f}"),
                     f"{r['handoffs']:,}",
+                    _f(r.get("duty_relays")),
                     _f(r["paras_day"], "{:.2f}"),
                     _f(r["paras_week"], "{:.2f}"),
                     str(r["short_runs"]),

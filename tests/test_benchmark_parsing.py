@@ -166,6 +166,7 @@ def test_table_and_verdicts() -> None:
         "pct_p3": 70.0,
         "pct_all": 82.5,
         "handoffs": 1200,
+        "duty_relays": 7,
         "paras_day": 2.5,
         "paras_week": 4.0,
         "short_runs": 0,
@@ -189,7 +190,7 @@ def test_table_and_verdicts() -> None:
     text = bench.table([ok, solver, failed])
     lines = text.splitlines()
     assert len(lines) == 5 and all(line.count("|") == len(bench.TABLE_COLUMNS) + 1 for line in lines)
-    assert "| 0.2 | — | 90.0 | 80.0 | 70.0 | 82.5 | 1,200 | 2.50 | 4.00 | 0 | 1 (rotation 1) | 210 |" in lines[2]
+    assert "| 0.2 | — | 90.0 | 80.0 | 70.0 | 82.5 | 1,200 | 7 | 2.50 | 4.00 | 0 | 1 (rotation 1) | 210 |" in lines[2]
     assert "| solver | 0.2 | 12.5 | 95.0 |" in lines[3]
     assert "error: timed out after 9 s" in lines[4]
     verdict = bench.compare([ok, solver, failed])
