@@ -669,8 +669,10 @@ def solve(
 ) -> None:
     """Build the week's schedule with the CP-SAT solver and write it to OUTPUT.
 
-    Coverage comes first (priority 1, then 2, then 3), then flex minutes, substitutes,
-    continuity and fairness. Needs left uncovered are listed in the Unmet sheet with the reason.
+    Coverage comes first, by priority (a priority-1 minute counts as ten priority-2 minutes),
+    weighed with continuity (handoffs, paras per student, relays on duties); then flex minutes,
+    substitutes, preferred paras and fairness (README, "How it decides"). Needs left uncovered are
+    listed in the Unmet sheet with the reason.
     """
     import dataclasses
     import time
