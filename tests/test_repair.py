@@ -401,3 +401,53 @@ def test_after_a_stage_the_minutes_it_let_go_are_filled_in_from_free_time() -> N
     filled = _filled(m, values)
     assert filled[unmet.Index()] < values[unmet.Index()]
     assert complete_hint(m, {i: v for i, v in enumerate(filled)}, 2) is not None
+
+
+def test_a_piece_counts_the_week_paras_of_the_other_days() -> None:
+    """A one-day piece where P1 supports S1: one para that day. P1 is S1's para all week: no new
+    face (0). Only P3 saw S1 on the other days: P1 is one more para in S1's week (1)."""
+    settings = Settings(days=("Mon",), school_start=t("09:00"), school_end=t("10:00"), lunch_minutes=0)
+    p = Problem(
+        settings,
+        (Para("P1", "A", t("09:00"), t("10:00")),),
+        (Student("S1", "Kid", homeroom="Rm1"),),
+        student_blocks=(StudentBlock("S1", t("09:00"), t("10:00"), location="Rm1"),),
+    )
+    hint = Schedule((Assignment("P1", "Mon", t("09:00"), t("10:00"), Kind.SUPPORT, students=("S1",), location="Rm1"),))
+    from parasched.solver.hint import hint_values
+    from parasched.solver.model import build, complete_hint
+
+    got = {}
+    for name, seen in (("alone", None), ("P1 all week", {"S1": {"P1"}}), ("P3 on other days", {"S1": {"P3"}})):
+        m = build(p, SolverOptions(time_limit=2, workers=1), hint=hint, week_seen=seen)
+        values = complete_hint(m, hint_values(m, hint), 1.0)
+        assert values is not None
+        got[name] = values[m.terms["extra_week_paras"][0].Index()]
+    assert got == {"alone": 0, "P1 all week": 0, "P3 on other days": 1}
+
+
+def test_the_repair_search_gives_each_piece_the_week_paras_of_the_other_days(monkeypatch) -> None:
+    """The real path: every coverage piece of a solve's repair is built with each student's paras
+    of the other days (and a resolve's pieces, which weigh changes, without)."""
+    import parasched.solver.repair as rp
+
+    p = generate_school(10, seed=4)
+    s = greedy_schedule(p)
+    built: list[tuple[str, dict[str, set[str]] | None]] = []
+    real_build = rp.build
+
+    def spy(problem, options, baseline=None, *a, **k):  # type: ignore[no-untyped-def]
+        built.append((problem.settings.days[0], k.get("week_seen")))
+        return real_build(problem, options, baseline, *a, **k)
+
+    monkeypatch.setattr(rp, "build", spy)
+    repair(p, s, SolverOptions(workers=1), float("inf"), days=("Tue",), max_pieces=2)
+    assert built, "no piece was built"
+    others = {}
+    for a in s.assignments:
+        if a.day != "Tue" and a.kind in (Kind.SUPPORT, Kind.THERAPY):
+            for sid in a.students:
+                others.setdefault(sid, set()).add(a.para_id)
+    for day, seen in built:
+        assert day == "Tue" and seen is not None
+        assert {sid: set(v) for sid, v in seen.items() if v} == others

@@ -335,9 +335,12 @@ def build_terms(m: ModelData) -> None:
 
 
 def _week_paras(m: ModelData, with_para: dict[tuple[str, str], dict[str, list[Any]]]) -> Lin:
-    """Per student, distinct paras over the week (support or therapy) minus 1; days copied count."""
+    """Per student, distinct paras over the week (support or therapy) minus 1; days copied count,
+    and so do the paras ``m.week_seen`` names (a repair piece's other days)."""
     e = Lin()
     seen: dict[str, set[str]] = defaultdict(set)  # paras with the student on days not planned
+    for sid, elsewhere in m.week_seen.items():
+        seen[sid] |= elsewhere
     for a in m.copied.assignments:
         if a.kind in (Kind.SUPPORT, Kind.THERAPY):
             for sid in a.students:

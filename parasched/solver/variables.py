@@ -97,6 +97,8 @@ class ModelData:
     # objective terms (filled by objective.py): name -> (IntVar, upper bound)
     terms: dict[str, tuple[Any, int]] = field(default_factory=dict)
     floors: dict[str, int] = field(default_factory=dict)  # a term's least possible value (days kept)
+    # each student's paras on days outside the model (a repair piece's other days: model.build)
+    week_seen: dict[str, set[str]] = field(default_factory=dict)
     # duty relays, stated one way only (objective._duty_relays): per duty-day its relay variable,
     # staff, and each possible run start as (start variable, the duty variable, the one before)
     relay_parts: list[tuple[Any, int, list[tuple[Any, Any, Any]]]] = field(default_factory=list)
