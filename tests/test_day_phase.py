@@ -8,11 +8,13 @@ most first (uncovered minutes by priority value, handoffs, paras beyond the firs
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from checking import assert_passes_check
 from fixtures import t
 
-from parasched.scheduler.model import Para, Problem, Settings, Student, StudentBlock
+from parasched.scheduler.model import Duty, DutyKind, Para, Problem, Settings, Student, StudentBlock
 from parasched.scheduler.schedule import Assignment, Kind, Schedule
 from parasched.scheduler.weekgrid import WeekGrid
 from parasched.solver import week
@@ -56,6 +58,25 @@ def support(pid: str, day: str, start: str, end: str) -> Assignment:
 def test_the_costliest_day_comes_first(rows: tuple[Assignment, ...], order: tuple[str, str]) -> None:
     p = two_days()
     assert week._costliest_days(p, WeekGrid.of(p), Schedule(rows), ("Mon", "Tue")) == order
+
+
+def test_a_relay_on_a_duty_makes_a_day_costlier() -> None:
+    """A priority-3 recess 09:00-09:30 both days. Mon: B leaves its last 10 minutes uncovered (10);
+    Tue: B leaves 09:15-09:20 and comes back, 5 minutes and a relay (5 + 60): Tue first."""
+    recess = Duty("D1", "Recess", DutyKind.RECESS, t("09:00"), t("09:30"), priority=3)
+    p = dataclasses.replace(two_days(), duties=(recess,))
+
+    def duty(day: str, start: str, end: str) -> Assignment:
+        return Assignment("B", day, t(start), t(end), Kind.DUTY, "D1")
+
+    rows = (
+        support("A", "Mon", "09:00", "10:00"),
+        support("A", "Tue", "09:00", "10:00"),
+        duty("Mon", "09:00", "09:20"),
+        duty("Tue", "09:00", "09:15"),
+        duty("Tue", "09:20", "09:30"),
+    )
+    assert week._costliest_days(p, WeekGrid.of(p), Schedule(rows), ("Mon", "Tue")) == ("Tue", "Mon")
 
 
 def test_a_short_solve_of_a_large_school_models_its_costliest_days(monkeypatch: pytest.MonkeyPatch) -> None:

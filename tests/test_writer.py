@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import openpyxl
@@ -287,6 +288,22 @@ def test_summary_first_with_verdict_and_coverage(book):
     assert [ws.cell(cov + 1, c).value for c in range(1, 5)] == ["Priority", "Required min", "Covered min", "Covered %"]
     # priority 2: S1 1:1 Mon 390 + Tue 420, S2 shared 420 x 2, D1 30 x 2 = 1710; covered 120 + 60 + 30
     assert [ws.cell(cov + 3, c).value for c in range(1, 4)] == ["2 required", 1710, 210]
+
+
+def test_summary_counts_a_relay_on_a_duty(tmp_path):
+    """Pat Jones leaves the lunchroom at 10:15 and Sam Lee takes over: one relay."""
+    result = _result()
+    rows = [a for a in result.schedule.assignments if a.kind != Kind.DUTY]
+    rows += [
+        Assignment("P1", "Mon", 600, 615, Kind.DUTY, "D1", (), "Cafeteria"),
+        Assignment("P2", "Mon", 615, 630, Kind.DUTY, "D1", (), "Cafeteria"),
+    ]
+    relayed = dataclasses.replace(result, schedule=dataclasses.replace(result.schedule, assignments=tuple(rows)))
+    out = tmp_path / "out.xlsx"
+    write_schedule(out, _problem(), relayed)
+    ws = openpyxl.load_workbook(out)["Summary"]
+    kv = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert kv["Relays on duties (another para for part of a duty)"] == 1
 
 
 def test_anonymize_leaves_no_student_name(tmp_path):

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from .check import day_violations, new_violations
 from .coverage import occurrences_of
-from .kpis import CONTINUITY_WEIGHTS, student_day_handoffs
+from .kpis import CONTINUITY_WEIGHTS, duty_runs, student_day_handoffs
 from .model import Para, Problem
 from .schedule import Assignment, Kind, Schedule
 from .weekgrid import StudentSegment, WeekGrid
@@ -146,10 +146,7 @@ class _State:
                 self.week_days[sid][pid] += 1
         # (duty, day) -> the duty's runs that day (``kpis.duty_relays``: a trade must not cut a
         # lunch wave into relays while it mends a student's day)
-        self.duty_runs: Counter[tuple[str, str]] = Counter()
-        for (_, day), rows in self.rows.items():
-            for duty_id, n in _duty_runs(rows).items():
-                self.duty_runs[(duty_id, day)] += n
+        self.duty_runs = duty_runs(schedule.assignments)
         self.duty_week: Counter[str] = Counter()
         for (pid, _), rows in self.rows.items():
             self.duty_week[pid] += sum(a.minutes for a in rows if a.kind == Kind.DUTY)
@@ -385,9 +382,9 @@ class _State:
                 moved[x] += 1
             delta += after - before + self._week_term(sid, moved) - self._week_term(sid, counts)
             day_sets[sid] = (paras_before, paras_after)
-        runs_change = _duty_runs(new_p) + _duty_runs(new_q)
-        runs_change.subtract(_duty_runs(rows_p) + _duty_runs(rows_q))
-        for duty_id, change in runs_change.items():
+        runs_change = duty_runs([*new_p, *new_q])  # keyed by (duty, this day)
+        runs_change.subtract(duty_runs([*rows_p, *rows_q]))
+        for (duty_id, _), change in runs_change.items():
             if change:
                 n = self.duty_runs[(duty_id, day)]
                 delta += self._relay_cost(duty_id, n + change) - self._relay_cost(duty_id, n)
@@ -402,8 +399,7 @@ class _State:
         self.rows[(p, day)], self.rows[(q, day)] = new_p, new_q
         self.duty_week[p] += duty_p
         self.duty_week[q] -= duty_p
-        for duty_id, change in runs_change.items():
-            self.duty_runs[(duty_id, day)] += change
+        self.duty_runs.update(runs_change)  # (adds the changes)
         for sid, (before_set, after_set) in day_sets.items():
             for x in before_set - after_set:
                 self.week_days[sid][x] -= 1
@@ -484,17 +480,6 @@ def _split(
                 keep.append(replace(r, start=b))
             inside.append(replace(r, start=max(r.start, a), end=min(r.end, b)))
     return keep, therapy, inside
-
-
-def _duty_runs(rows: list[Assignment]) -> Counter[str]:
-    """One para-day's runs per duty (back-to-back rows of a duty are one run), rows in time order."""
-    out: Counter[str] = Counter()
-    last: Assignment | None = None
-    for r in rows:
-        if r.kind == Kind.DUTY and not (last is not None and last.ref == r.ref and last.end == r.start):
-            out[r.ref] += 1
-        last = r if r.kind == Kind.DUTY else None
-    return out
 
 
 def _work_minutes(rows: list[Assignment]) -> int:

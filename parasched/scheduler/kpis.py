@@ -36,7 +36,7 @@ solver's values equal the ones computed here. Definitions (all minutes are whole
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -184,24 +184,28 @@ def student_day_handoffs(rows: Iterable[Assignment]) -> int:
     return _handoffs(ends, starts)
 
 
-def duty_relays(problem: Problem, rows: Iterable[Assignment]) -> int:
-    """Relays on duties among ``rows`` (module docstring): per duty and day, its runs beyond
-    ``staff_needed``."""
+def duty_runs(rows: Iterable[Assignment]) -> Counter[tuple[str, str]]:
+    """Runs on duties among ``rows``, per (duty, day): a para's back-to-back rows of a duty are
+    one run, the same para back after a gap a second one."""
     by_occurrence: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
     for a in rows:
         if a.kind == Kind.DUTY:
             by_occurrence[(a.ref, a.day)].append(a)
-    staff = {d.duty_id: d.staff_needed for d in problem.duties}
-    total = 0
-    for (duty_id, _), occ in by_occurrence.items():
-        if duty_id not in staff:
-            continue  # a hand-edited row naming no duty: the checker reports it
+    out: Counter[tuple[str, str]] = Counter()
+    for key, occ in by_occurrence.items():
         occ.sort(key=lambda a: (a.para_id, a.start))
-        n_runs = sum(
+        out[key] = sum(
             1 for i, a in enumerate(occ) if i == 0 or occ[i - 1].para_id != a.para_id or occ[i - 1].end != a.start
         )
-        total += max(0, n_runs - staff[duty_id])
-    return total
+    return out
+
+
+def duty_relays(problem: Problem, rows: Iterable[Assignment]) -> int:
+    """Relays on duties among ``rows`` (module docstring): per duty and day, its runs beyond
+    ``staff_needed``."""
+    staff = {d.duty_id: d.staff_needed for d in problem.duties}
+    # a hand-edited row naming no duty is left out: the checker reports it
+    return sum(max(0, n - staff[duty_id]) for (duty_id, _), n in duty_runs(rows).items() if duty_id in staff)
 
 
 def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None) -> Kpis:
@@ -300,5 +304,6 @@ __all__ = [
     "compute_kpis",
     "cutting_in_cost",
     "duty_relays",
+    "duty_runs",
     "student_day_handoffs",
 ]
