@@ -451,3 +451,25 @@ def test_the_repair_search_gives_each_piece_the_week_paras_of_the_other_days(mon
     for day, seen in built:
         assert day == "Tue" and seen is not None
         assert {sid: set(v) for sid, v in seen.items() if v} == others
+
+
+def test_a_solve_above_eight_paras_repairs_first_and_a_proven_week_model_or_a_resolve_does_not() -> None:
+    """Point 10 of docs/solver.md: a 12-para school (every para considered, no candidate limit)
+    gets pieces around its short students before the day models; an 8-para school's week model,
+    which proves optimality, and a resolve's models (changes rank above continuity) do not."""
+    from parasched.solver.week import solve_week
+
+    opts = SolverOptions(time_limit=4, workers=1, seed=1)
+    p = generate_school(12, seed=1, kind="hard")
+    assert opts.candidate_limit(len(p.paras)) is None  # the path of small schools
+    start = greedy_schedule(p)
+    assert unmet_p1(p, start) > 0, "the school must leave a student short for the pieces to start from"
+    raw = solve_week(p, opts, hint=start)
+    assert raw.repair is not None and raw.repair.pieces > 0
+    assert raw.schedule is not None
+    assert_passes_check(p, raw.schedule)
+    assert level_key(p, raw.schedule) <= level_key(p, start)
+    resolved = solve_week(p, opts, baseline=start, hint=start)
+    assert resolved.repair is None
+    small = generate_school(8, seed=1, kind="hard")
+    assert solve_week(small, opts, hint=greedy_schedule(small)).repair is None

@@ -23,11 +23,13 @@ from .repair import PIECE_SECONDS, RepairStats, repair
 
 DAY_PHASE_SHARE = 0.97  # of the coverage part of the limit, for the day-by-day phase of a multi-day solve
 WEEK_MODEL_ONLY_PARAS = 8  # up to this many paras the week model is small: solved whole, it can prove optimality
-POLISH_SHARE = 0.25  # of the time limit, for the continuity pieces at the end (repair.py)
-TRADES_MIN_SHARE = 0.1  # continuity trades after the coverage search only with this much of the limit left
+# of the time limit, for the continuity pieces at the end (repair.py): they rarely find anything
+# (30 s, 2 cores: nothing on public-small, -tight and -large, 60 of 221,810 on public-medium)
+POLISH_SHARE = 0.12
+TRADES_MIN_SHARE = 0.05  # continuity trades after the coverage search only with this much of the limit left
 MAX_WEEK_VARIABLES = 400_000  # a larger week model is not built (160 paras: ~1.5 GB peak when it was)
 FOCUS_BUILD_FACTOR = 2.5  # a day model without a neighbourhood / with one, build time (80 paras: 2.7 s / 1.0 s)
-REPAIR_SHARE = 0.5  # of the time limit, at most, for the repair search of a large school (repair.py)
+REPAIR_SHARE = 0.5  # of the time limit, at most, for the repair search before the models (repair.py)
 MAX_DAY_MODEL_PARAS = 120  # above: no day or week model (160 paras: 1.1 GB); the repair search takes the time
 # a 32-80 para school's day model, at least (build and presolve take 1-2 s): with less time to
 # spare, the costliest days get models, the rest keep the incumbent (docs/solver.md, point 7)
@@ -156,7 +158,12 @@ def _solve_coverage(
     n_built = 0
     limited = options.candidate_limit(len(problem.paras)) is not None
     repair_stats = None
-    if limited and incumbent is not None:  # a large school: local repairs first (repair.py)
+    # local repairs first (repair.py): a large school's models are too big to search whole, and a
+    # smaller school's day models (CP-SAT's own neighbourhoods of the hint) rarely find the
+    # priority-1 minutes a piece around the short student finds (docs/solver.md, point 10). A
+    # week model small enough to prove optimality, and a resolve's models, take the time alone
+    pieces_first = limited or (baseline is None and len(problem.paras) > WEEK_MODEL_ONLY_PARAS)
+    if pieces_first and incumbent is not None:
         repair_stats = RepairStats()
         # no model after the repair when the school is too large for one, or when the time left
         # would not even build it (a 5 s resolve of 80 paras): the repair search takes the time
