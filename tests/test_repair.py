@@ -473,3 +473,34 @@ def test_a_solve_above_eight_paras_repairs_first_and_a_proven_week_model_or_a_re
     assert resolved.repair is None
     small = generate_school(8, seed=1, kind="hard")
     assert solve_week(small, opts, hint=greedy_schedule(small)).repair is None
+
+
+def test_a_piece_counts_a_kept_duty_in_the_paras_continuous_stretch() -> None:
+    """A piece sees a para's kept duty as an absence; for ``max_continuous_minutes`` it is work.
+    Ann (the only para) supports Sam 08:00-08:25 and has recess 09:00-09:30; at most 60 minutes
+    without a pause. Sam short 08:25-09:00: covering all of it (08:00-09:30 unbroken, 90 minutes)
+    broke the rule at the seam and the piece was thrown away, leaving 25 minutes; with the duty
+    counted as work the piece pauses 08:25-08:30 and covers 55."""
+    settings = Settings(
+        days=("Mon",), school_start=t("08:00"), school_end=t("10:00"), lunch_minutes=0, max_continuous_minutes=60
+    )
+    p = Problem(
+        settings,
+        (Para("P1", "Ann", t("08:00"), t("10:00")),),
+        (Student("S1", "Sam", support=Support.ONE_TO_ONE, priority=1),),
+        (StudentBlock("S1", t("08:00"), t("09:00"), activity="Class"),),
+        duties=(Duty("D1", "Recess", DutyKind.RECESS, t("09:00"), t("09:30"), priority=1),),
+    )
+    start = Schedule(
+        (row("P1", "08:00", "08:25", Kind.SUPPORT, "S1"), row("P1", "09:00", "09:30", Kind.DUTY, ref="D1"))
+    )
+    assert_passes_check(p, start)
+    piece = day_piece(p, start, "Mon", ["P1"], ["S1"])
+    assert piece is not None and piece.busy == (("P1", t("09:00"), t("09:30")),)
+    stats = RepairStats()
+    out = repair(p, start, SolverOptions(workers=1), float("inf"), stats=stats, max_pieces=3)
+    assert_passes_check(p, out)
+    assert unmet_p1(p, out) == 5
+    assert stats.improved == 1
+    support = sorted((a.start, a.end) for a in out.assignments if a.kind == Kind.SUPPORT)
+    assert support == [(t("08:00"), t("08:25")), (t("08:30"), t("09:00"))]

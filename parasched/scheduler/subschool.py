@@ -5,7 +5,8 @@ piece is an ordinary :class:`Problem` of one day, so the same model solves it, a
 may not touch is expressed in the contract's own terms:
 
 - a row of a chosen para that stays (a duty, therapy, a group with a student outside the piece)
-  becomes an absence of that para for its time;
+  becomes an absence of that para for its time, listed in ``busy``: it is work, so the piece's
+  model counts it in the para's continuous stretch (``max_continuous_minutes``);
 - a chosen student's time covered by a row that stays (another para's, a session's) becomes an
   absence of that student, so the piece does not cover it twice.
 
@@ -36,6 +37,8 @@ class DayPiece:
     paras: frozenset[str]
     students: frozenset[str]
     free: tuple[Assignment, ...]
+    # the chosen paras' rows that stay, as (para, start, end): absences of the piece, but work
+    busy: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def hint(self) -> Schedule:
@@ -85,6 +88,7 @@ def _build(
     rows = [a for a in schedule.assignments if a.day == day]
     free = tuple(a for a in rows if is_free(a))
     away: dict[str, list[Interval]] = defaultdict(list)
+    busy: dict[str, list[Interval]] = defaultdict(list)
     for pid in chosen:
         away[pid] += list(g.absent(pid, day))
     for sid in kids:
@@ -94,6 +98,7 @@ def _build(
             continue
         if a.para_id in chosen:
             away[a.para_id].append((a.start, a.end))
+            busy[a.para_id].append((a.start, a.end))
         for sid in a.students:
             if sid in kids:
                 away[sid].append((a.start, a.end))
@@ -136,7 +141,8 @@ def _build(
         availability=tuple(a for a in problem.availability if a.para_id in chosen and a.day == day),
         absences=absences,
     )
-    return DayPiece(sub, day, frozenset(chosen), frozenset(s.student_id for s in students), free)
+    worked = tuple((pid, s, e) for pid, ivs in sorted(busy.items()) for s, e in merge(ivs))
+    return DayPiece(sub, day, frozenset(chosen), frozenset(s.student_id for s in students), free, worked)
 
 
 def _flex_elsewhere(problem: Problem, schedule: Schedule, day: str, kids: set[str], g: WeekGrid) -> dict[str, int]:

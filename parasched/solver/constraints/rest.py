@@ -27,16 +27,21 @@ def add_max_continuous(m: ModelData) -> None:
     for para in m.problem.paras:
         pid = para.para_id
         for d in m.plan_days:
-            ks = sorted(m.avail[(pid, d)])
-            work: dict[int, Any] = {}
+            b = m.bps[d]
+            # segments of work outside the model (a repair piece's rows that stay): always 1, and
+            # a stretch runs through them, so a piece cannot end where a kept duty adds 20 minutes
+            outside = {k for k in range(len(b) - 1) for s, e in m.busy.get(pid, ()) if s <= b[k] and b[k + 1] <= e}
+            ks = sorted(m.avail[(pid, d)] | outside)
+            work: dict[int, Any] = dict.fromkeys(outside, 1)
             for k in ks:
+                if k in outside:
+                    continue
                 vs = [v for v, _, w in m.para_at.get((pid, d, k), ()) if w]
                 if len(vs) == 1:
                     work[k] = vs[0]
                 elif vs:  # one 0/1 'working' literal per segment keeps the windows short
                     work[k] = m.model.new_bool_var(f"work_{pid}_{d}_{k}")
                     m.model.add(work[k] == sum(vs))
-            b = m.bps[d]
             for i in range(len(ks)):
                 # smallest window of contiguous available segments starting at ks[i] longer than limit
                 window: list[int] = []
@@ -50,6 +55,6 @@ def add_max_continuous(m: ModelData) -> None:
                         break
                 if length <= limit:
                     continue
-                if any(k not in work for k in window):
+                if any(k not in work for k in window) or all(k in outside for k in window):
                     continue
                 m.model.add(sum(work[k] for k in window) <= len(window) - 1)
