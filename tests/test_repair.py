@@ -504,3 +504,23 @@ def test_a_piece_counts_a_kept_duty_in_the_paras_continuous_stretch() -> None:
     assert stats.improved == 1
     support = sorted((a.start, a.end) for a in out.assignments if a.kind == Kind.SUPPORT)
     assert support == [(t("08:00"), t("08:25")), (t("08:30"), t("09:00"))]
+
+
+def test_pieces_limited_to_priority_one_leave_a_priority_two_need_to_the_models() -> None:
+    """A 9-24 para solve cuts pieces around priority-1 needs only (``priorities=1``): with Sam
+    at priority 2 and short 30 minutes, no piece is tried; with priority 2 allowed, the piece
+    moves the lunch and covers him (the day models weigh the rest, docs/solver.md point 10)."""
+    school = lunch_school()
+    p = dataclasses.replace(
+        school,
+        students=tuple(dataclasses.replace(s, priority=2) if s.student_id == "S1" else s for s in school.students),
+    )
+    s = bad_lunches()
+    assert compute_kpis(p, s).unmet_p2 == 30 and unmet_p1(p, s) == 0
+    only_p1 = RepairStats()
+    assert repair(p, s, SolverOptions(workers=1), float("inf"), stats=only_p1, max_pieces=5, priorities=1) == s
+    assert only_p1.pieces == 0
+    both = RepairStats()
+    out = repair(p, s, SolverOptions(workers=1), float("inf"), stats=both, max_pieces=5, priorities=2)
+    assert both.improved >= 1 and compute_kpis(p, out).unmet_p2 == 0
+    assert_passes_check(p, out)

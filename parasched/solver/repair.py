@@ -85,13 +85,15 @@ def repair(
     feed: ProgressFeed | None = None,
     cover: bool = True,
     continuity: bool = False,
+    priorities: int = 3,
 ) -> Schedule:
     """A schedule at least as good as ``schedule`` on every level, searched until ``deadline``
     (or ``max_pieces`` pieces: with one worker the search is then reproducible), or until
     ``options.stop`` is set. Each improvement is told to ``feed``.
 
-    ``cover``: pieces around the needs left short; ``continuity``: then pieces around the
-    students passed between the most paras (see ``_least_continuous``)."""
+    ``cover``: pieces around the needs left short, of priority ``priorities`` or more important;
+    ``continuity``: then pieces around the students passed between the most paras (see
+    ``_least_continuous``)."""
     t0 = time.monotonic()
     stats = stats if stats is not None else RepairStats()
     grid = WeekGrid.of(problem)
@@ -150,7 +152,7 @@ def repair(
     size = 0  # index in PIECE_PARAS: every short need is tried with small pieces, then larger ones
     improved_at_cycle_start = stats.improved
     while cover and more():
-        short = _short(problem, best, grid, plan, tried, coverable)
+        short = _short(problem, best, grid, plan, tried, coverable, priorities)
         if short is None:
             if size + 1 < len(PIECE_PARAS):
                 size, tried = size + 1, set()
@@ -281,12 +283,13 @@ def _short(
     plan: set[str],
     tried: set[tuple[str, str, int]],
     coverable: Callable[[str, str, int, int], bool],
+    priorities: int = 3,
 ) -> tuple[str, str, int] | None:
-    """The most important support need left short that has not been tried and that some para
-    could cover (``coverable``): (student, day, start)."""
+    """The most important support need left short, of priority ``priorities`` or more important,
+    that has not been tried and that some para could cover (``coverable``): (student, day, start)."""
     cands = []
     for n in coverage(problem, schedule, grid):
-        if n.kind != UnmetKind.SUPPORT or n.day not in plan or not n.uncovered:
+        if n.kind != UnmetKind.SUPPORT or n.day not in plan or not n.uncovered or n.priority > priorities:
             continue
         for s, e, _ in n.uncovered:
             key = (n.ref, n.day, s)

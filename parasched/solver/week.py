@@ -160,9 +160,12 @@ def _solve_coverage(
     repair_stats = None
     # local repairs first (repair.py): a large school's models are too big to search whole, and a
     # smaller school's day models (CP-SAT's own neighbourhoods of the hint) rarely find the
-    # priority-1 minutes a piece around the short student finds (docs/solver.md, point 10). A
-    # week model small enough to prove optimality, and a resolve's models, take the time alone
+    # priority-1 minutes a piece around the short student finds (docs/solver.md, point 10); there
+    # the pieces go to priority-1 needs only (once none is short, the day models weigh the rest
+    # better). A week model small enough to prove optimality, and a resolve's models, take the
+    # time alone
     pieces_first = limited or (baseline is None and len(problem.paras) > WEEK_MODEL_ONLY_PARAS)
+    priorities = 3 if limited else 1
     if pieces_first and incumbent is not None:
         repair_stats = RepairStats()
         # no model after the repair when the school is too large for one, or when the time left
@@ -184,10 +187,21 @@ def _solve_coverage(
                 repair_stats,
                 max_pieces=max(1, int(part * limit / PIECE_SECONDS)),
                 feed=feed,
+                priorities=priorities,
             )
             limit = (1 - part) * limit  # what the models after it get
         else:
-            incumbent = repair(problem, incumbent, options, t0 + part * limit, baseline, plan, repair_stats, feed=feed)
+            incumbent = repair(
+                problem,
+                incumbent,
+                options,
+                t0 + part * limit,
+                baseline,
+                plan,
+                repair_stats,
+                feed=feed,
+                priorities=priorities,
+            )
         if whole:
             return _repaired_result(problem, options, plan, baseline, incumbent, t0, first, repair_stats)
     incumbent_terms: dict[str, int] | None = None
