@@ -524,3 +524,23 @@ def test_pieces_limited_to_priority_one_leave_a_priority_two_need_to_the_models(
     out = repair(p, s, SolverOptions(workers=1), float("inf"), stats=both, max_pieces=5, priorities=2)
     assert both.improved >= 1 and compute_kpis(p, out).unmet_p2 == 0
     assert_passes_check(p, out)
+
+
+def test_the_week_search_asks_a_small_school_for_priority_one_pieces_and_a_large_one_for_all(monkeypatch) -> None:
+    """The real path (docs/solver.md point 10): a 9-24 para solve's repair search gets
+    ``priorities=1`` (the day models weigh the rest), a school with a candidate limit every priority."""
+    import parasched.solver.week as wk
+
+    asked: list[int] = []
+    real = wk.repair
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        if k.get("cover", True):
+            asked.append(k["priorities"])
+        return real(*a, **k)
+
+    monkeypatch.setattr(wk, "repair", spy)
+    p = generate_school(12, seed=1, kind="hard")
+    wk.solve_week(p, SolverOptions(time_limit=3, workers=1, seed=1), hint=greedy_schedule(p))
+    wk.solve_week(p, SolverOptions(time_limit=3, workers=1, seed=1, max_paras_per_student=3), hint=greedy_schedule(p))
+    assert asked == [1, 3]

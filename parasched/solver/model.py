@@ -53,22 +53,22 @@ def build(
     keep: Schedule | None = None,
     focus: set[str] | None = None,
     week_seen: dict[str, set[str]] | None = None,
-    busy: dict[str, list[tuple[int, int]]] | None = None,
+    busy: tuple[tuple[str, int, int], ...] = (),
 ) -> ModelData:
     """The whole model: variables, constraints, objective terms.
 
     Days not in ``replan_days`` are copied from ``keep`` (default: ``baseline``); with a
     ``baseline`` the planned days pay ``changed_minutes`` against it. ``week_seen``: each
     student's paras on days outside the problem (a repair piece's other days), so that
-    ``extra_week_paras`` counts only the paras new to the student's week. ``busy``: per para,
-    time away from the model that is still work (a piece's rows that stay), counted in the
-    para's continuous stretch.
+    ``extra_week_paras`` counts only the paras new to the student's week. ``busy``: (para, start,
+    end) away from the model that is still work (a one-day piece's rows that stay), counted in
+    the para's continuous stretch.
     """
     grid = WeekGrid.of(problem)
     plan = grid.days if replan_days is None else tuple(d for d in grid.days if d in replan_days)
     m = ModelData(problem, grid, options, plan, baseline)
     m.week_seen = week_seen or {}
-    m.busy = busy or {}
+    m.busy = busy
     kept = keep if keep is not None else baseline
     if kept is not None:
         m.copied = Schedule(

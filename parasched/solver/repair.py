@@ -402,16 +402,13 @@ def _solve_piece(
     # a coverage piece of a solve counts a student's week paras with those of the other days: a
     # para the student sees all week is no new face (at 30 s, two seeds: public-tight judged 0.3
     # and 2.2 % better, public-medium, public-large and hard 35 equal within noise)
-    busy: dict[str, list[tuple[int, int]]] = {}
-    for pid, s, e in piece.busy:
-        busy.setdefault(pid, []).append((s, e))
     m = build(
         piece.problem,
         opts,
         base,
         hint=piece.hint,
         week_seen=seen if baseline is None and week is None else None,
-        busy=busy,
+        busy=piece.busy,
     )
     if week is not None:  # a continuity piece: coverage may only get better on every priority at once
         start = complete_hint(m, hint_values(m, piece.hint), 0.5)

@@ -99,8 +99,9 @@ class ModelData:
     floors: dict[str, int] = field(default_factory=dict)  # a term's least possible value (days kept)
     # each student's paras on days outside the model (a repair piece's other days: model.build)
     week_seen: dict[str, set[str]] = field(default_factory=dict)
-    # per para, time outside the model that is work all the same (a repair piece's rows that stay)
-    busy: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # (para, start, end) outside the model that is work all the same (a one-day repair piece's
+    # rows that stay: ``DayPiece.busy``)
+    busy: tuple[tuple[str, int, int], ...] = ()
     # duty relays, stated one way only (objective._duty_relays): per duty-day its relay variable,
     # staff, and each possible run start as (start variable, the duty variable, the one before)
     relay_parts: list[tuple[Any, int, list[tuple[Any, Any, Any]]]] = field(default_factory=list)

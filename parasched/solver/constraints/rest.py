@@ -30,7 +30,7 @@ def add_max_continuous(m: ModelData) -> None:
             b = m.bps[d]
             # segments of work outside the model (a repair piece's rows that stay): always 1, and
             # a stretch runs through them, so a piece cannot end where a kept duty adds 20 minutes
-            outside = {k for k in range(len(b) - 1) for s, e in m.busy.get(pid, ()) if s <= b[k] and b[k + 1] <= e}
+            outside = {k for k in range(len(b) - 1) for q, s, e in m.busy if q == pid and s <= b[k] and b[k + 1] <= e}
             ks = sorted(m.avail[(pid, d)] | outside)
             work: dict[int, Any] = dict.fromkeys(outside, 1)
             for k in ks:
