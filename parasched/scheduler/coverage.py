@@ -6,13 +6,14 @@ one meaning everywhere.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 
 from .model import ParaRole, Problem, Support
 from .schedule import Kind, Schedule, Unmet, UnmetKind
-from .timegrid import Interval, subtract, total
+from .timegrid import Interval, merge, subtract, total
 from .weekgrid import Occurrence, StudentSegment, WeekGrid
 
 
@@ -68,11 +69,16 @@ def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None)
     covers = _support_covers(schedule)
     for day in grid.days:
         cover = covers.get(day, {})
+        merged: dict[tuple[str, bool], tuple[Interval, ...]] = {}  # a student's day has many segments
         for seg in grid.support_needs(day, occ):
             if seg.support == Support.FLEX:
                 continue
-            ok = [iv for iv, alone in cover.get(seg.student_id, []) if alone or seg.support == Support.SHARED]
-            gaps = subtract([(seg.start, seg.end)], ok)
+            shared = seg.support == Support.SHARED
+            if (seg.student_id, shared) not in merged:
+                merged[(seg.student_id, shared)] = merge(
+                    iv for iv, alone in cover.get(seg.student_id, []) if alone or shared
+                )
+            gaps = _gaps(seg.start, seg.end, merged[(seg.student_id, shared)])
             st = problem.student(seg.student_id)
             out.append(
                 NeedCoverage(
@@ -117,6 +123,25 @@ def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None)
     return out
 
 
+def _gaps(start: int, end: int, cut: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    """Parts of [start, end) outside ``cut`` (sorted, disjoint: ``merge``'s output)."""
+    out: list[Interval] = []
+    cur = start
+    for s, e in cut[max(0, bisect_right(cut, (start, start)) - 1) :]:
+        if e <= cur:
+            continue
+        if s >= end:
+            break
+        if s > cur:
+            out.append((cur, s))
+        cur = e
+        if cur >= end:
+            break
+    if cur < end:
+        out.append((cur, end))
+    return tuple(out)
+
+
 def _staff_gaps(span: Interval, rows: list[Interval], needed: int) -> tuple[tuple[int, int, int], ...]:
     """Pieces of ``span`` with fewer than ``needed`` rows on duty, with missing staff-minutes."""
     points = sorted({span[0], span[1], *(p for r in rows for p in r if span[0] < p < span[1])})
@@ -142,11 +167,13 @@ def flex_minutes(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
     covers = _support_covers(schedule)
     for day in grid.days:
         cover = covers.get(day, {})
+        merged: dict[str, tuple[Interval, ...]] = {}
         for seg in grid.support_needs(day, occ):
             if seg.support != Support.FLEX:
                 continue
-            rows = [iv for iv, _ in cover.get(seg.student_id, [])]
-            got[seg.student_id] += (seg.end - seg.start) - total(subtract([(seg.start, seg.end)], rows))
+            if seg.student_id not in merged:
+                merged[seg.student_id] = merge(iv for iv, _ in cover.get(seg.student_id, []))
+            got[seg.student_id] += (seg.end - seg.start) - total(_gaps(seg.start, seg.end, merged[seg.student_id]))
     return dict(got)
 
 

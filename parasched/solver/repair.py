@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from parasched.scheduler.check import day_violations
-from parasched.scheduler.coverage import coverage
+from parasched.scheduler.coverage import NeedCoverage, coverage
 from parasched.scheduler.kpis import compute_kpis
 from parasched.scheduler.model import Problem, Support
 from parasched.scheduler.runs import Run, drop_short_runs, runs
@@ -120,6 +120,9 @@ def repair(
             return False
         if rows is None:
             return False
+        if _unchanged(piece, rows):  # the piece's own rows came back: nothing to judge (most pieces)
+            stats.rejected += 1
+            return False
         # in the piece, time covered by rows that stay looks like the student's absence, so a short
         # run there may sit next to another para's run in the week: such slivers come out here
         trial = drop_short_runs(problem, splice(best, piece, rows), grid)
@@ -151,8 +154,11 @@ def repair(
     tried: set[tuple[str, str, int]] = set()
     size = 0  # index in PIECE_PARAS: every short need is tried with small pieces, then larger ones
     improved_at_cycle_start = stats.improved
+    needs: tuple[Schedule, list[NeedCoverage]] | None = None  # most pieces change nothing: reuse
     while cover and more():
-        short = _short(problem, best, grid, plan, tried, coverable, priorities)
+        if needs is None or needs[0] is not best:
+            needs = (best, coverage(problem, best, grid))
+        short = _short(needs[1], plan, tried, coverable, priorities)
         if short is None:
             if size + 1 < len(PIECE_PARAS):
                 size, tried = size + 1, set()
@@ -194,6 +200,15 @@ def repair(
             visited = {v for v in visited if v[1] != day}  # the day changed: its students get a new try
     stats.seconds += time.monotonic() - t0
     return best
+
+
+def _unchanged(piece: DayPiece, rows: tuple[Assignment, ...]) -> bool:
+    """Whether the re-planned piece is the piece as it was (rows ``splice`` would put back)."""
+    return set(piece.free) == {
+        a
+        for a in rows
+        if a.day == piece.day and a.para_id in piece.paras and a.kind in (Kind.SUPPORT, Kind.LUNCH, Kind.BREAK)
+    }
 
 
 def _least_continuous(schedule: Schedule, plan: set[str], visited: set[tuple[str, str]]) -> tuple[str, str] | None:
@@ -277,9 +292,7 @@ def _partners(baseline: Schedule, schedule: Schedule, day: str, pid: str, limit:
 
 
 def _short(
-    problem: Problem,
-    schedule: Schedule,
-    grid: WeekGrid,
+    needs: list[NeedCoverage],
     plan: set[str],
     tried: set[tuple[str, str, int]],
     coverable: Callable[[str, str, int, int], bool],
@@ -288,7 +301,7 @@ def _short(
     """The most important support need left short, of priority ``priorities`` or more important,
     that has not been tried and that some para could cover (``coverable``): (student, day, start)."""
     cands = []
-    for n in coverage(problem, schedule, grid):
+    for n in needs:
         if n.kind != UnmetKind.SUPPORT or n.day not in plan or not n.uncovered or n.priority > priorities:
             continue
         for s, e, _ in n.uncovered:
