@@ -576,3 +576,25 @@ def test_the_short_needs_are_found_again_only_when_the_schedule_changed(monkeypa
     repair(p, s, SolverOptions(workers=1), time.monotonic() + 20, stats=stats, max_pieces=3)
     assert stats.pieces == 3
     assert calls == [1]
+
+
+def test_a_piece_of_five_paras_or_more_is_searched_on_neighbourhoods_of_its_hint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both workers on neighbourhoods of the hint for a piece of 5+ paras (its LP bound never
+    closes in 2 s); a smaller piece keeps the LP worker, which proves it optimal at once."""
+    import parasched.solver.repair as rep
+
+    seen: list[tuple[int, bool]] = []
+    real = rep.solve_model
+
+    def spy(m, *a, **k):  # type: ignore[no-untyped-def]
+        seen.append((len(m.problem.paras), m.improve_only))
+        return real(m, *a, **k)
+
+    monkeypatch.setattr(rep, "solve_model", spy)
+    p = generate_school(12, seed=1)
+    out = repair(p, greedy_schedule(p), SolverOptions(workers=2, seed=0), time.monotonic() + 6, max_pieces=6)
+    assert seen and any(n >= rep.PIECE_LNS_PARAS for n, _ in seen)
+    assert all(lns == (n >= rep.PIECE_LNS_PARAS) for n, lns in seen)
+    assert_passes_check(p, out)

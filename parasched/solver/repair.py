@@ -41,6 +41,10 @@ from .progress import ProgressFeed
 
 PIECE_PARAS = (10, 14, 18)  # a piece's paras, round by round: its model stays a few thousand variables
 PIECE_SECONDS = 2.0  # CP-SAT time for one piece (at most; stages at their floor are skipped)
+# a piece of this many paras or more is searched by both workers on neighbourhoods of its hint:
+# there the LP worker's bound never closes in 2 s (public-tight: 46,000 against 652,510), while
+# pieces of 1-4 paras are proved in 0.01-0.1 s by it (docs/solver.md, repair search)
+PIECE_LNS_PARAS = 5
 # most of a piece's time goes to its uncovered minutes, priority 1 alone first. Measured (80
 # paras, seed 0, 30 s, two seeds): so, 185-205 priority-1 minutes left (priority 2: 805-1015);
 # with the three coverage levels folded into one first stage, 290-355 (priority 2: 35-565).
@@ -423,6 +427,7 @@ def _solve_piece(
         week_seen=seen if baseline is None and week is None else None,
         busy=piece.busy,
     )
+    m.improve_only = len(piece.paras) >= PIECE_LNS_PARAS
     if week is not None:  # a continuity piece: coverage may only get better on every priority at once
         start = complete_hint(m, hint_values(m, piece.hint), 0.5)
         if start is None:
