@@ -6,14 +6,13 @@ one meaning everywhere.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 
 from .model import ParaRole, Problem, Support
 from .schedule import Kind, Schedule, Unmet, UnmetKind
-from .timegrid import Interval, merge, subtract, total
+from .timegrid import Interval, gaps_outside, merge, subtract, total
 from .weekgrid import Occurrence, StudentSegment, WeekGrid
 
 
@@ -78,7 +77,7 @@ def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None)
                 merged[(seg.student_id, shared)] = merge(
                     iv for iv, alone in cover.get(seg.student_id, []) if alone or shared
                 )
-            gaps = _gaps(seg.start, seg.end, merged[(seg.student_id, shared)])
+            gaps = gaps_outside(seg.start, seg.end, merged[(seg.student_id, shared)])
             st = problem.student(seg.student_id)
             out.append(
                 NeedCoverage(
@@ -123,25 +122,6 @@ def coverage(problem: Problem, schedule: Schedule, grid: WeekGrid | None = None)
     return out
 
 
-def _gaps(start: int, end: int, cut: tuple[Interval, ...]) -> tuple[Interval, ...]:
-    """Parts of [start, end) outside ``cut`` (sorted, disjoint: ``merge``'s output)."""
-    out: list[Interval] = []
-    cur = start
-    for s, e in cut[max(0, bisect_right(cut, (start, start)) - 1) :]:
-        if e <= cur:
-            continue
-        if s >= end:
-            break
-        if s > cur:
-            out.append((cur, s))
-        cur = e
-        if cur >= end:
-            break
-    if cur < end:
-        out.append((cur, end))
-    return tuple(out)
-
-
 def _staff_gaps(span: Interval, rows: list[Interval], needed: int) -> tuple[tuple[int, int, int], ...]:
     """Pieces of ``span`` with fewer than ``needed`` rows on duty, with missing staff-minutes."""
     points = sorted({span[0], span[1], *(p for r in rows for p in r if span[0] < p < span[1])})
@@ -173,7 +153,9 @@ def flex_minutes(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
                 continue
             if seg.student_id not in merged:
                 merged[seg.student_id] = merge(iv for iv, _ in cover.get(seg.student_id, []))
-            got[seg.student_id] += (seg.end - seg.start) - total(_gaps(seg.start, seg.end, merged[seg.student_id]))
+            got[seg.student_id] += (seg.end - seg.start) - total(
+                gaps_outside(seg.start, seg.end, merged[seg.student_id])
+            )
     return dict(got)
 
 

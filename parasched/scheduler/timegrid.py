@@ -6,6 +6,7 @@ interval is a half-open ``(start, end)`` pair: 08:00-08:30 is ``(480, 510)``, 30
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
 DAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -38,23 +39,30 @@ def merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     return tuple((s, e) for s, e in out)
 
 
+def gaps_outside(start: int, end: int, cut: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    """Parts of [start, end) outside ``cut``, which is already ``merge``d (sorted, disjoint): for
+    many spans against one set of rows, merged once (``coverage``: every segment of a student's day)."""
+    out: list[Interval] = []
+    cur = start
+    for s, e in cut[max(0, bisect_right(cut, (start, start)) - 1) :]:
+        if e <= cur:
+            continue
+        if s >= end:
+            break
+        if s > cur:
+            out.append((cur, s))
+        cur = e
+        if cur >= end:
+            break
+    if cur < end:
+        out.append((cur, end))
+    return tuple(out)
+
+
 def subtract(intervals: Iterable[Interval], removed: Iterable[Interval]) -> tuple[Interval, ...]:
     """Parts of ``intervals`` not covered by any of ``removed``."""
     cut = merge(removed)
-    out: list[Interval] = []
-    for s, e in merge(intervals):
-        cur = s
-        for rs, re in cut:
-            if re <= cur or rs >= e:
-                continue
-            if rs > cur:
-                out.append((cur, rs))
-            cur = max(cur, re)
-            if cur >= e:
-                break
-        if cur < e:
-            out.append((cur, e))
-    return tuple(out)
+    return tuple(g for s, e in merge(intervals) for g in gaps_outside(s, e, cut))
 
 
 def intersect(a: Iterable[Interval], b: Iterable[Interval]) -> tuple[Interval, ...]:
