@@ -26,6 +26,11 @@ from .options import SolverOptions
 from .variables import ModelData, build_variables
 
 MIN_STAGE_SECONDS = 0.5  # a stage given less wall time is skipped (its presolve alone takes that)
+# a model improving a complete schedule (``improve_only``) that has found nothing better for this
+# share of its time (and at least STALL_MIN_SECONDS) stops: its time passes to the next day model
+# and, at the end, the solve returns early (docs/solver.md, "When a solve ends")
+STALL_SHARE = 0.5
+STALL_MIN_SECONDS = 3.0
 
 
 @dataclass
@@ -93,8 +98,11 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         super().__init__()
         self.m, self.t0, self.stage = m, t0, stage
         self.first: float | None = None
+        self.last = time.monotonic()  # when the search last found a better solution (or began)
+        self.stalled = False  # stopped for finding nothing better for a while (``_stall_seconds``)
 
     def on_solution_callback(self) -> None:
+        self.last = time.monotonic()
         if self.first is None:
             self.first = time.monotonic() - self.t0
         stop = self.m.options.stop
@@ -282,15 +290,20 @@ def _run(
         setattr(prm, name, val)
     cb = _Progress(m, t0, label)
     stop = opts.stop
-    if stop is None:
-        return solver.solve(model, cb), solver, cb
-    if stop.is_set():
+    stall = _stall_seconds(m, budget, hinted)
+    if stop is not None and stop.is_set():
         return cp_model.UNKNOWN, solver, cb
+    if stop is None and stall is None:
+        return solver.solve(model, cb), solver, cb
     done = threading.Event()
 
-    def watch() -> None:  # Ctrl-C / cancel: stop the search even when no new solution comes
-        while not done.is_set():
-            if stop.wait(0.1):
+    def watch() -> None:  # Ctrl-C / cancel, or a stalled search: stop even when no new solution comes
+        while not done.wait(0.1):
+            if stop is not None and stop.is_set():
+                solver.stop_search()
+                return
+            if stall is not None and time.monotonic() - cb.last > stall:
+                cb.stalled = True
                 solver.stop_search()
                 return
 
@@ -302,6 +315,19 @@ def _run(
         done.set()
         watcher.join()
     return st, solver, cb
+
+
+def _stall_seconds(m: ModelData, budget: float, hinted: bool) -> float | None:
+    """How long a search may go without a better solution before it stops, or None (no such rule).
+
+    Only for models improving a complete schedule on the wall clock (``improve_only``, 2+
+    workers): they cannot prove anything, so finding nothing for half their time means the rest
+    is better spent elsewhere. A model that proves (the week model up to 8 paras) stops when it
+    has proved; with one worker the search must stay reproducible, so it runs its budget."""
+    if not (m.improve_only and hinted and m.options.workers > 1):
+        return None
+    stall = max(STALL_MIN_SECONDS, STALL_SHARE * budget)
+    return stall if stall < budget else None
 
 
 def _hint(model: cp_model.CpModel, values: list[int]) -> None:

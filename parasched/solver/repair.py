@@ -51,6 +51,11 @@ PIECE_LNS_PARAS = 5
 # The tiers are lexicographic (safety first), so priority 1 goes alone first.
 PIECE_SHARES = {"unmet_p1": 12, "unmet_p2": 6, "unmet_p3": 3, "changed_minutes": 3}
 # a continuity piece cannot lose coverage (capped): most of its time goes to the continuity stage
+# a search that has kept nothing for this share of its time (and at least REPAIR_STALL_MIN_SECONDS)
+# stops: what is left of its time goes to the day models, or the solve ends early (docs/solver.md,
+# "When a solve ends")
+REPAIR_STALL_SHARE = 0.4
+REPAIR_STALL_MIN_SECONDS = 10.0
 CONTINUITY_SHARES = {"unmet_p1": 2, "unmet_p2": 2, "unmet_p3": 1, "changed_minutes": 2, "handoffs": 12}
 
 
@@ -63,6 +68,7 @@ class RepairStats:
     rejected: int = 0  # the piece improved, the week did not (or a rule broke at a seam)
     failed: int = 0  # pieces that could not be cut out or solved (skipped)
     seconds: float = 0.0
+    stalled: bool = False  # ended early: nothing kept for a while (``REPAIR_STALL_SHARE``)
 
 
 def level_key(
@@ -97,8 +103,11 @@ def repair(
 
     ``cover``: pieces around the needs left short, of priority ``priorities`` or more important;
     ``continuity``: then pieces around the students passed between the most paras (see
-    ``_least_continuous``)."""
+    ``_least_continuous``). On the wall clock each kind of piece stops once it has kept nothing
+    for ``REPAIR_STALL_SHARE`` of the time it had (at least ``REPAIR_STALL_MIN_SECONDS``)."""
     t0 = time.monotonic()
+    last_gain = t0
+    stall = _stall_after(deadline, t0, max_pieces)
     stats = stats if stats is not None else RepairStats()
     grid = WeekGrid.of(problem)
     plan = set(days if days is not None else grid.days)
@@ -108,7 +117,7 @@ def repair(
     def attempt(day: str, paras: list[str], students: list[str], familiar: bool = False) -> bool:
         """Re-plan one piece; keep it if the day breaks no rule and the levels improve.
         ``familiar``: the piece prefers each student's paras of the other days."""
-        nonlocal best, key
+        nonlocal best, key, last_gain
         try:
             piece = day_piece(problem, best, day, paras, students, grid)
             if piece is None:
@@ -134,7 +143,7 @@ def repair(
         if new_key >= key:
             stats.rejected += 1
             return False
-        best, key = trial, new_key
+        best, key, last_gain = trial, new_key, time.monotonic()
         stats.improved += 1
         if feed is not None:
             k = compute_kpis(problem, best, grid)
@@ -146,7 +155,16 @@ def repair(
     def more() -> bool:
         if options.stop is not None and options.stop.is_set():
             return False
-        return time.monotonic() < deadline and (max_pieces is None or stats.pieces < max_pieces)
+        now = time.monotonic()
+        if now - last_gain > stall:
+            stats.stalled = True
+            return False
+        return now < deadline and (max_pieces is None or stats.pieces < max_pieces)
+
+    def fresh() -> None:  # a new kind of piece: its own time to find something
+        nonlocal last_gain, stall
+        last_gain = time.monotonic()
+        stall = _stall_after(deadline, last_gain, max_pieces)
 
     reachable: dict[tuple[str, str, int, int], bool] = {}
 
@@ -180,6 +198,7 @@ def repair(
     # a resolve: then tidy up, piece by piece around the paras changed most (fewer changes,
     # coverage kept: the levels only let a piece through if nothing more important gets worse)
     done: set[tuple[str, str]] = set()
+    fresh()
     while baseline is not None and more():
         target = _most_changed(problem, baseline, best, plan, done)
         if target is None:
@@ -192,6 +211,7 @@ def repair(
     # continuity: the student-days passed between the most paras, each re-planned with the paras
     # who serve the student that day and on the other days (preferred in the piece)
     visited: set[tuple[str, str]] = set()
+    fresh()
     while continuity and more():
         target = _least_continuous(best, plan, visited)
         if target is None:
@@ -204,6 +224,14 @@ def repair(
             visited = {v for v in visited if v[1] != day}  # the day changed: its students get a new try
     stats.seconds += time.monotonic() - t0
     return best
+
+
+def _stall_after(deadline: float, now: float, max_pieces: int | None) -> float:
+    """Seconds without a kept piece after which the search stops: none when it counts pieces
+    (one worker, reproducible) or has no deadline."""
+    if max_pieces is not None or deadline == float("inf"):
+        return float("inf")
+    return max(REPAIR_STALL_MIN_SECONDS, REPAIR_STALL_SHARE * (deadline - now))
 
 
 def _unchanged(piece: DayPiece, rows: tuple[Assignment, ...]) -> bool:

@@ -1,0 +1,128 @@
+"""A search that finds nothing better for a while stops, and its time goes where it can still pay.
+
+Issue 12 asked that a solve stop early once it has nothing left to prove or improve: the week
+model up to 8 paras stops when it has proved optimality; above, the day models and the repair
+search improve a complete schedule and can prove nothing, so they stop when they stall
+(``model.STALL_SHARE``, ``repair.REPAIR_STALL_SHARE``): a day model's leftover time passes to the
+next day, the last phase's ends the solve.
+"""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import pytest
+from checking import assert_passes_check
+
+from parasched.scheduler.greedy import greedy_schedule
+from parasched.solver import model as model_mod
+from parasched.solver import repair as rep
+from parasched.solver import week
+from parasched.solver.options import SolverOptions
+from parasched.solver.repair import RepairStats, repair
+from parasched.workflows.solve import solve
+from samples.generator import generate_school
+
+
+def fake_model(improve_only: bool = True, workers: int = 2) -> SimpleNamespace:
+    return SimpleNamespace(improve_only=improve_only, options=SimpleNamespace(workers=workers))
+
+
+@pytest.mark.parametrize(
+    ("m", "budget", "hinted", "stall"),
+    [
+        (fake_model(), 20.0, True, 10.0),  # half its time
+        (fake_model(), 5.0, True, 3.0),  # at least STALL_MIN_SECONDS
+        (fake_model(), 2.0, True, None),  # a 2 s repair piece runs its time (3 s would never come)
+        (fake_model(), 20.0, False, None),  # no complete start: a search that may have to find one
+        (fake_model(improve_only=False), 20.0, True, None),  # a model that proves (small week model)
+        (fake_model(workers=1), 20.0, True, None),  # one worker: reproducible, runs its budget
+    ],
+)
+def test_which_searches_stop_when_they_stall(m: SimpleNamespace, budget: float, hinted: bool, stall: float) -> None:
+    assert model_mod._stall_seconds(m, budget, hinted) == stall  # type: ignore[arg-type]
+
+
+def test_a_stalled_day_model_stops_and_the_next_day_gets_its_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every day model stalls at once (forced): each stops early, so each later day's share of
+    the day phase is larger than the first day's, and the schedule breaks no rule."""
+    stalled: list[bool] = []
+    budgets: list[float] = []
+    real_run, real_solve = model_mod._run, week.solve_model
+
+    def run(m, *a, **k):  # type: ignore[no-untyped-def]
+        out = real_run(m, *a, **k)
+        if m.improve_only:
+            stalled.append(out[2].stalled)
+        return out
+
+    def solve_model(m, *a, **k):  # type: ignore[no-untyped-def]
+        budgets.append(m.options.time_limit)
+        return real_solve(m, *a, **k)
+
+    monkeypatch.setattr(model_mod, "_run", run)
+    monkeypatch.setattr(week, "solve_model", solve_model)
+    monkeypatch.setattr(model_mod, "STALL_MIN_SECONDS", 0.2)
+    monkeypatch.setattr(model_mod, "STALL_SHARE", 0.05)
+    p = generate_school(12, seed=1, kind="hard")
+    res = solve(p, SolverOptions(time_limit=20, workers=2, seed=0))
+    assert_passes_check(p, res.schedule)
+    assert len(budgets) == len(p.settings.days)  # 12 paras: every day gets its model
+    assert any(stalled)
+    assert all(b > budgets[0] for b in budgets[1:])
+
+
+def test_a_repair_search_that_keeps_nothing_stops_before_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    def nothing_better(piece, *a, **k):  # type: ignore[no-untyped-def]
+        time.sleep(0.05)  # a piece takes some time, and comes back as it was
+        return piece.free
+
+    monkeypatch.setattr(rep, "_solve_piece", nothing_better)
+    monkeypatch.setattr(rep, "REPAIR_STALL_MIN_SECONDS", 0.3)
+    monkeypatch.setattr(rep, "REPAIR_STALL_SHARE", 0.0)
+    p = generate_school(12, seed=1, kind="hard")
+    start = greedy_schedule(p)
+    stats = RepairStats()
+    deadline = time.monotonic() + 120
+    assert repair(p, start, SolverOptions(workers=2), deadline, stats=stats) == start
+    assert stats.stalled and stats.pieces >= 1 and stats.improved == 0
+    assert time.monotonic() < deadline
+
+
+def test_a_repair_search_counted_in_pieces_never_stalls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one worker the search is a number of pieces (reproducible), whatever the clock says."""
+    monkeypatch.setattr(rep, "_solve_piece", lambda piece, *a, **k: piece.free)
+    monkeypatch.setattr(rep, "REPAIR_STALL_MIN_SECONDS", 0.0)
+    monkeypatch.setattr(rep, "REPAIR_STALL_SHARE", 0.0)
+    p = generate_school(12, seed=1, kind="hard")
+    stats = RepairStats()
+    repair(p, greedy_schedule(p), SolverOptions(workers=1), float("inf"), stats=stats, max_pieces=3)
+    assert stats.pieces == 3 and not stats.stalled
+
+
+def test_a_solve_whose_searches_all_stall_ends_before_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An easy 12-para school (the greedy covers nearly everything), with the stall rules scaled
+    down to fit a test (at the product's, a 180 s solve of the mid-size sample ended at 155 s):
+    the repair search, the day models and the continuity pieces stop once they stall, and the
+    solve returns before its limit (22 s of 30 here) with a schedule that breaks no rule."""
+    monkeypatch.setattr(model_mod, "STALL_MIN_SECONDS", 0.3)
+    monkeypatch.setattr(model_mod, "STALL_SHARE", 0.1)
+    monkeypatch.setattr(rep, "REPAIR_STALL_MIN_SECONDS", 0.3)
+    monkeypatch.setattr(rep, "REPAIR_STALL_SHARE", 0.02)
+    stalls: list[bool] = []
+    real = week.repair
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        out = real(*a, **k)
+        stalls.append(a[6].stalled)
+        return out
+
+    monkeypatch.setattr(week, "repair", spy)
+    p = generate_school(12, seed=1)
+    res = solve(p, SolverOptions(time_limit=30, workers=2, seed=0))
+    assert_passes_check(p, res.schedule)
+    # the coverage pieces, then the continuity pieces: the last search of the solve stopped
+    # before its deadline (the limit), so the solve did too
+    assert stalls == [True, True]
+    assert res.runtime < 30
