@@ -738,6 +738,10 @@ def solve(
     from parasched.io.sheets_summary import proof_text  # the Summary's words; raw numbers are in --json
 
     click.echo(f"Status: {result.status} in {result.runtime:.1f} s; priority-1 minutes: {proof_text(result)}")
+    early = (options.time_limit or limit) - result.runtime
+    if result.status == Status.FEASIBLE and not interrupted and early > max(5.0, 0.05 * limit):
+        # a coordinator who set 3 minutes wonders why it stopped sooner (docs/solver.md point 11)
+        click.echo(f"  stopped {early:.0f} s before the limit: the search had stopped finding better schedules")
     for pr in (1, 2, 3):
         req = k.required_minutes.get(pr, 0)
         if req:

@@ -10,6 +10,7 @@ next day, the last phase's ends the solve.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -127,3 +128,22 @@ def test_a_solve_whose_searches_all_stall_ends_before_its_limit(monkeypatch: pyt
     # before its deadline (the limit), so the solve did too
     assert stalls == [True, True]
     assert res.runtime < 30
+
+
+def test_the_command_says_why_it_stopped_before_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A coordinator who gave it 40 s and got an answer sooner is told why (rules scaled down)."""
+    from click.testing import CliRunner
+
+    from parasched.cli import main
+
+    monkeypatch.setattr(model_mod, "STALL_MIN_SECONDS", 0.3)
+    monkeypatch.setattr(model_mod, "STALL_SHARE", 0.1)
+    monkeypatch.setattr(rep, "REPAIR_STALL_MIN_SECONDS", 0.3)
+    monkeypatch.setattr(rep, "REPAIR_STALL_SHARE", 0.02)
+    sample = Path(__file__).resolve().parents[1] / "samples" / "small_school.xlsx"
+    out = tmp_path / "schedule.xlsx"
+    r = CliRunner().invoke(main, ["solve", str(sample), "-o", str(out), "--time-limit", "40"])
+    assert r.exit_code == 0, r.output
+    assert "before the limit: the search had stopped finding better schedules" in r.output
+    checked = CliRunner().invoke(main, ["check", str(sample), str(out)])
+    assert "Passes every hard rule." in checked.output
