@@ -28,7 +28,7 @@ from .variables import ModelData, build_variables
 MIN_STAGE_SECONDS = 0.5  # a stage given less wall time is skipped (its presolve alone takes that)
 # a model improving a complete schedule (``improve_only``) that has found nothing better for this
 # share of its time (and at least STALL_MIN_SECONDS) stops: its time passes to the next day model
-# and, at the end, the solve returns early (docs/solver.md, "When a solve ends")
+# and, at the end, the solve returns early (docs/solver.md, point 11, "When a solve ends")
 STALL_SHARE = 0.5
 STALL_MIN_SECONDS = 3.0
 

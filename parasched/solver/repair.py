@@ -51,12 +51,12 @@ PIECE_LNS_PARAS = 5
 # The tiers are lexicographic (safety first), so priority 1 goes alone first.
 PIECE_SHARES = {"unmet_p1": 12, "unmet_p2": 6, "unmet_p3": 3, "changed_minutes": 3}
 # a continuity piece cannot lose coverage (capped): most of its time goes to the continuity stage
+CONTINUITY_SHARES = {"unmet_p1": 2, "unmet_p2": 2, "unmet_p3": 1, "changed_minutes": 2, "handoffs": 12}
 # a search that has kept nothing for this share of its time (and at least REPAIR_STALL_MIN_SECONDS)
 # stops: what is left of its time goes to the day models, or the solve ends early (docs/solver.md,
-# "When a solve ends")
+# point 11, "When a solve ends")
 REPAIR_STALL_SHARE = 0.4
 REPAIR_STALL_MIN_SECONDS = 10.0
-CONTINUITY_SHARES = {"unmet_p1": 2, "unmet_p2": 2, "unmet_p3": 1, "changed_minutes": 2, "handoffs": 12}
 
 
 @dataclass
