@@ -9,11 +9,15 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from parasched.scheduler.errors import InputError
+
+if TYPE_CHECKING:  # the solver is imported when a command needs it: the CLI starts fast
+    from parasched.scheduler.schedule import SolveResult
+    from parasched.solver.options import SolverOptions
 
 EXIT_BAD_INPUT = 2
 EXIT_CRASH = 3
@@ -738,9 +742,8 @@ def solve(
     from parasched.io.sheets_summary import proof_text  # the Summary's words; raw numbers are in --json
 
     click.echo(f"Status: {result.status} in {result.runtime:.1f} s; priority-1 minutes: {proof_text(result)}")
-    early = (options.time_limit or limit) - result.runtime
-    if result.status == Status.FEASIBLE and not interrupted and early > max(5.0, 0.05 * limit):
-        # a coordinator who set 3 minutes wonders why it stopped sooner (docs/solver.md point 11)
+    early = None if interrupted else stopped_early(result, options, limit)
+    if early is not None:  # a coordinator who set 3 minutes wonders why it stopped sooner
         click.echo(f"  stopped {early:.0f} s before the limit: the search had stopped finding better schedules")
     for pr in (1, 2, 3):
         req = k.required_minutes.get(pr, 0)
@@ -759,6 +762,19 @@ def solve(
     click.echo(f"Wrote {output}")
     if interrupted:
         _interrupted_written(output)
+
+
+def stopped_early(result: SolveResult, options: SolverOptions, limit: float) -> float | None:
+    """Seconds a solve ended before its limit because its searches stopped finding better
+    schedules (docs/solver.md point 11), or None. Only on the wall clock (2+ workers): with one
+    worker the budgets are deterministic time, which may run out sooner with nothing stalled;
+    a proven schedule (optimal) says so in its status line already."""
+    from parasched.scheduler.schedule import Status
+
+    if result.status != Status.FEASIBLE or options.workers < 2:
+        return None
+    early = (options.time_limit or limit) - result.runtime
+    return early if early > max(5.0, 0.05 * limit) else None
 
 
 # --- resolve ----------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ from types import SimpleNamespace
 import pytest
 from checking import assert_passes_check
 
+from parasched.cli import stopped_early
 from parasched.scheduler.greedy import greedy_schedule
+from parasched.scheduler.schedule import Schedule, SolveResult, Status
 from parasched.solver import model as model_mod
 from parasched.solver import repair as rep
 from parasched.solver import week
@@ -24,6 +26,15 @@ from parasched.solver.options import SolverOptions
 from parasched.solver.repair import RepairStats, repair
 from parasched.workflows.solve import solve
 from samples.generator import generate_school
+
+
+@pytest.fixture
+def scaled_stall_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stall rules scaled down so a whole solve can stall within a test's seconds."""
+    monkeypatch.setattr(model_mod, "STALL_MIN_SECONDS", 0.3)
+    monkeypatch.setattr(model_mod, "STALL_SHARE", 0.1)
+    monkeypatch.setattr(rep, "REPAIR_STALL_MIN_SECONDS", 0.3)
+    monkeypatch.setattr(rep, "REPAIR_STALL_SHARE", 0.02)
 
 
 def fake_model(improve_only: bool = True, workers: int = 2) -> SimpleNamespace:
@@ -103,15 +114,12 @@ def test_a_repair_search_counted_in_pieces_never_stalls(monkeypatch: pytest.Monk
     assert stats.pieces == 3 and not stats.stalled
 
 
+@pytest.mark.usefixtures("scaled_stall_rules")
 def test_a_solve_whose_searches_all_stall_ends_before_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """An easy 12-para school (the greedy covers nearly everything), with the stall rules scaled
     down to fit a test (at the product's, a 180 s solve of the mid-size sample ended at 155 s):
     the repair search, the day models and the continuity pieces stop once they stall, and the
     solve returns before its limit (22 s of 30 here) with a schedule that breaks no rule."""
-    monkeypatch.setattr(model_mod, "STALL_MIN_SECONDS", 0.3)
-    monkeypatch.setattr(model_mod, "STALL_SHARE", 0.1)
-    monkeypatch.setattr(rep, "REPAIR_STALL_MIN_SECONDS", 0.3)
-    monkeypatch.setattr(rep, "REPAIR_STALL_SHARE", 0.02)
     stalls: list[bool] = []
     real = week.repair
 
@@ -130,16 +138,13 @@ def test_a_solve_whose_searches_all_stall_ends_before_its_limit(monkeypatch: pyt
     assert res.runtime < 30
 
 
-def test_the_command_says_why_it_stopped_before_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("scaled_stall_rules")
+def test_the_command_says_why_it_stopped_before_the_limit(tmp_path: Path) -> None:
     """A coordinator who gave it 40 s and got an answer sooner is told why (rules scaled down)."""
     from click.testing import CliRunner
 
     from parasched.cli import main
 
-    monkeypatch.setattr(model_mod, "STALL_MIN_SECONDS", 0.3)
-    monkeypatch.setattr(model_mod, "STALL_SHARE", 0.1)
-    monkeypatch.setattr(rep, "REPAIR_STALL_MIN_SECONDS", 0.3)
-    monkeypatch.setattr(rep, "REPAIR_STALL_SHARE", 0.02)
     sample = Path(__file__).resolve().parents[1] / "samples" / "small_school.xlsx"
     out = tmp_path / "schedule.xlsx"
     r = CliRunner().invoke(main, ["solve", str(sample), "-o", str(out), "--time-limit", "40"])
@@ -147,3 +152,19 @@ def test_the_command_says_why_it_stopped_before_the_limit(tmp_path: Path, monkey
     assert "before the limit: the search had stopped finding better schedules" in r.output
     checked = CliRunner().invoke(main, ["check", str(sample), str(out)])
     assert "Passes every hard rule." in checked.output
+
+
+@pytest.mark.parametrize(
+    ("status", "workers", "runtime", "said"),
+    [
+        (Status.FEASIBLE, 2, 150.0, 23.0),  # 173 s for the solver, 23 s left: said
+        (Status.FEASIBLE, 2, 170.0, None),  # 3 s early: the end of the limit, not a stall
+        (Status.FEASIBLE, 1, 150.0, None),  # one worker: deterministic time may run out sooner
+        (Status.OPTIMAL, 2, 20.0, None),  # proven: the status line says so
+    ],
+)
+def test_the_early_stop_is_said_only_when_searches_stalled(
+    status: Status, workers: int, runtime: float, said: float | None
+) -> None:
+    result = SolveResult(status, Schedule(), runtime=runtime)
+    assert stopped_early(result, SolverOptions(time_limit=173, workers=workers), 180) == said
