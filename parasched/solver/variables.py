@@ -115,6 +115,9 @@ class ModelData:
     # improve a complete starting schedule by large-neighbourhood search on every worker, no
     # worker spent proving a bound (model._run): for models that cannot be proven in their time
     improve_only: bool = False
+    # a day model's judged stage searched window by window (model._window_search): hours of the
+    # day re-planned with every para, the rest held as it is
+    windows: bool = False
     feed: Any = None  # the solve's ProgressFeed (solver/progress.py); None: nobody is watching (a repair piece)
 
     def __post_init__(self) -> None:
