@@ -100,6 +100,7 @@ def test_a_window_replans_inside_it_and_holds_everything_outside(
     for pid in ("A", "B"):
         assert minutes(out, pid, outside=(a, b)) == minutes(INCUMBENT, pid, outside=(a, b))
 
+
 def test_the_window_search_alone_covers_what_the_incumbent_left(monkeypatch: pytest.MonkeyPatch) -> None:
     """One worker, windows of 60 minutes: the day's tiles are re-planned one by one, and S2's two
     gaps, each inside some tile, get covered by B; the answer keeps every rule."""
