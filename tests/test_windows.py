@@ -3,12 +3,11 @@
 Hours of the day are re-planned at once with every para, whatever lies outside the window held
 at the incumbent, so the window's edges keep every rule (runs, relays, rests) by the model's own
 constraints. These tests: what a window holds, exactly; that the search improves on a schedule
-by windows alone; that a solve's day models use it and their answer passes the checker.
+by windows alone; that a large school's day models use it (above 24 paras, or when the models
+consider a few paras per student) and their answer passes the checker; that others do not.
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 import pytest
 from checking import assert_passes_check
@@ -144,12 +143,30 @@ def test_a_solves_day_models_search_windows_and_keep_every_rule(monkeypatch: pyt
     assert windows and all(b - a == model_mod.WINDOW_MINUTES for _, a, b in windows)
 
 
-def test_without_windows_the_day_model_is_one_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(week, "WINDOWS", False)
+@pytest.mark.parametrize(
+    ("windows", "paras_per_student"),
+    [
+        (False, 3),  # switched off
+        (True, None),  # a 10-para school whose models consider every para: the whole-day search
+    ],
+)
+def test_otherwise_the_day_model_is_one_search(
+    monkeypatch: pytest.MonkeyPatch, windows: bool, paras_per_student: int | None
+) -> None:
+    monkeypatch.setattr(week, "WINDOWS", windows)
     called: list[int] = []
     monkeypatch.setattr(model_mod, "_hold_outside", lambda *a: called.append(1))
+    days: list[tuple[str, ...]] = []
+    real = week.solve_model
+
+    def spy(m, *a, **k):  # type: ignore[no-untyped-def]
+        days.append(m.plan_days)
+        return real(m, *a, **k)
+
+    monkeypatch.setattr(week, "solve_model", spy)
     monkeypatch.setattr(week, "DAY_MIN_SECONDS", 0.01)
     p = generate_school(10, seed=2)
-    res = solve(p, dataclasses.replace(SolverOptions(time_limit=8, workers=2, seed=0, max_paras_per_student=3)))
+    res = solve(p, SolverOptions(time_limit=8, workers=2, seed=0, max_paras_per_student=paras_per_student))
     assert_passes_check(p, res.schedule)
+    assert days and all(len(d) == 1 for d in days)  # the day models ran
     assert not called

@@ -34,7 +34,7 @@ MAX_DAY_MODEL_PARAS = 120  # above: no day or week model (160 paras: 1.1 GB); th
 # a 32-80 para school's day model, at least (build and presolve take 1-2 s): with less time to
 # spare, the costliest days get models, the rest keep the incumbent (docs/solver.md, point 7)
 DAY_MIN_SECONDS = 5.0
-# a day model's judged stage searched hours of the day at a time, every para in (docs/solver.md, point 12)
+# a large school's day model searches hours of the day at a time, every para in (docs/solver.md, point 12)
 WINDOWS = True
 DAY_BUILD_SECONDS_PER_PARA = 0.0125  # building one focused day model (80 paras: 1.0 s), to budget the wall clock
 
@@ -232,7 +232,10 @@ def _solve_coverage(
             build_seconds += time.monotonic() - tb
             m.judged = baseline is None  # a solve: coverage and continuity weighed as the judge does
             m.improve_only = True  # a few seconds of a day: improving the incumbent, not proving
-            m.windows = WINDOWS  # its judged stage searched window by window (model._window_search)
+            # its judged stage searched window by window (model._window_search) where the models
+            # consider a few paras per student (above 24 paras); a smaller school's whole-day
+            # search did as well and passed students between paras less (docs/solver.md, point 12)
+            m.windows = WINDOWS and limited
             n_built += 1
             week_guess = build_seconds * len(plan) * 1.2 * (FOCUS_BUILD_FACTOR if limited else 1)
             if not deterministic and i == 0 and week_guess > (1 - DAY_PHASE_SHARE) * limit:
