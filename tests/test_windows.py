@@ -9,6 +9,9 @@ consider a few paras per student) and their answer passes the checker; that othe
 
 from __future__ import annotations
 
+import random
+import time
+
 import pytest
 from checking import assert_passes_check
 from fixtures import t
@@ -137,6 +140,40 @@ def test_the_window_search_alone_covers_what_the_incumbent_left(monkeypatch: pyt
     # every tile of the day came up (two passes of tiles at most in this budget)
     assert any(a <= t("09:00") and t("09:30") <= b for a, b in held)
     assert any(a <= t("10:30") and t("11:00") <= b for a, b in held)
+
+
+def test_the_windows_that_leave_most_uncovered_come_first() -> None:
+    """S2 (priority 2) is short only 10:30-11:00: a window holding that half hour is weighted
+    301 against 1 for the others, so it is tried first on nearly every draw; with nothing short,
+    every window of the day comes first about as often."""
+    p = school()
+    short_end = Schedule((row("A", "S1", "09:00", "11:00"), row("B", "S2", "09:00", "10:30")))
+    m, values = judged_model(p, short_end)
+    firsts = [model_mod._tiles(m, values, "Mon", 0, 45, random.Random(seed))[-1] for seed in range(200)]
+    assert sum(a <= t("10:30") and t("11:00") <= a + model_mod.WINDOW_MINUTES for a in firsts) >= 190
+    whole = Schedule((row("A", "S1", "09:00", "11:00"), row("B", "S2", "09:00", "11:00")))
+    m, values = judged_model(p, whole)
+    firsts = [model_mod._tiles(m, values, "Mon", 0, 45, random.Random(seed))[-1] for seed in range(200)]
+    starts = sorted(set(firsts))
+    assert len(starts) == 3 and all(firsts.count(a) >= 40 for a in starts)  # 09:00, 09:45, 10:30
+
+
+def test_a_window_search_that_finds_nothing_stops_before_its_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers, the incumbent already best: with the stall rules scaled down (nothing better
+    for 0.3 s) the search stops long before its 20 s, keeping the incumbent."""
+    monkeypatch.setattr(model_mod, "STALL_MIN_SECONDS", 0.3)
+    monkeypatch.setattr(model_mod, "STALL_SHARE", 0.01)
+    monkeypatch.setattr(model_mod, "WINDOW_SECONDS", 0.2)
+    p = school()
+    whole = Schedule((row("A", "S1", "09:00", "11:00"), row("B", "S2", "09:00", "11:00")))
+    m, values = judged_model(p, whole, workers=2)
+    m.improve_only = True
+    weights = stages(m)[0]
+    m.model.minimize(sum(w * m.terms[name][0] for name, w in weights))
+    started = time.monotonic()
+    out = model_mod._window_search(m, values, weights, 20.0, started, "Mon: covering needs")
+    assert time.monotonic() - started < 5
+    assert model_mod._evaluate(m, out, weights) == model_mod._evaluate(m, values, weights)
 
 
 def test_a_solves_day_models_search_windows_and_keep_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:

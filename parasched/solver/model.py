@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 from parasched.scheduler.kpis import PRIORITY_VALUE
 from parasched.scheduler.model import Problem, Support
 from parasched.scheduler.schedule import Schedule
+from parasched.scheduler.timegrid import fmt_span
 from parasched.scheduler.weekgrid import WeekGrid
 
 from .constraints import add_constraints
@@ -384,7 +385,7 @@ def _window_search(
         held = _hold_outside(m, m.model, values, day, a, b)
         _hint(m.model, values)
         seconds = WINDOW_SECONDS if deterministic else min(WINDOW_SECONDS, left)
-        where = f"{label} {_clock(max(a, m.bps[day][0]))}-{_clock(b)}"
+        where = f"{label} {fmt_span(max(a, m.bps[day][0]), b)}"
         try:
             st, solver, _ = _run(m, m.model, seconds, t0, where, hinted=True)
         finally:
@@ -396,10 +397,6 @@ def _window_search(
             if value < best:
                 values, best, last_gain = found, value, time.monotonic()
     return values
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _tiles(m: ModelData, values: list[int], day: str, offset: int, step: int, rng: random.Random) -> list[int]:
