@@ -489,13 +489,17 @@ def test_io_modules_import_each_other_without_circles():
 
 def test_summary_weighs_continuity_with_coverage_at_the_judges_weights(tmp_path):
     """The Summary lists continuity in tier 1 with the weights the solver uses (kpis)."""
-    from parasched.scheduler.kpis import CONTINUITY_WEIGHTS
+    from parasched.scheduler.kpis import CONTINUITY_WEIGHTS, CROWDED_FROM_PRIORITY, CROWDED_WEEK_PARAS
 
     out = tmp_path / "out.xlsx"
     write_schedule(out, _problem(), _result(()))
     ws = openpyxl.load_workbook(out)["Summary"]
     labels = [ws.cell(r, 1).value for r in range(1, 80) if ws.cell(r, 1).value]
-    week = f"1. extra paras per student over the week (each as {CONTINUITY_WEIGHTS['extra_week_paras']})"
+    week = (
+        f"1. extra paras per student over the week (each as {CONTINUITY_WEIGHTS['extra_week_paras']}; "
+        f"beyond {CROWDED_WEEK_PARAS}, twice for priority {CROWDED_FROM_PRIORITY}-3)"
+    )
+    assert week == "1. extra paras per student over the week (each as 300; beyond 3, twice for priority 2-3)"
     assert week in labels and "1. handoffs (each as 30 desirable minutes)" in labels
     assert (
         labels.index("1. unmet critical minutes")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from parasched.scheduler.kpis import CONTINUITY_WEIGHTS
+from parasched.scheduler.kpis import CONTINUITY_WEIGHTS, CROWDED_FROM_PRIORITY, CROWDED_WEEK_PARAS
 from parasched.scheduler.model import PRIORITIES, PRIORITY_NAMES
 from parasched.scheduler.schedule import SolveResult, Status
 
@@ -44,7 +44,10 @@ TERM_TEXT = {
     # priority-3 minutes
     "handoffs": f"1. handoffs (each as {CONTINUITY_WEIGHTS['handoffs']} desirable minutes)",
     "extra_paras": f"1. extra paras per student-day (each as {CONTINUITY_WEIGHTS['extra_paras']})",
-    "extra_week_paras": f"1. extra paras per student over the week (each as {CONTINUITY_WEIGHTS['extra_week_paras']})",
+    "extra_week_paras": (
+        f"1. extra paras per student over the week (each as {CONTINUITY_WEIGHTS['extra_week_paras']}; "
+        f"beyond {CROWDED_WEEK_PARAS}, twice for priority {CROWDED_FROM_PRIORITY}-3)"
+    ),
     "duty_relays": f"1. relays on duties (a para for part of a duty; each as {CONTINUITY_WEIGHTS['duty_relays']})",
     "preferred_missed": "4. minutes not with a preferred para",
     "duty_spread": "5. duty minutes spread (max - min)",

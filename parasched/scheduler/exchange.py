@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from .check import day_violations, new_violations
 from .coverage import occurrences_of
-from .kpis import CONTINUITY_WEIGHTS, duty_runs, student_day_handoffs
+from .kpis import CONTINUITY_WEIGHTS, duty_runs, student_day_handoffs, week_para_units
 from .model import Para, Problem
 from .schedule import Assignment, Kind, Schedule
 from .weekgrid import StudentSegment, WeekGrid
@@ -156,6 +156,7 @@ class _State:
             for seg in grid.support_needs(day, occ):
                 self.segments[(seg.student_id, day)].append(seg)
         self.w = CONTINUITY_WEIGHTS
+        self.priority = {st.student_id: st.priority for st in problem.students}
         self._rows_cache: dict[tuple[str, str], list[Assignment]] = {}
 
     # -- reading -----------------------------------------------------------------------------
@@ -204,7 +205,9 @@ class _State:
         return self._day_cost(sid, self._student_rows(sid, day))[0]
 
     def _week_term(self, sid: str, counts: Counter[str]) -> int:
-        return self.w["extra_week_paras"] * max(0, sum(1 for c in counts.values() if c > 0) - 1)
+        return self.w["extra_week_paras"] * week_para_units(
+            sum(1 for c in counts.values() if c > 0), self.priority.get(sid, 1)
+        )
 
     def _relay_cost(self, duty_id: str, runs: int) -> int:
         return self.w["duty_relays"] * max(0, runs - self.problem.duty(duty_id).staff_needed)

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 
 from .coverage import flex_minutes, occurrences_of
-from .kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE, cutting_in_cost
+from .kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE, cutting_in_cost, week_para_units
 from .model import Para, Problem, Session, Support
 from .schedule import Assignment, Kind, Schedule, Unmet, UnmetKind
 from .timegrid import Interval, fmt_span, intersect, merge, overlaps, subtract
@@ -263,12 +263,14 @@ class _Explainer:
         week = self.week_paras.get(sid, set())
         if not week or pid in week:
             return ""
-        if (end - start) * PRIORITY_VALUE[priority] >= cutting_in_cost(new_in_day=True, new_in_week=True):
+        if (end - start) * PRIORITY_VALUE[priority] >= cutting_in_cost(True, True, len(week), priority):
             return ""
+        units = week_para_units(len(week) + 1, priority) - week_para_units(len(week), priority)
+        crowded = f": {sid} already has {len(week)} paras this week" if units > 1 else ""
         return (
             f"is not among {sid}'s paras this week, and {end - start} minutes of priority-{priority} support "
             f"are worth less than one more adult in the student's week (it weighs as much as "
-            f"{CONTINUITY_WEIGHTS['extra_week_paras'] // PRIORITY_VALUE[2]} priority-2 minutes)"
+            f"{units * CONTINUITY_WEIGHTS['extra_week_paras'] // PRIORITY_VALUE[2]} priority-2 minutes{crowded})"
         )
 
     # -- duties ----------------------------------------------------------------------------------

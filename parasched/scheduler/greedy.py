@@ -710,8 +710,12 @@ class _Greedy:
         and one more para in their day and week when ``p`` is new to them (the judge's weights,
         ``kpis``). Five priority-2 minutes are not worth two handoffs; five priority-1 minutes
         are worth a new face."""
+        sid = st.student_id
         cost = cutting_in_cost(
-            self.with_student[(p.para_id, day, st.student_id)] == 0, self.week_with[(p.para_id, st.student_id)] == 0
+            self.with_student[(p.para_id, day, sid)] == 0,
+            self.week_with[(p.para_id, sid)] == 0,
+            sum(1 for q in self.paras if self.week_with.get((q.para_id, sid), 0) > 0),
+            st.priority,
         )
         return hole * PRIORITY_VALUE[st.priority] > cost
 

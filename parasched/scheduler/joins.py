@@ -93,12 +93,13 @@ def _best_join(
         if r.day == day and r.kind == Kind.SUPPORT and r.location == seg.location and sid not in r.students:
             mine[r.para_id].append(r)
     cands: list[tuple[int, str, int, int]] = []
+    paras_this_week = sum(1 for _, s in week_with if s == sid)
     for pid, rs in mine.items():
         para = problem.para(pid)
         if grid.support_refusal(para, student, seg.skills) is not None:
             continue
         with_student_today = any(sid in r.students and r.day == day for r in rows if r.para_id == pid)
-        cost = cutting_in_cost(not with_student_today, (pid, sid) not in week_with)
+        cost = cutting_in_cost(not with_student_today, (pid, sid) not in week_with, paras_this_week, student.priority)
         for ws, we in _windows(problem, sorted(rs), student):
             ja, jb = max(a, ws), min(b, we)
             if jb - ja < step or (jb - ja) * PRIORITY_VALUE[student.priority] <= cost:

@@ -19,8 +19,10 @@ solver's values equal the ones computed here. Definitions (all minutes are whole
 - ``extra_paras``: per student and day, the number of distinct paras of support or therapy
   rows naming the student (in the row's ``students``), minus 1, floored at 0; summed.
 - ``extra_week_paras``: per student, the number of distinct paras of support or therapy rows
-  naming the student over the whole week, minus 1, floored at 0; summed (the same paras Monday
-  to Friday is what schools do).
+  naming the student over the whole week, minus 1, floored at 0, and each para beyond the
+  ``CROWDED_WEEK_PARAS``-th counted once more (:func:`week_para_units`); summed (the same paras
+  Monday to Friday is what schools do; a fourth and a fifth para in a student's week is a student
+  passed around, whatever each of them covers).
 - ``duty_relays``: per duty and day, the number of the duty's *runs* (a para's back-to-back duty
   rows of that duty: one para's unbroken time on it) minus ``staff_needed``, floored at 0;
   summed. The contract lets paras relay within a duty block; each relay is one more para walking
@@ -83,12 +85,33 @@ CONTINUITY_WEIGHTS = {
 PRIORITY_VALUE = {1: 100, 2: 10, 3: 1}
 
 
-def cutting_in_cost(new_in_day: bool, new_in_week: bool) -> int:
+# a student's week with more paras than this is crowded: each para beyond it counts twice in
+# ``extra_week_paras`` (a main para, a lunch relief and one more is what the issue's schools keep)
+CROWDED_WEEK_PARAS = 3
+# students of this priority or less urgent pay for a crowded week: a safety-critical (priority-1)
+# student's minutes are never given up for it
+CROWDED_FROM_PRIORITY = 2
+
+
+def week_para_units(paras: int, priority: int) -> int:
+    """What ``paras`` distinct paras in one student's week count in ``extra_week_paras``: one
+    for each para after the first, and for a student of priority ``CROWDED_FROM_PRIORITY`` or
+    less urgent one more for each after the ``CROWDED_WEEK_PARAS``-th."""
+    crowded = max(0, paras - CROWDED_WEEK_PARAS) if priority >= CROWDED_FROM_PRIORITY else 0
+    return max(0, paras - 1) + crowded
+
+
+def cutting_in_cost(new_in_day: bool, new_in_week: bool, week_paras: int | None = None, priority: int = 1) -> int:
     """What one run by another para in the middle of a student's stretch costs in continuity:
     two handoffs, and one more para in the student's day and week when that para is new there
-    (caseload reliefs and the Unmet reasons weigh a piece of coverage against this)."""
+    (caseload reliefs and the Unmet reasons weigh a piece of coverage against this).
+    ``week_paras``: the student's paras this week so far, when known, and ``priority`` the
+    student's (a crowded week's next para may cost twice, ``week_para_units``)."""
     w = CONTINUITY_WEIGHTS
-    return 2 * w["handoffs"] + w["extra_paras"] * new_in_day + w["extra_week_paras"] * new_in_week
+    units = int(new_in_week)
+    if new_in_week and week_paras is not None:
+        units = max(1, week_para_units(week_paras + 1, priority) - week_para_units(week_paras, priority))
+    return 2 * w["handoffs"] + w["extra_paras"] * new_in_day + w["extra_week_paras"] * units
 
 
 @dataclass(frozen=True)
@@ -238,6 +261,7 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
     # -- per row ---------------------------------------------------------------------------------
     roles = {p.para_id: p.role for p in problem.paras}
     preferred = {s.student_id: set(s.preferred_paras) for s in problem.students if s.preferred_paras}
+    priority = {s.student_id: s.priority for s in problem.students}  # (a hand-edited row may name others)
     substitute = duty_staff = preferred_missed = 0
     duty_by_para: dict[str, int] = defaultdict(int)
     paras_of: dict[tuple[str, str], set[str]] = defaultdict(set)  # (student, day) -> paras
@@ -288,7 +312,7 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
         substitute_minutes=substitute,
         handoffs=handoffs,
         extra_paras=extra,
-        extra_week_paras=sum(max(0, len(ps) - 1) for ps in week_paras.values()),
+        extra_week_paras=sum(week_para_units(len(ps), priority.get(sid, 1)) for sid, ps in week_paras.items()),
         duty_relays=duty_relays(problem, schedule.assignments),
         preferred_missed=preferred_missed,
         duty_spread=spread,
@@ -298,6 +322,8 @@ def compute_kpis(problem: Problem, schedule: Schedule, grid: WeekGrid | None = N
 
 __all__ = [
     "CONTINUITY_WEIGHTS",
+    "CROWDED_FROM_PRIORITY",
+    "CROWDED_WEEK_PARAS",
     "OBJECTIVE_TERMS",
     "PRIORITY_VALUE",
     "Kpis",
@@ -306,4 +332,5 @@ __all__ = [
     "duty_relays",
     "duty_runs",
     "student_day_handoffs",
+    "week_para_units",
 ]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from .check import new_violations
 from .coverage import occurrences_of
 from .fill import fill_in
-from .kpis import student_day_handoffs
+from .kpis import student_day_handoffs, week_para_units
 from .model import Problem, Support
 from .schedule import Assignment, Kind, Schedule
 from .timegrid import Interval, intersect, merge, total
@@ -134,7 +134,7 @@ class _Student:
         for a in rows:
             by_day[a.day].append(a)
         week_paras = {a.para_id for day_rows in by_day.values() for a in day_rows}
-        cost = self.value.get("extra_week_paras", 0) * max(0, len(week_paras) - 1)
+        cost = self.value.get("extra_week_paras", 0) * week_para_units(len(week_paras), self.priority)
         unmet = 0
         for day in set(self.segments) | set(by_day):
             day_rows = by_day.get(day, [])

@@ -40,7 +40,14 @@ from ortools.sat.python import cp_model
 
 from parasched.scheduler.changes import FILL_WEIGHT, MOVE_WEIGHT, SUBSTITUTE_WEIGHT
 from parasched.scheduler.coverage import coverage
-from parasched.scheduler.kpis import CONTINUITY_WEIGHTS, OBJECTIVE_TERMS, PRIORITY_VALUE, duty_relays
+from parasched.scheduler.kpis import (
+    CONTINUITY_WEIGHTS,
+    CROWDED_FROM_PRIORITY,
+    CROWDED_WEEK_PARAS,
+    OBJECTIVE_TERMS,
+    PRIORITY_VALUE,
+    duty_relays,
+)
 from parasched.scheduler.model import ParaRole, Support
 from parasched.scheduler.schedule import Kind, Schedule
 
@@ -346,6 +353,7 @@ def _week_paras(m: ModelData, with_para: dict[tuple[str, str], dict[str, list[An
             for sid in a.students:
                 seen[sid].add(a.para_id)
     planned: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    priority = {st.student_id: st.priority for st in m.problem.students}
     for (sid, _), paras in with_para.items():
         for pid, vs in paras.items():
             planned[sid][pid] += vs
@@ -363,6 +371,16 @@ def _week_paras(m: ModelData, with_para: dict[tuple[str, str], dict[str, list[An
             anyone = m.model.new_bool_var(f"weekanyone_{sid}")
             m.model.add_max_equality(anyone, zs)
             e.add(-1, anyone)
+        crowd = len(known) + len(zs) - CROWDED_WEEK_PARAS  # the most paras beyond a crowded week
+        if priority.get(sid, 1) < CROWDED_FROM_PRIORITY:  # (a piece's week names students outside it)
+            crowd = 0
+        if crowd > 0 and not zs:
+            e.const += crowd
+        elif crowd > 0:  # each para beyond the crowded count counts once more (kpis.week_para_units)
+            over = m.model.new_int_var(0, crowd, f"weekcrowd_{sid}")
+            m.model.add_max_equality(over, [0, sum(zs) + len(known) - CROWDED_WEEK_PARAS])
+            e.add(1, over)
+            e.ub_extra += crowd - 1
     return e
 
 
