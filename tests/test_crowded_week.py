@@ -81,6 +81,10 @@ def test_a_fourth_para_for_45_priority_2_minutes_is_not_worth_it() -> None:
     paras = {a.para_id for a in r.schedule.assignments}
     assert "P1" in paras and len(paras) == 3
     assert r.term("unmet_p2") == 45 and r.term("extra_week_paras") == 2
+    # the Unmet sheet says why the free para was kept off: the student's week is crowded
+    (reason,) = [u.reason for u in r.schedule.unmet]
+    assert "is not among S1's paras this week" in reason
+    assert "as much as 60 priority-2 minutes: S1 already has 3 paras this week" in reason
 
 
 def test_a_fourth_para_for_75_priority_2_minutes_is_worth_it() -> None:
