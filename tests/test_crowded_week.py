@@ -10,7 +10,13 @@ import pytest
 from checking import assert_passes_check
 from fixtures import t
 
-from parasched.scheduler.kpis import CONTINUITY_WEIGHTS, compute_kpis, cutting_in_cost, week_para_units
+from parasched.scheduler.kpis import (
+    CONTINUITY_WEIGHTS,
+    compute_kpis,
+    cutting_in_cost,
+    next_week_para_units,
+    week_para_units,
+)
 from parasched.scheduler.model import Para, Problem, Settings, Student
 from parasched.scheduler.schedule import Assignment, Kind, Schedule, SolveResult, Status
 from parasched.solver.options import SolverOptions
@@ -116,3 +122,28 @@ def test_the_model_counts_a_crowded_week_as_the_kpis_do(priority: int, units: in
     assert raw.schedule is not None
     assert_passes_check(p, raw.schedule)
     assert raw.terms["extra_week_paras"] == compute_kpis(p, raw.schedule).extra_week_paras == units
+
+
+@pytest.mark.parametrize(("priority", "kept"), [(2, 3), (1, 4)])
+def test_dropping_scraps_takes_out_the_fourth_para_of_a_crowded_week(priority: int, kept: int) -> None:
+    """The whole week covered by four paras, 45 minutes a day: for a priority-2 student the
+    fourth para's 45 minutes (450) are worth less than what the crowding costs (600), so
+    ``scraps.drop_scraps`` takes one single-day para out; a priority-1 student keeps all four."""
+    from parasched.scheduler.scraps import drop_scraps
+    from parasched.solver.objective import COVERAGE_VALUE
+
+    problem = school(priority=priority)
+    rows = tuple(
+        Assignment(pid, day, t("09:00"), t("09:45"), Kind.SUPPORT, students=("S1",))
+        for pid, day in (("P1", "Mon"), ("P1", "Tue"), ("P2", "Wed"), ("P3", "Thu"), ("P4", "Fri"))
+    )
+    after = drop_scraps(problem, Schedule(rows), COVERAGE_VALUE)
+    assert_passes_check(problem, after)
+    paras = {a.para_id for a in after.assignments}
+    assert len(paras) == kept and "P1" in paras
+    assert compute_kpis(problem, after).extra_week_paras == (2 if priority == 2 else 3)
+
+
+def test_next_week_para_units() -> None:
+    assert [next_week_para_units(n, 2) for n in range(6)] == [1, 1, 1, 2, 2, 2]
+    assert [next_week_para_units(n, 1) for n in range(6)] == [1] * 6

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 
 from .coverage import flex_minutes, occurrences_of
-from .kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE, cutting_in_cost, week_para_units
+from .kpis import CONTINUITY_WEIGHTS, PRIORITY_VALUE, cutting_in_cost, next_week_para_units
 from .model import Para, Problem, Session, Support
 from .schedule import Assignment, Kind, Schedule, Unmet, UnmetKind
 from .timegrid import Interval, fmt_span, intersect, merge, overlaps, subtract
@@ -265,7 +265,7 @@ class _Explainer:
             return ""
         if (end - start) * PRIORITY_VALUE[priority] >= cutting_in_cost(True, True, len(week), priority):
             return ""
-        units = week_para_units(len(week) + 1, priority) - week_para_units(len(week), priority)
+        units = next_week_para_units(len(week), priority)
         crowded = f": {sid} already has {len(week)} paras this week" if units > 1 else ""
         return (
             f"is not among {sid}'s paras this week, and {end - start} minutes of priority-{priority} support "

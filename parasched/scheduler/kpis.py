@@ -101,6 +101,12 @@ def week_para_units(paras: int, priority: int) -> int:
     return max(0, paras - 1) + crowded
 
 
+def next_week_para_units(paras: int, priority: int) -> int:
+    """What one more para costs in ``extra_week_paras`` for a student who has ``paras`` this week
+    (at least 1: a para cutting in is never the student's first)."""
+    return max(1, week_para_units(paras + 1, priority) - week_para_units(paras, priority))
+
+
 def cutting_in_cost(new_in_day: bool, new_in_week: bool, week_paras: int | None = None, priority: int = 1) -> int:
     """What one run by another para in the middle of a student's stretch costs in continuity:
     two handoffs, and one more para in the student's day and week when that para is new there
@@ -110,7 +116,7 @@ def cutting_in_cost(new_in_day: bool, new_in_week: bool, week_paras: int | None 
     w = CONTINUITY_WEIGHTS
     units = int(new_in_week)
     if new_in_week and week_paras is not None:
-        units = max(1, week_para_units(week_paras + 1, priority) - week_para_units(week_paras, priority))
+        units = next_week_para_units(week_paras, priority)
     return 2 * w["handoffs"] + w["extra_paras"] * new_in_day + w["extra_week_paras"] * units
 
 
@@ -331,6 +337,7 @@ __all__ = [
     "cutting_in_cost",
     "duty_relays",
     "duty_runs",
+    "next_week_para_units",
     "student_day_handoffs",
     "week_para_units",
 ]
