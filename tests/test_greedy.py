@@ -647,3 +647,52 @@ def test_a_swap_that_would_leave_ten_minute_pieces_is_not_made() -> None:
     assert_valid(problem, schedule)
     assert [(a.para_id, a.start, a.end, a.students) for a in schedule.assignments] == [("A", 480, 540, ("T",))]
     assert [(u.ref, u.minutes) for u in schedule.unmet] == [("S", 60)]
+
+
+def one_para_three_students(priority: int) -> Problem:
+    """One para in; a 1:1 student in R1 and two shared students in R2, all of ``priority``, all
+    morning: the para may take the 1:1 student or the group, not both. (Six colleagues are out
+    all week: with so few paras who may support them at all, the greedy would treat the shared
+    students as scarce and place them with the 1:1 students, whatever the order.)"""
+    st = Settings(lunch_minutes=0, school_start=480, school_end=720, days=("Mon", "Tue"))
+    students = (
+        Student("ONE", "o", homeroom="R1", priority=priority),
+        Student("G1", "g", homeroom="R2", support=Support.SHARED, priority=priority),
+        Student("G2", "h", homeroom="R2", support=Support.SHARED, priority=priority),
+    )
+    out = tuple(Para(f"X{i}", f"x{i}", 480, 720) for i in range(6))
+    absences = tuple(Absence(p.para_id, st.days) for p in out)
+    return Problem(st, (Para("P1", "Ann", 480, 720), *out), students, absences=absences)
+
+
+@pytest.mark.parametrize("method", ["caseload", "slots"])
+@pytest.mark.parametrize(
+    ("priority", "groups_first", "covered"),
+    [
+        (2, False, {("ONE",)}),  # the hand order: 1:1 students first
+        (2, True, {("G1", "G2")}),  # two students' minutes for the para's one
+        (3, True, {("G1", "G2")}),
+        (1, True, {("ONE",)}),  # a safety-critical student alone is never left for a group
+    ],
+)
+def test_groups_first_covers_the_group_from_priority_two(
+    method: str, priority: int, groups_first: bool, covered: set[tuple[str, ...]]
+) -> None:
+    problem = one_para_three_students(priority)
+    schedule = greedy_schedule(problem, method=method, groups_first=groups_first)
+    assert_valid(problem, schedule)
+    assert {a.students for a in schedule.assignments if a.kind == Kind.SUPPORT} == covered
+    left = uncovered_by_priority(problem, schedule)[priority]
+    assert left == (2 * 240 if covered == {("ONE",)} else 240) * 2  # two days
+
+
+def test_the_solvers_warm_start_covers_groups_first() -> None:
+    """The solve's warm start (``workflows.solve._greedy``) gives the para to the two shared
+    students: twice the minutes the judge counts."""
+    from parasched.workflows.solve import _greedy
+
+    problem = one_para_three_students(2)
+    start = _greedy(problem)
+    assert start is not None
+    assert_valid(problem, start)
+    assert {a.students for a in start.assignments if a.kind == Kind.SUPPORT} == {("G1", "G2")}

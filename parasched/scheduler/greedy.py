@@ -11,7 +11,9 @@ How it fills the week, the way a person would:
 2. therapy in time: fixed sessions at their time; flexible sessions on spread-out allowed days at
    the first time where provider, students and (for assist/deliver) a qualified para are free;
 3. needs in priority order (1, then 2, then 3; within a priority: therapy staffing, 1:1 support,
-   duties, shared support, and the needs few paras may take before those many may). With the
+   duties, shared support, and the needs few paras may take before those many may; with
+   ``groups_first``, shared support before duties and 1:1 support from priority 2 on, see
+   ``GROUPS_FIRST_FROM_PRIORITY``). With the
    ``caseload`` method each student's week is covered at once: the para who can take most of it
    (joined group minutes counting double), then the one who can take most of the rest, and so on,
    as a coordinator draws up caseloads (the same para every day, the same colleague relieving
@@ -48,6 +50,12 @@ from .weekgrid import LunchRule, Occurrence, StudentSegment, WeekGrid
 
 _NEVER = 10**9
 SCARCE_PARAS = 6  # a shared student at most this many paras may support is placed with the 1:1s
+# With ``groups_first``, from this priority on shared students are covered before duties and 1:1
+# students: a para with a group of shared students covers two or three students' minutes at once,
+# where a 1:1 student takes the whole para. A short-staffed school then covers more of the minutes
+# the judge counts (public-tight's warm start: priority 2 from 56.6 to 61.2 %). Priority 1 keeps
+# its 1:1 students first: a safety-critical student alone is never left for a group.
+GROUPS_FIRST_FROM_PRIORITY = 2
 JOIN_WEIGHT = 2  # a minute joining a group a para already supports, against a minute of their free time
 REASON_NO_PARA = "greedy: no eligible para free"
 REASON_NO_TIME = "greedy: no time found for the session"
@@ -190,6 +198,7 @@ class _Greedy:
         self.least = problem.settings.min_support_minutes
         self.deadline: float | None = None
         self.method = "caseload"
+        self.groups_first = False
         self.occurrences: list[Occurrence] = []
         self.session_para: dict[tuple[str, str, int], str] = {}
         self._eligible: dict[tuple[str, frozenset[str]], list[Para]] = {}
@@ -230,6 +239,8 @@ class _Greedy:
                         flex.append(seg)
                     continue
                 rank = 1 if seg.support == Support.ONE_TO_ONE else 3
+                if self.groups_first and st.priority >= GROUPS_FIRST_FROM_PRIORITY:
+                    rank = 4 - rank  # shared 1, duties 2, 1:1 3
                 if self.method == "caseload":
                     weeks[(seg.student_id, rank)].append(seg)
                     continue
@@ -1156,7 +1167,11 @@ METHODS = ("caseload", "slots")
 
 
 def greedy_schedule(
-    problem: Problem, grid: WeekGrid | None = None, deadline: float | None = None, method: str = "caseload"
+    problem: Problem,
+    grid: WeekGrid | None = None,
+    deadline: float | None = None,
+    method: str = "caseload",
+    groups_first: bool = False,
 ) -> Schedule:
     """A schedule breaking no hard rule, filled greedily by priority (see module docstring).
     ``deadline`` (a ``time.monotonic()`` reading): past it, needs not reached stay uncovered, so a
@@ -1167,6 +1182,10 @@ def greedy_schedule(
     the free para with the best score taking it at each moment (a coordinator filling the grid
     by hand: the benchmarks' baseline). Which covers more depends on the school.
 
+    ``groups_first``: from priority ``GROUPS_FIRST_FROM_PRIORITY`` on, shared students before
+    duties and 1:1 students (the solver's warm start; the benchmarks' baseline keeps the hand
+    order, 1:1 students first).
+
     The fill avoids pieces shorter than ``min_support_minutes``; any left (``runs.short_runs``)
     are taken out at the end rather than kept against the rule."""
     if method not in METHODS:
@@ -1174,6 +1193,7 @@ def greedy_schedule(
     g = _Greedy(problem, grid or WeekGrid(problem))
     g.deadline = deadline
     g.method = method
+    g.groups_first = groups_first
     return g.run()
 
 

@@ -73,6 +73,8 @@ def _greedy(problem, deadline: float | None = None, stop: threading.Event | None
     (``scheduler/exchange.py``) and the scraps the judge drops (``scheduler/scraps.py``).
     Caseloads usually give students far fewer paras; slot by slot
     sometimes covers more priority-1 minutes on an understaffed school; the judge weighs both.
+    Both cover shared students before 1:1 students from priority 2 on (``groups_first``: a para
+    with a group covers two or three students' minutes at once; docs/solver.md point 14).
     Caseloads take about three times as long as slots (160 paras: 12 s against 4 s): when the
     time left could not hold them, the slots fill is the start."""
     from parasched.scheduler.exchange import trade_for_continuity
@@ -90,7 +92,7 @@ def _greedy(problem, deadline: float | None = None, stop: threading.Event | None
             break
         began = time.monotonic()
         try:
-            start = greedy_schedule(problem, grid, deadline=deadline, method=method)
+            start = greedy_schedule(problem, grid, deadline=deadline, method=method, groups_first=True)
         except Exception:  # a warm start is a help, never a reason to fail the solve
             continue
         took = time.monotonic() - began
