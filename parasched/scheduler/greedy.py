@@ -256,7 +256,8 @@ class _Greedy:
         for (sid, rank), segs in weeks.items():
             st = self.students[sid]
             n_elig = len(self._eligible_for(st, st.skills_required))
-            # the most constrained first: a shared student few paras may support goes with the 1:1s
+            # the most constrained first: a student few paras may support goes in the first rank of
+            # their priority (with the 1:1 students, or with groups_first the shared ones)
             rank = min(rank, 1) if n_elig <= SCARCE_PARAS else rank
             needs.append(((st.priority, rank, -1, n_elig, sid, 0), _StudentWeek(tuple(segs))))
         needs.sort(key=lambda n: n[0])
