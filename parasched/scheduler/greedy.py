@@ -49,7 +49,10 @@ from .timegrid import Interval, intersect, overlaps, subtract
 from .weekgrid import LunchRule, Occurrence, StudentSegment, WeekGrid
 
 _NEVER = 10**9
-SCARCE_PARAS = 6  # a shared student at most this many paras may support is placed with the 1:1s
+# a student at most this many paras may support goes in the first rank of their priority (the
+# caseload method): a shared one with the 1:1 students, or with ``groups_first`` a 1:1 one with
+# the groups
+SCARCE_PARAS = 6
 # With ``groups_first``, from this priority on shared students are covered before duties and 1:1
 # students: a para with a group of shared students covers two or three students' minutes at once,
 # where a 1:1 student takes the whole para. A short-staffed school then covers more of the minutes
