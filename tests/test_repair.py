@@ -598,3 +598,35 @@ def test_a_piece_of_five_paras_or_more_is_searched_on_neighbourhoods_of_its_hint
     assert seen and any(n >= rep.PIECE_LNS_PARAS for n, _ in seen)
     assert all(lns == (n >= rep.PIECE_LNS_PARAS) for n, lns in seen)
     assert_passes_check(p, out)
+
+
+def test_a_solves_coverage_piece_searches_priority_one_alone_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A solve's coverage piece: its first stage is priority-1 minutes alone, the later coverage
+    stages keep continuity as their tie-breaker. A resolve's pieces (changes count there) and the
+    continuity pieces keep the tie-breaker on priority 1 too (docs/solver.md, point 15)."""
+    import parasched.solver.repair as rep
+    from parasched.solver.objective import stages
+
+    seen: list[tuple[str, list[list[tuple[str, int]]]]] = []
+    real = rep.solve_model
+
+    def spy(m, *a, **k):  # type: ignore[no-untyped-def]
+        seen.append(("resolve" if m.baseline is not None else "solve", stages(m)))
+        return real(m, *a, **k)
+
+    monkeypatch.setattr(rep, "solve_model", spy)
+    p = lunch_school()
+    out = repair(p, bad_lunches(), SolverOptions(workers=1), time.monotonic() + 20)
+    assert unmet_p1(p, out) == 0
+    assert_passes_check(p, out)
+    solve_stages = [st for kind, st in seen if kind == "solve"]
+    assert solve_stages
+    for st in solve_stages:
+        assert st[0] == [("unmet_p1", 1)]  # priority 1 alone
+        p2 = dict(next(s for s in st if s[0][0] == "unmet_p2"))
+        assert "handoffs" in p2  # priority 2 still weighs continuity as its tie-breaker
+    seen.clear()
+    repair(p, bad_lunches(), SolverOptions(workers=1), time.monotonic() + 20, baseline=good_lunches())
+    resolve_stages = [st for kind, st in seen if kind == "resolve"]
+    assert resolve_stages
+    assert all("handoffs" in dict(st[0]) for st in resolve_stages)

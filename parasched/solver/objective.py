@@ -576,6 +576,8 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
        93.8 → 95.1 %, 36 → 19). Else (resolve, small week models solved to optimality, repair
        pieces) the coverage levels one by one, each with continuity as the tie-breaker
        (``LEVEL_SCALE``), each held at its value afterwards.
+       A solve's repair pieces (``m.priority1_alone``) search priority 1 without the
+       tie-breaker: they found priority-1 minutes far faster so (docs/solver.md, point 15).
     2. (resolve) ``changed_minutes``, continuity as its tie-breaker.
     3. The later levels (flex, substitutes, continuity with preferred paras, fairness) folded
        with exact lexicographic weights while they fit ``FOLD_LIMIT``
@@ -587,7 +589,10 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
     if m.judged and "changed_minutes" not in m.terms:
         out: list[list[tuple[str, int]]] = [[(t, w) for t, w in COVERAGE_VALUE.items() if t in m.terms]]
     else:
-        out = [[(t, LEVEL_SCALE), *tie] if tie else [(t, 1)] for t in COVERAGE_SCALE]
+        out = [
+            [(t, LEVEL_SCALE), *tie] if tie and not (m.priority1_alone and t == "unmet_p1") else [(t, 1)]
+            for t in COVERAGE_SCALE
+        ]
     if "changed_minutes" in m.terms:
         out.append([("changed_minutes", TIE_SCALE), *tie])
     lv = levels(False)[3:]
