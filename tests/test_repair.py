@@ -630,3 +630,26 @@ def test_a_solves_coverage_piece_searches_priority_one_alone_first(monkeypatch: 
     resolve_stages = [st for kind, st in seen if kind == "resolve"]
     assert resolve_stages
     assert all("handoffs" in dict(st[0]) for st in resolve_stages)
+
+
+def test_a_large_piece_keeps_continuity_as_its_priority_one_tie_breaker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece of 5+ paras is searched on neighbourhoods of its hint and proves nothing either
+    way: its priority-1 stage keeps continuity as the tie-breaker (without it public-tight's
+    pieces added 40 handoffs); a smaller piece searches priority 1 alone."""
+    import parasched.solver.repair as rep
+    from parasched.solver.objective import stages
+
+    seen: list[tuple[int, list[tuple[str, int]]]] = []
+    real = rep.solve_model
+
+    def spy(m, *a, **k):  # type: ignore[no-untyped-def]
+        seen.append((len(m.problem.paras), stages(m)[0]))
+        return real(m, *a, **k)
+
+    monkeypatch.setattr(rep, "solve_model", spy)
+    p = generate_school(12, seed=1)
+    out = repair(p, greedy_schedule(p), SolverOptions(workers=2, seed=0), time.monotonic() + 6, max_pieces=6)
+    assert_passes_check(p, out)
+    large = [first for n, first in seen if n >= rep.PIECE_LNS_PARAS]
+    assert large and all(first[0][0] == "unmet_p1" and "handoffs" in dict(first) for first in large)
+    assert all(first == [("unmet_p1", 1)] for n, first in seen if n < rep.PIECE_LNS_PARAS)

@@ -576,8 +576,8 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
        93.8 → 95.1 %, 36 → 19). Else (resolve, small week models solved to optimality, repair
        pieces) the coverage levels one by one, each with continuity as the tie-breaker
        (``LEVEL_SCALE``), each held at its value afterwards.
-       A solve's repair pieces (``m.priority1_alone``) search priority 1 without the
-       tie-breaker: they found priority-1 minutes far faster so (docs/solver.md, point 15).
+       A solve's repair pieces of a few paras (``m.priority1_alone``) search priority 1 without
+       the tie-breaker: they found priority-1 minutes far faster so (docs/solver.md, point 15).
     2. (resolve) ``changed_minutes``, continuity as its tie-breaker.
     3. The later levels (flex, substitutes, continuity with preferred paras, fairness) folded
        with exact lexicographic weights while they fit ``FOLD_LIMIT``

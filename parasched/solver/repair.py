@@ -456,10 +456,13 @@ def _solve_piece(
         busy=piece.busy,
     )
     m.improve_only = len(piece.paras) >= PIECE_LNS_PARAS
-    # a solve's coverage piece searches priority-1 minutes alone first: with continuity as the
-    # tie-breaker of that stage its 1-2 s found far fewer (public-small's repair search, 14 s from
-    # the warm start: 570-580 priority-1 minutes left against 420-425; docs/solver.md, point 15)
-    m.priority1_alone = baseline is None and week is None
+    # a solve's coverage piece of a few paras (the full search, which proves such a piece) searches
+    # priority-1 minutes alone first: with continuity as the tie-breaker of that stage it ran its
+    # whole time and proved nothing (public-small's repair search, 14 s from the warm start:
+    # 570-580 priority-1 minutes left against 420-425). A larger piece, searched on neighbourhoods
+    # of its hint, proves nothing either way, and there the tie-breaker keeps its continuity
+    # (public-tight: 40 more handoffs without it; docs/solver.md, point 15)
+    m.priority1_alone = baseline is None and week is None and not m.improve_only
     if week is not None:  # a continuity piece: coverage may only get better on every priority at once
         start = complete_hint(m, hint_values(m, piece.hint), 0.5)
         if start is None:

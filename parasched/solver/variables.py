@@ -113,7 +113,7 @@ class ModelData:
     tie_break: bool = True  # continuity as the tie-breaker of coverage stages (objective.stages)
     judged: bool = False  # one coverage stage weighted as objective.judge (objective.stages)
     # the priority-1 stage weighs priority-1 minutes alone, without continuity as its tie-breaker
-    # (a solve's coverage pieces: repair._solve_piece; docs/solver.md, point 15)
+    # (a solve's coverage pieces of a few paras: repair._solve_piece; docs/solver.md, point 15)
     priority1_alone: bool = False
     # improve a complete starting schedule by large-neighbourhood search on every worker, no
     # worker spent proving a bound (model._run): for models that cannot be proven in their time
