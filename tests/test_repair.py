@@ -601,9 +601,10 @@ def test_a_piece_of_five_paras_or_more_is_searched_on_neighbourhoods_of_its_hint
 
 
 def test_a_solves_coverage_piece_searches_priority_one_alone_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A solve's coverage piece: its first stage is priority-1 minutes alone, the later coverage
-    stages keep continuity as their tie-breaker. A resolve's pieces (changes count there) and the
-    continuity pieces keep the tie-breaker on priority 1 too (docs/solver.md, point 15)."""
+    """A solve's coverage piece of a few paras (here 2: the full search proves it): its first
+    stage is priority-1 minutes alone, the later coverage stages keep continuity as their
+    tie-breaker. A resolve's pieces (changes count there) keep the tie-breaker on priority 1 too,
+    as do pieces of 5+ paras (next test; docs/solver.md, point 15)."""
     import parasched.solver.repair as rep
     from parasched.solver.objective import stages
 
