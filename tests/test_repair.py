@@ -654,3 +654,31 @@ def test_a_large_piece_keeps_continuity_as_its_priority_one_tie_breaker(monkeypa
     large = [first for n, first in seen if n >= rep.PIECE_LNS_PARAS]
     assert large and all(first[0][0] == "unmet_p1" and "handoffs" in dict(first) for first in large)
     assert all(first == [("unmet_p1", 1)] for n, first in seen if n < rep.PIECE_LNS_PARAS)
+
+
+def test_a_resolve_that_repairs_builds_no_model_after_the_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resolve on the repair path is the repair search alone; a solve still builds its models.
+    The resolve's one-day model, hinted with the repaired week, came back worse than its start
+    (public-medium, 3 paras out on Tuesday: docs/resolve.md)."""
+    import parasched.solver.week as week
+
+    built: list[object] = []
+    real = week.build
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        built.append(a)
+        return real(*a, **k)
+
+    monkeypatch.setattr(week, "build", spy)
+    p = lunch_school()
+    opts = SolverOptions(time_limit=4, workers=1, max_paras_per_student=1)
+    assert opts.candidate_limit(len(p.paras)) is not None  # the repair path
+    raw = week.solve_week(p, opts, baseline=good_lunches(), hint=bad_lunches())
+    assert raw.repair is not None and raw.repair.pieces > 0
+    assert built == []
+    assert raw.schedule is not None
+    assert_passes_check(p, raw.schedule)
+    assert level_key(p, raw.schedule) < level_key(p, bad_lunches())  # the pieces found S1's lunch
+    solved = week.solve_week(p, opts, hint=bad_lunches())
+    assert built, "a solve builds its models after the pieces"
+    assert solved.schedule is not None

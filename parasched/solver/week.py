@@ -171,10 +171,17 @@ def _solve_coverage(
     if pieces_first and incumbent is not None:
         repair_stats = RepairStats()
         # no model after the repair when the school is too large for one, or when the time left
-        # would not even build it (a 5 s resolve of 80 paras): the repair search takes the time
+        # would not even build it (a 5 s resolve of 80 paras): the repair search takes the time.
+        # Nor in a resolve: its one-day model, hinted with the repaired week, came back worse
+        # than its start (public-medium, 3 paras out, 8-15 s: the pieces alone left 220-270
+        # priority-1 minutes of Tuesday uncovered, with the model 235-355; docs/solver.md)
         build_guess = DAY_BUILD_SECONDS_PER_PARA * len(problem.paras)
-        whole = len(problem.paras) > MAX_DAY_MODEL_PARAS or (  # (caps are held by the models)
-            not deterministic and options.max_unmet is None and (1 - REPAIR_SHARE) * limit < 1.2 * build_guess + 1.5
+        whole = (
+            len(problem.paras) > MAX_DAY_MODEL_PARAS
+            or (baseline is not None and options.max_unmet is None)
+            or (  # (caps are held by the models)
+                not deterministic and options.max_unmet is None and (1 - REPAIR_SHARE) * limit < 1.2 * build_guess + 1.5
+            )
         )
         first = time.monotonic() - t0  # the warm start is a complete schedule
         part = 0.95 if whole else REPAIR_SHARE
@@ -292,6 +299,18 @@ def _solve_coverage(
             if first is None and raw.first_solution_seconds is not None:
                 first = time.monotonic() - t0 - raw.runtime + raw.first_solution_seconds
             last = raw
+        if (
+            raw.schedule is not None
+            and raw.status != "optimal"
+            and incumbent is not None
+            and judge(raw.terms, baseline is not None)
+            >= judge(_terms_of(problem, incumbent, baseline), baseline is not None)
+            and _passes(problem, incumbent)
+        ):
+            # an unproven answer no better than where it started (a resolve's one-day model, out
+            # of time after its priority-1 stage: 390 priority-2 minutes and 3,200 changed
+            # minutes worse than its repaired start) is not kept: every result is judged
+            return _repaired_result(problem, options, plan, baseline, incumbent, t0, first or 0.0, repair_stats)
     assert last is not None  # the week model ran when the day phase did not
     last.bound = valid_bound(problem, options, plan, baseline, last.bound)
     last.runtime = time.monotonic() - t0
