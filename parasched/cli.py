@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from parasched.scheduler.deadline import RESOLVE_DEFAULT_SECONDS
 from parasched.scheduler.errors import InputError
 
 if TYPE_CHECKING:  # the solver is imported when a command needs it: the CLI starts fast
@@ -820,7 +821,7 @@ def stopped_early(result: SolveResult, options: SolverOptions, limit: float) -> 
     "--time-limit",
     type=float,
     default=None,
-    help="Seconds for the whole command, reading and writing included (default: 10, a morning re-plan; "
+    help="Seconds for the whole command, reading and writing included (default: 20, a morning re-plan; "
     "the workbook's time_limit_seconds is for solve).",
 )
 @click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
@@ -866,7 +867,7 @@ def resolve(
     from parasched.io.reader import read_problem
     from parasched.io.schedule_reader import read_schedule
     from parasched.io.writer import write_schedule
-    from parasched.scheduler.deadline import RESOLVE_DEFAULT_SECONDS, Deadline, solver_seconds
+    from parasched.scheduler.deadline import Deadline, solver_seconds
     from parasched.scheduler.errors import Issue
     from parasched.scheduler.schedule import Status
     from parasched.solver.options import SolverOptions
@@ -1113,7 +1114,7 @@ def batch(
 @click.option(
     "--time-limit",
     type=float,
-    default=10.0,
+    default=RESOLVE_DEFAULT_SECONDS,
     show_default=True,
     help="Seconds a solve or re-plan started from the page may take.",
 )

@@ -85,7 +85,7 @@ def test_the_solver_keeps_back_the_measured_writing_time() -> None:
 
 
 def test_resolve_default_is_a_morning_replan() -> None:
-    assert RESOLVE_DEFAULT_SECONDS == 10.0
+    assert RESOLVE_DEFAULT_SECONDS == 20.0
 
 
 def test_a_busy_machine_stretches_the_reserve() -> None:
@@ -160,7 +160,7 @@ def test_solve_gives_the_solver_the_workbook_limit_less_the_reserve(
     assert 45 - 10 * writing_reserve(2, 1) <= options.time_limit < 45 - writing_reserve(2, 1)
 
 
-def test_resolve_defaults_to_ten_seconds_not_the_workbook_limit(
+def test_resolve_defaults_to_twenty_seconds_not_the_workbook_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     school, baseline = _tiny_school(tmp_path)

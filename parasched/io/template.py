@@ -45,7 +45,7 @@ SETTINGS_HELP: dict[str, tuple[Any, str]] = {
     "time_limit_seconds": (
         60,
         "Seconds 'parasched solve' may take in all, reading and writing included (at most "
-        "86,400). 'resolve' takes 10 s unless given --time-limit.",
+        "86,400). 'resolve' takes 20 s unless given --time-limit.",
     ),
 }
 

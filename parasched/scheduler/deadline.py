@@ -27,8 +27,10 @@ MAX_SLOWDOWN = 10.0
 # The search always gets at least this: a limit too short for the school still yields the
 # greedy start improved a little, rather than no schedule at all.
 MIN_SOLVE_SECONDS = 0.5
-# `resolve` is a morning re-plan: the coordinator waits for it before the bell.
-RESOLVE_DEFAULT_SECONDS = 10.0
+# `resolve` is a morning re-plan: the coordinator waits for it before the bell. 20 s, not 10:
+# public-medium with 3 paras out on Tuesday (seeds 0-2) left 220-240 priority-1 minutes of that
+# day uncovered at 20 s against 285-355 at 10 s, priority 2 equal (docs/resolve.md).
+RESOLVE_DEFAULT_SECONDS = 20.0
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from starlette.datastructures import UploadFile
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from parasched.io.files import MAX_FILE_BYTES
+from parasched.scheduler.deadline import RESOLVE_DEFAULT_SECONDS
 from parasched.scheduler.errors import InputError, Issue
 from parasched.workflows import web_session as ws
 
@@ -88,7 +89,7 @@ class Sessions:
 
 def create_app(
     *,
-    time_limit: float = 10.0,
+    time_limit: float = RESOLVE_DEFAULT_SECONDS,
     workers: int = 2,
     allowed_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS,
     max_upload_bytes: int = MAX_FILE_BYTES,

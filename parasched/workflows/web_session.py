@@ -31,6 +31,7 @@ from typing import Any
 from parasched.io.absence_args import absences_from_args
 from parasched.io.files import MAX_FILE_BYTES
 from parasched.io.labels import Labels
+from parasched.scheduler.deadline import RESOLVE_DEFAULT_SECONDS
 from parasched.scheduler.errors import InputError, Issue
 from parasched.scheduler.model import Absence, Problem
 from parasched.scheduler.schedule import Kind, Schedule, SolveResult, Status, UnmetKind
@@ -182,7 +183,7 @@ class _Job:
 class Session:
     """One person's files, schedules and background job (see the module docstring)."""
 
-    def __init__(self, *, time_limit: float = 10.0, workers: int = 2, names: bool = True) -> None:
+    def __init__(self, *, time_limit: float = RESOLVE_DEFAULT_SECONDS, workers: int = 2, names: bool = True) -> None:
         self.id = secrets.token_urlsafe(24)
         self.folder = Path(tempfile.mkdtemp(prefix="parasched-web-"))
         self.time_limit = time_limit
