@@ -1,10 +1,11 @@
 """The solve's coverage stage weighs coverage and continuity as ``objective.judge`` does.
 
-A school of more than ``WEEK_MODEL_ONLY_PARAS`` paras is searched by models whose first stage
-is the judge's first level (priority 1, 2, 3 minutes at 100, 10, 1; a handoff and one more para
-in a student's day 30, one more para in their week 300), so the search itself refuses to pass a
-student to a second para for a few low-priority minutes. Before, a priority-1-alone stage won
-such minutes and the judge threw the whole day's answer away afterwards.
+A solve is searched by models whose first stage is the judge's first level (priority 1, 2, 3
+minutes at 100, 10, 1; a handoff and one more para in a student's day 30, one more para in
+their week 300): a school of up to ``WEEK_MODEL_ONLY_PARAS`` paras by its week model, a larger
+one by its day models. So the search itself refuses to pass a student to a second para for a few
+low-priority minutes. Before, a priority-1-alone stage won such minutes and the judge threw the
+whole day's answer away afterwards.
 """
 
 from __future__ import annotations
@@ -91,3 +92,32 @@ def test_a_solves_day_models_improve_the_warm_start_on_every_worker(monkeypatch:
     assert day_runs and all(lns == hinted for _, hinted, lns in day_runs)
     assert any(lns for *_, lns in day_runs)
     assert not any(lns for improve, _, lns in seen if not improve)
+
+
+def test_a_small_schools_week_model_searches_what_the_judge_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A solve of up to 8 paras is one week model; its first stage is the judge's first level,
+    as a larger school's day models. Solved level by level to prove optimality, it proved
+    nothing in 20 s on ten schools of 4-8 paras and its answers passed students between paras
+    (an 8-para school: 71 handoffs, judged 27 % worse; docs/solver.md point 16). A resolve's
+    week model keeps its levels one by one, changes after coverage."""
+    import parasched.solver.week as week
+    from samples.generator import generate_school
+
+    firsts: list[list[tuple[str, int]]] = []
+    real = week.solve_model
+
+    def spy(m, incumbent, t0):  # type: ignore[no-untyped-def]
+        firsts.append(stages(m)[0])
+        return real(m, incumbent, t0)
+
+    monkeypatch.setattr(week, "solve_model", spy)
+    p = generate_school(5, seed=1)
+    assert len(p.paras) <= WEEK_MODEL_ONLY_PARAS
+    r = solve(p, SolverOptions(time_limit=3, workers=1, seed=0))
+    assert_passes_check(p, r.schedule)
+    assert r.objective == r.term("unmet_p1")  # the result's objective stays priority-1 minutes
+    (first,) = firsts
+    assert judged_stage(first) and dict(first) == {t: w for t, w in COVERAGE_VALUE.items() if t in dict(first)}
+    firsts.clear()
+    week.solve_week(p, SolverOptions(time_limit=3, workers=1, seed=0), baseline=r.schedule, hint=r.schedule)
+    assert firsts and all(not judged_stage(f) and f[0][0] == "unmet_p1" for f in firsts)

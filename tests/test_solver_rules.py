@@ -218,7 +218,10 @@ def test_lunch_inside_window_relayed_by_a_second_para() -> None:
     assert lunch.minutes == 30 and t("10:00") <= lunch.start and lunch.end <= t("11:00")
     assert unmet(r) == 30
     assert "lunch" in r.schedule.unmet[0].reason
-    r = run(Problem(st, (para("P1", end="12:00"), para("P2", end="12:00")), (student("S1"),)))
+    # a priority-1 student's 30 minutes are worth a second para (a priority-2 student's, on a
+    # one-day school, are not: a new face, their day's second para and two handoffs cost more)
+    relieved = (para("P1", end="12:00"), para("P2", end="12:00"))
+    r = run(Problem(st, relieved, (student("S1", priority=1),)))
     assert unmet(r) == 0
     assert len([a for a in r.schedule.assignments if a.kind == Kind.LUNCH]) == 2
 
@@ -235,8 +238,8 @@ def test_max_continuous_minutes_forces_a_pause() -> None:
     st = settings(school_end=t("11:00"), max_continuous_minutes=60)
     r = run(Problem(st, (para("P1", end="11:00"),), (student("S1"),)), grid_minutes=5)
     assert unmet(r) == 5
-    r = run(Problem(st, (para("P1", end="11:00"), para("P2", end="11:00")), (student("S1"),)))
-    assert unmet(r) == 0
+    r = run(Problem(st, (para("P1", end="11:00"), para("P2", end="11:00")), (student("S1", priority=1),)))
+    assert unmet(r) == 0  # the pause relieved: 5 priority-1 minutes are worth a second para
 
 
 def test_edge_of_day_only_hours_worked_are_covered() -> None:

@@ -84,8 +84,8 @@ def levels(with_changes: bool) -> list[dict[str, int]]:
 
 
 # How a search step is judged, kept or dropped. A solve's day models search with exactly these
-# weights (``stages``, ``ModelData.judged``); a resolve, a repair piece and a small week model
-# search one level at a time, priority 1 alone first, which does not look at priority 2 and may
+# weights (``stages``, ``ModelData.judged``), and so does a solve's week model; a resolve and a
+# repair piece search one level at a time, priority 1 alone first, which does not look at priority 2 and may
 # throw it away for nothing. So a day model's answer, a repair piece, a continuity piece is kept
 # only when the school is better off by this measure: one priority-1 minute is worth ten
 # priority-2 minutes, one priority-2 minute ten priority-3 minutes; then changes (resolve), flex,
@@ -573,9 +573,10 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
        for exactly what is kept: a priority-1-alone stage won minutes by passing students between
        paras or by dropping priority 2, and the judge threw the day's answer away (12-para public
        school, 30 s: 78.5 → 79.8 % of needs covered, handoffs 66 → 37; 10-para hard school:
-       93.8 → 95.1 %, 36 → 19). Else (resolve, small week models solved to optimality, repair
-       pieces) the coverage levels one by one, each with continuity as the tie-breaker
-       (``LEVEL_SCALE``), each held at its value afterwards.
+       93.8 → 95.1 %, 36 → 19); a school of up to 8 paras too, since the fifteenth session
+       (docs/solver.md, point 16). Else (resolve, repair pieces) the coverage levels one by one,
+       each with continuity as the tie-breaker (``LEVEL_SCALE``; not in a resolve of up to 8
+       paras), each held at its value afterwards.
        A solve's repair pieces of a few paras (``m.priority1_alone``) search priority 1 without
        the tie-breaker: they found priority-1 minutes far faster so (docs/solver.md, point 15).
     2. (resolve) ``changed_minutes``, continuity as its tie-breaker.
@@ -583,8 +584,6 @@ def stages(m: ModelData) -> list[list[tuple[str, int]]]:
        with exact lexicographic weights while they fit ``FOLD_LIMIT``
        (``weight(level) = prod(ub + 1 of every later level in the stage)``), else split.
     """
-    # a small school's week model is solved to optimality level by level (continuity exactly,
-    # in the later stage): a tie-breaker in every stage would keep it from proving and stopping
     tie = [(t, w) for t, w in CONTINUITY.items() if t in TIE_BREAK and t in m.terms] if m.tie_break else []
     if m.judged and "changed_minutes" not in m.terms:
         out: list[list[tuple[str, int]]] = [[(t, w) for t, w in COVERAGE_VALUE.items() if t in m.terms]]
