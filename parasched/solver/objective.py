@@ -85,8 +85,8 @@ def levels(with_changes: bool) -> list[dict[str, int]]:
 
 # How a search step is judged, kept or dropped. A solve's day models search with exactly these
 # weights (``stages``, ``ModelData.judged``), and so does a solve's week model; a resolve and a
-# repair piece search one level at a time, priority 1 alone first, which does not look at priority 2 and may
-# throw it away for nothing. So a day model's answer, a repair piece, a continuity piece is kept
+# repair piece search one level at a time, priority 1 alone first, which does not look at
+# priority 2 and may throw it away for nothing. So a day model's answer, a repair piece, a continuity piece is kept
 # only when the school is better off by this measure: one priority-1 minute is worth ten
 # priority-2 minutes, one priority-2 minute ten priority-3 minutes; then changes (resolve), flex,
 # substitutes, continuity and fairness, each level only breaking ties of the ones before.

@@ -174,7 +174,7 @@ def _solve_coverage(
         # would not even build it (a 5 s resolve of 80 paras): the repair search takes the time.
         # Nor in a resolve: its one-day model, hinted with the repaired week, came back worse
         # than its start (public-medium, 3 paras out, 8-15 s: the pieces alone left 220-270
-        # priority-1 minutes of Tuesday uncovered, with the model 235-355; docs/solver.md)
+        # priority-1 minutes of Tuesday uncovered, with the model 235-355; docs/resolve.md)
         build_guess = DAY_BUILD_SECONDS_PER_PARA * len(problem.paras)
         whole = (
             len(problem.paras) > MAX_DAY_MODEL_PARAS
