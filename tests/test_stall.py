@@ -1,10 +1,11 @@
 """A search that finds nothing better for a while stops, and its time goes where it can still pay.
 
-Issue 12 asked that a solve stop early once it has nothing left to prove or improve: the week
-model up to 8 paras stops when it has proved optimality; above, the day models and the repair
-search improve a complete schedule and can prove nothing, so they stop when they stall
-(``model.STALL_SHARE``, ``repair.REPAIR_STALL_SHARE``): a day model's leftover time passes to the
-next day, the last phase's ends the solve.
+Issue 12 asked that a solve stop early once it has nothing left to prove or improve: a tiny
+school's week model stops when it has proved optimality; the week model of a 4-8 para school,
+the day models and the repair search improve a complete schedule and prove nothing in practice,
+so they stop when they stall (``model.STALL_SHARE``, ``model.WEEK_STALL_SHARE``,
+``repair.REPAIR_STALL_SHARE``): a day model's leftover time passes to the next day, the last
+phase's ends the solve.
 """
 
 from __future__ import annotations
@@ -35,10 +36,12 @@ def scaled_stall_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(model_mod, "STALL_SHARE", 0.1)
     monkeypatch.setattr(rep, "REPAIR_STALL_MIN_SECONDS", 0.3)
     monkeypatch.setattr(rep, "REPAIR_STALL_SHARE", 0.02)
+    monkeypatch.setattr(model_mod, "WEEK_STALL_MIN_SECONDS", 0.3)
+    monkeypatch.setattr(model_mod, "WEEK_STALL_SHARE", 0.05)
 
 
-def fake_model(improve_only: bool = True, workers: int = 2) -> SimpleNamespace:
-    return SimpleNamespace(improve_only=improve_only, options=SimpleNamespace(workers=workers))
+def fake_model(improve_only: bool = True, workers: int = 2, judged: bool = False) -> SimpleNamespace:
+    return SimpleNamespace(improve_only=improve_only, judged=judged, options=SimpleNamespace(workers=workers))
 
 
 @pytest.mark.parametrize(
@@ -48,7 +51,11 @@ def fake_model(improve_only: bool = True, workers: int = 2) -> SimpleNamespace:
         (fake_model(), 5.0, True, 3.0),  # at least STALL_MIN_SECONDS
         (fake_model(), 2.0, True, None),  # a 2 s repair piece runs its time (3 s would never come)
         (fake_model(), 20.0, False, None),  # no complete start: a search that may have to find one
-        (fake_model(improve_only=False), 20.0, True, None),  # a model that proves (small week model)
+        (fake_model(improve_only=False), 20.0, True, None),  # a model that proves (a resolve's)
+        (fake_model(improve_only=False, judged=True), 60.0, True, 15.0),  # a small school's week: a quarter
+        (fake_model(improve_only=False, judged=True), 20.0, True, 10.0),  # at least WEEK_STALL_MIN_SECONDS
+        (fake_model(improve_only=False, judged=True), 8.0, True, None),  # a short solve's week runs its time
+        (fake_model(improve_only=False, judged=True, workers=1), 60.0, True, None),  # reproducible
         (fake_model(workers=1), 20.0, True, None),  # one worker: reproducible, runs its budget
     ],
 )
@@ -168,3 +175,30 @@ def test_the_early_stop_is_said_only_when_searches_stalled(
 ) -> None:
     result = SolveResult(status, Schedule(), runtime=runtime)
     assert stopped_early(result, SolverOptions(time_limit=173, workers=workers), 180) == said
+
+
+@pytest.mark.usefixtures("scaled_stall_rules")
+def test_a_small_schools_week_model_stops_when_it_stalls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 4-para school's week model searches with the judge's weights and never proves its answer
+    (issue 12: a 4-para school ran its whole 60 s, its last gain at 20 s): its stage stops once it
+    has found nothing better for a while (rules scaled down), the stages after it get their own
+    share of the time and no more, and the solve returns before its limit with a schedule that
+    breaks no rule."""
+    runs: list[tuple[str, float, bool]] = []
+    real = model_mod._run
+
+    def spy(m, model, budget, *a, **k):  # type: ignore[no-untyped-def]
+        out = real(m, model, budget, *a, **k)
+        if m.judged and not m.improve_only:  # the week model (not a continuity piece)
+            runs.append((a[1], budget, out[2].stalled))
+        return out
+
+    monkeypatch.setattr(model_mod, "_run", spy)
+    p = generate_school(4, seed=0)
+    res = solve(p, SolverOptions(time_limit=30, workers=2, seed=0))
+    assert_passes_check(p, res.schedule)
+    assert len(runs) >= 2 and runs[0][0] == "week: covering needs"
+    assert runs[0][2]  # the judged stage stalled
+    # the stage after it: its own share of the model's time (1 of 5 here), none of what the first left
+    assert runs[1][1] <= 30 * 0.25
+    assert res.runtime < 25

@@ -34,6 +34,11 @@ MIN_STAGE_SECONDS = 0.5  # a stage given less wall time is skipped (its presolve
 # and, at the end, the solve returns early (docs/solver.md, point 11, "When a solve ends")
 STALL_SHARE = 0.5
 STALL_MIN_SECONDS = 3.0
+# a small school's week model (``judged``, never proved in practice) stops likewise, after a
+# quarter of its time and at least 10 s: with the day models' 3 s a 20 s solve of a 4-para school
+# stopped before its late continuity gains (judged 7,590 against 7,110-7,250; docs/solver.md, point 17)
+WEEK_STALL_SHARE = 0.25
+WEEK_STALL_MIN_SECONDS = 10.0
 # a day model's judged stage (``ModelData.windows``): this many minutes of the day re-planned at
 # once with every para, everything else held, each for this many seconds (docs/solver.md, point 12)
 WINDOW_MINUTES = 90
@@ -158,6 +163,7 @@ def solve_model(
             first = time.monotonic() - t0
     deterministic = opts.workers == 1  # budgets fixed up front, deterministic time: same seed, same result
     start_limit = limit if deterministic else limit - (time.monotonic() - t0)
+    stalled = False  # a stage found nothing better for a while: the stages after it get their own share only
     for i, weights in enumerate(plan):
         if opts.stop is not None and opts.stop.is_set():
             status_all = "feasible"
@@ -168,8 +174,9 @@ def solve_model(
         else:
             remaining = max(0.05, limit - (time.monotonic() - t0))
             budget = remaining * share(weights) / sum(share(w) for w in plan[i:])
-            if shares is not None and not any(t in shares for t, _ in weights):
-                # with shares: a stage not named there gets its share at most, no time passed on
+            if stalled or (shares is not None and not any(t in shares for t, _ in weights)):
+                # after a stall, or with shares a stage not named there: its share at most, no
+                # time passed on
                 budget = min(budget, limit * share(weights) / sum(share(w) for w in plan))
             stage_end = time.monotonic() + budget
         expr = sum(w * m.terms[t][0] for t, w in weights)
@@ -204,6 +211,9 @@ def solve_model(
         )
         if first is None and cb.first is not None:
             first = cb.first
+        # a day model's leftover goes to the next day (week.py); a small school's week model
+        # has no next day: what a stalled stage leaves ends the model sooner
+        stalled = stalled or (cb.stalled and not m.improve_only)
         if st in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             if values is None:
                 return RawResult(
@@ -336,13 +346,19 @@ def _run(
 def _stall_seconds(m: ModelData, budget: float, hinted: bool) -> float | None:
     """How long a search may go without a better solution before it stops, or None (no such rule).
 
-    Only for models improving a complete schedule on the wall clock (``improve_only``, 2+
-    workers): they cannot prove anything, so finding nothing for half their time means the rest
-    is better spent elsewhere. A model that proves (the week model up to 8 paras) stops when it
-    has proved; with one worker the search must stay reproducible, so it runs its budget."""
-    if not (m.improve_only and hinted and m.options.workers > 1):
+    Only for models improving a complete schedule on the wall clock (2+ workers): the day models
+    (``improve_only``) and a small school's week model, which searches the judge's weights
+    (``judged``) and so proves nothing in practice (a 4-para school: bound 80 against 6,840 after
+    42 s). Finding nothing better for half their time (a week model: a quarter, at least 10 s)
+    means the rest is better spent elsewhere, or not at all. A resolve's week model, searched
+    level by level, stops when it has proved; with one worker the search must stay reproducible,
+    so it runs its budget."""
+    if not ((m.improve_only or m.judged) and hinted and m.options.workers > 1):
         return None
-    stall = max(STALL_MIN_SECONDS, STALL_SHARE * budget)
+    if m.improve_only:
+        stall = max(STALL_MIN_SECONDS, STALL_SHARE * budget)
+    else:
+        stall = max(WEEK_STALL_MIN_SECONDS, WEEK_STALL_SHARE * budget)
     return stall if stall < budget else None
 
 
