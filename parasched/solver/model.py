@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from parasched.scheduler.kpis import PRIORITY_VALUE
 from parasched.scheduler.model import Problem, Support
-from parasched.scheduler.schedule import Schedule
+from parasched.scheduler.schedule import Kind, Schedule
 from parasched.scheduler.timegrid import fmt_span
 from parasched.scheduler.weekgrid import WeekGrid
 
@@ -26,7 +26,7 @@ from .extract import extract
 from .hint import hint_values
 from .objective import TERM_NAMES, build_terms, exact_relays, judged_stage, primary, stage_name, stage_share, stages
 from .options import SolverOptions
-from .variables import ModelData, build_variables
+from .variables import Label, ModelData, build_variables
 
 MIN_STAGE_SECONDS = 0.5  # a stage given less wall time is skipped (its presolve alone takes that)
 # a model improving a complete schedule (``improve_only``) that has found nothing better for this
@@ -204,11 +204,15 @@ def solve_model(
             for n, h in zip(best, held, strict=True):
                 m.model.add(sum(w * m.terms[t][0] for t, w in h) <= n)
             continue
+        seconds = max(0.05, min(budget, stage_end - time.monotonic()))
+        if values is not None and m.improve_only and judged_stage(weights):
+            # a solve's day model: two thirds with what covers priority 1 held, then the whole
+            # model; each stops when it stalls (docs/solver.md, point 18)
+            values = _priority1_held(m, values, weights, HOLD_SHARE * seconds, t0, label)
+            seconds = max(0.05, min((1 - HOLD_SHARE) * seconds, stage_end - time.monotonic()))
         if values is not None:
             _hint(m.model, values)
-        st, solver, cb = _run(
-            m, m.model, max(0.05, min(budget, stage_end - time.monotonic())), t0, label, hinted=values is not None
-        )
+        st, solver, cb = _run(m, m.model, seconds, t0, label, hinted=values is not None)
         if first is None and cb.first is not None:
             first = cb.first
         # a day model's leftover goes to the next day (week.py); a small school's week model
@@ -455,6 +459,51 @@ def _hold_outside(
         before[i] = list(domain)
         domain.clear()
         domain.extend((values[i], values[i]))
+    return before
+
+
+HOLD_SHARE = 0.67
+
+
+def _priority1_held(
+    m: ModelData, values: list[int], weights: list[tuple[str, int]], seconds: float, t0: float, label: str
+) -> list[int]:
+    """The stage searched for ``seconds`` with the incumbent's priority-1 rows held
+    (``_hold_priority1``); the better of its answer and ``values``."""
+    pinned = _hold_priority1(m, values)
+    _hint(m.model, values)
+    try:
+        st, solver, _ = _run(m, m.model, seconds, t0, label, hinted=True)
+    finally:
+        _let_go(m.model, pinned)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = exact_relays(m, list(solver.response_proto.solution))
+        if _evaluate(m, found, weights) < _evaluate(m, values, weights):
+            return found
+    return values
+
+
+def _hold_priority1(m: ModelData, values: list[int]) -> dict[int, list[int]]:
+    """Fix, in the model, every variable that puts a para on a priority-1 student (alone) or a
+    priority-1 duty in ``values``. The repair search before the day models is priority 1's; a day
+    model's few seconds of neighbourhood search then go to priority 2 and 3 and continuity, and
+    priority 1 can only rise (its uncovered minutes stay free to take). Returns the held
+    variables' domains before (``_let_go``)."""
+    proto = m.model.Proto()
+
+    def first(label: Label) -> bool:
+        if label[0] == Kind.SUPPORT:  # (a group's variable names no student: not held)
+            return label[1] is not None and m.students[label[1]].priority == 1
+        return label[0] == Kind.DUTY and m.problem.duty(label[1]).priority == 1
+
+    on = (v.Index() for occupying in m.para_at.values() for v, label, _ in occupying if first(label))
+    held = {i for i in on if values[i] == 1}
+    before: dict[int, list[int]] = {}
+    for i in held:
+        domain = proto.variables[i].domain
+        before[i] = list(domain)
+        domain.clear()
+        domain.extend((1, 1))
     return before
 
 

@@ -1,0 +1,90 @@
+"""A solve's day model searches first with what covers priority 1 held (``model._priority1_held``).
+
+The repair search before the day models is priority 1's; the day model's few seconds of
+neighbourhood search go first to priority 2 and 3 and continuity, with every variable that puts
+a para on a priority-1 student or duty in the incumbent fixed. The rest of the stage searches the
+whole model, so a chain that moves priority-1 support to another para (to free the only para a
+priority-2 student may have) is still found. These tests: what is held, exactly, and given back;
+that the held search cannot make that chain and the whole stage does.
+"""
+
+from __future__ import annotations
+
+from checking import assert_passes_check
+from fixtures import t
+
+from parasched.scheduler.coverage import coverage
+from parasched.scheduler.model import Para, Problem, Settings, Student, StudentBlock
+from parasched.scheduler.schedule import Assignment, Kind, Schedule
+from parasched.solver import model as model_mod
+from parasched.solver.hint import hint_values
+from parasched.solver.model import build, complete_hint, solve_model
+from parasched.solver.objective import stages
+from parasched.solver.options import SolverOptions
+
+
+def school() -> Problem:
+    """Ana and Ben 09:00-11:00; S1 (priority 1) may have either, S2 (priority 2) only Ana (signing)."""
+    return Problem(
+        Settings(days=("Mon",), school_start=t("09:00"), school_end=t("11:00"), lunch_minutes=0, breaks_per_day=0),
+        (
+            Para("A", "Ana", t("09:00"), t("11:00"), skills=frozenset({"signing"})),
+            Para("B", "Ben", t("09:00"), t("11:00")),
+        ),
+        (
+            Student("S1", "Kid one", priority=1),
+            Student("S2", "Kid two", priority=2, skills_required=frozenset({"signing"})),
+        ),
+        (StudentBlock("S1", t("09:00"), t("11:00")), StudentBlock("S2", t("09:00"), t("11:00"))),
+    )
+
+
+# Ana with the priority-1 student all morning, Ben idle: S2 is left short, and only a chain
+# (Ben takes S1, Ana S2) covers both
+INCUMBENT = Schedule((Assignment("A", "Mon", t("09:00"), t("11:00"), Kind.SUPPORT, "", ("S1",)),))
+
+
+def day_model(p: Problem) -> tuple[model_mod.ModelData, list[int]]:
+    m = build(p, SolverOptions(time_limit=4, workers=1, seed=0), None, ("Mon",), hint=INCUMBENT, keep=INCUMBENT)
+    m.judged = m.improve_only = True  # as week.py sets a solve's day models
+    values = complete_hint(m, hint_values(m, INCUMBENT), 2.0)
+    assert values is not None
+    return m, values
+
+
+def uncovered(p: Problem, schedule: Schedule, sid: str) -> int:
+    return sum(e - s for n in coverage(p, schedule) if n.ref == sid for s, e, _ in n.uncovered)
+
+
+def test_what_covers_priority_1_is_held_and_given_back() -> None:
+    p = school()
+    m, values = day_model(p)
+    proto = m.model.Proto()
+    before = [list(v.domain) for v in proto.variables]
+    pinned = model_mod._hold_priority1(m, values)
+    on_s1 = {
+        v.Index()
+        for occupying in m.para_at.values()
+        for v, label, _ in occupying
+        if label[0] == Kind.SUPPORT and label[1] == "S1" and values[v.Index()] == 1
+    }
+    assert on_s1 and set(pinned) == on_s1  # Ana's S1 variables, nothing of S2 or of Ben
+    assert all(list(proto.variables[i].domain) == [1, 1] for i in pinned)
+    model_mod._let_go(m.model, pinned)
+    assert [list(v.domain) for v in proto.variables] == before
+
+
+def test_the_held_search_keeps_priority_1_and_the_whole_stage_makes_the_chain() -> None:
+    p = school()
+    m, values = day_model(p)
+    weights = stages(m)[0]
+    m.model.minimize(sum(w * m.terms[name][0] for name, w in weights))
+    held = model_mod._priority1_held(m, values, weights, 2.0, 0.0, "test")
+    # Ana stays with S1: S2, whom only she may support, stays short the whole morning
+    assert held == values
+    m2, _ = day_model(p)
+    res = solve_model(m2, INCUMBENT)
+    assert res.schedule is not None
+    assert_passes_check(p, res.schedule)
+    assert uncovered(p, res.schedule, "S1") == 0 and uncovered(p, res.schedule, "S2") == 0
+    assert {(a.para_id, a.students) for a in res.schedule.assignments} == {("B", ("S1",)), ("A", ("S2",))}
