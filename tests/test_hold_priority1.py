@@ -88,3 +88,27 @@ def test_the_held_search_keeps_priority_1_and_the_whole_stage_makes_the_chain() 
     assert_passes_check(p, res.schedule)
     assert uncovered(p, res.schedule, "S1") == 0 and uncovered(p, res.schedule, "S2") == 0
     assert {(a.para_id, a.students) for a in res.schedule.assignments} == {("B", ("S1",)), ("A", ("S2",))}
+
+
+def test_only_a_solves_day_model_searches_with_priority_1_held(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The judged stage of a day model (``improve_only`` and ``judged``, as week.py sets a
+    solve's) searches held first, once; a small school's week model (judged, not improve_only)
+    and a resolve's day model (level by level) never do."""
+    calls: list[float] = []
+    real = model_mod._priority1_held
+
+    def spy(m, values, weights, seconds, t0, label):  # type: ignore[no-untyped-def]
+        calls.append(seconds)
+        return real(m, values, weights, seconds, t0, label)
+
+    monkeypatch.setattr(model_mod, "_priority1_held", spy)
+    p = school()
+    m, _ = day_model(p)
+    assert solve_model(m, INCUMBENT).schedule is not None
+    assert len(calls) == 1 and 0 < calls[0] < 4
+    for judged, improve_only in ((True, False), (False, True)):
+        calls.clear()
+        other = build(p, SolverOptions(time_limit=4, workers=1, seed=0), None, ("Mon",), hint=INCUMBENT, keep=INCUMBENT)
+        other.judged, other.improve_only = judged, improve_only
+        assert solve_model(other, INCUMBENT).schedule is not None
+        assert calls == []

@@ -443,7 +443,6 @@ def _hold_outside(
     whatever occupies a para in a segment (support, groups, duties, sessions, lunches and breaks:
     a variable is listed in each segment it occupies, so one across an edge is held), and the
     placements of flexible sessions. Returns the held variables' domains before (``_let_go``)."""
-    proto = model.Proto()
     held: set[int] = set()
     for (_, d, k), occupying in m.para_at.items():
         s0, s1 = m.seg(d, k)
@@ -453,15 +452,12 @@ def _hold_outside(
     for occ in m.occs:
         if occ.var is not None and not (a <= occ.start and occ.end <= b):
             held.add(occ.var.Index())
-    before: dict[int, list[int]] = {}
-    for i in held:
-        domain = proto.variables[i].domain
-        before[i] = list(domain)
-        domain.clear()
-        domain.extend((values[i], values[i]))
-    return before
+    return _pin(model, held, values)
 
 
+# of a solve's day-model judged stage, searched with the incumbent's priority-1 rows held; the
+# rest searches the whole model (docs/solver.md, point 18: public-small at 30 s judged 1.4 %
+# better over six seeds; holding the whole stage would lose the chains a long run finds)
 HOLD_SHARE = 0.67
 
 
@@ -489,7 +485,6 @@ def _hold_priority1(m: ModelData, values: list[int]) -> dict[int, list[int]]:
     model's few seconds of neighbourhood search then go to priority 2 and 3 and continuity, and
     priority 1 can only rise (its uncovered minutes stay free to take). Returns the held
     variables' domains before (``_let_go``)."""
-    proto = m.model.Proto()
 
     def first(label: Label) -> bool:
         if label[0] == Kind.SUPPORT:  # (a group's variable names no student: not held)
@@ -497,18 +492,24 @@ def _hold_priority1(m: ModelData, values: list[int]) -> dict[int, list[int]]:
         return label[0] == Kind.DUTY and m.problem.duty(label[1]).priority == 1
 
     on = (v.Index() for occupying in m.para_at.values() for v, label, _ in occupying if first(label))
-    held = {i for i in on if values[i] == 1}
+    return _pin(m.model, {i for i in on if values[i] == 1}, values)
+
+
+def _pin(model: cp_model.CpModel, indexes: set[int], values: list[int]) -> dict[int, list[int]]:
+    """Narrow each listed variable's domain to its value in ``values``, in the model itself;
+    returns the domains before (``_let_go``)."""
+    proto = model.Proto()
     before: dict[int, list[int]] = {}
-    for i in held:
+    for i in indexes:
         domain = proto.variables[i].domain
         before[i] = list(domain)
         domain.clear()
-        domain.extend((1, 1))
+        domain.extend((values[i], values[i]))
     return before
 
 
 def _let_go(model: cp_model.CpModel, before: dict[int, list[int]]) -> None:
-    """Give held variables back their domains (``_hold_outside``)."""
+    """Give held variables back their domains (``_hold_outside``, ``_hold_priority1``)."""
     proto = model.Proto()
     for i, domain in before.items():
         proto.variables[i].domain.clear()
