@@ -112,3 +112,29 @@ def test_only_a_solves_day_model_searches_with_priority_1_held(monkeypatch) -> N
         other.judged, other.improve_only = judged, improve_only
         assert solve_model(other, INCUMBENT).schedule is not None
         assert calls == []
+
+
+def test_the_judged_stage_gets_most_of_a_day_models_time(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A solve's day model gives its judged stage ``JUDGED_STAGE_SHARE`` against 1 for each later
+    level (fairness, flex minutes...): at 4 it left a third of a 30 s solve's day models to fair
+    duties (docs/solver.md point 19). One worker: the budgets are fixed up front."""
+    from parasched.solver.objective import JUDGED_STAGE_SHARE, judged_stage
+
+    budgets: list[tuple[str, float]] = []
+    real_run = model_mod._run
+
+    def spy(m, model, budget, t0, label, hinted=False):  # type: ignore[no-untyped-def]
+        budgets.append((label, budget))
+        return real_run(m, model, budget, t0, label, hinted)
+
+    monkeypatch.setattr(model_mod, "_run", spy)
+    p = school()
+    m, _ = day_model(p)
+    plan = stages(m)
+    assert judged_stage(plan[0]) and len(plan) > 1 and not any(judged_stage(w) for w in plan[1:])
+    res = solve_model(m, INCUMBENT)
+    assert res.schedule is not None
+    assert_passes_check(p, res.schedule)
+    judged = sum(b for label, b in budgets if "covering" in label)  # held, then the whole model
+    expected = 4 * JUDGED_STAGE_SHARE / (JUDGED_STAGE_SHARE + len(plan) - 1)
+    assert abs(judged - expected) < 0.01 and judged > 0.75 * 4

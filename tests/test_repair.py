@@ -682,3 +682,29 @@ def test_a_resolve_that_repairs_builds_no_model_after_the_pieces(monkeypatch: py
     solved = week.solve_week(p, opts, hint=bad_lunches())
     assert built, "a solve builds its models after the pieces"
     assert solved.schedule is not None
+
+
+def test_a_priority_one_search_gives_each_piece_as_long_for_priority_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 9-24 para solve's pieces (``priorities=1``) have no priority-2 pieces after them: the
+    priority-2 stage of each gets the priority-1 stage's share of the piece's time to win back
+    what priority 1 took (docs/solver.md point 19). A search of every priority keeps
+    ``PIECE_SHARES`` (its priority-2 needs get pieces of their own)."""
+    import parasched.solver.repair as rep
+
+    shares: list[dict[str, int] | None] = []
+    real = rep.solve_model
+
+    def spy(m, *a, **k):  # type: ignore[no-untyped-def]
+        shares.append(k.get("shares"))
+        return real(m, *a, **k)
+
+    monkeypatch.setattr(rep, "solve_model", spy)
+    p = lunch_school()
+    for priorities in (1, 3):
+        shares.clear()
+        out = repair(p, bad_lunches(), SolverOptions(workers=1), float("inf"), max_pieces=1, priorities=priorities)
+        assert unmet_p1(p, out) == 0
+        assert_passes_check(p, out)
+        assert shares == [rep.PRIORITY1_PIECE_SHARES if priorities == 1 else rep.PIECE_SHARES]
+    assert rep.PRIORITY1_PIECE_SHARES["unmet_p2"] == rep.PRIORITY1_PIECE_SHARES["unmet_p1"]
+    assert rep.PIECE_SHARES["unmet_p2"] < rep.PIECE_SHARES["unmet_p1"]

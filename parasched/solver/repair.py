@@ -50,6 +50,11 @@ PIECE_LNS_PARAS = 5
 # with the three coverage levels folded into one first stage, 290-355 (priority 2: 35-565).
 # The tiers are lexicographic (safety first), so priority 1 goes alone first.
 PIECE_SHARES = {"unmet_p1": 12, "unmet_p2": 6, "unmet_p3": 3, "changed_minutes": 3}
+# a search of priority-1 needs alone (a 9-24 para school's solve) has no priority-2 pieces after
+# it: a piece's priority-2 stage is where the minutes its priority-1 stage took are won back, and
+# at half the time it was still finding better answers when cut (public-small, 4-para pieces:
+# last gain at 0.36-0.52 s of 0.54). Measured with it at 30 s, six seeds (docs/solver.md point 19)
+PRIORITY1_PIECE_SHARES = {**PIECE_SHARES, "unmet_p2": 12}
 # a continuity piece cannot lose coverage (capped): most of its time goes to the continuity stage
 CONTINUITY_SHARES = {"unmet_p1": 2, "unmet_p2": 2, "unmet_p3": 1, "changed_minutes": 2, "handoffs": 12}
 # a search that has kept nothing for this share of its time (and at least REPAIR_STALL_MIN_SECONDS)
@@ -126,7 +131,13 @@ def repair(
             seen = _week_paras(best, day)
             week = seen if familiar else None
             rows = _solve_piece(
-                piece, options, baseline, min(PIECE_SECONDS, deadline - time.monotonic()), week, seen=seen
+                piece,
+                options,
+                baseline,
+                min(PIECE_SECONDS, deadline - time.monotonic()),
+                week,
+                seen=seen,
+                shares=PIECE_SHARES if priorities > 1 else PRIORITY1_PIECE_SHARES,
             )
         except Exception:  # a piece that cannot be cut or solved is skipped: never lose the schedule we have
             stats.failed += 1
@@ -424,9 +435,11 @@ def _solve_piece(
     seconds: float,
     week: dict[str, set[str]] | None = None,
     seen: dict[str, set[str]] | None = None,
+    shares: dict[str, int] = PIECE_SHARES,
 ) -> tuple[Assignment, ...] | None:
     """The piece re-planned by the model (exactly, every para considered), or None. ``week``:
-    each student's paras of the other days, preferred in the piece (the same paras all week)."""
+    each student's paras of the other days, preferred in the piece (the same paras all week);
+    ``shares``: how a coverage piece's time is shared among its stages."""
     if seconds <= 0.05:
         return None
     if week:
@@ -471,7 +484,7 @@ def _solve_piece(
             term = m.terms[f"unmet_p{pr}"][0]
             m.model.add(term <= start[term.Index()])
         m.improve_only = True  # it runs its whole time anyway (measured: 4 pieces in 7 s at 32 paras)
-    raw = solve_model(m, piece.hint, shares=CONTINUITY_SHARES if week is not None else PIECE_SHARES)
+    raw = solve_model(m, piece.hint, shares=CONTINUITY_SHARES if week is not None else shares)
     if raw.schedule is None:
         return None
     return raw.schedule.assignments
