@@ -147,3 +147,28 @@ def test_a_large_school_whose_day_model_finds_nothing_keeps_its_repaired_week(
     assert_passes_check(p, res.schedule)
     assert res.schedule.assignments
     assert calls and all(len(days) == 1 for days in calls)
+
+
+def test_a_mid_size_solve_trades_for_continuity_after_every_day_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 9-24 para solve runs the coverage-neutral trades and scraps after each day model (the
+    next day's model starts from the steadier week) and once more at the end; a large school's
+    day phase (candidate limit) only at the end. The trades never cost coverage: the solve's
+    answer passes the checker."""
+    from parasched.scheduler.greedy import greedy_schedule
+
+    calls: list[int] = []
+    real = week.trade_for_continuity
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(week, "trade_for_continuity", spy)
+    p = generate_school(12, seed=1, kind="hard")
+    raw = week.solve_week(p, SolverOptions(time_limit=4, workers=1, seed=1), hint=greedy_schedule(p))
+    assert raw.schedule is not None
+    assert_passes_check(p, raw.schedule)
+    assert len(calls) == len(p.settings.days) + 1
+    calls.clear()
+    week.solve_week(p, SolverOptions(time_limit=4, workers=1, seed=1, max_paras_per_student=3), hint=greedy_schedule(p))
+    assert len(calls) == 1
