@@ -76,12 +76,7 @@ def solve_week(
         start = join_groups(problem, start, plan)
     left = limit - (time.monotonic() - t0)
     if baseline is None and (options.workers == 1 or left > TRADES_MIN_SHARE * limit):
-        # coverage-neutral trades first (a resolve ranks changes above continuity), then the
-        # scraps the judge would rather drop (a solve's search ran on ``COVERAGE_VALUE``)
-        start = trade_for_continuity(
-            problem, start, deadline=None if options.workers == 1 else t0 + limit, stop=options.stop
-        )
-        start = keep_familiar(problem, start, COVERAGE_VALUE)
+        start = _steadier(problem, start, None if options.workers == 1 else t0 + limit, options)
     if start is not raw.schedule:
         raw = _with_schedule(problem, raw, start, baseline)
     stats = RepairStats()
@@ -107,6 +102,14 @@ def solve_week(
         raw = _with_schedule(problem, raw, polished, baseline)
     raw.runtime = time.monotonic() - t0
     return raw
+
+
+def _steadier(problem: Problem, schedule: Schedule, deadline: float | None, options: SolverOptions) -> Schedule:
+    """A solve's schedule after the coverage-neutral continuity trades, then without the scraps
+    the judge would rather drop (the searches ran on ``COVERAGE_VALUE``). ``deadline`` None: no
+    clock (one worker, reproducible)."""
+    traded = trade_for_continuity(problem, schedule, deadline=deadline, stop=options.stop)
+    return keep_familiar(problem, traded, COVERAGE_VALUE)
 
 
 def _with_schedule(problem: Problem, raw: RawResult, schedule: Schedule, baseline: Schedule | None) -> RawResult:
@@ -271,9 +274,7 @@ def _solve_coverage(
                 incumbent, incumbent_terms = raw.schedule, raw.terms
             # else the day's answer is not kept: it won priority-1 minutes at too high a price
             if TRADES_EACH_DAY and baseline is None and not limited:  # (coverage-neutral: 0.2 s a time)
-                end = None if deterministic else phase_end  # (one worker: reproducible, no clock)
-                traded = trade_for_continuity(problem, incumbent, deadline=end, stop=options.stop)
-                traded = keep_familiar(problem, traded, COVERAGE_VALUE)
+                traded = _steadier(problem, incumbent, None if deterministic else phase_end, options)
                 if traded is not incumbent:
                     traded_terms = _terms_of(problem, traded, baseline)
                     if judge(traded_terms, False) < judge(incumbent_terms, False):
