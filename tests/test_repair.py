@@ -708,3 +708,30 @@ def test_a_priority_one_search_gives_each_piece_as_long_for_priority_two(monkeyp
         assert shares == [rep.PRIORITY1_PIECE_SHARES if priorities == 1 else rep.PIECE_SHARES]
     assert rep.PRIORITY1_PIECE_SHARES["unmet_p2"] == rep.PRIORITY1_PIECE_SHARES["unmet_p1"]
     assert rep.PIECE_SHARES["unmet_p2"] < rep.PIECE_SHARES["unmet_p1"]
+
+
+def test_a_piece_already_searched_on_the_same_week_is_not_searched_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The short need is tried with pieces of 10, 14 and 18 paras; this school has two, so all
+    three are the same piece: searched once (public-medium's 30 s search solved one 2-para
+    piece seven times for the same answer)."""
+    import parasched.solver.repair as rep
+
+    searched: list[tuple[str, ...]] = []
+
+    def nothing_better(piece, *a, **k):  # type: ignore[no-untyped-def]
+        searched.append(tuple(sorted(piece.paras)))
+        return piece.free
+
+    monkeypatch.setattr(rep, "_solve_piece", nothing_better)
+    stats = RepairStats()
+    p = lunch_school()
+    assert repair(p, bad_lunches(), SolverOptions(workers=1), time.monotonic() + 5, stats=stats) == bad_lunches()
+    assert searched == [("P1", "P2")]
+    assert stats.pieces == 1 and stats.repeated == 2
+
+    # the real search still keeps the better lunches
+    monkeypatch.undo()
+    stats = RepairStats()
+    out = repair(p, bad_lunches(), SolverOptions(workers=1), time.monotonic() + 10, stats=stats)
+    assert stats.improved == 1 and compute_kpis(p, out).unmet_p1 == 0
+    assert_passes_check(p, out)

@@ -72,6 +72,7 @@ class RepairStats:
     improved: int = 0
     rejected: int = 0  # the piece improved, the week did not (or a rule broke at a seam)
     failed: int = 0  # pieces that could not be cut out or solved (skipped)
+    repeated: int = 0  # pieces already searched on the same week, not searched again
     seconds: float = 0.0
     stalled: bool = False  # ended early: nothing kept for a while (``REPAIR_STALL_SHARE``)
 
@@ -118,11 +119,21 @@ def repair(
     plan = set(days if days is not None else grid.days)
     rng = random.Random(options.seed)
     best, key = schedule, level_key(problem, schedule, baseline, grid)
+    # the pieces searched since the week last changed. Short needs of one student often make the
+    # same piece (the same few paras may serve them, whatever the minute), and so do the larger
+    # piece sizes where no more paras may: public-medium's 30 s search solved one 2-para piece
+    # seven times, 1.4 s each, for the same answer (docs/solver.md, point 20)
+    searched: set[tuple[str, tuple[str, ...], tuple[str, ...], bool]] = set()
 
     def attempt(day: str, paras: list[str], students: list[str], familiar: bool = False) -> bool:
         """Re-plan one piece; keep it if the day breaks no rule and the levels improve.
         ``familiar``: the piece prefers each student's paras of the other days."""
         nonlocal best, key, last_gain
+        same = (day, tuple(sorted(paras)), tuple(sorted(students)), familiar)
+        if same in searched:
+            stats.repeated += 1
+            return False
+        searched.add(same)
         try:
             piece = day_piece(problem, best, day, paras, students, grid)
             if piece is None:
@@ -155,6 +166,7 @@ def repair(
             stats.rejected += 1
             return False
         best, key, last_gain = trial, new_key, time.monotonic()
+        searched.clear()  # a piece of another day counts this day's paras in the student's week
         stats.improved += 1
         if feed is not None:
             k = compute_kpis(problem, best, grid)
