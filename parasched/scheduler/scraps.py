@@ -31,7 +31,7 @@ from .fill import fill_in
 from .kpis import student_day_handoffs, week_para_units
 from .model import Problem, Support
 from .schedule import Assignment, Kind, Schedule
-from .timegrid import Interval, intersect, merge, total
+from .timegrid import Interval, gaps_outside, merge
 from .weekgrid import StudentSegment, WeekGrid
 
 
@@ -148,13 +148,13 @@ class _Student:
         a 1:1 need is covered only by a row naming the student alone)."""
         alone: list[Interval] = [(a.start, a.end) for a in rows if a.kind == Kind.SUPPORT and len(a.students) == 1]
         any_row: list[Interval] = [(a.start, a.end) for a in rows if a.kind == Kind.SUPPORT]
-        missing = 0
-        for seg in self.segments.get(day, ()):
-            if seg.support == Support.FLEX:
-                continue
-            ok = merge(any_row if seg.support == Support.SHARED else alone)
-            missing += (seg.end - seg.start) - total(intersect([(seg.start, seg.end)], ok))
-        return missing
+        by_any, by_alone = merge(any_row), merge(alone)  # once a day, not once a segment
+        return sum(
+            e - s
+            for seg in self.segments.get(day, ())
+            if seg.support != Support.FLEX
+            for s, e in gaps_outside(seg.start, seg.end, by_any if seg.support == Support.SHARED else by_alone)
+        )
 
 
 def refill_familiar(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
+from functools import cache
 
 DAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 Interval = tuple[int, int]
@@ -23,6 +24,7 @@ def fmt_time(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@cache  # the checker names the time of every row it looks at, most of them never shown
 def fmt_span(start: int, end: int) -> str:
     """08:00-08:30 for (480, 510)."""
     return f"{fmt_time(start)}-{fmt_time(end)}"
