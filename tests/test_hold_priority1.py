@@ -3,8 +3,8 @@
 The repair search before the day models is priority 1's; the day model's few seconds of
 neighbourhood search go first to priority 2 and 3 and continuity, with every variable that puts
 a para on a priority-1 student or duty in the incumbent fixed. The rest of the stage searches the
-whole model, so a chain that moves priority-1 support to another para (to free the only para a
-priority-2 student may have) is still found. These tests: what is held, exactly, and given back;
+whole model (a stage of ``HOLD_ALL_BELOW`` seconds or more), so a chain that moves priority-1
+support to another para (to free the only para a priority-2 student may have) is still found. These tests: what is held, exactly, and given back;
 that the held search cannot make that chain and the whole stage does.
 """
 
@@ -44,8 +44,8 @@ def school() -> Problem:
 INCUMBENT = Schedule((Assignment("A", "Mon", t("09:00"), t("11:00"), Kind.SUPPORT, "", ("S1",)),))
 
 
-def day_model(p: Problem) -> tuple[model_mod.ModelData, list[int]]:
-    m = build(p, SolverOptions(time_limit=4, workers=1, seed=0), None, ("Mon",), hint=INCUMBENT, keep=INCUMBENT)
+def day_model(p: Problem, seconds: float = 4) -> tuple[model_mod.ModelData, list[int]]:
+    m = build(p, SolverOptions(time_limit=seconds, workers=1, seed=0), None, ("Mon",), hint=INCUMBENT, keep=INCUMBENT)
     m.judged = m.improve_only = True  # as week.py sets a solve's day models
     values = complete_hint(m, hint_values(m, INCUMBENT), 2.0)
     assert values is not None
@@ -82,12 +82,35 @@ def test_the_held_search_keeps_priority_1_and_the_whole_stage_makes_the_chain() 
     held = model_mod._priority1_held(m, values, weights, 2.0, 0.0, "test")
     # Ana stays with S1: S2, whom only she may support, stays short the whole morning
     assert held == values
-    m2, _ = day_model(p)
+    # a judged stage of HOLD_ALL_BELOW seconds or more searches the whole model after the held part
+    m2, _ = day_model(p, seconds=1.5 * model_mod.HOLD_ALL_BELOW)
     res = solve_model(m2, INCUMBENT)
     assert res.schedule is not None
     assert_passes_check(p, res.schedule)
     assert uncovered(p, res.schedule, "S1") == 0 and uncovered(p, res.schedule, "S2") == 0
     assert {(a.para_id, a.students) for a in res.schedule.assignments} == {("B", ("S1",)), ("A", ("S2",))}
+
+
+def test_a_short_judged_stage_is_held_throughout(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Under ``HOLD_ALL_BELOW`` seconds the stage is one held search and nothing after it: the
+    chain is not made (a 30 s solve's 2 s day stages won little unheld: docs/solver.md point 20)."""
+    runs: list[str] = []
+    real_run = model_mod._run
+
+    def spy(m, model, budget, t0, label, hinted=False):  # type: ignore[no-untyped-def]
+        runs.append(label)
+        return real_run(m, model, budget, t0, label, hinted)
+
+    monkeypatch.setattr(model_mod, "_run", spy)
+    p = school()
+    m, _ = day_model(p, seconds=4)
+    assert stages(m)[0] and 4 < model_mod.HOLD_ALL_BELOW
+    res = solve_model(m, INCUMBENT)
+    assert res.schedule is not None
+    assert_passes_check(p, res.schedule)
+    assert sum("covering" in label for label in runs) == 1  # the held search only
+    assert {(a.para_id, a.students) for a in res.schedule.assignments if a.kind == Kind.SUPPORT} == {("A", ("S1",))}
+    assert uncovered(p, res.schedule, "S2") == 120
 
 
 def test_only_a_solves_day_model_searches_with_priority_1_held(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -135,6 +158,6 @@ def test_the_judged_stage_gets_most_of_a_day_models_time(monkeypatch) -> None:  
     res = solve_model(m, INCUMBENT)
     assert res.schedule is not None
     assert_passes_check(p, res.schedule)
-    judged = sum(b for label, b in budgets if "covering" in label)  # held, then the whole model
+    judged = sum(b for label, b in budgets if "covering" in label)  # held (throughout: a short stage)
     expected = 4 * JUDGED_STAGE_SHARE / (JUDGED_STAGE_SHARE + len(plan) - 1)
     assert abs(judged - expected) < 0.01 and judged > 0.75 * 4
