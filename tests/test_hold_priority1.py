@@ -4,8 +4,9 @@ The repair search before the day models is priority 1's; the day model's few sec
 neighbourhood search go first to priority 2 and 3 and continuity, with every variable that puts
 a para on a priority-1 student or duty in the incumbent fixed. The rest of the stage searches the
 whole model (a stage of ``HOLD_ALL_BELOW`` seconds or more), so a chain that moves priority-1
-support to another para (to free the only para a priority-2 student may have) is still found. These tests: what is held, exactly, and given back;
-that the held search cannot make that chain and the whole stage does.
+support to another para (to free the only para a priority-2 student may have) is still found.
+These tests: what is held, exactly, and given back; that the held search cannot make that chain
+and the whole stage does.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def test_a_short_judged_stage_is_held_throughout(monkeypatch) -> None:  # type: 
     monkeypatch.setattr(model_mod, "_run", spy)
     p = school()
     m, _ = day_model(p, seconds=4)
-    assert stages(m)[0] and 4 < model_mod.HOLD_ALL_BELOW
+    assert stages(m)[0] and model_mod.HOLD_ALL_BELOW > 4
     res = solve_model(m, INCUMBENT)
     assert res.schedule is not None
     assert_passes_check(p, res.schedule)
