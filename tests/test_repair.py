@@ -735,3 +735,26 @@ def test_a_piece_already_searched_on_the_same_week_is_not_searched_again(monkeyp
     out = repair(p, bad_lunches(), SolverOptions(workers=1), time.monotonic() + 10, stats=stats)
     assert stats.improved == 1 and compute_kpis(p, out).unmet_p1 == 0
     assert_passes_check(p, out)
+
+
+def test_a_piece_is_searched_again_once_the_week_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kept piece changes the week (a piece counts the student's paras of the other days), so
+    the pieces searched before it may be searched again: here the same 2-para piece, kept once
+    (the judge stubbed to prefer any change once), is searched a second time, then skipped."""
+    import parasched.solver.repair as rep
+
+    searched: list[tuple[str, ...]] = []
+
+    def one_row_less(piece, *a, **k):  # type: ignore[no-untyped-def]
+        searched.append(tuple(sorted(piece.paras)))
+        return piece.free[:-1]  # a change, so the week is judged
+
+    keys = iter([(10,), (9,)])
+    monkeypatch.setattr(rep, "_solve_piece", one_row_less)
+    monkeypatch.setattr(rep, "level_key", lambda *a, **k: next(keys, (9,)))
+    monkeypatch.setattr(rep, "day_violations", lambda *a, **k: [])
+    stats = RepairStats()
+    repair(lunch_school(), bad_lunches(), SolverOptions(workers=1), time.monotonic() + 5, stats=stats)
+    assert stats.improved == 1
+    assert searched == [("P1", "P2"), ("P1", "P2")]
+    assert stats.repeated >= 1
