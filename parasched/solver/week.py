@@ -9,6 +9,7 @@ import time
 
 from parasched.scheduler.check import check_schedule
 from parasched.scheduler.exchange import trade_for_continuity
+from parasched.scheduler.fill import fill_in
 from parasched.scheduler.joins import join_groups
 from parasched.scheduler.model import Problem
 from parasched.scheduler.schedule import Assignment, Kind, Schedule
@@ -76,7 +77,9 @@ def solve_week(
         start = join_groups(problem, start, plan)
     left = limit - (time.monotonic() - t0)
     if baseline is None and (options.workers == 1 or left > TRADES_MIN_SHARE * limit):
-        start = _steadier(problem, start, None if options.workers == 1 else t0 + limit, options)
+        # free paras fill what is left uncovered, then the trades and scraps, kept when the judge
+        # prefers it (docs/solver.md, point 21: public-medium at 30 s judged 188,268 -> 185,181)
+        start = _refilled(problem, start, plan, None if options.workers == 1 else t0 + limit, options)
     if start is not raw.schedule:
         raw = _with_schedule(problem, raw, start, baseline)
     stats = RepairStats()
@@ -110,6 +113,21 @@ def _steadier(problem: Problem, schedule: Schedule, deadline: float | None, opti
     clock (one worker, reproducible)."""
     traded = trade_for_continuity(problem, schedule, deadline=deadline, stop=options.stop)
     return keep_familiar(problem, traded, COVERAGE_VALUE)
+
+
+def _refilled(
+    problem: Problem, schedule: Schedule, plan: tuple[str, ...], deadline: float | None, options: SolverOptions
+) -> Schedule:
+    """The best, as judged, of ``schedule``, the same made steadier (``_steadier``) and the same
+    after free paras first filled what is left uncovered (``fill.fill_in``: nobody moved) and
+    then made steadier. The fill alone brings new faces the judge would rather not have; the
+    trades and scraps after it keep the minutes that come with few faces."""
+    began = time.monotonic()
+    found = [schedule, _steadier(problem, schedule, deadline, options)]
+    # the fill has no clock of its own: a second round only when twice the first still fits
+    if deadline is None or time.monotonic() + 2 * (time.monotonic() - began) <= deadline:
+        found.append(_steadier(problem, fill_in(schedule, problem, plan), deadline, options))
+    return min(found, key=lambda s: judge(_terms_of(problem, s, None), False))
 
 
 def _with_schedule(problem: Problem, raw: RawResult, schedule: Schedule, baseline: Schedule | None) -> RawResult:
