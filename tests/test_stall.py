@@ -125,14 +125,19 @@ def test_a_repair_search_counted_in_pieces_never_stalls(monkeypatch: pytest.Monk
 def test_a_solve_whose_searches_all_stall_ends_before_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """An easy 12-para school (the greedy covers nearly everything), with the stall rules scaled
     down to fit a test (at the product's, a 180 s solve of the mid-size sample ended at 155 s):
-    the repair search, the day models and the continuity pieces stop once they stall, and the
-    solve returns before its limit (22 s of 30 here) with a schedule that breaks no rule."""
-    stalls: list[bool] = []
+    the day models and the continuity pieces stop once they stall, and the solve returns before
+    its limit (22 s of 30 here) with a schedule that breaks no rule. (Whether the coverage pieces
+    end early here depends on when their last kept piece came: a piece kept just before their
+    share ends is no stall. ``test_a_repair_search_that_keeps_nothing_stops_before_its_deadline``
+    holds that search to it.)"""
+    early: list[bool] = []
     real = week.repair
 
     def spy(*a, **k):  # type: ignore[no-untyped-def]
         out = real(*a, **k)
-        stalls.append(a[6].stalled)
+        # stalled, or every short need tried with every piece size and nothing kept: either way
+        # before its deadline (repair's fourth argument)
+        early.append(a[6].stalled or time.monotonic() < a[3])
         return out
 
     monkeypatch.setattr(week, "repair", spy)
@@ -141,7 +146,7 @@ def test_a_solve_whose_searches_all_stall_ends_before_its_limit(monkeypatch: pyt
     assert_passes_check(p, res.schedule)
     # the coverage pieces, then the continuity pieces: the last search of the solve stopped
     # before its deadline (the limit), so the solve did too
-    assert stalls == [True, True]
+    assert len(early) == 2 and early[1]
     assert res.runtime < 30
 
 
