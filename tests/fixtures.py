@@ -24,6 +24,7 @@ from parasched.scheduler.model import (
     StudentBlock,
     Support,
 )
+from parasched.scheduler.schedule import Assignment, Kind
 
 SMALL_SEED = 0
 SMALL_PARAS = 7
@@ -33,6 +34,16 @@ def t(hhmm: str) -> int:
     """Minutes from midnight for ``"08:30"``."""
     h, m = hhmm.split(":")
     return int(h) * 60 + int(m)
+
+
+# three mornings, 8-10, no lunch: the scraps' and the refill's tiny schools
+THREE_DAYS = ("Mon", "Tue", "Wed")
+THREE_MORNINGS = Settings(days=THREE_DAYS, school_start=t("08:00"), school_end=t("10:00"), lunch_minutes=0)
+
+
+def support_row(para: str, day: str, start: str, end: str, *students: str) -> Assignment:
+    """A support row in room R1 from ``"08:00"``-style times."""
+    return Assignment(para, day, t(start), t(end), Kind.SUPPORT, "", students, "R1")
 
 
 def small_problem() -> Problem:

@@ -7,29 +7,27 @@ more in their week 300; an uncovered minute 100 / 10 / 1 by priority.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pytest
 from checking import assert_passes_check
+from fixtures import THREE_DAYS as DAYS
+from fixtures import THREE_MORNINGS as MORNING
+from fixtures import support_row as support
 from fixtures import t
 
 from parasched.scheduler.fill import fill_in
 from parasched.scheduler.greedy import greedy_schedule
 from parasched.scheduler.kpis import compute_kpis
-from parasched.scheduler.model import Absence, Para, Problem, Settings, Student
-from parasched.scheduler.schedule import Assignment, Kind, Schedule
+from parasched.scheduler.model import Absence, Para, Problem, Student
+from parasched.scheduler.schedule import Schedule
 from parasched.solver import week
 from parasched.solver.objective import judge
 from parasched.solver.options import SolverOptions
 from samples.generator import generate_school
 
-DAYS = ("Mon", "Tue", "Wed")
-MORNING = Settings(days=DAYS, school_start=t("08:00"), school_end=t("10:00"), lunch_minutes=0)
 OPTIONS = SolverOptions(time_limit=5, workers=1, seed=1)
-
-
-def support(para: str, day: str, start: str, end: str, *students: str) -> Assignment:
-    return Assignment(para, day, t(start), t(end), Kind.SUPPORT, "", students, "R1")
 
 
 def school(priority: int) -> Problem:
@@ -64,6 +62,20 @@ def test_a_free_para_covers_the_morning_and_the_trades_give_each_student_their_o
     assert wed == [("A", ("S1",), t("08:00"), t("10:00")), ("B", ("S2",), t("08:00"), t("10:00"))]
     assert judged(problem, gap) - judged(problem, out) == 1200 + 300  # (S2's second para gone too)
     assert compute_kpis(problem, out).unmet_p2 == 0
+
+
+def test_no_fill_when_its_time_would_not_fit_the_limit() -> None:
+    """The fill has no clock of its own: past the deadline only the trades run. The same
+    Wednesday as above then keeps S1 uncovered (Ann, S1's only para, is on S2)."""
+    problem = school(2)
+    rows = [support("A", d, "08:00", "10:00", "S1") for d in ("Mon", "Tue")]
+    rows += [support("B", d, "08:00", "10:00", "S2") for d in ("Mon", "Tue")]
+    rows.append(support("A", "Wed", "08:00", "10:00", "S2"))
+    gap = Schedule(tuple(rows))
+    out = week._refilled(problem, gap, DAYS, time.monotonic() - 1.0, OPTIONS)
+    assert_passes_check(problem, out)
+    assert compute_kpis(problem, out).unmet_p2 == 120
+    assert not any(a.day == "Wed" and "S1" in a.students for a in out.assignments)
 
 
 def test_a_new_face_for_a_quarter_hour_is_not_kept() -> None:

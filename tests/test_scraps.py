@@ -11,6 +11,9 @@ from dataclasses import replace
 
 import pytest
 from checking import assert_passes_check
+from fixtures import THREE_DAYS as DAYS
+from fixtures import THREE_MORNINGS as MORNING
+from fixtures import support_row as support
 from fixtures import t
 
 from parasched.scheduler.fill import fill_in
@@ -22,13 +25,6 @@ from parasched.solver.objective import COVERAGE_VALUE, judge
 from parasched.solver.options import SolverOptions
 from parasched.solver.week import WEEK_MODEL_ONLY_PARAS
 from parasched.workflows.solve import solve
-
-DAYS = ("Mon", "Tue", "Wed")
-MORNING = Settings(days=DAYS, school_start=t("08:00"), school_end=t("10:00"), lunch_minutes=0)
-
-
-def support(para: str, day: str, start: str, end: str, *students: str) -> Assignment:
-    return Assignment(para, day, t(start), t(end), Kind.SUPPORT, "", students, "R1")
 
 
 def one_student(priority: int) -> Problem:
