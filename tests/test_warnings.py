@@ -178,3 +178,34 @@ def test_validate_prints_the_warning_and_exits_0(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.output
     assert "Students!E2 (support): student 'S1' has StudentSchedule rows 2 covering only 30 minutes" in run.output
     assert "Ann Lee" not in run.output
+
+
+def test_flex_target_beyond_the_flex_blocks(tmp_path: Path) -> None:
+    """The shared schools' generator gives some students a flex target and no flex block: only
+    support in flex blocks counts toward it (contract), so the administrator hears it up front."""
+    problem = Problem(
+        SETTINGS,
+        _paras(P1="", P2=""),
+        (
+            Student("S1", "Ann Lee", support=Support.SHARED, weekly_flex_minutes=100),
+            Student("S2", "Bo Chen", weekly_flex_minutes=100),
+            Student("S3", "Cy Diaz", weekly_flex_minutes=100),
+        ),
+        (
+            StudentBlock("S2", t("08:00"), t("10:00")),
+            StudentBlock("S2", t("10:00"), t("10:30"), days=("Mon",), support=Support.FLEX),
+            StudentBlock("S2", t("10:30"), t("12:00")),
+            StudentBlock("S2", t("10:00"), t("10:30"), days=("Tue",)),
+            StudentBlock("S3", t("08:00"), t("10:00")),
+            StudentBlock("S3", t("10:00"), t("11:00"), support=Support.FLEX),
+            StudentBlock("S3", t("11:00"), t("12:00")),
+        ),
+    )
+    assert _warnings(tmp_path, problem) == [
+        "Students!N2 (weekly_flex_minutes): student 'S1' has weekly_flex_minutes 100 but no flex blocks this "
+        "week; only support in flex blocks counts toward it, so at least 100 minutes will be unmet; expected "
+        "StudentSchedule rows with Support 'flex' holding 100 minutes, or a lower target",
+        "Students!N3 (weekly_flex_minutes): student 'S2' has weekly_flex_minutes 100 but flex blocks of only 30 "
+        "minutes this week; only support in flex blocks counts toward it, so at least 70 minutes will be unmet; "
+        "expected StudentSchedule rows with Support 'flex' holding 100 minutes, or a lower target",
+    ]

@@ -143,3 +143,14 @@ def test_a_reason_lists_four_paras_and_counts_the_others() -> None:
     assert "6 eligible paras work" in row.reason
     assert row.reason.endswith("; and 2 more")
     assert row.reason.count(" with S") == 4
+
+
+def test_flex_target_without_flex_blocks_says_so() -> None:
+    problem = Problem(
+        MORNING,
+        (Para("P1", "Ben", t("08:00"), t("09:00")),),
+        (Student("S1", "Sam", weekly_flex_minutes=100),),
+    )
+    assert reasons(problem, support("P1", "08:00", "09:00", "S1")) == [
+        "S1 has no flex blocks this week, and only support in flex blocks counts toward the 100-minute target"
+    ]

@@ -719,6 +719,33 @@ def staff_warnings(problem: Problem) -> list[Issue]:
     return out
 
 
+def flex_warnings(problem: Problem, grid: WeekGrid | None = None) -> list[Issue]:
+    """Students whose ``weekly_flex_minutes`` is more than their ``flex`` blocks hold in the week:
+    only minutes in flex blocks count toward it, so the rest is unmet whatever the schedule."""
+    g = grid or WeekGrid(problem)
+    offered: dict[str, int] = defaultdict(int)
+    for day in g.days:
+        for seg in g.support_needs(day, ()):
+            if seg.support == Support.FLEX:
+                offered[seg.student_id] += seg.end - seg.start
+    out: list[Issue] = []
+    for st in problem.students:
+        target, held = st.weekly_flex_minutes, offered.get(st.student_id, 0)
+        if target <= held:
+            continue
+        what = "no flex blocks this week" if not held else f"flex blocks of only {held} minutes this week"
+        out.append(
+            Issue(
+                f"student '{st.student_id}' has weekly_flex_minutes {target} but {what}; only support in "
+                f"flex blocks counts toward it, so at least {target - held} minutes will be unmet; expected "
+                f"StudentSchedule rows with Support 'flex' holding {target} minutes, or a lower target",
+                _where(st.source, "weekly_flex_minutes"),
+                "warning",
+            )
+        )
+    return out
+
+
 def warnings(problem: Problem) -> list[Issue]:
     """Every warning about legal but suspicious data, in a stable order."""
     g = WeekGrid(problem)
@@ -733,6 +760,7 @@ def warnings(problem: Problem) -> list[Issue]:
         *gender_spelling_warnings(problem),
         *single_para_warnings(problem, g),
         *staff_warnings(problem),
+        *flex_warnings(problem, g),
     ]
 
 
@@ -743,6 +771,7 @@ __all__ = [
     "Summary",
     "capacity_map",
     "duty_warnings",
+    "flex_warnings",
     "gender_spelling_warnings",
     "lunch_warnings",
     "protected_warnings",

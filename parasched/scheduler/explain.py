@@ -399,6 +399,11 @@ class _Explainer:
                     if busy:
                         a = busy[0]
                         examples.append(f"{d} {fmt_span(seg.start, seg.end)}: {a.para_id} {self.describe(a)}")
+        if not offered:
+            return (
+                f"{sid} has no flex blocks this week, and only support in flex blocks counts toward the "
+                f"{target}-minute target"
+            )
         if offered < target:
             return f"{sid}'s flex blocks total only {offered} minutes this week (target {target} minutes); got {got}"
         tail = f" (e.g. {'; '.join(examples)})" if examples else ""
